@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import altair as alt
+import pytest
+
+import vegafigs as vf
+from vegafigs.errors import InputError
+from vegafigs.themes import fonts
+
+
+def test_themes_are_zero_argument_config_functions():
+    for theme in (vf.paper, vf.latex):
+        cfg = theme()
+        assert isinstance(cfg, dict) and cfg["font"]
+        assert fonts.parse_stack(cfg["font"])[-1] in {"STIXGeneral", "cmr10"}
+
+
+def test_paper_look():
+    cfg = vf.paper()
+    assert cfg["axisY"]["grid"] and cfg["axisY"]["gridDash"]
+    assert cfg["axisX"]["grid"] is False
+    assert cfg["view"]["stroke"] is None  # no top/right lines
+
+
+def test_latex_look():
+    cfg = vf.latex()
+    assert cfg["view"]["stroke"] == "black"  # four-sided frame
+    assert cfg["axis"]["tickSize"] < 0  # inward ticks
+    assert cfg["axis"]["grid"] is False
+    assert "cmr10" in cfg["font"]
+
+
+def test_registered_with_altair():
+    assert {"vegafigs-paper", "vegafigs-latex"} <= set(alt.theme.names())
+    with alt.theme.enable("vegafigs-latex"):
+        spec = alt.Chart().mark_point().to_dict()
+    assert spec["config"]["font"] == vf.latex()["font"]
+
+
+def test_sizes():
+    assert vf.themes.inches(3.6) == pytest.approx(259.2)
+    size = vf.themes.venue_size("icml", span="column")
+    assert size["width_in"] == 3.25
+    with pytest.raises(InputError, match="venue.*'neurips'"):
+        vf.themes.venue_size("nature")
+    with pytest.raises(InputError, match="size"):
+        vf.themes.inches(0)

@@ -1,0 +1,32 @@
+"""vegafigs: publication-quality ML/RL figures as composable Altair (Vega-Lite) charts.
+
+>>> import vegafigs as vf
+>>> chart = vf.figures.metric_histograms(vf.demo.grad_metrics_hist(), value="value", panel="panel")
+>>> vf.save(chart, "outputs/hist.pdf")  # doctest: +SKIP
+"""
+
+from vegafigs import demo, figures, layers, themes, transforms
+from vegafigs.errors import ExportError, FontError, InputError, LoadError, VegafigsError
+from vegafigs.export import save, spec_json, to_spec
+from vegafigs.themes import latex, paper, register_font_directory
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ExportError",
+    "FontError",
+    "InputError",
+    "LoadError",
+    "VegafigsError",
+    "demo",
+    "figures",
+    "latex",
+    "layers",
+    "paper",
+    "register_font_directory",
+    "save",
+    "spec_json",
+    "themes",
+    "to_spec",
+    "transforms",
+]

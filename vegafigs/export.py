@@ -1,0 +1,191 @@
+"""Save charts: one :func:`save` that dispatches on the file suffix.
+
+``.vl.json`` / ``.json``: canonical Vega-Lite JSON (sorted keys, content-hashed
+dataset names, byte-identical in every process). ``.png`` / ``.svg`` / ``.pdf``:
+rendered by vl-convert after the font check. ``.html``: a self-contained page
+(vega, vega-lite and vega-embed inlined; works offline; the spec is escaped).
+Files are written atomically: a failure leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+
+from vegafigs.errors import ExportError
+from vegafigs.themes import fonts
+
+Spec = dict[str, Any]
+ChartLike = alt.TopLevelMixin | Spec
+
+#: Suffix -> format name. Longest suffixes are matched first.
+FORMATS = {
+    ".vl.json": "json",
+    ".json": "json",
+    ".png": "png",
+    ".svg": "svg",
+    ".pdf": "pdf",
+    ".html": "html",
+}
+
+
+def to_spec(chart: ChartLike) -> Spec:
+    """The Vega-Lite spec of ``chart`` as a plain dict (validated by Altair).
+
+    Data is inlined knowingly (vegafigs figures reduce their data before drawing),
+    so Altair's 5,000-row guard does not apply here.
+    """
+    if isinstance(chart, dict):
+        return json.loads(json.dumps(chart))
+    if not isinstance(chart, alt.TopLevelMixin):
+        raise ExportError(
+            f"chart: expected an Altair chart or a Vega-Lite dict, got {type(chart).__name__}"
+        )
+    with alt.data_transformers.disable_max_rows():
+        return chart.to_dict()
+
+
+def spec_json(chart: ChartLike) -> str:
+    """Canonical JSON text of the spec: sorted keys, 2-space indent, trailing newline."""
+    try:
+        text = json.dumps(
+            to_spec(chart), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False
+        )
+    except ValueError as exc:
+        raise ExportError(f"chart: the spec holds a non-finite number ({exc})") from exc
+    return text + "\n"
+
+
+def format_for(path: str | os.PathLike[str]) -> str:
+    """The format name for ``path`` from its suffix, or an :class:`ExportError`."""
+    name = Path(path).name.lower()
+    for suffix, fmt in FORMATS.items():
+        if name.endswith(suffix):
+            return fmt
+    supported = ", ".join(FORMATS)
+    raise ExportError(f"path {str(path)!r}: unknown suffix; supported suffixes are {supported}")
+
+
+def _render_png(spec: Spec, *, dpi: float) -> bytes:
+    import vl_convert as vlc
+
+    # vl-convert scales the image by ppi / 72 and records ppi in the PNG metadata.
+    return vlc.vegalite_to_png(spec, ppi=dpi)
+
+
+def _render_svg(spec: Spec) -> bytes:
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(spec).encode("utf-8")
+
+
+def _render_pdf(spec: Spec) -> bytes:
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_pdf(spec)
+
+
+@functools.lru_cache(maxsize=1)
+def _js_bundle() -> str:
+    import vl_convert as vlc
+
+    bundle = vlc.javascript_bundle()
+    # The bundle is inlined in a <script> element; it must not close it early.
+    return bundle.replace("</script", "<\\/script").replace("<!--", "<\\!--")
+
+
+def _script_json(spec: Spec) -> str:
+    """JSON safe to place inside an HTML <script> element (no tag or comment breakout)."""
+    text = json.dumps(spec, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    for raw, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(raw, escaped)
+    return text
+
+
+def html_page(chart: ChartLike, *, title: str | None = None) -> str:
+    """A self-contained HTML page showing ``chart`` (no network needed)."""
+    spec = to_spec(chart)
+    if title is None:
+        t = spec.get("title")
+        title = t if isinstance(t, str) else (t.get("text") if isinstance(t, dict) else None)
+        if isinstance(title, list):
+            title = " ".join(map(str, title))
+    page_title = html.escape(str(title or "vegafigs figure"))
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{page_title}</title>\n"
+        "<style>body{margin:0;padding:16px;background:#fff}</style>\n"
+        f"<script>{_js_bundle()}</script>\n</head>\n<body>\n"
+        '<div id="vis"></div>\n'
+        f'<script type="application/json" id="vegafigs-spec">{_script_json(spec)}</script>\n'
+        "<script>\n"
+        "const spec = JSON.parse(document.getElementById('vegafigs-spec').textContent);\n"
+        "vegaEmbed('#vis', spec, {renderer: 'svg', actions: false})"
+        ".catch(err => { console.error(err); });\n"
+        "</script>\n</body>\n</html>\n"
+    )
+
+
+def render(chart: ChartLike, fmt: str, *, dpi: float = 300) -> bytes:
+    """Render ``chart`` to bytes in ``fmt`` ("json", "png", "svg", "pdf" or "html")."""
+    if fmt == "json":
+        return spec_json(chart).encode("utf-8")
+    if fmt == "html":
+        return html_page(chart).encode("utf-8")
+    renderers: dict[str, Callable[[Spec], bytes]] = {
+        "png": functools.partial(_render_png, dpi=dpi),
+        "svg": _render_svg,
+        "pdf": _render_pdf,
+    }
+    if fmt not in renderers:
+        raise ExportError(f"format {fmt!r}: expected one of json, png, svg, pdf, html")
+    if not dpi > 0:
+        raise ExportError(f"dpi: expected a positive number, got {dpi!r}")
+    spec = to_spec(chart)
+    fonts.check_spec_fonts(spec)
+    try:
+        return renderers[fmt](spec)
+    except Exception as exc:  # vl-convert raises plain ValueError with the JS message
+        raise ExportError(f"vl-convert could not render the chart to {fmt}: {exc}") from exc
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temp file + rename; create parent folders."""
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise ExportError(f"path {str(target)!r}: cannot write there ({exc.strerror})") from exc
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def save(chart: ChartLike, path: str | os.PathLike[str], *, dpi: float = 300) -> Path:
+    """Save ``chart`` to ``path``; the format comes from the suffix.
+
+    >>> vegafigs.save(chart, "outputs/fig.pdf")  # doctest: +SKIP
+    """
+    fmt = format_for(path)
+    return write_atomic(path, render(chart, fmt, dpi=dpi))

@@ -1,0 +1,281 @@
+"""Fonts that always render.
+
+vl-convert draws nothing, and says nothing, for text whose font family it cannot
+find. vegafigs therefore
+
+* registers the serif/sans TTFs shipped inside matplotlib's wheel (STIX, Computer
+  Modern, DejaVu) with vl-convert before the first render (:func:`ensure_registered`);
+* writes every font as a CSS stack that ends in one of those bundled families
+  (:data:`TIMES`, :data:`COMPUTER_MODERN`, ...), so a real Times New Roman or CMU Serif
+  is used when installed and the bundled look-alike otherwise;
+* checks every font family used anywhere in a spec before rendering an image
+  (:func:`check_spec_fonts`) and raises :class:`~vegafigs.errors.FontError` naming the
+  family that would silently vanish.
+
+Text widths (:func:`text_width`) are measured with the stack's bundled family, so a
+spec is the same on every machine whatever fonts it has installed.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from vegafigs.errors import FontError
+
+#: Times-like serif (seeds 000/001): a real Times when installed, else STIX.
+TIMES = "Times New Roman, Times, STIXGeneral"
+#: Computer-Modern-like serif (seed 002, LaTeX look): CMU Serif / Latin Modern, else cmr10.
+COMPUTER_MODERN = "CMU Serif, Latin Modern Roman, cmr10"
+#: Bold Computer Modern. matplotlib's bold CM face is its own family, ``cmb10``.
+COMPUTER_MODERN_BOLD = "CMU Serif, Latin Modern Roman, cmb10"
+#: Sans serif, ending in the bundled DejaVu Sans.
+SANS = "Helvetica, Arial, DejaVu Sans"
+
+GENERIC_FAMILIES = frozenset(
+    {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
+)
+#: Vega's default font when a spec sets none.
+VEGA_DEFAULT_FONT = "sans-serif"
+_FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One face of a family: where it is and what it looks like."""
+
+    family: str
+    path: str
+    index: int
+    weight: int
+    italic: bool
+
+
+def bundled_font_dir() -> Path:
+    """The directory of TTFs inside matplotlib's wheel (STIX, Computer Modern, DejaVu)."""
+    import matplotlib
+
+    path = Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf"
+    if not path.is_dir():  # pragma: no cover - a broken matplotlib install
+        raise FontError(
+            f"matplotlib's bundled fonts are missing ({path}); reinstall with "
+            "`pip install --force-reinstall matplotlib`"
+        )
+    return path
+
+
+_registered_dirs: list[Path] = []
+
+
+def ensure_registered() -> None:
+    """Register the bundled font directory with vl-convert (idempotent, cheap)."""
+    if not _registered_dirs:
+        register_font_directory(bundled_font_dir())
+
+
+def register_font_directory(path: str | os.PathLike[str]) -> None:
+    """Make the fonts in ``path`` available to rendering and to the font check.
+
+    >>> import vegafigs
+    >>> vegafigs.register_font_directory("~/fonts")  # doctest: +SKIP
+    """
+    import vl_convert as vlc
+
+    p = Path(path).expanduser().resolve()
+    if not p.is_dir():
+        raise FontError(f"register_font_directory: {str(p)!r} is not a directory")
+    if p in _registered_dirs:
+        return
+    vlc.register_font_directory(str(p))
+    _registered_dirs.append(p)
+    _registered_faces.cache_clear()
+
+
+def _system_font_dirs() -> list[Path]:
+    home = Path.home()
+    if sys.platform == "darwin":
+        dirs = ["/System/Library/Fonts", "/Library/Fonts", home / "Library" / "Fonts"]
+    elif sys.platform.startswith("win"):
+        windir = os.environ.get("WINDIR", r"C:\Windows")
+        local = os.environ.get("LOCALAPPDATA", "")
+        dirs = [Path(windir) / "Fonts", Path(local) / "Microsoft" / "Windows" / "Fonts"]
+    else:
+        data_dirs = os.environ.get("XDG_DATA_DIRS", "/usr/local/share:/usr/share").split(":")
+        dirs = [Path(d) / "fonts" for d in data_dirs if d]
+        dirs += [home / ".local" / "share" / "fonts", home / ".fonts"]
+    return [Path(d) for d in dirs]
+
+
+def _faces_in(directory: Path) -> Iterator[FontFace]:
+    from fontTools.ttLib import TTCollection, TTFont
+
+    if not directory.is_dir():
+        return
+    for root, _dirs, files in os.walk(directory):
+        for name in sorted(files):
+            if not name.lower().endswith(_FONT_SUFFIXES):
+                continue
+            path = os.path.join(root, name)
+            try:
+                if name.lower().endswith((".ttc", ".otc")):
+                    fonts = list(TTCollection(path, lazy=True).fonts)
+                else:
+                    fonts = [TTFont(path, lazy=True)]
+            except Exception:  # unreadable font files are skipped, like fontdb does
+                continue
+            for index, font in enumerate(fonts):
+                try:
+                    names = {rec.toUnicode() for rec in font["name"].names if rec.nameID in (1, 16)}
+                    os2 = font.get("OS/2", None)
+                    weight = int(os2.usWeightClass) if os2 is not None else 400
+                    italic = bool(os2.fsSelection & 1) if os2 is not None else False
+                except Exception:
+                    continue
+                for family in names:
+                    yield FontFace(family, path, index, weight, italic)
+
+
+@functools.lru_cache(maxsize=1)
+def _system_faces() -> tuple[FontFace, ...]:
+    faces: list[FontFace] = []
+    for d in _system_font_dirs():
+        faces.extend(_faces_in(d))
+    return tuple(faces)
+
+
+@functools.lru_cache(maxsize=1)
+def _registered_faces() -> tuple[FontFace, ...]:
+    faces: list[FontFace] = []
+    for d in [bundled_font_dir(), *_registered_dirs]:
+        faces.extend(_faces_in(d))
+    return tuple(faces)
+
+
+def _faces_by_family() -> dict[str, list[FontFace]]:
+    table: dict[str, list[FontFace]] = {}
+    for face in (*_registered_faces(), *_system_faces()):
+        table.setdefault(face.family.casefold(), []).append(face)
+    return table
+
+
+def parse_stack(font: str) -> list[str]:
+    """Split a CSS font-family stack into family names (quotes removed).
+
+    >>> parse_stack("'Times New Roman', STIXGeneral")
+    ['Times New Roman', 'STIXGeneral']
+    """
+    parts = [p.strip().strip("'\"").strip() for p in font.split(",")]
+    return [p for p in parts if p]
+
+
+def resolve_family(font: str) -> str | None:
+    """The family vl-convert will use for the stack ``font``, or ``None`` if none exists."""
+    table = _faces_by_family()
+    for family in parse_stack(font):
+        key = family.casefold()
+        if key in table:
+            return table[key][0].family
+        if key in GENERIC_FAMILIES and _system_faces():
+            return family
+    return None
+
+
+def _iter_font_values(node: object, path: str = "") -> Iterator[tuple[str, str]]:
+    """Yield ``(where, font stack)`` for every font setting in a Vega-Lite spec."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and (key == "font" or key.endswith("Font")):
+                yield from _font_strings(value, here)
+            elif key not in ("datasets", "data", "values"):
+                yield from _iter_font_values(value, here)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _iter_font_values(item, f"{path}[{i}]")
+
+
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"")
+
+
+def _font_strings(value: object, where: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for key in ("expr", "signal"):
+            if isinstance(value.get(key), str):
+                for m in _QUOTED.finditer(value[key]):
+                    yield where, m.group(1) if m.group(1) is not None else m.group(2)
+        if "value" in value:
+            yield from _font_strings(value["value"], f"{where}.value")
+        if "condition" in value:
+            conds = value["condition"]
+            for c in conds if isinstance(conds, list) else [conds]:
+                yield from _font_strings(c, f"{where}.condition")
+
+
+def fonts_in_spec(spec: dict) -> list[tuple[str, str]]:
+    """Every ``(where, font stack)`` a spec uses, including Vega's default when unset."""
+    found = list(_iter_font_values(spec))
+    config = spec.get("config", {}) if isinstance(spec, dict) else {}
+    if not isinstance(config, dict) or "font" not in config:
+        found.append(("config.font (Vega default)", VEGA_DEFAULT_FONT))
+    return found
+
+
+def check_spec_fonts(spec: dict) -> None:
+    """Raise :class:`FontError` if any text in ``spec`` would be drawn in a missing font."""
+    ensure_registered()
+    bad: dict[str, list[str]] = {}
+    for where, font in fonts_in_spec(spec):
+        if resolve_family(font) is None:
+            bad.setdefault(font, []).append(where)
+    if bad:
+        details = "; ".join(f"{font!r} (used at {', '.join(w[:3])})" for font, w in bad.items())
+        raise FontError(
+            "text would not render: no installed or registered font for "
+            f"{details}. End the stack with a bundled family such as 'STIXGeneral', "
+            "'cmr10' or 'DejaVu Sans', or call vegafigs.register_font_directory(path)."
+        )
+
+
+def _bundled_face(font: str, bold: bool) -> FontFace:
+    """The bundled face a stack falls back to (deterministic metrics on every machine)."""
+    by_family: dict[str, list[FontFace]] = {}
+    for face in _registered_faces():
+        by_family.setdefault(face.family.casefold(), []).append(face)
+    for family in reversed(parse_stack(font)):
+        faces = by_family.get(family.casefold())
+        if faces:
+            target = 700 if bold else 400
+            upright = [f for f in faces if not f.italic] or faces
+            return min(upright, key=lambda f: (abs(f.weight - target), f.path))
+    raise FontError(f"font stack {font!r} does not end in a bundled or registered family")
+
+
+@functools.lru_cache(maxsize=64)
+def _advances(path: str, index: int) -> tuple[dict[int, int], int, int]:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, fontNumber=index, lazy=True)
+    cmap = font.getBestCmap()
+    hmtx = font["hmtx"].metrics
+    widths = {cp: hmtx[glyph][0] for cp, glyph in cmap.items() if glyph in hmtx}
+    default = hmtx[".notdef"][0] if ".notdef" in hmtx else font["head"].unitsPerEm // 2
+    return widths, default, font["head"].unitsPerEm
+
+
+def text_width(text: str, *, font: str, size: float, bold: bool = False) -> float:
+    """Width in px of one line of ``text`` set in ``font`` at ``size`` px.
+
+    >>> round(text_width("Mean:", font=TIMES, size=10), 1)
+    25.6
+    """
+    face = _bundled_face(font, bold)
+    widths, default, upem = _advances(face.path, face.index)
+    units = sum(widths.get(ord(ch), default) for ch in text)
+    return units * size / upem

@@ -1,0 +1,5 @@
+"""Transforms: small pure functions that accept and return DataFrames."""
+
+from vegafigs.transforms.stats import histogram_bins, summary_stats
+
+__all__ = ["histogram_bins", "summary_stats"]

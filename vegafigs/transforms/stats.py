@@ -1,0 +1,92 @@
+"""Summary statistics and histogram bins (frame in, frame out).
+
+Statistics are computed here, apart from drawing, so a figure's numbers can be
+checked, reused or replaced by the values quoted in a paper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from vegafigs._checks import (
+    require_columns,
+    require_frame,
+    require_numeric,
+    require_positive,
+)
+from vegafigs.errors import InputError
+
+
+def _groups(df: pd.DataFrame, by: str | Sequence[str] | None):
+    keys = [by] if isinstance(by, str) else list(by or [])
+    if not keys:
+        yield {}, df
+        return
+    for key, part in df.groupby(keys, sort=False, observed=True):
+        key = key if isinstance(key, tuple) else (key,)
+        yield dict(zip(keys, key, strict=True)), part
+
+
+def summary_stats(
+    df: pd.DataFrame, *, value: str, by: str | Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Max, min, mean and count of ``value`` (per group of ``by``), non-finite rows ignored.
+
+    >>> summary_stats(pd.DataFrame({"v": [1.0, 2.0, 6.0]}), value="v")
+       max  min  mean  count
+    0  6.0  1.0   3.0      3
+    """
+    require_frame(df)
+    require_columns(df, [value, *([by] if isinstance(by, str) else list(by or []))])
+    values = require_numeric(df, value)
+    rows = []
+    for key, part in _groups(df.assign(**{value: values}), by):
+        v = part[value].to_numpy(dtype=float)
+        v = v[np.isfinite(v)]
+        if v.size == 0:
+            raise InputError(f"column {value!r}: no finite values{_where(key)}")
+        rows.append({**key, "max": v.max(), "min": v.min(), "mean": v.mean(), "count": v.size})
+    return pd.DataFrame(rows)
+
+
+def _where(key: dict) -> str:
+    return (" for " + ", ".join(f"{k}={v!r}" for k, v in key.items())) if key else ""
+
+
+def histogram_bins(
+    df: pd.DataFrame,
+    *,
+    value: str,
+    bins: int = 25,
+    by: str | Sequence[str] | None = None,
+    extent: tuple[float, float] | None = None,
+) -> pd.DataFrame:
+    """Equal-width bins over the data's range (as ``numpy.histogram``), per group.
+
+    Returns one row per bin: ``bin_start``, ``bin_end``, ``count`` (the last bin
+    is closed on the right, so the maximum is counted). Non-finite values are ignored.
+
+    >>> histogram_bins(pd.DataFrame({"v": [0.0, 1.0, 1.0, 2.0]}), value="v", bins=2)
+       bin_start  bin_end  count
+    0        0.0      1.0      1
+    1        1.0      2.0      3
+    """
+    require_frame(df)
+    require_positive(bins, param="bins", integer=True)
+    require_columns(df, [value, *([by] if isinstance(by, str) else list(by or []))])
+    values = require_numeric(df, value)
+    frames = []
+    for key, part in _groups(df.assign(**{value: values}), by):
+        v = part[value].to_numpy(dtype=float)
+        v = v[np.isfinite(v)]
+        if v.size == 0:
+            raise InputError(f"column {value!r}: no finite values to bin{_where(key)}")
+        counts, edges = np.histogram(v, bins=int(bins), range=extent)
+        frame = pd.DataFrame({"bin_start": edges[:-1], "bin_end": edges[1:], "count": counts})
+        for k, val in reversed(list(key.items())):
+            frame.insert(0, k, val)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
