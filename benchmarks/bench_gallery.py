@@ -1,6 +1,6 @@
 """Time building and rendering every gallery figure (run by hand, prints a table).
 
-    python benchmarks/bench_gallery.py [--repeat 3]
+python benchmarks/bench_gallery.py [--repeat 3]
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ def test_paper_look():
 def test_latex_look():
     cfg = vf.latex()
     assert cfg["view"]["stroke"] == "black"  # four-sided frame
-    assert cfg["axis"]["tickSize"] < 0  # inward ticks
+    assert cfg["axis"]["tickSize"] == {"expr": "-5"}  # inward ticks
     assert cfg["axis"]["grid"] is False
     assert "cmr10" in cfg["font"]
 

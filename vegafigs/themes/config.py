@@ -99,8 +99,8 @@ def latex(
     """Computer-Modern-like serif, four-sided frame, inward ticks, no grid.
 
     >>> cfg = latex()
-    >>> cfg["axis"]["tickSize"] < 0, cfg["axis"]["grid"]
-    (True, False)
+    >>> cfg["axis"]["tickSize"], cfg["axis"]["grid"]
+    ({"expr": "-5"}, False)
     """
     cfg = _text_fonts(font, base=font_size, title=title_size, label=label_size, color=color)
     cfg["view"] = {"stroke": "black", "strokeWidth": frame_width}
@@ -108,9 +108,10 @@ def latex(
         {
             "grid": False,
             "domain": False,  # the view frame draws all four sides
-            "tickSize": -5,  # negative: ticks point into the plot
+            # Negative ticks point into the plot (an expression: the schema wants >= 0).
+            "tickSize": {"expr": "-5"},
             "tickWidth": 1.2,
-            "labelPadding": 4,
+            "labelPadding": 9,  # measured from the (inward) tick's end: 4 px outside
             "titlePadding": 6,
         }
     )

@@ -1,0 +1,91 @@
+"""Encoding helpers shared by the layers (private).
+
+Series colours and dashes are given as mappings ``{series: colour}``; layers built
+with the same mapping share one scale, so Vega-Lite merges their legends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from vegafigs._checks import require_columns, require_frame
+from vegafigs.errors import InputError
+
+#: Default series colours (matplotlib's tab10, as in the seed scripts).
+TAB10 = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+)  # fmt: skip
+
+SOLID: list[float] = []
+
+
+def checked(df: pd.DataFrame, columns: Sequence[str | None], *, param: str = "df") -> pd.DataFrame:
+    """``df`` after checking it is a non-empty frame with ``columns``."""
+    require_frame(df, param=param)
+    require_columns(df, columns, param=param)
+    return df
+
+
+def field_type(df: pd.DataFrame, column: str, kind: str | None) -> str:
+    """``column:TYPE`` with TYPE given (``"Q"``, ``"O"``, ``"N"``, ``"T"``) or inferred."""
+    if kind is None:
+        s = df[column]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            kind = "T"
+        elif pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+            kind = "Q"
+        else:
+            kind = "N"
+    if kind not in {"Q", "O", "N", "T"}:
+        raise InputError(f"x_type: got {kind!r}; expected one of 'Q', 'O', 'N', 'T'")
+    return f"{column}:{kind}"
+
+
+def palette_for(df: pd.DataFrame, series: str, palette: Mapping[Any, str] | None) -> dict[Any, str]:
+    """``{series level: colour}``: the given mapping (checked) or TAB10 in order of appearance."""
+    levels = list(dict.fromkeys(df[series].tolist()))
+    if palette is None:
+        return {lv: TAB10[i % len(TAB10)] for i, lv in enumerate(levels)}
+    missing = [lv for lv in levels if lv not in palette]
+    if missing:
+        raise InputError(f"palette: no colour for series {missing}; it has {list(palette)}")
+    return dict(palette)
+
+
+def color_encoding(
+    series: str,
+    palette: Mapping[Any, str],
+    *,
+    legend: bool | alt.Legend = True,
+    channel: type[alt.Color] | type[alt.Fill] | type[alt.Stroke] = alt.Color,
+) -> alt.Color | alt.Fill | alt.Stroke:
+    """A nominal colour (or fill / stroke) encoding of ``series`` with explicit domain/range.
+
+    ``legend=False`` leaves the legend to the other layers sharing the scale (it
+    does not set ``legend: null``, which would hide the merged legend for all).
+    """
+    leg: Any = alt.Undefined if legend is False else (alt.Legend() if legend is True else legend)
+    return channel(
+        f"{series}:N",
+        scale=alt.Scale(domain=list(palette), range=list(palette.values())),
+        legend=leg,
+        title=None,
+    )
+
+
+def dash_encoding(
+    series: str, dashes: Mapping[Any, Sequence[float]], *, legend: bool | alt.Legend = True
+) -> alt.StrokeDash:
+    """A nominal strokeDash encoding of ``series`` (``[]`` = solid)."""
+    leg: Any = alt.Undefined if legend is False else (alt.Legend() if legend is True else legend)
+    return alt.StrokeDash(
+        f"{series}:N",
+        scale=alt.Scale(domain=list(dashes), range=[list(d) for d in dashes.values()]),
+        legend=leg,
+        title=None,
+    )

@@ -1,0 +1,47 @@
+"""Band layer: a filled ribbon between a lower and an upper column, per series."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from vegafigs.layers._encode import checked, color_encoding, field_type, palette_for
+
+
+def band(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    lower: str,
+    upper: str,
+    series: str | None = None,
+    color: str = "#1f77b4",
+    palette: Mapping[Any, str] | None = None,
+    opacity: float = 0.2,
+    x_type: str | None = None,
+    interpolate: str = "linear",
+    tooltip: bool = False,
+) -> alt.Chart:
+    """A ribbon from ``lower`` to ``upper`` along ``x`` (e.g. mean ± std), no legend.
+
+    >>> chart = band(df, x="step", lower="lo", upper="hi", series="method") + line(
+    ...     df, x="step", y="mean", series="method")  # doctest: +SKIP
+    """
+    checked(df, [x, lower, upper, series])
+    enc: dict[str, Any] = {
+        "x": field_type(df, x, x_type),
+        "y": f"{lower}:Q",
+        "y2": f"{upper}:Q",
+    }
+    mark: dict[str, Any] = {"opacity": opacity, "interpolate": interpolate}
+    if series is not None:
+        enc["color"] = color_encoding(series, palette_for(df, series, palette), legend=False)
+        enc["detail"] = f"{series}:N"
+    else:
+        mark["color"] = color
+    if tooltip:
+        enc["tooltip"] = [c for c in (series, x, lower, upper) if c is not None]
+    return alt.Chart(df).mark_area(**mark).encode(**enc)
