@@ -42,9 +42,11 @@ def test_undrawn_texts_detects_invisible_text(monkeypatch):
 
 
 def test_fonts_in_expressions_and_default_are_checked():
-    spec = {"mark": "text", "config": {"legend": {"labelFont": {"expr": "1 ? 'NoSuch' : 'cmr10'"}}}}
+    expr = "datum.value === 'SDPO' ? 'NoSuch' : 'cmr10'"
+    spec = {"mark": "text", "config": {"legend": {"labelFont": {"expr": expr}}}}
     found = [f for _, f in fonts.fonts_in_spec(spec)]
     assert "NoSuch" in found and "cmr10" in found
+    assert "SDPO" not in found  # a compared literal is not a font
     assert "sans-serif" in found  # Vega's default font, since config.font is unset
     with pytest.raises(FontError, match="NoSuch"):
         fonts.check_spec_fonts(spec)

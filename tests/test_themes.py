@@ -45,3 +45,22 @@ def test_sizes():
         vf.themes.venue_size("nature")
     with pytest.raises(InputError, match="size"):
         vf.themes.inches(0)
+
+
+def test_series_legend_bolds_only_the_highlight():
+    import pandas as pd
+
+    from vegafigs.layers._encode import series_legend
+    from vegafigs.testing import scene_items
+
+    df = pd.DataFrame({"x": [0, 1, 0, 1], "y": [0, 1, 1, 2], "m": ["SDPO"] * 2 + ["GRPO"] * 2})
+    leg = series_legend(highlight="SDPO", font=fonts.COMPUTER_MODERN)
+    chart = vf.layers.line(df, x="x", y="y", series="m", legend=leg)
+    chart = chart.properties(width=200, height=100, config=vf.latex())
+    labels = {
+        i["text"]: i for i in scene_items(chart, marktype="text") if i["text"] in {"SDPO", "GRPO"}
+    }
+    assert labels["SDPO"]["fontWeight"] == "bold"
+    assert labels["SDPO"]["font"] == fonts.COMPUTER_MODERN_BOLD
+    assert labels["GRPO"]["fontWeight"] == "normal"
+    assert labels["GRPO"]["font"] == fonts.COMPUTER_MODERN

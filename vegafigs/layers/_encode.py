@@ -6,6 +6,7 @@ with the same mapping share one scale, so Vega-Lite merges their legends.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,6 +15,7 @@ import pandas as pd
 
 from vegafigs._checks import require_columns, require_frame
 from vegafigs.errors import InputError
+from vegafigs.themes.fonts import bold_stack
 
 #: Default series colours (matplotlib's tab10, as in the seed scripts).
 TAB10 = (
@@ -22,6 +24,40 @@ TAB10 = (
 )  # fmt: skip
 
 SOLID: list[float] = []
+
+
+def series_legend(
+    *,
+    highlight: Any = None,
+    font: str,
+    orient: str = "bottom-right",
+    symbol_type: str = "stroke",
+    symbol_size: float = 300,
+    symbol_stroke_width: float = 2.5,
+) -> alt.Legend:
+    """A frameless series legend; the ``highlight`` series' label alone is bold.
+
+    Bold uses the theme's bold stack (``themes.fonts.bold_stack``), since e.g. bold
+    Computer Modern is a separate font family. Symbols are drawn fully opaque.
+
+    >>> leg = series_legend(highlight="SDPO", font=COMPUTER_MODERN)  # doctest: +SKIP
+    """
+    props: dict[str, Any] = {
+        "orient": orient,
+        "symbolType": symbol_type,
+        "symbolSize": symbol_size,
+        "symbolStrokeWidth": symbol_stroke_width,
+        "symbolOpacity": 1,
+        "labelFont": font,
+        "title": None,
+    }
+    if highlight is not None:
+        test = f"datum.value === {json.dumps(str(highlight))}"
+        props["labelFont"] = {
+            "expr": f"{test} ? {json.dumps(bold_stack(font))} : {json.dumps(font)}"
+        }
+        props["labelFontWeight"] = {"expr": f"{test} ? 'bold' : 'normal'"}
+    return alt.Legend(**props)
 
 
 def checked(df: pd.DataFrame, columns: Sequence[str | None], *, param: str = "df") -> pd.DataFrame:

@@ -37,6 +37,15 @@ COMPUTER_MODERN_BOLD = "CMU Serif, Latin Modern Roman, cmb10"
 #: Sans serif, ending in the bundled DejaVu Sans.
 SANS = "Helvetica, Arial, DejaVu Sans"
 
+#: Regular stack -> stack to use for bold text (CM bold is its own family, weight alone fails).
+BOLD_STACKS = {COMPUTER_MODERN: COMPUTER_MODERN_BOLD}
+
+
+def bold_stack(font: str) -> str:
+    """The stack to set bold text in, for text otherwise set in ``font``."""
+    return BOLD_STACKS.get(font, font)
+
+
 GENERIC_FAMILIES = frozenset(
     {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
 )
@@ -208,14 +217,27 @@ def _font_strings(value: object, where: str) -> Iterator[tuple[str, str]]:
     elif isinstance(value, dict):
         for key in ("expr", "signal"):
             if isinstance(value.get(key), str):
-                for m in _QUOTED.finditer(value[key]):
-                    yield where, m.group(1) if m.group(1) is not None else m.group(2)
+                yield from ((where, lit) for lit in _result_literals(value[key]))
         if "value" in value:
             yield from _font_strings(value["value"], f"{where}.value")
         if "condition" in value:
             conds = value["condition"]
             for c in conds if isinstance(conds, list) else [conds]:
                 yield from _font_strings(c, f"{where}.condition")
+
+
+def _result_literals(expr: str) -> Iterator[str]:
+    """String literals an expression can evaluate to (compared literals are skipped).
+
+    >>> list(_result_literals("datum.value === 'SDPO' ? 'cmb10' : 'cmr10'"))
+    ['cmb10', 'cmr10']
+    """
+    for m in _QUOTED.finditer(expr):
+        before = expr[: m.start()].rstrip()
+        after = expr[m.end() :].lstrip()
+        if before.endswith(("==", "!=")) or after.startswith(("==", "!=")):
+            continue
+        yield m.group(1) if m.group(1) is not None else m.group(2)
 
 
 def fonts_in_spec(spec: dict) -> list[tuple[str, str]]:
