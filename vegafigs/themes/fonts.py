@@ -103,6 +103,7 @@ def register_font_directory(path: str | os.PathLike[str]) -> None:
     vlc.register_font_directory(str(p))
     _registered_dirs.append(p)
     _registered_faces.cache_clear()
+    _faces_by_family.cache_clear()
 
 
 def _system_font_dirs() -> list[Path]:
@@ -165,6 +166,7 @@ def _registered_faces() -> tuple[FontFace, ...]:
     return tuple(faces)
 
 
+@functools.lru_cache(maxsize=1)
 def _faces_by_family() -> dict[str, list[FontFace]]:
     table: dict[str, list[FontFace]] = {}
     for face in (*_registered_faces(), *_system_faces()):
