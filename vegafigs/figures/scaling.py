@@ -20,7 +20,10 @@ from vegafigs.themes import get_theme, inches
 
 #: Legend symbol: a line through a filled circle. Path units are half the symbol's side
 #: (sqrt(symbol size) px); the line reaches beyond it, so labels get a wider offset.
-LINE_MARKER_SYMBOL = "M-2.2,0L-0.6,0M0.6,0L2.2,0M0.6,0A0.6,0.6,0,1,1,-0.6,0A0.6,0.6,0,1,1,0.6,0Z"
+_R = 0.38  # circle radius
+LINE_MARKER_SYMBOL = (
+    f"M-2.2,0L-{_R},0M{_R},0L2.2,0M{_R},0A{_R},{_R},0,1,1,-{_R},0A{_R},{_R},0,1,1,{_R},0Z"
+)
 LEGEND_ORIENTS = ("bottom-right", "bottom-left", "top-right", "top-left", "right", "bottom")
 
 
@@ -107,7 +110,7 @@ def scaling_curves(
         symbol_stroke_width=stroke_width,
     )
     # Room for the symbol's overhanging line: label gap, compact rows, inset from the frame.
-    legend["labelOffset"], legend["rowPadding"], legend["offset"] = 14, 4, 18
+    legend["labelOffset"], legend["rowPadding"], legend["offset"] = 14, 2, 10
     layers: list[alt.Chart] = []
     if band_data is not None:
         layers.append(
