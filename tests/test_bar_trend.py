@@ -246,3 +246,13 @@ def test_layer_errors_name_the_parameter():
         vf.layers.value_labels(GOOD, x="step", y="score", offset="nope")
     with pytest.raises(InputError, match="channel"):
         vf.layers.set_axis(vf.layers.bars(GOOD, x="step", y="score"), "z")
+
+
+def test_custom_gradient_gets_a_darker_matching_edge():
+    df = pd.DataFrame({"x": ["a", "b"], "y": [1.0, 2.0]})
+    chart = vf.layers.bars(df, x="x", y="y", colors=("#F5C49A", "#E5862A"))
+    rects = scene_items(chart.properties(width=80, height=60), marktype="rect")
+    (edge,) = {r["stroke"] for r in rects}
+    assert edge != "#3A78CC"
+    assert all(e < c for e, c in zip(_rgb(edge), _rgb("#E5862A"), strict=True))
+    assert {_rgb(r["fill"]) for r in rects} == {_rgb("#F5C49A"), _rgb("#E5862A")}

@@ -151,3 +151,29 @@ GOOD = pd.DataFrame({"n": [1.0, 2.0, 1.0, 2.0], "acc": [0.1, 0.2, 0.3, 0.4], "m"
 def test_bad_input_is_a_clear_error(frame, kwargs, match):
     with pytest.raises(InputError, match=match):
         vf.figures.scaling_curves(frame, x="n", y="acc", series="m", **kwargs)
+
+
+def test_line_chart_from_layers_has_one_axis_title_and_an_opaque_legend():
+    runs = pd.DataFrame(
+        {"size": [1, 2, 4] * 2, "acc": [0.2, 0.3, 0.4, 0.1, 0.2, 0.25], "method": list("AAABBB")}
+    )
+    runs = runs.assign(lo=runs.acc - 0.01, hi=runs.acc + 0.01)
+    pal = {"A": "#2CA02C", "B": "#1F77B4"}
+    leg = vf.layers.series_legend(highlight="A", font=fonts.COMPUTER_MODERN)
+    L = vf.layers
+    chart = (
+        L.band(runs, x="size", lower="lo", upper="hi", series="method", palette=pal, legend=leg)
+        + L.line(runs, x="size", y="acc", series="method", palette=pal, legend=leg)
+        + L.points(runs, x="size", y="acc", series="method", palette=pal)
+    )
+    chart = L.set_axis(chart, "y", title="Accuracy", domain=(0, 0.5), values=[0.1, 0.3, 0.5])
+    chart = chart.properties(width=200, height=120, config=vf.latex())
+    texts = drawn_texts(chart)
+    assert "Accuracy" in texts and not any("lo" in t or "acc" in t for t in texts)
+    assert [t for t in texts if t.startswith("0.")] == ["0.1", "0.3", "0.5"]
+    symbols = [i for i in scene_items(chart, marktype="symbol") if not i["mark"]]
+    assert len(symbols) == 2 and {s.get("opacity", 1) for s in symbols} == {1}
+    frame = next(i for i in scene_items(chart) if i["mark"] == "root")
+    line_pts = [i for i in scene_items(chart, marktype="line") if i["mark"]]
+    top = min(i["abs_y"] for i in line_pts)
+    assert top == pytest.approx(frame["height"] * (1 - 0.4 / 0.5), abs=0.05)  # exact domain

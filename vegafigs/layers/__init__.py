@@ -1,5 +1,6 @@
 """Layers: each function returns an Altair chart you can combine with ``+ | &``."""
 
+from vegafigs.layers._encode import series_legend
 from vegafigs.layers.axes import set_axis
 from vegafigs.layers.bands import band
 from vegafigs.layers.bars import bars
@@ -17,6 +18,7 @@ __all__ = [
     "hline",
     "line",
     "points",
+    "series_legend",
     "set_axis",
     "stats_box",
     "trend_line",

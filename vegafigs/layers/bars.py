@@ -17,6 +17,8 @@ from vegafigs.layers._encode import checked
 
 #: Light and dark ends of the default bar gradient (seed 001).
 BAR_LIGHT, BAR_DARK = "#9AC4F5", "#428AE5"
+#: Bar edge for the default gradient (seed 001).
+EDGE = "#3A78CC"
 #: Default bar width (share of a category step) and outer padding (in steps).
 BAR_WIDTH, PADDING_OUTER = 0.52, 0.28
 #: Name of the computed field the colour scale reads (value above the colour domain's start).
@@ -32,7 +34,7 @@ def bars(
     colors: tuple[str, str] = (BAR_LIGHT, BAR_DARK),
     exponent: float = 0.4,
     color_domain: tuple[float, float] | None = None,
-    edge_color: str = "#3A78CC",
+    edge_color: str | None = None,
     edge_width: float = 0.5,
     bar_width: float = BAR_WIDTH,
     padding_outer: float = PADDING_OUTER,
@@ -50,7 +52,8 @@ def bars(
     ``v - lo`` (a computed field) over the domain ``[0, hi - lo]``; there is no
     per-row colour column and no legend. ``bar_width`` is the bar's share of a
     category step; bars start at ``base`` (default: the bottom of the plot,
-    clipped to it) and have a thin ``edge_color`` outline.
+    clipped to it) and have a thin ``edge_color`` outline (default: a darker shade
+    of ``colors[1]``; ``#3A78CC`` for the default blues, as in seed 001).
 
     >>> df = pd.DataFrame({"step": [5, 10, 15], "score": [55.7, 57.7, 57.1]})
     >>> chart = bars(df, x="step", y="score")
@@ -77,6 +80,8 @@ def bars(
     # Equal values: a domain around 0 puts every bar mid-way along the gradient.
     domain = [0.0, hi - lo] if hi > lo else [-1.0, 1.0]
 
+    if edge_color is None:
+        edge_color = EDGE if tuple(colors) == (BAR_LIGHT, BAR_DARK) else _darker(colors[1])
     data = df.assign(**{y: values})
     y_enc: dict[str, Any] = {"title": y_title if y_title is not None else y}
     enc: dict[str, Any] = {
@@ -112,3 +117,14 @@ def bars(
         .mark_bar(stroke=edge_color, strokeWidth=edge_width, clip=base is None)
         .encode(**enc)
     )
+
+
+def _darker(color: str, factor: float = 0.85) -> str:
+    """``color`` (``#rrggbb``) darkened by ``factor``; other colour strings are returned as is."""
+    if len(color) != 7 or not color.startswith("#"):
+        return color
+    try:
+        rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    except ValueError:
+        return color
+    return "#" + "".join(f"{round(c * factor):02X}" for c in rgb)
