@@ -59,3 +59,50 @@ def grad_metrics_hist(seed: int = 42) -> pd.DataFrame:
         values = _fit_range(raw, lo=spec["min"], hi=spec["max"], mean=spec["mean"])
         frames.append(pd.DataFrame({"panel": name, "value": values}))
     return pd.concat(frames, ignore_index=True)
+
+
+#: GRPO's average score, the baseline of the warmup ablation (seed 001).
+WARMUP_BASELINE = 55.79
+
+
+def warmup_ablation() -> pd.DataFrame:
+    """Average score per number of warmup steps (columns ``warmup_steps``, ``avg_score``).
+
+    The PreRL paper's warmup ablation (seed 001); GRPO scores :data:`WARMUP_BASELINE`.
+
+    >>> warmup_ablation()["avg_score"].tolist()
+    [55.69, 57.74, 57.11, 57.54, 57.27, 56.32]
+    """
+    return pd.DataFrame(
+        {
+            "warmup_steps": [5, 10, 15, 20, 25, 30],
+            "avg_score": [55.69, 57.74, 57.11, 57.54, 57.27, 56.32],
+        }
+    )
+
+
+#: Series colours of the model-scaling figure (seed 002): SDPO green, GRPO blue, base grey.
+MODEL_SCALING_COLORS = {"SDPO": "#2CA02C", "GRPO": "#1F77B4", "base model": "#BCBCBC"}
+
+
+def model_scaling() -> pd.DataFrame:
+    """Accuracy by model size per method, tidy (``params_b``, ``method``, ``accuracy``, ``std``).
+
+    Qwen3 sizes 0.6B-8B (seed 002). ``std`` is the spread shown as a band; it is
+    NaN for the base model, which has no band.
+
+    >>> df = model_scaling()
+    >>> df.groupby("method", sort=False)["accuracy"].max().round(3).tolist()
+    [0.49, 0.414, 0.284]
+    """
+    sizes = [0.6, 1.7, 4.0, 8.0]
+    results = {
+        "SDPO": ([0.215, 0.333, 0.450, 0.490], [0.005, 0.006, 0.008, 0.006]),
+        "GRPO": ([0.212, 0.295, 0.400, 0.414], [0.005, 0.006, 0.007, 0.006]),
+        "base model": ([0.095, 0.150, 0.233, 0.284], [np.nan] * 4),
+    }
+    frames = [
+        pd.DataFrame({"params_b": sizes, "method": name, "accuracy": acc, "std": std})
+        for name, (acc, std) in results.items()
+    ]
+    return pd.concat(frames, ignore_index=True)

@@ -24,8 +24,13 @@ def band(
     x_type: str | None = None,
     interpolate: str = "linear",
     tooltip: bool = False,
+    legend: bool | alt.Legend = False,
 ) -> alt.Chart:
     """A ribbon from ``lower`` to ``upper`` along ``x`` (e.g. mean ± std), no legend.
+
+    When the line layers pass a custom ``legend`` (e.g. ``series_legend(...)``), pass
+    the same one here: the band is drawn first, and Vega-Lite takes the merged
+    legend's look (e.g. symbol opacity) from the first layer.
 
     >>> chart = band(df, x="step", lower="lo", upper="hi", series="method") + line(
     ...     df, x="step", y="mean", series="method")  # doctest: +SKIP
@@ -38,7 +43,7 @@ def band(
     }
     mark: dict[str, Any] = {"opacity": opacity, "interpolate": interpolate}
     if series is not None:
-        enc["color"] = color_encoding(series, palette_for(df, series, palette), legend=False)
+        enc["color"] = color_encoding(series, palette_for(df, series, palette), legend=legend)
         enc["detail"] = f"{series}:N"
     else:
         mark["color"] = color

@@ -1,0 +1,179 @@
+"""model_scaling / scaling_curves, checked on the rendered scenegraph."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import vegafigs as vf
+from vegafigs.errors import InputError
+from vegafigs.testing import drawn_texts, scene_items, undrawn_texts
+from vegafigs.themes import fonts
+
+COLORS = vf.demo.MODEL_SCALING_COLORS
+
+
+@pytest.fixture(scope="module")
+def chart():
+    from vegafigs.gallery import FIGURES
+
+    return FIGURES["model_scaling"].build()
+
+
+@pytest.fixture(scope="module")
+def items(chart):
+    return scene_items(chart)
+
+
+def _by_color(items, mark, key):
+    out: dict[str, list[dict]] = {}
+    for i in items:
+        if i["mark"] == mark:
+            out.setdefault(i[key], []).append(i)
+    return {k: sorted(v, key=lambda i: i["abs_x"]) for k, v in out.items()}
+
+
+def test_x_positions_are_equally_spaced_categories(items):
+    lines = _by_color(items, "layer_1_marks", "stroke")
+    assert set(lines) == set(COLORS.values())
+    xs = [round(i["abs_x"], 6) for i in lines[COLORS["SDPO"]]]
+    assert len(xs) == 4
+    gaps = np.diff(xs)
+    assert np.allclose(gaps, gaps[0]) and gaps[0] > 100  # 0.6, 1.7, 4, 8: evenly spaced
+    for pts in lines.values():
+        assert [round(i["abs_x"], 6) for i in pts] == xs
+    ticks = [i for i in items if i["marktype"] == "text" and i["text"] in {"0.6", "1.7", "4", "8"}]
+    assert [t["text"] for t in sorted(ticks, key=lambda t: t["abs_x"])] == ["0.6", "1.7", "4", "8"]
+    assert np.allclose(sorted(t["abs_x"] for t in ticks), np.array(xs) + ticks[0]["abs_x"] - xs[0])
+
+
+def test_each_band_contains_its_line(items):
+    bands = _by_color(items, "layer_0_marks", "fill")
+    lines = _by_color(items, "layer_1_marks", "stroke")
+    assert set(bands) == {COLORS["SDPO"], COLORS["GRPO"]}  # the base model has no spread
+    for color, band_pts in bands.items():
+        assert len(band_pts) == 4
+        assert {b["opacity"] for b in band_pts} == {0.18}
+        for b, ln in zip(band_pts, lines[color], strict=True):
+            assert b["abs_x"] == pytest.approx(ln["abs_x"])
+            lo, hi = sorted([b["y"], b["y2"]])
+            assert lo < ln["abs_y"] < hi
+            assert hi - lo > 3  # a visible ribbon, not a line
+
+
+def test_markers_have_dark_edges_and_series_fills(items):
+    marks = [i for i in items if i["mark"] == "layer_2_marks"]
+    assert len(marks) == 12
+    assert {m["stroke"] for m in marks} == {"black"}
+    assert {m["fill"] for m in marks} == set(COLORS.values())
+
+
+def test_only_the_highlighted_legend_label_is_bold(items):
+    labels = {
+        i["text"]: i
+        for i in items
+        if i["marktype"] == "text" and not i["mark"] and i["text"] in COLORS
+    }
+    assert set(labels) == set(COLORS)
+    assert labels["SDPO"]["fontWeight"] == "bold"
+    assert labels["SDPO"]["font"] == fonts.COMPUTER_MODERN_BOLD
+    for name in ("GRPO", "base model"):
+        assert labels[name]["fontWeight"] == "normal"
+        assert labels[name]["font"] == fonts.COMPUTER_MODERN
+    # legend order = data order, in the bottom-right quarter of the plot
+    assert [n for n, _ in sorted(labels.items(), key=lambda kv: kv[1]["abs_y"])] == list(COLORS)
+    frame = next(i for i in items if i["mark"] == "root")
+    for lab in labels.values():
+        assert frame["width"] * 0.75 < lab["abs_x"] < frame["width"]
+        assert frame["height"] * 0.7 < lab["abs_y"] < frame["height"]
+    symbols = [i for i in items if i["marktype"] == "symbol" and not i["mark"]]
+    assert sorted(s["fill"] for s in symbols) == sorted(COLORS.values())
+    assert {s.get("opacity", 1) for s in symbols} == {1}
+
+
+def test_texts_are_drawn(chart):
+    texts = drawn_texts(chart)
+    for want in ["Model scaling (Qwen3)", "Model parameters (B)", "Accuracy", "0.1", "0.5"]:
+        assert want in texts
+    assert undrawn_texts(chart) == []
+
+
+def test_lower_upper_equal_err_bands():
+    df = vf.demo.model_scaling()
+    by_err = vf.figures.scaling_curves(df, x="params_b", y="accuracy", series="method", err="std")
+    df = df.assign(lo=df.accuracy - df["std"], hi=df.accuracy + df["std"])
+    by_lu = vf.figures.scaling_curves(
+        df, x="params_b", y="accuracy", series="method", lower="lo", upper="hi"
+    )
+
+    def band_ys(c):
+        return [v for i in scene_items(c, marktype="area") for v in (i["y"], i["y2"])]
+
+    assert band_ys(by_err) == pytest.approx(band_ys(by_lu))
+    no_band = vf.figures.scaling_curves(df, x="params_b", y="accuracy", series="method")
+    assert scene_items(no_band, marktype="area") == []
+
+
+def test_nan_accuracy_is_dropped_with_a_warning():
+    df = vf.demo.model_scaling()
+    df.loc[0, "accuracy"] = np.nan
+    with pytest.warns(UserWarning, match="dropped 1 row"):
+        c = vf.figures.scaling_curves(df, x="params_b", y="accuracy", series="method")
+    assert len([i for i in scene_items(c) if i["mark"] == "layer_1_marks"]) == 11
+
+
+GOOD = pd.DataFrame({"n": [1.0, 2.0, 1.0, 2.0], "acc": [0.1, 0.2, 0.3, 0.4], "m": list("aabb")})
+
+
+@pytest.mark.parametrize(
+    ("frame", "kwargs", "match"),
+    [
+        (pd.DataFrame(), {}, "empty"),
+        (GOOD.drop(columns="m"), {}, r"missing column\(s\) 'm'.*'n', 'acc'"),
+        (GOOD.assign(acc=list("wxyz")), {}, "'acc' must be numeric"),
+        (GOOD.assign(n=list("wxyz")), {}, "'n' must be numeric"),
+        (GOOD, {"err": "acc", "lower": "acc", "upper": "acc"}, "either err"),
+        (GOOD, {"lower": "acc"}, "lower/upper"),
+        (GOOD, {"err": "nope"}, "'nope'"),
+        (GOOD.assign(e=list("wxyz")), {"err": "e"}, "'e' must be numeric"),
+        (GOOD.assign(e=-0.1), {"err": "e"}, "err"),
+        (GOOD.assign(lo=0.5, hi=0.0), {"lower": "lo", "upper": "hi"}, "lower/upper"),
+        (GOOD, {"highlight": "c"}, "highlight"),
+        (GOOD, {"order": ["c"]}, "order"),
+        (GOOD.assign(m="a"), {}, "duplicate"),
+        (GOOD, {"y_domain": (1, 0)}, "y_domain"),
+        (GOOD, {"legend_orient": "middle"}, "legend_orient"),
+        (GOOD, {"height_in": -2}, "height_in"),
+        (GOOD, {"palette": {"a": "red"}}, "palette"),
+    ],
+)
+def test_bad_input_is_a_clear_error(frame, kwargs, match):
+    with pytest.raises(InputError, match=match):
+        vf.figures.scaling_curves(frame, x="n", y="acc", series="m", **kwargs)
+
+
+def test_line_chart_from_layers_has_one_axis_title_and_an_opaque_legend():
+    runs = pd.DataFrame(
+        {"size": [1, 2, 4] * 2, "acc": [0.2, 0.3, 0.4, 0.1, 0.2, 0.25], "method": list("AAABBB")}
+    )
+    runs = runs.assign(lo=runs.acc - 0.01, hi=runs.acc + 0.01)
+    pal = {"A": "#2CA02C", "B": "#1F77B4"}
+    leg = vf.layers.series_legend(highlight="A", font=fonts.COMPUTER_MODERN)
+    L = vf.layers
+    chart = (
+        L.band(runs, x="size", lower="lo", upper="hi", series="method", palette=pal, legend=leg)
+        + L.line(runs, x="size", y="acc", series="method", palette=pal, legend=leg)
+        + L.points(runs, x="size", y="acc", series="method", palette=pal)
+    )
+    chart = L.set_axis(chart, "y", title="Accuracy", domain=(0, 0.5), values=[0.1, 0.3, 0.5])
+    chart = chart.properties(width=200, height=120, config=vf.latex())
+    texts = drawn_texts(chart)
+    assert "Accuracy" in texts and not any("lo" in t or "acc" in t for t in texts)
+    assert [t for t in texts if t.startswith("0.")] == ["0.1", "0.3", "0.5"]
+    symbols = [i for i in scene_items(chart, marktype="symbol") if not i["mark"]]
+    assert len(symbols) == 2 and {s.get("opacity", 1) for s in symbols} == {1}
+    frame = next(i for i in scene_items(chart) if i["mark"] == "root")
+    line_pts = [i for i in scene_items(chart, marktype="line") if i["mark"]]
+    top = min(i["abs_y"] for i in line_pts)
+    assert top == pytest.approx(frame["height"] * (1 - 0.4 / 0.5), abs=0.05)  # exact domain

@@ -1,0 +1,59 @@
+"""Trend-line layer: a line through the bar tops with white-filled circle markers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from vegafigs.layers._category import category_x
+from vegafigs.layers._encode import checked
+from vegafigs.layers.lines import line, points
+
+#: Default trend-line colour: darker than the bar gradient (seed 001).
+TREND_COLOR = "#2E6FC7"
+
+
+def trend_line(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    order: Sequence[Any] | None = None,
+    color: str = TREND_COLOR,
+    stroke_width: float = 0.9,
+    marker_size: float = 12,
+    marker_fill: str = "white",
+    marker_stroke_width: float = 0.8,
+    x_type: str = "O",
+) -> alt.LayerChart:
+    """A line through ``(x, y)`` with hollow-looking circle markers, on top of bars.
+
+    ``x`` is a category axis by default (``x_type="O"``, sorted like
+    :func:`~vegafigs.layers.bars`: ``order`` or first appearance), so the
+    markers sit on the bar centres; use ``x_type="Q"`` over a numeric axis.
+    ``marker_size`` is the marker area in px² (matplotlib ``markersize=3`` ≈ 9–12).
+
+    >>> df = pd.DataFrame({"step": [5, 10, 15], "score": [55.7, 57.7, 57.1]})
+    >>> chart = bars(df, x="step", y="score") + trend_line(df, x="step", y="score")
+    ... # doctest: +SKIP
+    """
+    checked(df, [x, y])
+    drawn = line(df, x=x, y=y, color=color, stroke_width=stroke_width, x_type=x_type, tooltip=False)
+    markers = points(
+        df,
+        x=x,
+        y=y,
+        color=color,
+        fill=marker_fill,
+        stroke=color,
+        stroke_width=marker_stroke_width,
+        size=marker_size,
+        x_type=x_type,
+    )
+    if x_type in {"O", "N"}:
+        x_enc = category_x(df, x, order)
+        drawn, markers = drawn.encode(x=x_enc), markers.encode(x=x_enc)
+    return alt.layer(drawn, markers)
