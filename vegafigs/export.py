@@ -55,10 +55,9 @@ def to_spec(chart: ChartLike) -> Spec:
 
 def spec_json(chart: ChartLike) -> str:
     """Canonical JSON text of the spec: sorted keys, 2-space indent, trailing newline."""
+    spec = to_spec(chart)  # its own errors are not about non-finite numbers
     try:
-        text = json.dumps(
-            to_spec(chart), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False
-        )
+        text = json.dumps(spec, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
     except ValueError as exc:
         raise ExportError(f"chart: the spec holds a non-finite number ({exc})") from exc
     return text + "\n"
