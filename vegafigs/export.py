@@ -236,6 +236,9 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
             fh.write(data)
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
+    except OSError as exc:  # e.g. the target is a folder, or the disk is full
+        Path(tmp).unlink(missing_ok=True)
+        raise ExportError(f"path {str(target)!r}: cannot write there ({exc.strerror})") from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
