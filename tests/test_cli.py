@@ -20,8 +20,9 @@ def test_gallery_writes_all_formats(tmp_path):
     assert res.returncode == 0, res.stderr
     names = sorted(p.name for p in tmp_path.iterdir())
     stem = "grad_metrics_hist"
-    assert names == sorted(f"{stem}{s}" for s in [".html", ".pdf", ".png", ".svg", ".vl.json"])
-    assert "wrote 5 files" in res.stdout
+    expected = [f"{stem}{s}" for s in [".html", ".pdf", ".png", ".svg", ".vl.json"]]
+    assert names == sorted([*expected, "index.html"])
+    assert "wrote 6 files" in res.stdout
 
 
 def test_render_spec_to_svg(tmp_path):

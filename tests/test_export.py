@@ -48,6 +48,22 @@ def test_spec_bytes_identical_across_processes():
     assert outs[0] == outs[1] and len(outs[0]) > 1000
 
 
+def test_gallery_cli_export_identical_across_processes(tmp_path):
+    """`vegafigs gallery --format json,html` in two processes: every file byte-identical."""
+    dirs = []
+    for seed in ("0", "4242"):
+        out = tmp_path / f"seed{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        cmd = [sys.executable, "-m", "vegafigs", "gallery", "--out", str(out), "-q"]
+        subprocess.run([*cmd, "--format", "json,html"], env=env, capture_output=True, check=True)
+        dirs.append(out)
+    names = sorted(p.name for p in dirs[0].iterdir())
+    assert names == sorted(p.name for p in dirs[1].iterdir())
+    assert "index.html" in names and any(n.endswith(".vl.json") for n in names)
+    for name in names:
+        assert (dirs[0] / name).read_bytes() == (dirs[1] / name).read_bytes(), name
+
+
 def test_unknown_suffix_lists_supported(tmp_path):
     with pytest.raises(ExportError, match=r"\.vl\.json.*\.png.*\.svg.*\.pdf.*\.html"):
         vf.save(_small(), tmp_path / "fig.jpg")

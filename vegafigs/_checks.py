@@ -31,11 +31,13 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str | None], *, param: s
 def require_numeric(df: pd.DataFrame, column: str, *, param: str = "df") -> pd.Series:
     """Return ``df[column]`` as float, raising :class:`InputError` on non-numeric values."""
     s = df[column]
-    if pd.api.types.is_bool_dtype(s) or not pd.api.types.is_numeric_dtype(s):
+    if pd.api.types.is_bool_dtype(s):
+        raise InputError(f"{param}: column {column!r} must be numeric; it holds booleans")
+    if not pd.api.types.is_numeric_dtype(s):
         converted = pd.to_numeric(s, errors="coerce")
         bad = s[converted.isna() & s.notna()]
-        if len(bad) or pd.api.types.is_bool_dtype(s):
-            example = repr(bad.iloc[0]) if len(bad) else repr(s.iloc[0])
+        if len(bad):
+            example = repr(bad.iloc[0])
             raise InputError(
                 f"{param}: column {column!r} must be numeric; found non-numeric value {example}"
                 f" ({len(bad)} such row(s))"
@@ -68,3 +70,79 @@ def require_choice(value: object, choices: Sequence[object], *, param: str) -> N
     if value not in choices:
         allowed = ", ".join(repr(c) for c in choices)
         raise InputError(f"{param}: got {value!r}; expected one of {allowed}")
+
+
+def require_nonnegative(value: float, *, param: str) -> None:
+    """Raise :class:`InputError` unless ``value`` is a finite number >= 0."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.integer, np.floating))
+        or not 0 <= value < float("inf")
+    ):
+        raise InputError(f"{param}: expected a number >= 0, got {value!r}")
+
+
+def require_fraction(value: float, *, param: str) -> None:
+    """Raise :class:`InputError` unless ``value`` is a number in [0, 1] (e.g. an opacity)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.integer, np.floating))
+        or not 0 <= value <= 1
+    ):
+        raise InputError(f"{param}: expected a number between 0 and 1, got {value!r}")
+
+
+def require_finite(value: object, *, param: str) -> float:
+    """``value`` as a finite float, or :class:`InputError` naming ``param``."""
+    if isinstance(value, bool):
+        raise InputError(f"{param}: expected a finite number, got {value!r}")
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{param}: expected a finite number, got {value!r}") from exc
+    if not np.isfinite(number):
+        raise InputError(f"{param}: expected a finite number, got {value!r}")
+    return number
+
+
+def require_text(value: object, *, param: str) -> str:
+    """``value`` if it is a string, else :class:`InputError` (titles, labels)."""
+    if not isinstance(value, str):
+        raise InputError(f"{param}: expected a string, got {value!r} ({type(value).__name__})")
+    return value
+
+
+def require_no_missing(df: pd.DataFrame, column: str, *, param: str = "df") -> None:
+    """Raise :class:`InputError` if ``column`` (a grouping column) has missing values."""
+    n = int(df[column].isna().sum())
+    if n:
+        raise InputError(
+            f"{param}: column {column!r} has {n} missing value(s) (NaN/None); "
+            "every row needs a group - fill or drop them first"
+        )
+
+
+def clean_numeric(
+    df: pd.DataFrame, *, numeric: Sequence[str], other: Sequence[str | None] = (), func: str
+) -> pd.DataFrame:
+    """Check the frame and columns; coerce ``numeric`` to float; drop non-finite rows (warn).
+
+    The warning counts the dropped rows; no finite row left is an :class:`InputError`.
+    """
+    import warnings
+
+    require_frame(df)
+    require_columns(df, [*numeric, *other])
+    out = df.copy()
+    for col in numeric:
+        out[col] = require_numeric(out, col)
+    out, dropped = drop_nonfinite(out, numeric)
+    if dropped:
+        warnings.warn(
+            f"{func}: dropped {dropped} row(s) with NaN or infinite values in "
+            f"{', '.join(map(repr, numeric))}",
+            stacklevel=3,
+        )
+    if out.empty:
+        raise InputError(f"{func}: no rows with finite values in {', '.join(map(repr, numeric))}")
+    return out

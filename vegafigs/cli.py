@@ -24,28 +24,39 @@ def _cmd_gallery(args: argparse.Namespace) -> int:
     n_figs = len(only) if only else len(FIGURES)
     print(
         f"vegafigs gallery: wrote {len(written)} files ({n_figs} figures x "
-        f"{len(formats)} formats: {','.join(formats)}) to {args.out}/ "
+        f"{len(formats)} formats: {','.join(formats)}"
+        f"{' + index.html' if 'html' in formats else ''}) to {args.out}/ "
         f"in {time.perf_counter() - start:.1f}s"
     )
     return 0
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    from vegafigs.errors import LoadError
-    from vegafigs.export import save
+    from vegafigs.errors import ExportError, LoadError
+    from vegafigs.export import format_for, save, validate_spec
 
+    format_for(args.output)  # an unknown output suffix fails before any work
     path = Path(args.spec)
     try:
-        spec = json.loads(path.read_text(encoding="utf-8"))
+        spec = json.loads(path.read_bytes().decode("utf-8"))
     except OSError as exc:
         raise LoadError(f"spec {str(path)!r}: cannot read ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise LoadError(
+            f"spec {str(path)!r}: not a text file (byte {exc.start} is not UTF-8); "
+            "expected a Vega-Lite JSON spec such as a saved .vl.json"
+        ) from exc
     except json.JSONDecodeError as exc:
         raise LoadError(
             f"spec {str(path)!r}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from exc
     if not isinstance(spec, dict):
         raise LoadError(f"spec {str(path)!r}: expected a JSON object (a Vega-Lite spec)")
-    out = save(spec, args.output, dpi=args.dpi)
+    try:
+        validate_spec(spec, source=f"spec {str(path)!r}")
+    except ExportError as exc:
+        raise LoadError(str(exc)) from exc
+    out = save(spec, args.output, dpi=args.dpi, allow_external_data=args.allow_external_data)
     print(f"vegafigs render: wrote {out}")
     return 0
 
@@ -90,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", required=True, metavar="OUT", help="output .png/.svg/.pdf/.html"
     )
     r.add_argument("--dpi", type=float, default=300, help="PNG resolution (default: 300)")
+    r.add_argument(
+        "--allow-external-data",
+        action="store_true",
+        help="let the spec load data from URLs and from files outside the working folder "
+        "(refused by default; files inside it are inlined)",
+    )
     r.set_defaults(func=_cmd_render)
     return parser
 

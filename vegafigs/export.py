@@ -5,6 +5,10 @@ dataset names, byte-identical in every process). ``.png`` / ``.svg`` / ``.pdf``:
 rendered by vl-convert after the font check. ``.html``: a self-contained page
 (vega, vega-lite and vega-embed inlined; works offline; the spec is escaped).
 Files are written atomically: a failure leaves no file behind.
+
+Images and pages never load data from a URL or from a local file outside the
+working folder unless ``allow_external_data=True`` (see :mod:`vegafigs.external`);
+vl-convert's ``allowed_base_urls`` guards the same a second time.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import numbers
 import os
 import tempfile
 from collections.abc import Callable
@@ -21,6 +26,7 @@ from typing import Any
 import altair as alt
 
 from vegafigs.errors import ExportError
+from vegafigs.external import localize_data
 from vegafigs.themes import fonts
 
 Spec = dict[str, Any]
@@ -55,10 +61,9 @@ def to_spec(chart: ChartLike) -> Spec:
 
 def spec_json(chart: ChartLike) -> str:
     """Canonical JSON text of the spec: sorted keys, 2-space indent, trailing newline."""
+    spec = to_spec(chart)  # its own errors are not about non-finite numbers
     try:
-        text = json.dumps(
-            to_spec(chart), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False
-        )
+        text = json.dumps(spec, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
     except ValueError as exc:
         raise ExportError(f"chart: the spec holds a non-finite number ({exc})") from exc
     return text + "\n"
@@ -74,23 +79,58 @@ def format_for(path: str | os.PathLike[str]) -> str:
     raise ExportError(f"path {str(path)!r}: unknown suffix; supported suffixes are {supported}")
 
 
-def _render_png(spec: Spec, *, dpi: float) -> bytes:
+def _render_png(spec: Spec, *, dpi: float, allowed: list[str] | None) -> bytes:
     import vl_convert as vlc
 
     # vl-convert scales the image by ppi / 72 and records ppi in the PNG metadata.
-    return vlc.vegalite_to_png(spec, ppi=dpi)
+    return vlc.vegalite_to_png(spec, ppi=dpi, allowed_base_urls=allowed)
 
 
-def _render_svg(spec: Spec) -> bytes:
+def _render_svg(spec: Spec, *, allowed: list[str] | None) -> bytes:
     import vl_convert as vlc
 
-    return vlc.vegalite_to_svg(spec).encode("utf-8")
+    return vlc.vegalite_to_svg(spec, allowed_base_urls=allowed).encode("utf-8")
 
 
-def _render_pdf(spec: Spec) -> bytes:
+def _render_pdf(spec: Spec, *, allowed: list[str] | None) -> bytes:
     import vl_convert as vlc
 
-    return vlc.vegalite_to_pdf(spec)
+    return vlc.vegalite_to_pdf(spec, allowed_base_urls=allowed)
+
+
+def validate_spec(spec: object, *, source: str = "spec") -> Spec:
+    """``spec`` if it is a valid Vega-Lite spec (Altair's schema), else an :class:`ExportError`.
+
+    The message names ``source`` and the JSON path of the first problem.
+
+    >>> validate_spec({"mark": "pointy"})
+    Traceback (most recent call last):
+    vegafigs.errors.ExportError: spec: not a valid Vega-Lite spec at $.mark: ...
+    """
+    if not isinstance(spec, dict):
+        raise ExportError(f"{source}: expected a JSON object (a Vega-Lite spec), got {spec!r:.60}")
+    error = _schema_error(spec)
+    if error is not None:
+        raise ExportError(f"{source}: not a valid Vega-Lite spec at {error}")
+    return spec
+
+
+def _schema_error(spec: Spec) -> str | None:
+    from jsonschema.exceptions import best_match
+
+    error = best_match(_validator().iter_errors(spec))
+    if error is None:
+        return None
+    return f"{error.json_path}: {error.message[:300]}"
+
+
+@functools.lru_cache(maxsize=1)
+def _validator() -> Any:
+    import jsonschema
+    from altair.vegalite.v6.schema import load_schema
+
+    schema = load_schema()
+    return jsonschema.validators.validator_for(schema)(schema)
 
 
 @functools.lru_cache(maxsize=1)
@@ -116,9 +156,18 @@ def _script_json(spec: Spec) -> str:
     return text
 
 
-def html_page(chart: ChartLike, *, title: str | None = None) -> str:
-    """A self-contained HTML page showing ``chart`` (no network needed)."""
-    spec = to_spec(chart)
+def html_page(
+    chart: ChartLike, *, title: str | None = None, allow_external_data: bool = False
+) -> str:
+    """A self-contained HTML page showing ``chart`` (no network needed).
+
+    The title and the spec are escaped, so no text in them can end the page's
+    script. Data from URLs or outside the working folder is refused unless
+    ``allow_external_data`` (local files are inlined).
+
+    >>> page = html_page(chart, title="</script> is shown as text")  # doctest: +SKIP
+    """
+    spec = localize_data(to_spec(chart), allow_external_data=allow_external_data)
     if title is None:
         t = spec.get("title")
         title = t if isinstance(t, str) else (t.get("text") if isinstance(t, dict) else None)
@@ -140,22 +189,33 @@ def html_page(chart: ChartLike, *, title: str | None = None) -> str:
     )
 
 
-def render(chart: ChartLike, fmt: str, *, dpi: float = 300) -> bytes:
-    """Render ``chart`` to bytes in ``fmt`` ("json", "png", "svg", "pdf" or "html")."""
+def render(
+    chart: ChartLike, fmt: str, *, dpi: float = 300, allow_external_data: bool = False
+) -> bytes:
+    """Render ``chart`` to bytes in ``fmt`` ("json", "png", "svg", "pdf" or "html").
+
+    A dict is first checked against the Vega-Lite schema. ``json`` writes the spec
+    as given; the other formats refuse data from URLs or from outside the working
+    folder unless ``allow_external_data`` (:mod:`vegafigs.external`).
+    """
+    if fmt not in ("json", "html", "png", "svg", "pdf"):
+        raise ExportError(f"format {fmt!r}: expected one of json, png, svg, pdf, html")
+    if isinstance(dpi, bool) or not isinstance(dpi, numbers.Real) or not 0 < dpi < float("inf"):
+        raise ExportError(f"dpi: expected a positive number, got {dpi!r}")
+    if isinstance(chart, dict):
+        validate_spec(chart, source="chart")
     if fmt == "json":
         return spec_json(chart).encode("utf-8")
     if fmt == "html":
-        return html_page(chart).encode("utf-8")
+        return html_page(chart, allow_external_data=allow_external_data).encode("utf-8")
+    # Second guard: vl-convert itself fetches from no URL unless allowed.
+    allowed = None if allow_external_data else []
     renderers: dict[str, Callable[[Spec], bytes]] = {
-        "png": functools.partial(_render_png, dpi=dpi),
-        "svg": _render_svg,
-        "pdf": _render_pdf,
+        "png": functools.partial(_render_png, dpi=dpi, allowed=allowed),
+        "svg": functools.partial(_render_svg, allowed=allowed),
+        "pdf": functools.partial(_render_pdf, allowed=allowed),
     }
-    if fmt not in renderers:
-        raise ExportError(f"format {fmt!r}: expected one of json, png, svg, pdf, html")
-    if not dpi > 0:
-        raise ExportError(f"dpi: expected a positive number, got {dpi!r}")
-    spec = to_spec(chart)
+    spec = localize_data(to_spec(chart), allow_external_data=allow_external_data)
     fonts.check_spec_fonts(spec)
     try:
         return renderers[fmt](spec)
@@ -176,16 +236,30 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
             fh.write(data)
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
+    except OSError as exc:  # e.g. the target is a folder, or the disk is full
+        Path(tmp).unlink(missing_ok=True)
+        raise ExportError(f"path {str(target)!r}: cannot write there ({exc.strerror})") from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
 
 
-def save(chart: ChartLike, path: str | os.PathLike[str], *, dpi: float = 300) -> Path:
+def save(
+    chart: ChartLike,
+    path: str | os.PathLike[str],
+    *,
+    dpi: float = 300,
+    allow_external_data: bool = False,
+) -> Path:
     """Save ``chart`` to ``path``; the format comes from the suffix.
+
+    Bad input (unknown suffix, bad ``dpi``, an invalid spec dict, a missing font,
+    external data not allowed, a folder that cannot be written) is a
+    :class:`~vegafigs.VegafigsError` and leaves no file.
 
     >>> vegafigs.save(chart, "outputs/fig.pdf")  # doctest: +SKIP
     """
     fmt = format_for(path)
-    return write_atomic(path, render(chart, fmt, dpi=dpi))
+    data = render(chart, fmt, dpi=dpi, allow_external_data=allow_external_data)
+    return write_atomic(path, data)

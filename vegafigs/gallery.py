@@ -10,9 +10,9 @@ from pathlib import Path
 import altair as alt
 
 from vegafigs import demo
-from vegafigs._checks import require_choice
+from vegafigs._checks import require_choice, require_positive
 from vegafigs.errors import InputError
-from vegafigs.export import render, write_atomic
+from vegafigs.export import render, to_spec, write_atomic
 
 #: Gallery output formats, in the order they are written, with their file suffixes.
 GALLERY_FORMATS = {"json": ".vl.json", "png": ".png", "svg": ".svg", "pdf": ".pdf", "html": ".html"}
@@ -126,10 +126,18 @@ def render_gallery(
 ) -> list[Path]:
     """Write ``<out_dir>/<name><suffix>`` for every gallery figure and format.
 
+    With ``html`` it also writes ``<out_dir>/index.html``: every figure of this run
+    drawn live (offline), its title and links to the files written. Everything is
+    rendered before the first file is written, and a failed write removes this
+    run's files, so an error leaves no partial gallery.
+
     >>> render_gallery("outputs", formats="png", only=["grad_metrics_hist"])  # doctest: +SKIP
     """
     fmts = parse_formats(formats)
-    names = list(FIGURES) if only is None else list(only)
+    require_positive(dpi, param="dpi")
+    names = list(FIGURES) if only is None else list(dict.fromkeys(only))
+    if not names:
+        raise InputError(f"only: no figure named; choose from {', '.join(FIGURES)}")
     for name in names:
         require_choice(name, list(FIGURES), param="only")
     jobs = [(name, fmt) for name in names for fmt in fmts]
@@ -138,18 +146,52 @@ def render_gallery(
         from tqdm import tqdm
 
         bar = tqdm(total=len(jobs), unit="file", desc="gallery", leave=False)
-    written: list[Path] = []
+    outputs: list[tuple[Path, bytes]] = []
     charts: dict[str, alt.TopLevelMixin] = {}
     try:
         for name, fmt in jobs:
             if name not in charts:
                 charts[name] = FIGURES[name].build()
             path = Path(out_dir) / f"{name}{GALLERY_FORMATS[fmt]}"
-            written.append(write_atomic(path, render(charts[name], fmt, dpi=dpi)))
+            outputs.append((path, render(charts[name], fmt, dpi=dpi)))
             if bar is not None:
                 bar.set_postfix_str(path.name)
                 bar.update()
     finally:
         if bar is not None:
             bar.close()
+    if "html" in fmts:
+        outputs.append((Path(out_dir) / INDEX_NAME, _index_html(names, fmts, charts)))
+    written: list[Path] = []
+    try:
+        for path, data in outputs:
+            written.append(write_atomic(path, data))
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
     return written
+
+
+#: The gallery page written next to the figures when ``html`` is among the formats.
+INDEX_NAME = "index.html"
+
+
+def _index_html(
+    names: Sequence[str], fmts: Sequence[str], charts: dict[str, alt.TopLevelMixin]
+) -> bytes:
+    from vegafigs.pages import PageFigure, index_page
+
+    order = ["html", "json", "png", "svg", "pdf"]
+    labels = {"html": "page", "json": ".vl.json", "png": ".png", "svg": ".svg", "pdf": ".pdf"}
+    figures = [
+        PageFigure(
+            name=name,
+            title=FIGURES[name].title,
+            source=FIGURES[name].source,
+            spec=to_spec(charts[name]),
+            links=tuple((labels[f], f"{name}{GALLERY_FORMATS[f]}") for f in order if f in fmts),
+        )
+        for name in names
+    ]
+    return index_page(figures).encode("utf-8")

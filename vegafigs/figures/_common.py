@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import string
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import altair as alt
 import pandas as pd
 
-from vegafigs._checks import drop_nonfinite, require_columns, require_frame, require_numeric
+from vegafigs._checks import clean_numeric  # noqa: F401  (re-exported for the figures)
 from vegafigs.errors import InputError
 from vegafigs.themes import get_theme
 
@@ -26,27 +25,6 @@ def themed(chart: C, theme: str, **overrides: Any) -> C:
         else:
             cfg[key] = value
     return chart.properties(config=cfg)
-
-
-def clean_numeric(
-    df: pd.DataFrame, *, numeric: Sequence[str], other: Sequence[str | None] = (), func: str
-) -> pd.DataFrame:
-    """Check the frame and columns; coerce ``numeric`` to float; drop non-finite rows (warn)."""
-    require_frame(df)
-    require_columns(df, [*numeric, *other])
-    out = df.copy()
-    for col in numeric:
-        out[col] = require_numeric(out, col)
-    out, dropped = drop_nonfinite(out, numeric)
-    if dropped:
-        warnings.warn(
-            f"{func}: dropped {dropped} row(s) with NaN or infinite values in "
-            f"{', '.join(map(repr, numeric))}",
-            stacklevel=3,
-        )
-    if out.empty:
-        raise InputError(f"{func}: no rows with finite values in {', '.join(map(repr, numeric))}")
-    return out
 
 
 def ordered_levels(values: pd.Series, order: Sequence[Any] | None, *, param: str) -> list[Any]:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
-from vegafigs._checks import require_positive
+from vegafigs._checks import require_no_missing, require_positive, require_text
 from vegafigs.errors import InputError
 from vegafigs.figures._common import clean_numeric, letter, ordered_levels, per_level, themed
 from vegafigs.layers.histogram import histogram
@@ -45,7 +45,12 @@ def metric_histograms(
     ``df`` is tidy: one row per sample, ``value`` holds the sample and ``panel``
     names its panel. Statistics are computed from the data unless ``stats`` gives
     the values to show per panel (e.g. those quoted in a paper). Titles default to
-    ``"a) <panel>"``; NaN/inf samples are dropped with a warning.
+    ``"a) <panel>"``.
+
+    Bad input: NaN/±inf samples are dropped with a warning counting them (none
+    left is an :class:`~vegafigs.InputError`); non-numeric samples, a missing
+    panel name, non-string titles and zero/negative bins or sizes are an
+    ``InputError``.
 
     >>> import vegafigs as vf
     >>> df = vf.demo.grad_metrics_hist()
@@ -54,15 +59,26 @@ def metric_histograms(
     """
     func = "metric_histograms"
     data = clean_numeric(df, numeric=[value], other=[panel], func=func)
+    require_no_missing(data, panel)
     require_positive(bins, param="bins", integer=True)
-    require_positive(width_in, param="width_in")
-    require_positive(height_in, param="height_in")
+    for name, size in (
+        ("width_in", width_in),
+        ("height_in", height_in),
+        ("title_size", title_size),
+        ("axis_title_size", axis_title_size),
+        ("label_size", label_size),
+        ("stats_size", stats_size),
+    ):
+        require_positive(size, param=name)
     levels = ordered_levels(data[panel], order, param="order")
     n = len(levels)
     default_titles = [f"{letter(i)}) {lv}" for i, lv in enumerate(levels)]
     panel_titles = per_level(titles, levels, default_titles, param="titles")
     panel_x = per_level(x_titles, levels, [str(lv) for lv in levels], param="x_titles")
     panel_colors = per_level(colors, levels, PANEL_COLORS, param="colors")
+    for name, texts in (("titles", panel_titles), ("x_titles", panel_x), ("colors", panel_colors)):
+        for text in texts:
+            require_text(text, param=name)
     computed = summary_stats(data, value=value, by=panel).set_index(panel)
     if stats is not None:
         unknown = [k for k in stats if k not in levels]

@@ -7,13 +7,15 @@ with the same mapping share one scale, so Vega-Lite merges their legends.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
-from vegafigs._checks import require_columns, require_frame
+from vegafigs._checks import require_columns, require_frame, require_no_missing, require_numeric
 from vegafigs.errors import InputError
 from vegafigs.themes.fonts import bold_stack
 
@@ -125,3 +127,56 @@ def dash_encoding(
         legend=leg,
         title=None,
     )
+
+
+def numeric_frame(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    x_type: str | None,
+    numeric: Sequence[str],
+    series: str | None,
+    func: str,
+    unique_x: bool = False,
+) -> tuple[pd.DataFrame, str]:
+    """Checked copy of ``df`` for an x/y layer and the x encoding string.
+
+    The ``numeric`` columns (and ``x`` when quantitative) must hold numbers; rows
+    with NaN/±inf there are dropped with a warning counting them (none left is an
+    :class:`InputError`). Numeric-looking strings are converted; numeric columns
+    keep their dtype. With ``unique_x`` an x repeated within a series is an error.
+    """
+    checked(df, [x, *numeric, series])
+    x_enc = field_type(df, x, x_type)
+    cols = list(dict.fromkeys([*([x] if x_enc.endswith(":Q") else []), *numeric]))
+    out = df.copy()
+    for col in cols:
+        if pd.api.types.is_bool_dtype(out[col]) or not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = require_numeric(out, col)
+    if series is not None:
+        require_no_missing(out, series)
+    finite = np.ones(len(out), dtype=bool)
+    for col in cols:
+        finite &= np.isfinite(out[col].to_numpy(dtype=float))
+    dropped = int((~finite).sum())
+    if dropped:
+        warnings.warn(
+            f"{func}: dropped {dropped} row(s) with NaN or infinite values in "
+            f"{', '.join(map(repr, cols))}",
+            stacklevel=3,
+        )
+        out = out.loc[finite]
+    if out.empty:
+        raise InputError(f"{func}: no rows with finite values in {', '.join(map(repr, cols))}")
+    if unique_x:
+        keys = [c for c in (series, x) if c is not None]
+        dup = out.duplicated(subset=keys, keep=False)
+        if dup.any():
+            first = out.loc[dup, keys].iloc[0].tolist()
+            where = f" (series {first[0]!r})" if series is not None else ""
+            raise InputError(
+                f"{func}: column {x!r} repeats the value {first[-1]!r}{where} - {int(dup.sum())} "
+                "rows share an x within one series; aggregate them first (e.g. the mean over "
+                "seeds) or give each line its own series"
+            )
+    return out, x_enc

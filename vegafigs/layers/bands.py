@@ -8,7 +8,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from vegafigs.layers._encode import checked, color_encoding, field_type, palette_for
+from vegafigs._checks import require_fraction
+from vegafigs.layers._encode import color_encoding, numeric_frame, palette_for
 
 
 def band(
@@ -32,12 +33,20 @@ def band(
     the same one here: the band is drawn first, and Vega-Lite takes the merged
     legend's look (e.g. symbol opacity) from the first layer.
 
+    Bad input: rows with NaN/±inf in ``lower``/``upper`` (or a quantitative ``x``)
+    are dropped with a warning counting them; non-numeric bounds, an ``x``
+    repeated within a series and an opacity outside [0, 1] are an
+    :class:`~vegafigs.InputError`.
+
     >>> chart = band(df, x="step", lower="lo", upper="hi", series="method") + line(
     ...     df, x="step", y="mean", series="method")  # doctest: +SKIP
     """
-    checked(df, [x, lower, upper, series])
+    require_fraction(opacity, param="opacity")
+    df, x_enc = numeric_frame(
+        df, x=x, x_type=x_type, numeric=[lower, upper], series=series, func="band", unique_x=True
+    )
     enc: dict[str, Any] = {
-        "x": field_type(df, x, x_type),
+        "x": x_enc,
         "y": f"{lower}:Q",
         "y2": f"{upper}:Q",
     }

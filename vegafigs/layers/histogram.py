@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from vegafigs._checks import require_nonnegative, require_text
 from vegafigs.transforms.stats import histogram_bins
 
 
@@ -24,12 +25,20 @@ def histogram(
     """Bars of the counts of ``value`` in ``bins`` equal-width bins.
 
     Bins are computed in Python (:func:`vegafigs.transforms.histogram_bins`), so the
-    spec holds one row per bin whatever the number of samples.
+    spec holds one row per bin whatever the number of samples. NaN/±inf samples
+    are left out with a warning counting them; non-numeric samples, bad ``bins``
+    or ``extent`` and a negative padding or edge width are an
+    :class:`~vegafigs.InputError`.
 
     >>> import vegafigs as vf
     >>> df = vf.demo.grad_metrics_hist()
     >>> chart = vf.layers.histogram(df[df.panel == "cosine"], value="value", color="#5b9bd5")
     """
+    require_nonnegative(x_padding, param="x_padding")
+    require_nonnegative(edge_width, param="edge_width")
+    require_text(y_title, param="y_title")
+    if x_title is not None:
+        require_text(x_title, param="x_title")
     binned = histogram_bins(df, value=value, bins=bins, extent=extent)
     lo, hi = float(binned["bin_start"].min()), float(binned["bin_end"].max())
     pad = (hi - lo) * x_padding

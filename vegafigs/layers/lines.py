@@ -8,11 +8,11 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from vegafigs._checks import require_fraction, require_nonnegative, require_positive
 from vegafigs.layers._encode import (
-    checked,
     color_encoding,
     dash_encoding,
-    field_type,
+    numeric_frame,
     palette_for,
 )
 
@@ -38,12 +38,21 @@ def line(
     Pass the same ``palette`` (and ``dashes``) to every layer of a figure so they
     share one colour scale and one legend.
 
+    Bad input: rows with NaN/±inf in ``y`` (or a quantitative ``x``) are dropped
+    with a warning counting them; non-numeric ``y``, an ``x`` repeated within a
+    series (aggregate seeds first), missing series names, negative widths and an
+    opacity outside [0, 1] are an :class:`~vegafigs.InputError`.
+
     >>> df = pd.DataFrame({"step": [0, 1, 2] * 2, "acc": [.1, .2, .3, .1, .15, .2],
     ...                    "method": ["A"] * 3 + ["B"] * 3})
     >>> chart = line(df, x="step", y="acc", series="method")
     """
-    checked(df, [x, y, series])
-    enc: dict[str, Any] = {"x": field_type(df, x, x_type), "y": f"{y}:Q"}
+    require_nonnegative(stroke_width, param="stroke_width")
+    require_fraction(opacity, param="opacity")
+    df, x_enc = numeric_frame(
+        df, x=x, x_type=x_type, numeric=[y], series=series, func="line", unique_x=True
+    )
+    enc: dict[str, Any] = {"x": x_enc, "y": f"{y}:Q"}
     if series is not None:
         enc["color"] = color_encoding(series, palette_for(df, series, palette), legend=legend)
         enc["detail"] = f"{series}:N"
@@ -80,11 +89,17 @@ def points(
     ``fill="white"`` gives hollow-looking markers edged in the series colour when
     ``stroke=None``.
 
+    Bad input: rows with NaN/±inf in ``y`` (or a quantitative ``x``) are dropped
+    with a warning counting them; non-numeric ``y``, ``size`` <= 0 and a negative
+    ``stroke_width`` are an :class:`~vegafigs.InputError`. Repeated x are fine.
+
     >>> chart = line(df, x="step", y="acc", series="method") + points(
     ...     df, x="step", y="acc", series="method")  # doctest: +SKIP
     """
-    checked(df, [x, y, series])
-    enc: dict[str, Any] = {"x": field_type(df, x, x_type), "y": f"{y}:Q"}
+    require_positive(size, param="size")
+    require_nonnegative(stroke_width, param="stroke_width")
+    df, x_enc = numeric_frame(df, x=x, x_type=x_type, numeric=[y], series=series, func="points")
+    enc: dict[str, Any] = {"x": x_enc, "y": f"{y}:Q"}
     mark: dict[str, Any] = {"shape": shape, "size": size, "filled": True, "opacity": 1}
     pal = palette_for(df, series, palette) if series is not None else None
     if series is not None and pal is not None:

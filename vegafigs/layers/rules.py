@@ -8,7 +8,14 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from vegafigs._checks import require_choice
+from vegafigs._checks import (
+    require_choice,
+    require_finite,
+    require_fraction,
+    require_nonnegative,
+    require_positive,
+    require_text,
+)
 from vegafigs.errors import InputError
 from vegafigs.layers._encode import color_encoding, dash_encoding
 
@@ -35,17 +42,19 @@ def hline(
     By default the ``label`` is drawn just above the rule at the ``label_position``
     end ("left" or "right"). With ``legend_field`` the rule instead becomes a legend
     entry named ``label``: pass the figure's shared ``palette`` and ``dashes``
-    (including ``label``) so it joins the other series' legend.
+    (including ``label``) so it joins the other series' legend. A non-finite
+    ``y``, a non-string label and zero/negative sizes are an
+    :class:`~vegafigs.InputError`.
 
     >>> chart = bars_chart + hline(55.79, label="GRPO 55.79")  # doctest: +SKIP
     """
     require_choice(label_position, ["left", "right"], param="label_position")
-    try:
-        y = float(y)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"y: expected a number, got {y!r}") from exc
-    if y != y or y in (float("inf"), float("-inf")):
-        raise InputError(f"y: expected a finite number, got {y!r}")
+    y = require_finite(y, param="y")
+    require_positive(font_size, param="font_size")
+    require_nonnegative(stroke_width, param="stroke_width")
+    require_fraction(opacity, param="opacity")
+    if label is not None:
+        require_text(label, param="label")
     if legend_field is not None:
         if label is None:
             raise InputError("label: required when legend_field is set (it names the entry)")

@@ -6,7 +6,13 @@ from collections.abc import Mapping, Sequence
 
 import altair as alt
 
-from vegafigs._checks import require_choice
+from vegafigs._checks import (
+    require_choice,
+    require_finite,
+    require_nonnegative,
+    require_positive,
+    require_text,
+)
 from vegafigs.errors import InputError
 from vegafigs.themes.fonts import TIMES, text_width
 
@@ -34,7 +40,9 @@ def stats_box(
     """A rounded box listing ``Label: value`` lines, pinned inside a plot corner.
 
     Labels are left-aligned and values right-aligned; the box is sized to its
-    text from the font's real glyph widths.
+    text from the font's real glyph widths. A missing key, a non-finite or
+    non-numeric value, non-string labels and zero/negative sizes are an
+    :class:`~vegafigs.InputError`.
 
     >>> box = stats_box({"max": 46.18, "min": 0.94, "mean": 9.23})
     >>> chart = histogram_chart + box  # doctest: +SKIP
@@ -43,11 +51,21 @@ def stats_box(
     labels = list(labels) if labels is not None else [f"{k.capitalize()}:" for k in keys]
     if len(labels) != len(keys):
         raise InputError(f"labels: expected {len(keys)} labels (one per key), got {len(labels)}")
+    if not keys:
+        raise InputError("keys: expected at least one statistic to show, got none")
+    for text in labels:
+        require_text(text, param="labels")
+    require_positive(font_size, param="font_size")
+    if line_height is not None:
+        require_positive(line_height, param="line_height")
+    for name, size in (("margin", margin), ("padding", padding), ("stroke_width", stroke_width)):
+        require_nonnegative(size, param=name)
     missing = [k for k in keys if k not in stats]
     if missing:
-        raise InputError(f"stats: missing key(s) {missing}; got {sorted(stats)}")
+        raise InputError(f"stats: missing key(s) {missing}; got {sorted(map(str, stats))}")
+    numbers = {k: require_finite(stats[k], param=f"stats[{k!r}]") for k in keys}
     try:
-        values = [format(float(stats[k]), fmt.lstrip(":")) for k in keys]
+        values = [format(numbers[k], fmt.lstrip(":")) for k in keys]
     except (TypeError, ValueError) as exc:
         raise InputError(f"stats/fmt: cannot format the values with {fmt!r} ({exc})") from exc
 
@@ -77,7 +95,7 @@ def stats_box(
     right_text = {"x": x_edge, "xOffset": box_x0 + box_w - padding}
 
     row = {"label": "\n".join(labels), "text": "\n".join(values)}
-    row.update({k: float(stats[k]) for k in keys})
+    row.update(numbers)
     base = alt.Chart(alt.Data(values=[row]))
     text_style = {
         "font": font,

@@ -138,6 +138,7 @@ def _faces_in(directory: Path) -> Iterator[FontFace]:
                     fonts = [TTFont(path, lazy=True)]
             except Exception:  # unreadable font files are skipped, like fontdb does
                 continue
+            faces = []
             for index, font in enumerate(fonts):
                 try:
                     names = {rec.toUnicode() for rec in font["name"].names if rec.nameID in (1, 16)}
@@ -146,8 +147,10 @@ def _faces_in(directory: Path) -> Iterator[FontFace]:
                     italic = bool(os2.fsSelection & 1) if os2 is not None else False
                 except Exception:
                     continue
-                for family in names:
-                    yield FontFace(family, path, index, weight, italic)
+                finally:
+                    font.close()  # lazy fonts keep their file open until closed
+                faces.extend(FontFace(family, path, index, weight, italic) for family in names)
+            yield from faces
 
 
 @functools.lru_cache(maxsize=1)
@@ -290,7 +293,9 @@ def _advances(path: str, index: int) -> tuple[dict[int, int], int, int]:
     hmtx = font["hmtx"].metrics
     widths = {cp: hmtx[glyph][0] for cp, glyph in cmap.items() if glyph in hmtx}
     default = hmtx[".notdef"][0] if ".notdef" in hmtx else font["head"].unitsPerEm // 2
-    return widths, default, font["head"].unitsPerEm
+    units = font["head"].unitsPerEm
+    font.close()
+    return widths, default, units
 
 
 def text_width(text: str, *, font: str, size: float, bold: bool = False) -> float:

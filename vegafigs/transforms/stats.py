@@ -6,6 +6,7 @@ checked, reused or replaced by the values quoted in a paper.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -13,11 +14,15 @@ import pandas as pd
 
 from vegafigs._checks import (
     require_columns,
+    require_finite,
     require_frame,
     require_numeric,
     require_positive,
 )
 from vegafigs.errors import InputError
+
+#: Most bins a histogram may have (more is a typo, and would exhaust memory).
+MAX_BINS = 10_000
 
 
 def _groups(df: pd.DataFrame, by: str | Sequence[str] | None):
@@ -33,7 +38,10 @@ def _groups(df: pd.DataFrame, by: str | Sequence[str] | None):
 def summary_stats(
     df: pd.DataFrame, *, value: str, by: str | Sequence[str] | None = None
 ) -> pd.DataFrame:
-    """Max, min, mean and count of ``value`` (per group of ``by``), non-finite rows ignored.
+    """Max, min, mean and count of ``value`` (per group of ``by``).
+
+    NaN/±inf values are left out with a warning counting them; a group with no
+    finite value, or non-numeric values, is an :class:`~vegafigs.InputError`.
 
     >>> summary_stats(pd.DataFrame({"v": [1.0, 2.0, 6.0]}), value="v")
        max  min  mean  count
@@ -42,6 +50,7 @@ def summary_stats(
     require_frame(df)
     require_columns(df, [value, *([by] if isinstance(by, str) else list(by or []))])
     values = require_numeric(df, value)
+    _warn_nonfinite(values, value, "summary_stats")
     rows = []
     for key, part in _groups(df.assign(**{value: values}), by):
         v = part[value].to_numpy(dtype=float)
@@ -50,6 +59,15 @@ def summary_stats(
             raise InputError(f"column {value!r}: no finite values{_where(key)}")
         rows.append({**key, "max": v.max(), "min": v.min(), "mean": v.mean(), "count": v.size})
     return pd.DataFrame(rows)
+
+
+def _warn_nonfinite(values: pd.Series, column: str, func: str) -> None:
+    dropped = int((~np.isfinite(values.to_numpy(dtype=float))).sum())
+    if dropped:
+        warnings.warn(
+            f"{func}: left out {dropped} NaN or infinite value(s) of column {column!r}",
+            stacklevel=3,
+        )
 
 
 def _where(key: dict) -> str:
@@ -67,7 +85,10 @@ def histogram_bins(
     """Equal-width bins over the data's range (as ``numpy.histogram``), per group.
 
     Returns one row per bin: ``bin_start``, ``bin_end``, ``count`` (the last bin
-    is closed on the right, so the maximum is counted). Non-finite values are ignored.
+    is closed on the right, so the maximum is counted). All-equal values get one
+    unit-wide range around the value (as numpy). NaN/±inf values are left out
+    with a warning counting them; bins must be an integer in 1..10000 and
+    ``extent`` two finite numbers, low < high (else :class:`~vegafigs.InputError`).
 
     >>> histogram_bins(pd.DataFrame({"v": [0.0, 1.0, 1.0, 2.0]}), value="v", bins=2)
        bin_start  bin_end  count
@@ -76,8 +97,19 @@ def histogram_bins(
     """
     require_frame(df)
     require_positive(bins, param="bins", integer=True)
+    if bins > MAX_BINS:
+        raise InputError(f"bins: expected at most {MAX_BINS}, got {bins!r}")
+    if extent is not None:
+        if isinstance(extent, str) or len(extent) != 2:
+            raise InputError(f"extent: expected (low, high), got {extent!r}")
+        lo = require_finite(extent[0], param="extent")
+        hi = require_finite(extent[1], param="extent")
+        if not lo < hi:
+            raise InputError(f"extent: expected low < high, got {extent!r}")
+        extent = (lo, hi)
     require_columns(df, [value, *([by] if isinstance(by, str) else list(by or []))])
     values = require_numeric(df, value)
+    _warn_nonfinite(values, value, "histogram_bins")
     frames = []
     for key, part in _groups(df.assign(**{value: values}), by):
         v = part[value].to_numpy(dtype=float)

@@ -1,0 +1,196 @@
+"""The pages in a real browser: headless Chromium opens them from file://.
+
+Checks: no console errors or uncaught exceptions, every figure draws its marks
+(an SVG with mark items), the injection title shows as text and opens no dialog,
+and a tooltip appears when hovering a mark that has one.
+
+Skipped only when Chromium is missing and ``CI`` is unset; in CI a missing Chromium fails.
+"""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import pandas as pd
+import pytest
+
+import vegafigs as vf
+from vegafigs.gallery import FIGURES, render_gallery
+from vegafigs.pages import PageFigure, index_page
+from vegafigs.testing import drawn_texts
+
+from .chromium import Chromium, ci, find_chromium
+
+INJECTION = "</script><script>alert(1)</script>"
+
+# Per figure container: the number of SVGs, of drawn mark items and the texts drawn.
+_DRAWN = """
+(() => Array.from(document.querySelectorAll(%s)).map(vis => {
+  const svg = vis.querySelector('svg');
+  const marks = svg ? svg.querySelectorAll('g.role-mark > path, g.role-mark > text') : [];
+  return {
+    id: vis.id,
+    svg: svg ? 1 : 0,
+    width: svg ? svg.getBoundingClientRect().width : 0,
+    marks: Array.from(marks).filter(m => (m.getAttribute('d') || m.textContent) !== '').length,
+    texts: svg ? Array.from(svg.querySelectorAll('text')).map(t => t.textContent) : [],
+  };
+}))()
+"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    exe = find_chromium()
+    if exe is None:
+        if ci():
+            pytest.fail("Chromium is not installed, but CI is set: .ci/run must install it")
+        pytest.skip("Chromium not installed (apt-get install chromium); CI is unset")
+    pytest.importorskip("websocket", reason="websocket-client (test extra) not installed")
+    b = Chromium.start(exe)
+    yield b
+    b.stop()
+
+
+def _injected() -> alt.Chart:
+    df = pd.DataFrame({"x": [1, 2, 3], "y": [3, 1, 2], "who": [INJECTION, "a&b", "<!--"]})
+    return (
+        alt.Chart(df)
+        .mark_point(size=200, filled=True)
+        .encode(x="x:Q", y="y:Q", tooltip=["who:N"])
+        .properties(title=INJECTION, width=200, height=120, config=vf.paper())
+    )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    render_gallery(out, formats="json,html")
+    vf.save(_injected(), out / "inject.html")
+    spec = vf.to_spec(_injected())
+    fig = PageFigure("inject", INJECTION, INJECTION, spec, ((INJECTION, "inject.html"),))
+    (out / "inject_index.html").write_text(index_page([fig], title=INJECTION), encoding="utf-8")
+    return out
+
+
+def _open(browser, path):
+    page = browser.open(path.resolve().as_uri())
+    # Rendering is asynchronous: wait until every container holds an SVG.
+    try:
+        page.wait_for(
+            "document.querySelectorAll('.vis, #vis').length > 0 && Array.from("
+            "document.querySelectorAll('.vis, #vis')).every(v => v.querySelector('svg'))",
+            timeout=15,
+        )
+    except TimeoutError:
+        page.close()
+        pytest.fail(f"{path.name}: no SVG drawn; errors {page.errors()}, dialogs {page.dialogs}")
+    browser.pump(0.2)  # let late console messages arrive
+    return page
+
+
+def _assert_clean(page):
+    assert page.errors() == []
+    assert page.dialogs == []
+
+
+def test_index_draws_every_figure(browser, site):
+    page = _open(browser, site / "index.html")
+    try:
+        _assert_clean(page)
+        drawn = page.evaluate(_DRAWN % json.dumps(".vis"))
+        assert [d["id"] for d in drawn] == [f"vis-{name}" for name in FIGURES]
+        for d in drawn:
+            assert d["svg"] == 1 and d["width"] > 100, d["id"]
+            assert d["marks"] > 10, d  # bars, lines, labels ...
+            # every text vl-convert draws for this figure is drawn in the browser too
+            shown = "\n".join(d["texts"])
+            name = d["id"].removeprefix("vis-")
+            missing = [t for t in drawn_texts(FIGURES[name].build()) if t not in shown]
+            assert missing == [], (name, missing)
+        headings = page.evaluate(
+            "Array.from(document.querySelectorAll('h2')).map(h => h.textContent)"
+        )
+        assert headings == [f.title for f in FIGURES.values()]
+        links = page.evaluate(
+            "Array.from(document.querySelectorAll('.links a')).map(a => a.getAttribute('href'))"
+        )
+        for name in FIGURES:
+            assert f"{name}.vl.json" in links and f"{name}.html" in links
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name", list(FIGURES))
+def test_figure_page_draws(browser, site, name):
+    page = _open(browser, site / f"{name}.html")
+    try:
+        _assert_clean(page)
+        (drawn,) = page.evaluate(_DRAWN % json.dumps("#vis"))
+        assert drawn["svg"] == 1 and drawn["marks"] > 10, drawn
+        # every text vl-convert draws for this figure is drawn in the browser too
+        shown = "\n".join(drawn["texts"])
+        missing = [t for t in drawn_texts(FIGURES[name].build()) if t not in shown]
+        assert missing == [], missing
+        if name == "grad_metrics_hist":
+            assert "a) Gradient Dot Product" in drawn["texts"]
+            assert any("Max:" in t for t in drawn["texts"])  # the stats box (tspans)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize(
+    ("file", "selector"), [("inject.html", "#vis"), ("inject_index.html", ".vis")]
+)
+def test_injection_title_is_text(browser, site, file, selector):
+    page = _open(browser, site / file)
+    try:
+        _assert_clean(page)  # in particular: no alert dialog
+        assert page.evaluate("document.title") == INJECTION
+        # Only the scripts vegafigs wrote exist; the title made none.
+        n_scripts = page.evaluate("document.scripts.length")
+        assert n_scripts == 3
+        (drawn,) = page.evaluate(_DRAWN % json.dumps(selector))
+        assert INJECTION in drawn["texts"]  # the chart title, drawn as text
+        if file == "inject_index.html":
+            assert page.evaluate("document.querySelector('h2').textContent") == INJECTION
+        # The data value with the same text is shown as text in the tooltip too.
+        tip = page.hover_tooltip(f"{selector} g.role-mark path[aria-roledescription='point']")
+        assert INJECTION in tip
+        assert page.dialogs == []
+    finally:
+        page.close()
+
+
+def test_histogram_bar_shows_tooltip_on_hover(browser, site):
+    page = _open(browser, site / "grad_metrics_hist.html")
+    try:
+        # The tallest bar of the first panel: easy to hit with the mouse.
+        page.evaluate(
+            "(() => { const bars = Array.from(document.querySelectorAll("
+            "'#vis g.role-mark path[aria-roledescription=\"rect mark\"]'));"
+            " const h = el => el.getBoundingClientRect().height;"
+            " bars.sort((a, b) => h(b) - h(a));"
+            " bars[0].setAttribute('data-test', 'tallest'); return bars.length; })()"
+        )
+        tip = page.hover_tooltip("[data-test='tallest']")
+        assert "from" in tip and "to" in tip and "count" in tip, tip
+        _assert_clean(page)
+    finally:
+        page.close()
+
+
+def test_harness_sees_errors_and_dialogs(browser, tmp_path):
+    # The checks above can fail: a broken spec logs an error, an alert is caught.
+    bad = tmp_path / "bad.html"
+    bad.write_text(vf.export.html_page({"mark": "no-such-mark"}))
+    page = browser.open(bad.as_uri())
+    try:
+        page.wait_for("document.readyState === 'complete'")
+        browser.pump(0.5)
+        assert page.errors(), "a spec that fails to embed must show up as an error"
+        page.evaluate("alert('boom')")
+        assert page.dialogs == ["alert: boom"]
+    finally:
+        page.close()
