@@ -39,6 +39,18 @@ def _grad_metrics_hist() -> alt.TopLevelMixin:
     )
 
 
+def _kl_spaghetti() -> alt.TopLevelMixin:
+    import tempfile
+
+    from vegafigs.figures import kl_spaghetti
+    from vegafigs.io import load_kl_runs
+
+    with tempfile.TemporaryDirectory(prefix="vegafigs-kl-") as tmp:
+        root = demo.kl_runs(tmp)
+        runs = load_kl_runs(root, alphas=demo.KL_ALPHAS, model_contains=demo.KL_MODEL)
+    return kl_spaghetti(runs).chart
+
+
 FIGURES: dict[str, GalleryFigure] = {
     f.name: f
     for f in [
@@ -47,6 +59,12 @@ FIGURES: dict[str, GalleryFigure] = {
             "Three-panel gradient-metric histograms with stats boxes",
             "seed 000 (PreRL)",
             _grad_metrics_hist,
+        ),
+        GalleryFigure(
+            "kl_spaghetti",
+            "KL trajectories coloured by alive/dead state, one panel per steering strength",
+            "seed 004 (isokl steering calibration)",
+            _kl_spaghetti,
         ),
     ]
 }
