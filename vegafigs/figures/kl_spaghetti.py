@@ -270,7 +270,7 @@ def kl_spaghetti(
                 "kl": packed_numbers(med["median"].to_numpy(), decimals),
             }
             layers.append(
-                unpack(alt.Chart(alt.Data(values=[med_rows])), ["t", "kl"])
+                unpack(alt.Chart(pd.DataFrame([med_rows])), ["t", "kl"])
                 .mark_line(color="black", strokeWidth=1.3, opacity=0.9, clip=True)
                 .encode(x=x_enc, y=y_enc)
             )

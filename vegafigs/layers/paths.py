@@ -112,7 +112,7 @@ def segment_paths(
         key=lambda r: (rank[r[state]], r["run"]),
     )
     return (
-        unpack(alt.Chart(alt.Data(values=records)), [x, y])
+        unpack(alt.Chart(pd.DataFrame.from_records(records)), [x, y])
         .mark_line(strokeWidth=stroke_width, opacity=opacity, clip=clip)
         .encode(
             x=alt.X(f"{x}:Q"),

@@ -81,23 +81,37 @@ def state_runs(df: pd.DataFrame, *, path: str, x: str, state: str) -> pd.DataFra
 
 
 def _rdp_keep(x: np.ndarray, y: np.ndarray, keep: np.ndarray, tolerance: float) -> None:
-    """Mark in ``keep`` the points needed so the polyline stays within ``tolerance``."""
+    """Mark in ``keep`` the points needed so the polyline stays within ``tolerance``.
+
+    Ramer-Douglas-Peucker between consecutive kept points, all open segments
+    split together in each round (vectorised): the farthest interior point of a
+    segment (the first one on ties) is kept when it is farther than ``tolerance``.
+    """
     anchors = np.flatnonzero(keep)
-    stack = [(int(a), int(b)) for a, b in zip(anchors[:-1], anchors[1:], strict=True) if b - a > 1]
-    while stack:
-        a, b = stack.pop()
-        dx, dy = x[b] - x[a], y[b] - y[a]
-        # Distance of the interior points from the chord through a and b.
-        err = np.abs(dy * (x[a + 1 : b] - x[a]) - dx * (y[a + 1 : b] - y[a]))
-        err /= max(float(np.hypot(dx, dy)), 1e-12)
-        i = int(np.argmax(err))
-        if err[i] > tolerance:
-            m = a + 1 + i
-            keep[m] = True
-            if m - a > 1:
-                stack.append((a, m))
-            if b - m > 1:
-                stack.append((m, b))
+    a, b = anchors[:-1], anchors[1:]
+    while True:
+        open_ = b - a > 1
+        a, b = a[open_], b[open_]
+        if not len(a):
+            return
+        n_in = b - a - 1
+        seg = np.repeat(np.arange(len(a)), n_in)
+        idx = np.repeat(a + 1 - np.cumsum(n_in) + n_in, n_in) + np.arange(n_in.sum())
+        ax, ay = x[a][seg], y[a][seg]
+        dx, dy = (x[b] - x[a])[seg], (y[b] - y[a])[seg]
+        # Distance of each interior point from its segment's chord.
+        err = np.abs(dy * (x[idx] - ax) - dx * (y[idx] - ay))
+        err /= np.maximum(np.hypot(dx, dy), 1e-12)
+        first = np.cumsum(n_in) - n_in
+        worst = np.maximum.reduceat(err, first)
+        is_max = err == worst[seg]
+        # The first interior point reaching the maximum, per segment.
+        pick_pos = np.flatnonzero(is_max)
+        _, first_pick = np.unique(seg[pick_pos], return_index=True)
+        m = idx[pick_pos[first_pick]]
+        split = worst > tolerance
+        keep[m[split]] = True
+        a, b = np.concatenate([a[split], m[split]]), np.concatenate([m[split], b[split]])
 
 
 def simplify_paths(
