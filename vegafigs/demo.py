@@ -101,8 +101,10 @@ def kl_runs(
     forks = list(range(0, n_tokens, fork_every))
 
     def one(alpha: float) -> tuple[list[float], list[float | None], int]:
-        drift = np.cumsum(rng.normal(0.0, 0.03, n_tokens))
-        kl = alpha**2 * np.exp(drift) * rng.gamma(2.0, 0.5, n_tokens)
+        # A smooth drift: a random walk over knots every 32 tokens, interpolated.
+        knots = np.cumsum(rng.normal(0.0, 0.15, n_tokens // 32 + 2))
+        drift = np.interp(np.arange(n_tokens), np.arange(len(knots)) * 32.0, knots - knots[0])
+        kl = alpha**2 * np.exp(drift) * rng.gamma(30.0, 1 / 30.0, n_tokens)
         p_die = 1.0 - np.exp(-0.16 * alpha**2)
         death = rng.integers(fork_every, n_tokens) if rng.random() < p_die else n_tokens + 1
         pm = np.where(
