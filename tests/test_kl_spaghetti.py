@@ -279,3 +279,30 @@ def test_cli_errors_leave_no_files(small_root, tmp_path, capsys):
     assert main(args) == 2
     assert "no cell folder whose name contains 'Llama'" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_kl_log_uses_a_symlog_axis_with_power_of_ten_ticks(small_runs):
+    from vegafigs.export import to_spec
+
+    chart, _ = kl_spaghetti(small_runs, window=128, normalize_kl=False, kl_log=True)
+    spec = to_spec(chart)
+    layer = spec["hconcat"][1]["layer"][0]
+    assert layer["encoding"]["y"]["scale"]["type"] == "symlog"
+    labels = [i["text"] for i in scene_items(chart, marktype="text") if i["mark"] is None]
+    assert {"\u22121", "0", "1", "10"} <= set(labels)  # d3 writes a real minus sign
+
+
+def test_cli_prints_one_warning_line_per_skipped_cell(small_root, tmp_path, capsys):
+    import shutil
+
+    root = tmp_path / "runs"
+    shutil.copytree(small_root, root)
+    shutil.copytree(root / f"{demo.KL_MODEL}__cell0", root / f"{demo.KL_MODEL}__cell9")
+    (root / f"{demo.KL_MODEL}__cell9" / "pmass.json").unlink()
+    args = ["spaghetti", "--runs-root", str(root), "--out", str(tmp_path / "o"),
+            "--window", "128", "--alphas", "0.5", "--format", "json"]  # fmt: skip
+    assert main(args) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"vegafigs spaghetti: warning: cell '{demo.KL_MODEL}__cell9': skipped, missing pmass.json"
+    ]

@@ -65,6 +65,13 @@ def _symlog(v: np.ndarray, constant: float = 0.1) -> np.ndarray:
     return np.sign(v) * np.log1p(np.abs(v) / constant)
 
 
+def _symlog_ticks(lo: float, hi: float) -> list[float]:
+    """0 and the powers of ten (either sign) inside ``[lo, hi]``, for a symlog axis."""
+    powers = [10.0**k for k in range(7)]
+    ticks = [-p for p in reversed(powers) if -p >= lo] + [0.0] + [p for p in powers if p <= hi]
+    return ticks
+
+
 def _simplified(
     pts: pd.DataFrame,
     *,
@@ -219,9 +226,12 @@ def kl_spaghetti(
             _legend(labels, font_size=legend_size, opacity=opacities[-1]) if j == 0 else None
         )
         x_enc = alt.X("t:Q", scale=x_scale, title="token t", axis=alt.Axis(tickCount=3))
-        y_enc = alt.Y(
-            "kl:Q", scale=yscale, title=y_title if j == 0 else None, axis=alt.Axis(tickCount=5)
+        y_axis = (
+            alt.Axis(values=_symlog_ticks(y_lo, y_hi), format="~r")
+            if kl_log
+            else alt.Axis(tickCount=5)
         )
+        y_enc = alt.Y("kl:Q", scale=yscale, title=y_title if j == 0 else None, axis=y_axis)
         layers: list[alt.Chart] = []
 
         drawn_ids = trajs.loc[trajs["drawn"], "traj"]
