@@ -120,7 +120,7 @@ def kl_spaghetti(
     model: str | None = None,
     title: str | None = None,
     tolerance: float | None = 0.3,
-    decimals: int = 3,
+    decimals: int | None = None,
     panel_width_in: float = 3.0,
     height_in: float = 3.4,
     title_size: float = 10,
@@ -137,7 +137,7 @@ def kl_spaghetti(
     All panels share the y range ``[-0.05 ymax, ymax]``. Path points that a
     straight line replaces to within ``tolerance`` px (1 px = 1 pt) are dropped
     (state changes kept exactly; ``None`` keeps every token); values keep
-    ``decimals`` decimals.
+    ``decimals`` decimals (default: enough for 1/1000 of the y range).
 
     >>> import vegafigs as vf
     >>> runs = vf.io.load_kl_runs(
@@ -174,6 +174,8 @@ def kl_spaghetti(
     medians = kl_median(tokens, window=window)
     y_hi = kl_ymax(tokens["kl"].to_numpy())
     y_lo = -0.05 * y_hi
+    if decimals is None:
+        decimals = max(0, int(np.ceil(-np.log10(y_hi - y_lo))) + 3)
 
     thr = str(float(threshold))
     if normalize_kl:
