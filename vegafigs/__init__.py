@@ -5,7 +5,7 @@
 >>> vf.save(chart, "outputs/hist.pdf")  # doctest: +SKIP
 """
 
-from vegafigs import demo, figures, layers, themes, transforms
+from vegafigs import demo, figures, io, layers, themes, transforms
 from vegafigs.errors import ExportError, FontError, InputError, LoadError, VegafigsError
 from vegafigs.export import save, spec_json, to_spec
 from vegafigs.themes import latex, paper, register_font_directory
@@ -20,6 +20,7 @@ __all__ = [
     "VegafigsError",
     "demo",
     "figures",
+    "io",
     "latex",
     "layers",
     "paper",

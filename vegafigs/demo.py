@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -106,3 +111,81 @@ def model_scaling() -> pd.DataFrame:
         for name, (acc, std) in results.items()
     ]
     return pd.concat(frames, ignore_index=True)
+
+
+#: Steering strengths of the KL spaghetti demo (keys as the run folders spell them).
+KL_ALPHAS = ("0.0", "0.25", "0.5", "0.75", "1.0", "1.5", "2.0", "4.0")
+#: Model name in the demo cell folder names.
+KL_MODEL = "Qwen3.5-0.8B"
+
+
+def kl_runs(
+    root: str | os.PathLike[str],
+    *,
+    seed: int = 0,
+    alphas: Sequence[str] = KL_ALPHAS,
+    model: str = KL_MODEL,
+    n_cells: int = 4,
+    prompts_per_cell: int = 8,
+    n_tokens: int = 512,
+    fork_every: int = 16,
+) -> Path:
+    """Write seeded synthetic steering run folders under ``root``; return ``root``.
+
+    ``root/<model>__cell<k>/`` gets ``calib.json``, ``trajectory.json`` (per-token
+    KL per prompt and alpha: ``alpha**2`` times a drifting log-normal level, so
+    ``alpha=0`` is all zeros) and ``pmass.json`` (pmass at a fork every
+    ``fork_every`` tokens, falling below 0.8 for good after a death time that
+    comes more often at larger alpha; a few NaNs; about a quarter of the rollouts
+    end early). Also an ignored ``_scratch`` folder and another model's cell.
+
+    >>> root = kl_runs("/tmp/kl_demo")  # doctest: +SKIP
+    >>> from vegafigs.io import load_kl_runs
+    >>> runs = load_kl_runs(root, alphas=KL_ALPHAS, model_contains=KL_MODEL)  # doctest: +SKIP
+    """
+    rng = np.random.default_rng(seed)
+    root = Path(root)
+    forks = list(range(0, n_tokens, fork_every))
+
+    def one(alpha: float) -> tuple[list[float], list[float | None], int]:
+        # A smooth drift: a random walk over knots every 32 tokens, interpolated.
+        knots = np.cumsum(rng.normal(0.0, 0.15, n_tokens // 32 + 2))
+        drift = np.interp(np.arange(n_tokens), np.arange(len(knots)) * 32.0, knots - knots[0])
+        kl = alpha**2 * np.exp(drift) * rng.gamma(30.0, 1 / 30.0, n_tokens)
+        p_die = 1.0 - np.exp(-0.16 * alpha**2)
+        death = rng.integers(fork_every, n_tokens) if rng.random() < p_die else n_tokens + 1
+        pm = np.where(
+            np.array(forks) < death,
+            rng.uniform(0.82, 1.0, len(forks)),
+            rng.uniform(0.3, 0.9, len(forks)),
+        )
+        pm_list: list[float | None] = [round(float(v), 4) for v in pm]
+        if rng.random() < 0.1:
+            pm_list[int(rng.integers(len(forks)))] = None
+        gen_len = int(rng.integers(48, n_tokens)) if rng.random() < 0.25 else n_tokens
+        return [round(float(v), 6) for v in kl], pm_list, gen_len
+
+    cells = {f"{model}__cell{k}": model for k in range(n_cells)}
+    cells["OtherModel-7B__cell0"] = "other"
+    cells[f"_scratch_{model}"] = "ignored"
+    for name in cells:
+        kl_doc: dict[str, list] = {}
+        pm_doc: dict[str, dict] = {}
+        gl_doc: dict[str, list] = {}
+        for key in alphas:
+            trajs = [one(float(key)) for _ in range(prompts_per_cell)]
+            kl_doc[key] = [t[0] for t in trajs]
+            pm_doc[key] = [t[1] for t in trajs]
+            gl_doc[key] = [t[2] for t in trajs]
+        cell = root / name
+        cell.mkdir(parents=True, exist_ok=True)
+        (cell / "calib.json").write_text(json.dumps({"model": model, "target_kl": 1.0}))
+        (cell / "trajectory.json").write_text(json.dumps({"per_prompt_per_t_kl": kl_doc}))
+        pmass = {
+            "computed": True,
+            "fork_points": forks,
+            "pmass_eval": pm_doc,
+            "gen_lens_eval": gl_doc,
+        }
+        (cell / "pmass.json").write_text(json.dumps(pmass))
+    return root

@@ -80,6 +80,18 @@ def _model_scaling() -> alt.TopLevelMixin:
     )
 
 
+def _kl_spaghetti() -> alt.TopLevelMixin:
+    import tempfile
+
+    from vegafigs.figures import kl_spaghetti
+    from vegafigs.io import load_kl_runs
+
+    with tempfile.TemporaryDirectory(prefix="vegafigs-kl-") as tmp:
+        root = demo.kl_runs(tmp)
+        runs = load_kl_runs(root, alphas=demo.KL_ALPHAS, model_contains=demo.KL_MODEL)
+    return kl_spaghetti(runs).chart
+
+
 FIGURES: dict[str, GalleryFigure] = {
     f.name: f
     for f in [
@@ -100,6 +112,12 @@ FIGURES: dict[str, GalleryFigure] = {
             "Accuracy vs model size: lines with markers and bands, bold highlighted method",
             "seed 002, second figure (SDPO)",
             _model_scaling,
+        ),
+        GalleryFigure(
+            "kl_spaghetti",
+            "KL trajectories coloured by alive/dead state, one panel per steering strength",
+            "seed 004 (isokl steering calibration)",
+            _kl_spaghetti,
         ),
     ]
 }

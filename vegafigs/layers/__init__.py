@@ -7,6 +7,7 @@ from vegafigs.layers.bars import bars
 from vegafigs.layers.histogram import histogram
 from vegafigs.layers.labels import value_labels
 from vegafigs.layers.lines import line, points
+from vegafigs.layers.paths import segment_paths
 from vegafigs.layers.rules import hline
 from vegafigs.layers.text import stats_box
 from vegafigs.layers.trend import trend_line
@@ -18,6 +19,7 @@ __all__ = [
     "hline",
     "line",
     "points",
+    "segment_paths",
     "series_legend",
     "set_axis",
     "stats_box",

@@ -1,0 +1,308 @@
+"""KL spaghetti: loader errors, the segment_paths layer and what the figure draws."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vegafigs import demo
+from vegafigs.cli import main
+from vegafigs.errors import InputError, LoadError
+from vegafigs.figures.kl_spaghetti import (
+    ALIVE_COLOR,
+    BAR,
+    DEAD_COLOR,
+    kl_spaghetti,
+    summary_markdown,
+)
+from vegafigs.io import KLRuns, load_kl_runs
+from vegafigs.layers import segment_paths
+from vegafigs.testing import drawn_texts, scene_items, undrawn_texts
+from vegafigs.transforms.states import simplify_paths, state_runs
+
+SMALL_ALPHAS = ("0.0", "0.5", "4.0")
+
+
+def _line_paths(chart) -> list[dict]:
+    """Every drawn line path: its mark name, stroke and absolute points."""
+    import vl_convert as vlc
+
+    from vegafigs.export import to_spec
+
+    graph = vlc.vegalite_to_scenegraph(to_spec(chart))["scenegraph"]
+    paths = []
+
+    def walk(node, ox, oy):
+        if node.get("marktype") == "line":
+            items = node.get("items", [])
+            if items:
+                pts = [(ox + i["x"], oy + i["y"]) for i in items]
+                stroke = items[0].get("stroke")
+                paths.append({"mark": node.get("name"), "stroke": stroke, "pts": pts})
+            return
+        if "marktype" in node:
+            for item in node.get("items", []):
+                walk(item, ox, oy)
+            return
+        x, y = ox + float(node.get("x", 0) or 0), oy + float(node.get("y", 0) or 0)
+        for child in node.get("items", []):
+            walk(child, x, y)
+
+    walk(graph, 0.0, 0.0)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def small_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("kl")
+    return demo.kl_runs(root, seed=5, alphas=SMALL_ALPHAS, n_cells=1, prompts_per_cell=6,
+                        n_tokens=128)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def small_runs(small_root):
+    return load_kl_runs(small_root, alphas=SMALL_ALPHAS, model_contains=demo.KL_MODEL)
+
+
+@pytest.fixture(scope="module")
+def small_fig(small_runs):
+    return kl_spaghetti(small_runs, window=128)
+
+
+# ---------------------------------------------------------------- loader
+def test_loader_frames_are_tidy(small_runs):
+    t = small_runs.trajectories
+    assert list(t.columns) == ["traj", "alpha", "cell", "prompt", "gen_len", "n_kl"]
+    assert t["alpha"].tolist() == [a for a in SMALL_ALPHAS for _ in range(6)]
+    assert set(t["cell"]) == {f"{demo.KL_MODEL}__cell0"}  # _scratch and OtherModel left out
+    assert len(small_runs.kl) == t["n_kl"].sum()
+    assert list(small_runs.pmass.columns) == ["traj", "fork", "t", "pmass"]
+
+
+def _copy(src, dst):
+    import shutil
+
+    shutil.copytree(src, dst)
+    return dst
+
+
+def test_malformed_json_names_the_file(small_root, tmp_path):
+    root = _copy(small_root, tmp_path / "r")
+    bad = root / f"{demo.KL_MODEL}__cell0" / "pmass.json"
+    bad.write_text('{"computed": true, "fork_points": [0, 16')
+    with pytest.raises(LoadError, match=r"pmass\.json: not valid JSON \(line 1"):
+        load_kl_runs(root, alphas=["0.5"], model_contains=demo.KL_MODEL)
+
+
+@pytest.mark.parametrize("what", ["prompts", "forks"])
+def test_lists_of_different_lengths_name_cell_and_alpha(small_root, tmp_path, what):
+    root = _copy(small_root, tmp_path / "r")
+    path = root / f"{demo.KL_MODEL}__cell0" / "pmass.json"
+    doc = json.loads(path.read_text())
+    if what == "prompts":
+        doc["pmass_eval"]["0.5"] = doc["pmass_eval"]["0.5"][:-1]
+    else:
+        doc["pmass_eval"]["0.5"][2] = doc["pmass_eval"]["0.5"][2][:-1]
+    path.write_text(json.dumps(doc))
+    with pytest.raises(LoadError, match=rf"cell '{demo.KL_MODEL}__cell0', alpha '0.5'"):
+        load_kl_runs(root, alphas=["0.5"], model_contains=demo.KL_MODEL)
+
+
+def test_missing_files_skip_the_cell_with_one_warning(small_root, tmp_path):
+    root = _copy(small_root, tmp_path / "r")
+    _copy(root / f"{demo.KL_MODEL}__cell0", root / f"{demo.KL_MODEL}__cell1")
+    (root / f"{demo.KL_MODEL}__cell1" / "calib.json").unlink()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        runs = load_kl_runs(root, alphas=SMALL_ALPHAS, model_contains=demo.KL_MODEL)
+    assert [str(w.message) for w in caught] == [
+        f"cell '{demo.KL_MODEL}__cell1': skipped, missing calib.json"
+    ]
+    assert set(runs.trajectories["cell"]) == {f"{demo.KL_MODEL}__cell0"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"model_contains": "Llama"}, "no cell folder whose name contains 'Llama'"),
+        ({"alphas": ["9.0"]}, r"no trajectories for alphas \['9.0'\]"),
+    ],
+)
+def test_an_empty_result_is_a_clear_error(small_root, kwargs, message):
+    args = {"alphas": SMALL_ALPHAS, "model_contains": demo.KL_MODEL, **kwargs}
+    with pytest.raises(LoadError, match=message):
+        load_kl_runs(small_root, **args)
+
+
+def test_numeric_alphas_match_text_keys(small_root):
+    runs = load_kl_runs(small_root, alphas=[0.5, 4], model_contains=demo.KL_MODEL)
+    assert runs.alphas == ("0.5", "4") and len(runs.trajectories) == 12
+
+
+# ---------------------------------------------------------------- layer + path transforms
+def test_state_runs_share_boundaries():
+    df = pd.DataFrame({"p": [1] * 5 + [0] * 3, "t": [0, 1, 2, 3, 4, 2, 1, 0],
+                       "s": list("aabba") + list("bbb")})  # fmt: skip
+    out = state_runs(df, path="p", x="t", state="s")
+    runs = [(g["s"].iloc[0], g["t"].tolist()) for _, g in out.groupby("run")]
+    assert runs == [("b", [0, 1, 2]), ("a", [0, 1, 2]), ("b", [2, 3, 4]), ("a", [4])]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    y=st.lists(st.floats(-50, 50), min_size=2, max_size=60),
+    tol=st.floats(0.01, 3),
+)
+def test_simplified_paths_stay_within_tolerance(y, tol):
+    df = pd.DataFrame({"p": 0, "x": np.arange(len(y)) * 0.7, "y": y, "s": 0})
+    out = simplify_paths(df, path="p", x="x", y="y", tolerance=tol)
+    assert out["x"].iloc[0] == 0 and out["x"].iloc[-1] == df["x"].iloc[-1]
+    # Vertical error bounds the perpendicular one only loosely; check the chord distance.
+    for (x0, y0), (x1, y1) in zip(out[["x", "y"]].values[:-1], out[["x", "y"]].values[1:],
+                                  strict=True):  # fmt: skip
+        inner = df[(df["x"] > x0) & (df["x"] < x1)]
+        d = np.abs((y1 - y0) * (inner["x"] - x0) - (x1 - x0) * (inner["y"] - y0))
+        assert (d / np.hypot(x1 - x0, y1 - y0) <= tol + 1e-9).all()
+
+
+def test_segment_paths_draws_one_continuous_path_per_run():
+    df = pd.DataFrame(
+        {
+            "traj": [0] * 6 + [1] * 4,
+            "t": list(range(6)) + list(range(4)),
+            "kl": [1.0, 1.1, 1.3, 1.2, 1.0, 0.8, 0.5, 0.6, 0.7, 0.9],
+            "state": ["alive"] * 3 + ["dead"] * 3 + ["alive"] * 2 + ["dead"] * 2,
+        }
+    )
+    palette = {"alive": ALIVE_COLOR, "dead": DEAD_COLOR}
+    chart = segment_paths(
+        df, x="t", y="kl", path="traj", state="state", palette=palette, draw_order=["dead", "alive"]
+    ).properties(width=100, height=50)
+    paths = _line_paths(chart)
+    assert [p["stroke"] for p in paths] == [DEAD_COLOR, DEAD_COLOR, ALIVE_COLOR, ALIVE_COLOR]
+    assert [len(p["pts"]) for p in paths] == [3, 2, 4, 3]  # alive runs carry the boundary
+    dead0, alive0 = paths[0]["pts"], paths[2]["pts"]
+    assert alive0[-1] == dead0[0]  # continuous at the state change
+    with pytest.raises(InputError, match="draw_order: states"):
+        segment_paths(df, x="t", y="kl", path="traj", state="state", palette=palette,
+                      draw_order=["alive"])  # fmt: skip
+
+
+# ---------------------------------------------------------------- figure
+def test_figure_texts_are_drawn(small_fig):
+    chart, summary = small_fig
+    texts = drawn_texts(chart)
+    for row in summary.itertuples():
+        assert f"α={row.alpha} n={row.n} died={row.n_died} cens={row.n_censored}" in texts
+    expected = [
+        f"KL trajectories coloured by survival (pmass < 0.8 = dead). Model: {demo.KL_MODEL}. "
+        "window=128.",
+        "alive (pmass >= 0.8)",
+        "dead (pmass < 0.8)",
+        "EOS (right-censored)",
+        "calib p95 (tokens<20) = 1",
+        "KL / p95(KL[:20])",
+        "token t",
+    ]
+    for text in expected:
+        assert text in texts
+    assert texts.count("alive (pmass >= 0.8)") == 1  # one legend, in the first panel
+    assert undrawn_texts(chart) == []
+
+
+def test_figure_draws_paths_ticks_median_and_shared_target(small_fig, small_runs):
+    chart, summary = small_fig
+    from vegafigs.transforms.kl import kl_states
+
+    _, per_traj = kl_states(small_runs.trajectories, small_runs.kl, small_runs.pmass, window=128)
+    paths = _line_paths(chart)
+    medians = [p for p in paths if p["stroke"] == "black"]
+    assert len(medians) == 2  # alpha 0.0 has no scale: no median, no paths
+    coloured = [p for p in paths if p["stroke"] in (ALIVE_COLOR, DEAD_COLOR)]
+    died = per_traj[per_traj["died"]]
+    assert len({p["stroke"] for p in coloured}) == (2 if len(died) else 1)
+    assert len(coloured) >= per_traj["drawn"].sum()
+    ticks = [i for i in scene_items(chart, marktype="symbol") if i["mark"] and i["shape"] == BAR]
+    assert len(ticks) == int(per_traj["censored"].sum())
+    rules = [i for i in scene_items(chart, marktype="rule") if i.get("strokeDash")]
+    assert len(rules) == 3 and len({round(r["abs_y"], 6) for r in rules}) == 1
+
+
+def test_raw_kl_target_off_scale_note(small_runs):
+    t = pd.DataFrame({"traj": [0, 1], "alpha": ["0.5", "4.0"], "gen_len": [64, 64]})
+    kl = pd.DataFrame({"traj": np.repeat([0, 1], 64), "t": np.tile(np.arange(64), 2),
+                       "kl": np.r_[np.full(64, 0.2), np.full(64, 0.3)]})  # fmt: skip
+    pm = pd.DataFrame({"traj": [0, 1], "t": [0, 0], "pmass": [0.9, 0.9]})
+    runs = KLRuns(t, kl, pm, ("0.5", "4.0"), "toy")
+    chart, summary = kl_spaghetti(runs, normalize_kl=False, window=64)
+    texts = drawn_texts(chart)
+    assert "calib target α²=16 off-scale" in texts  # ymax = 1.4 x 0.3
+    assert "calib target α²=0.25 off-scale" not in texts
+    assert "per-token KL" in texts and "calib target α²" in texts
+    assert summary["n_censored"].tolist() == [0, 0]
+
+
+def test_bad_figure_inputs(small_runs):
+    with pytest.raises(InputError, match="runs: expected a KLRuns"):
+        kl_spaghetti(small_runs.trajectories)
+    with pytest.raises(InputError, match="line_alpha"):
+        kl_spaghetti(small_runs, line_alpha=2)
+    with pytest.raises(InputError, match=r"alphas: no trajectories for \['7'\]"):
+        kl_spaghetti(small_runs, alphas=["7"])
+
+
+# ---------------------------------------------------------------- CLI
+def test_cli_writes_figure_and_summary(small_root, small_runs, tmp_path, capsys):
+    out = tmp_path / "out"
+    args = ["spaghetti", "--runs-root", str(small_root), "--out", str(out), "--window", "128",
+            "--alphas", *SMALL_ALPHAS, "--format", "json,svg"]  # fmt: skip
+    assert main(args) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["kl_alive_spaghetti.svg", "kl_alive_spaghetti.vl.json", "kl_alive_summary.md"]
+    _, summary = kl_spaghetti(small_runs, window=128)
+    md = (out / "kl_alive_summary.md").read_text()
+    assert md == summary_markdown(summary)
+    assert md.splitlines()[0] == "| alpha | n | n_died | n_censored |"
+    assert md in capsys.readouterr().out
+
+
+def test_cli_errors_leave_no_files(small_root, tmp_path, capsys):
+    out = tmp_path / "out"
+    args = ["spaghetti", "--runs-root", str(small_root), "--out", str(out),
+            "--model-contains", "Llama"]  # fmt: skip
+    assert main(args) == 2
+    assert "no cell folder whose name contains 'Llama'" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_kl_log_uses_a_symlog_axis_with_power_of_ten_ticks(small_runs):
+    from vegafigs.export import to_spec
+
+    chart, _ = kl_spaghetti(small_runs, window=128, normalize_kl=False, kl_log=True)
+    spec = to_spec(chart)
+    layer = spec["hconcat"][1]["layer"][0]
+    assert layer["encoding"]["y"]["scale"]["type"] == "symlog"
+    labels = [i["text"] for i in scene_items(chart, marktype="text") if i["mark"] is None]
+    assert {"\u22121", "0", "1", "10"} <= set(labels)  # d3 writes a real minus sign
+
+
+def test_cli_prints_one_warning_line_per_skipped_cell(small_root, tmp_path, capsys):
+    import shutil
+
+    root = tmp_path / "runs"
+    shutil.copytree(small_root, root)
+    shutil.copytree(root / f"{demo.KL_MODEL}__cell0", root / f"{demo.KL_MODEL}__cell9")
+    (root / f"{demo.KL_MODEL}__cell9" / "pmass.json").unlink()
+    args = ["spaghetti", "--runs-root", str(root), "--out", str(tmp_path / "o"),
+            "--window", "128", "--alphas", "0.5", "--format", "json"]  # fmt: skip
+    assert main(args) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"vegafigs spaghetti: warning: cell '{demo.KL_MODEL}__cell9': skipped, missing pmass.json"
+    ]

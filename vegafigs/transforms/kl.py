@@ -1,0 +1,214 @@
+"""KL "spaghetti" statistics: smoothing, per-trajectory normalisation, alive/dead, counts.
+
+The semantics follow the steering script the KL spaghetti figure comes from:
+
+* each trajectory keeps its first ``min(len(kl), gen_len)`` tokens, smoothed by a
+  centred, edge-padded rolling mean (:func:`rolling_mean_edge`);
+* with ``normalize_kl`` it is divided by the 95th percentile of its first
+  ``calib_tokens`` smoothed values; no finite positive scale -> skipped;
+* alive/dead per token from the running minimum of pmass
+  (:func:`~vegafigs.transforms.states.alive_mask`);
+* died = any dead token, censored = ``gen_len < window``; a skipped trajectory, or
+  one with fewer than 2 tokens, counts in ``n`` only.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from vegafigs._checks import require_columns, require_frame, require_positive
+from vegafigs.transforms.states import alive_mask
+
+#: Smallest per-trajectory scale accepted by the normalisation.
+MIN_SCALE = 1e-8
+
+
+def rolling_mean_edge(x: np.ndarray, window: int) -> np.ndarray:
+    """Centred rolling mean with edge padding; ``x`` unchanged when shorter than ``window``.
+
+    >>> rolling_mean_edge(np.array([0.0, 0.0, 3.0, 0.0, 0.0]), 3).tolist()
+    [0.0, 1.0, 1.0, 1.0, 0.0]
+    """
+    x = np.asarray(x, dtype=float)
+    if window <= 1 or len(x) < window:
+        return x
+    padded = np.pad(x, window // 2, mode="edge")
+    return np.convolve(padded, np.ones(window, dtype=float) / window, mode="valid")[: len(x)]
+
+
+def head_scale(kl: np.ndarray, calib_tokens: int) -> float:
+    """95th percentile of the finite values among the first ``calib_tokens`` (NaN if none)."""
+    head = np.asarray(kl, dtype=float)[: min(calib_tokens, len(kl))]
+    head = head[np.isfinite(head)]
+    return float(np.nanpercentile(head, 95)) if head.size else float("nan")
+
+
+def kl_states(
+    trajectories: pd.DataFrame,
+    kl: pd.DataFrame,
+    pmass: pd.DataFrame,
+    *,
+    window: int = 512,
+    threshold: float = 0.8,
+    roll: int = 65,
+    normalize_kl: bool = True,
+    calib_tokens: int = 20,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Smoothed (normalised) KL per token with its alive state, and per-trajectory flags.
+
+    Inputs are the frames of :class:`vegafigs.io.KLRuns`. Returns ``(tokens,
+    per_traj)``: ``tokens`` has ``alpha, traj, t, kl, alive`` for every trajectory
+    that was not skipped; ``per_traj`` is ``trajectories`` plus ``n_tokens``,
+    ``scale``, ``skipped``, ``drawn`` (not skipped, >= 2 tokens), ``died``,
+    ``censored``, ``end_t`` (``gen_len - 1``) and ``end_kl`` (last value).
+
+    >>> tokens, per_traj = kl_states(runs.trajectories, runs.kl, runs.pmass)  # doctest: +SKIP
+    """
+    for name, frame, cols in (
+        ("trajectories", trajectories, ["traj", "alpha", "gen_len"]),
+        ("kl", kl, ["traj", "t", "kl"]),
+        ("pmass", pmass, ["traj", "t", "pmass"]),
+    ):
+        require_frame(frame, param=name)
+        require_columns(frame, cols, param=name)
+    require_positive(window, param="window", integer=True)
+    require_positive(roll, param="roll", integer=True)
+    require_positive(calib_tokens, param="calib_tokens", integer=True)
+
+    kl_sorted = kl.sort_values(["traj", "t"], kind="stable")
+    pm_sorted = pmass.sort_values(["traj", "t"], kind="stable")
+    kl_groups = _split(kl_sorted, "kl")
+    pm_groups = {k: (g["t"].to_numpy(), g["pmass"].to_numpy(float)) for k, g in _groups(pm_sorted)}
+    empty = (np.zeros(0, dtype=int), np.zeros(0))
+
+    rows = []
+    tok_parts: list[pd.DataFrame] = []
+    for tr in trajectories.itertuples(index=False):
+        raw = kl_groups.get(tr.traj, np.zeros(0))
+        gen_len = int(tr.gen_len)
+        n_tok = max(min(len(raw), gen_len), 0)
+        values = rolling_mean_edge(raw[:n_tok], roll)
+        scale = 1.0
+        skipped = False
+        if normalize_kl:
+            scale = head_scale(values, calib_tokens)
+            skipped = not (np.isfinite(scale) and scale > MIN_SCALE)
+            if not skipped:
+                values = values / scale
+        row = {"n_tokens": n_tok, "scale": scale, "skipped": skipped}
+        drawn = not skipped and n_tok >= 2
+        died = censored = False
+        end_kl = float("nan")
+        if not skipped:
+            fork_t, pm = pm_groups.get(tr.traj, empty)
+            alive = alive_mask(pm, fork_t, n_tokens=n_tok, threshold=threshold)
+            tok_parts.append(
+                pd.DataFrame(
+                    {
+                        "alpha": tr.alpha,
+                        "traj": tr.traj,
+                        "t": np.arange(n_tok),
+                        "kl": values,
+                        "alive": alive,
+                    }
+                )
+            )
+            if drawn:
+                died = not bool(alive.all())
+                censored = gen_len < window
+                end_kl = float(values[-1])
+        row.update(drawn=drawn, died=died, censored=censored, end_t=gen_len - 1, end_kl=end_kl)
+        rows.append(row)
+    per_traj = pd.concat([trajectories.reset_index(drop=True), pd.DataFrame(rows)], axis=1)
+    columns = {"alpha": "object", "traj": "int64", "t": "int64", "kl": "float64", "alive": "bool"}
+    tokens = (
+        pd.concat(tok_parts, ignore_index=True)
+        if tok_parts
+        else pd.DataFrame({c: pd.Series(dtype=d) for c, d in columns.items()})
+    )
+    return tokens, per_traj
+
+
+def _groups(frame: pd.DataFrame):
+    keys = frame["traj"].to_numpy()
+    if not len(keys):
+        return
+    cut = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    bounds = np.concatenate([[0], cut, [len(keys)]])
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        yield keys[a], frame.iloc[a:b]
+
+
+def _split(frame: pd.DataFrame, column: str) -> dict:
+    keys = frame["traj"].to_numpy()
+    values = frame[column].to_numpy(dtype=float)
+    if not len(keys):
+        return {}
+    cut = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    starts = np.concatenate([[0], cut])
+    return dict(zip(keys[starts].tolist(), np.split(values, cut), strict=True))
+
+
+def kl_alive_summary(per_traj: pd.DataFrame, *, alphas: Sequence[str]) -> pd.DataFrame:
+    """``alpha, n, n_died, n_censored`` per alpha (in ``alphas`` order; 0 when absent)."""
+    require_columns(per_traj, ["alpha", "died", "censored"], param="per_traj")
+    rows = []
+    for alpha in alphas:
+        part = per_traj[per_traj["alpha"] == alpha]
+        rows.append(
+            {
+                "alpha": alpha,
+                "n": len(part),
+                "n_died": int(part["died"].sum()),
+                "n_censored": int(part["censored"].sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=["alpha", "n", "n_died", "n_censored"])
+
+
+def kl_median(tokens: pd.DataFrame, *, window: int) -> pd.DataFrame:
+    """Median over trajectories of each alpha per token ``t < window`` (NaN ignored).
+
+    Columns ``alpha, t, median``; ``t`` runs to the last token any trajectory has
+    a finite value at. An all-zero median is lifted by 1e-4 so it stays visible.
+    """
+    require_columns(tokens, ["alpha", "traj", "t", "kl"], param="tokens")
+    parts = []
+    for alpha in dict.fromkeys(tokens["alpha"].tolist()):
+        part = tokens[(tokens["alpha"] == alpha) & (tokens["t"] < window)]
+        trajs = list(dict.fromkeys(tokens.loc[tokens["alpha"] == alpha, "traj"].tolist()))
+        mat = np.full((len(trajs), window), np.nan)
+        row = pd.Index(trajs).get_indexer(part["traj"])
+        mat[row, part["t"].to_numpy()] = part["kl"].to_numpy(float)
+        finite_cols = np.flatnonzero(np.isfinite(mat).any(axis=0))
+        if not finite_cols.size:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            med = np.nanmedian(mat[:, : finite_cols[-1] + 1], axis=0)
+        if np.nanmax(np.abs(med)) < 1e-6:
+            med = med + 1e-4
+        parts.append(pd.DataFrame({"alpha": alpha, "t": np.arange(len(med)), "median": med}))
+    if not parts:
+        return pd.DataFrame({"alpha": [], "t": [], "median": []})
+    return pd.concat(parts, ignore_index=True)
+
+
+def kl_ymax(values: Sequence[float] | np.ndarray, *, factor: float = 1.4) -> float:
+    """``factor`` x the 99th percentile of the finite values >= 0 (at least 1e-3; 1.1 if none)."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v >= 0.0)]
+    if v.size == 0:
+        return 1.1
+    return float(max(1e-3, np.nanpercentile(v, 99) * factor))
+
+
+def panel_xmax(max_len: int, window: int) -> float:
+    """Right end of a panel's x axis: 5% past the longest trajectory, within [20, window]."""
+    if max_len <= 0:
+        return float(window)
+    return float(min(window, max(20, int(max_len * 1.05))))
