@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -35,8 +36,10 @@ def load_tensorboard(path: str | os.PathLike[str], *, run: str | None = None) ->
             "(pip install 'vegafigs[tensorboard]')"
         ) from exc
     try:
-        reader = SummaryReader(str(p), pivot=False, extra_columns={"dir_name"})
-        scalars = reader.scalars
+        with warnings.catch_warnings():  # tbparse's own pandas deprecation warnings
+            warnings.simplefilter("ignore")
+            reader = SummaryReader(str(p), pivot=False, extra_columns={"dir_name"})
+            scalars = reader.scalars
     except Exception as exc:  # tbparse / protobuf raise assorted errors on bad files
         raise LoadError(f"log {where(p)}: not a readable TensorBoard event file ({exc})") from exc
     if scalars is None or scalars.empty:
