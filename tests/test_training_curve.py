@@ -105,16 +105,15 @@ def test_long_logs_are_reduced_and_draw_the_same_picture():
             "acc": np.concatenate([np.cumsum(rng.normal(size=n)), np.cumsum(rng.normal(size=n))]),
         }
     )
-    kw = dict(x="step", y="acc", series="method", smooth="ema:0.99", width_in=3, height_in=2)
+    kw = dict(x="step", y="acc", series="method", smooth=None, width_in=3, height_in=2)
     small = vf.figures.training_curves(df, dpi=72, **kw)
     full = vf.figures.training_curves(df, downsample=False, dpi=72, **kw)
     assert len(vf.spec_json(small)) < len(vf.spec_json(full)) / 10
     a = png_array(vf.export.render(small, "png", dpi=72))
     b = png_array(vf.export.render(full, "png", dpi=72))
-    # Same geometry; only antialiasing of overlapping segments differs at line edges.
-    assert differing_fraction(a, b) < 0.02
-    assert differing_fraction(a, b, shift=1) < 0.005
-    assert differing_fraction(b, a, shift=1) < 0.005
+    # The raw random walk (30,000 points in ~140 pixel columns) draws the same picture.
+    assert differing_fraction(a, b) < 0.002
+    assert differing_fraction(a, b, shift=1) < 0.0005
 
 
 def test_bad_inputs_are_named():

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from vegafigs._checks import require_choice, require_positive
@@ -185,7 +186,9 @@ def reward_length(
             layers.append(b.encode(x=xe, y=axis_y("lower", **ye_kw), y2="upper:Q"))
         if raw:
             r = line(curve, x=x, y=value, series=run, palette=pal, stroke_width=0.7, tooltip=False)
-            r = clipped(r, opacity=1, strokeOpacity=raw_opacity, strokeDash=dash)
+            r = clipped(
+                r, opacity=1, strokeOpacity=raw_opacity, strokeDash=dash, strokeJoin="round"
+            )
             layers.append(r.encode(x=xe, y=axis_y(value, **ye_kw)))
         s = line(
             curve,
@@ -197,11 +200,11 @@ def reward_length(
             legend=legend,
             tooltip=False,
         )
-        s = clipped(s, strokeDash=dash)
+        s = clipped(s, strokeDash=dash, strokeJoin="round")
         layers.append(s.encode(x=xe, y=axis_y("smooth", **ye_kw)))
         if interactive:
             hover = _hover_points(
-                curve,
+                _hover_rows(curve, run=run, n=max(2, int(width))),
                 x=x,
                 y="smooth",
                 run=run,
@@ -216,9 +219,9 @@ def reward_length(
                 zoom = alt.selection_interval(name=f"zoom_{i}", bind="scales", encodings=["x"])
                 hover = hover.add_params(zoom)
             layers.append(hover)
-        layer = alt.layer(
-            *on_shared_data(layers), data=inline_csv(curve, numeric=[x, value, *cols])
-        )
+        shared = on_shared_data(layers[: len(layers) - 1 if interactive else None])
+        own = [layers[-1]] if interactive else []  # hover points carry their own small data
+        layer = alt.layer(*shared, *own, data=inline_csv(curve, numeric=[x, value, *cols]))
         if layout == "panels":
             layer = layer.properties(
                 width=round(width, 2), height=round(height, 2), title=_title(m, titles)
@@ -234,6 +237,16 @@ def reward_length(
             .properties(width=round(width, 2), height=round(height, 2))
         )
     return themed(chart, theme)
+
+
+def _hover_rows(curve: pd.DataFrame, *, run: str, n: int) -> pd.DataFrame:
+    """At most ``n`` evenly spaced rows per run: enough targets for a hover tooltip
+    (about one per pt of plot width) without thousands of invisible symbols."""
+    parts = []
+    for _, g in curve.groupby(run, sort=False):
+        idx = np.unique(np.linspace(0, len(g) - 1, min(n, len(g))).round().astype(np.int64))
+        parts.append(g.iloc[idx])
+    return pd.concat(parts, ignore_index=True)
 
 
 def _hover_points(
@@ -253,8 +266,9 @@ def _hover_points(
     hover = alt.selection_point(
         name=name, fields=[x, run], nearest=True, on="pointerover", clear="pointerout", empty=False
     )
+    data = inline_csv(curve, numeric=[c for c in curve.columns if c != run])
     return (
-        alt.Chart(curve)
+        alt.Chart(data)
         .mark_point(filled=True, size=36, clip=True)
         .encode(
             x=xe,

@@ -213,7 +213,8 @@ def training_curves(
         alt.Tooltip(f"{x}:Q"),
         alt.Tooltip(f"{y}:Q", format=".4~g"),
     ]
-    layers.append(clipped(lines.encode(x=xe, y=ye(y), tooltip=tooltip)))
+    # Round joins as matplotlib: miter joins spike at every tiny turn of a noisy curve.
+    layers.append(clipped(lines.encode(x=xe, y=ye(y), tooltip=tooltip), strokeJoin="round"))
     # One CSV dataset on the layer feeds the band and the lines (small spec).
     layers = on_shared_data(layers)
     for label, value in refs.items():
