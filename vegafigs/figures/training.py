@@ -122,7 +122,7 @@ def training_curves(
     require_positive(height_in, param="height_in")
     require_positive(dpi, param="dpi")
     parse_smooth(smooth)
-    levels = ordered_levels(data[series], order, param="order")
+    levels = ordered_levels(pd.Series(pd.unique(data[series])), order, param="order")
     if highlight is not None and highlight not in levels:
         raise InputError(f"highlight: {highlight!r} is not a series; series are {levels}")
     refs = _references(reference, "reference")
