@@ -1,4 +1,4 @@
-"""The ``vegafigs`` command line: ``vegafigs gallery`` and ``vegafigs render``."""
+"""The ``vegafigs`` command line: ``vegafigs gallery``, ``render`` and ``curves``."""
 
 from __future__ import annotations
 
@@ -106,6 +106,60 @@ def _cmd_spaghetti(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_curves(args: argparse.Namespace) -> int:
+    from vegafigs.errors import InputError
+    from vegafigs.export import save
+    from vegafigs.figures import reward_length
+    from vegafigs.io import load
+
+    logs: dict[str, list[str]] = {}
+    plain: list[str] = []
+    for item in args.logs:
+        name, sep, path = item.partition("=")
+        if sep and name and path and not Path(item).exists():
+            logs.setdefault(name, []).append(path)
+        else:
+            plain.append(item)
+    if args.run is not None:
+        logs.setdefault(args.run, []).extend(plain)
+        plain = []
+    start = time.perf_counter()
+    frames = []
+    if logs:
+        frames.append(load(logs, step=args.x, progress=not args.quiet))
+    if plain:
+        frames.append(load(plain, step=args.x, progress=not args.quiet))
+    import pandas as pd
+
+    df = pd.concat(frames, ignore_index=True)
+    metrics = args.y or ["reward", "response_length"]
+    present = sorted(set(df["metric"]))
+    missing = [m for m in metrics if m not in present]
+    if missing:
+        raise InputError(f"--y: metric(s) {missing} not in the logs; they have {present}")
+    smooth = None if args.smooth.lower() == "none" else args.smooth
+    chart = reward_length(
+        df,
+        x="step",
+        metrics=metrics,
+        layout=args.layout,
+        smooth=smooth,
+        band=args.band,
+        raw=not args.no_raw,
+        x_title=args.x_title or "Training step",
+        width_in=args.width,
+        height_in=args.height,
+        dpi=args.dpi,
+    )
+    out = save(chart, args.output, dpi=args.dpi)
+    n_runs = df["run"].nunique()
+    print(
+        f"vegafigs curves: {len(df):,} points of {len(metrics)} metric(s) from {n_runs} run(s) "
+        f"-> {out} in {time.perf_counter() - start:.1f}s"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     parser = argparse.ArgumentParser(
@@ -210,6 +264,46 @@ def build_parser() -> argparse.ArgumentParser:
         "--name", default="kl_alive_spaghetti", help="figure file stem (default: %(default)s)"
     )
     s.set_defaults(func=_cmd_spaghetti)
+
+    c = sub.add_parser(
+        "curves",
+        help="plot metrics vs. step from training logs (reward, response length, ...)",
+        description="Plot metrics against step from training logs: CSV / JSONL (wide or long), "
+        "Parquet, Hugging Face trainer_state.json, W&B CSV exports, TensorBoard event files. "
+        "Each LOG is a path (its run named by its run column or file stem) or NAME=PATH; "
+        "files of the same NAME (e.g. workers) merge by step.",
+    )
+    c.add_argument("logs", nargs="+", metavar="LOG", help="log file or folder, or NAME=PATH")
+    c.add_argument("--x", default=None, metavar="COL", help="step column (default: detected)")
+    c.add_argument(
+        "--y",
+        action="append",
+        metavar="METRIC",
+        help="metric to plot, repeatable (default: reward and response_length)",
+    )
+    c.add_argument(
+        "--smooth",
+        default="ema:0.9",
+        help="ema:W, twema:W, rolling:N, gaussian:S or none (default: ema:0.9)",
+    )
+    c.add_argument(
+        "--band",
+        default=None,
+        help="band of raw values: std, ci95 or qLO-HI "
+        "(e.g. q10-90) over a centred window (default: none)",
+    )
+    c.add_argument("--layout", default="panels", choices=["panels", "dual"])
+    c.add_argument("--run", default=None, metavar="NAME", help="name all plain LOGs as one run")
+    c.add_argument("--no-raw", action="store_true", help="hide the faint raw traces")
+    c.add_argument("--x-title", default=None, help="x axis title (default: Training step)")
+    c.add_argument("--width", type=float, default=7.0, help="figure width, inches (default: 7)")
+    c.add_argument("--height", type=float, default=2.8, help="figure height, inches")
+    c.add_argument("--dpi", type=float, default=300, help="PNG resolution (default: 300)")
+    c.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help="output .png/.svg/.pdf/.html/.vl.json"
+    )
+    c.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    c.set_defaults(func=_cmd_curves)
     return parser
 
 

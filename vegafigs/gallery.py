@@ -92,6 +92,36 @@ def _kl_spaghetti() -> alt.TopLevelMixin:
     return kl_spaghetti(runs).chart
 
 
+def _training_curve() -> alt.TopLevelMixin:
+    from vegafigs.figures import training_curves
+
+    return training_curves(
+        demo.training_curve(),
+        x="step",
+        y="accuracy",
+        series="method",
+        seed="seed",
+        smooth="ema:0.96",
+        band="std",
+        palette={"SDPO": "#2CA02C", "GRPO": "#1F77B4"},
+        reference=(0.406, "Claude Sonnet 4"),
+        highlight="SDPO",
+        title="LiveCodeBench v6",
+        x_title="Number of Generations",
+        y_title="Accuracy",
+        x_domain=(0, 20000),
+        y_domain=(0.28, 0.52),
+        x_tick_step=5000,
+        y_tick_step=0.05,
+    )
+
+
+def _reward_length() -> alt.TopLevelMixin:
+    from vegafigs.figures import reward_length
+
+    return reward_length(demo.rl_logs(), smooth="ema:0.9", band="q10-90", layout="panels")
+
+
 FIGURES: dict[str, GalleryFigure] = {
     f.name: f
     for f in [
@@ -118,6 +148,18 @@ FIGURES: dict[str, GalleryFigure] = {
             "KL trajectories coloured by alive/dead state, one panel per steering strength",
             "seed 004 (isokl steering calibration)",
             _kl_spaghetti,
+        ),
+        GalleryFigure(
+            "training_curve",
+            "LiveCodeBench v6 training curve: EMA-smoothed means, ±std bands, reference line",
+            "seed 002 (SDPO)",
+            _training_curve,
+        ),
+        GalleryFigure(
+            "reward_length",
+            "Reward and response length vs. step from RL logs, raw + smoothed, q10-90 band",
+            "seed 003 (Logic-RL)",
+            _reward_length,
         ),
     ]
 }

@@ -1,5 +1,147 @@
-"""Loaders: run folders and logs in, tidy frames out."""
+"""Loaders: training logs of many formats -> one tidy frame ``run, step, metric, value``;
+steering run folders -> :class:`~vegafigs.io.kl_runs.KLRuns`.
 
+>>> import vegafigs as vf
+>>> df = vf.io.load(["logs/seed0.csv", "logs/seed1.csv"])  # doctest: +SKIP
+
+One module per format family: :mod:`~vegafigs.io.tabular` (CSV, JSON Lines,
+Parquet; wide or long), :mod:`~vegafigs.io.trainer_state` (Hugging Face),
+:mod:`~vegafigs.io.wandb` (W&B CSV export), :mod:`~vegafigs.io.tensorboard`
+(event files, through the optional ``tbparse``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from vegafigs.errors import LoadError
+from vegafigs.io._common import merge_runs
 from vegafigs.io.kl_runs import KLRuns, load_kl_runs
+from vegafigs.io.tabular import load_csv, load_jsonl, load_parquet
+from vegafigs.io.tensorboard import is_event_file, load_tensorboard
+from vegafigs.io.trainer_state import load_trainer_state
+from vegafigs.io.wandb import is_wandb_columns, load_wandb_csv
 
-__all__ = ["KLRuns", "load_kl_runs"]
+__all__ = [
+    "FORMATS",
+    "KLRuns",
+    "detect_format",
+    "load",
+    "load_csv",
+    "load_jsonl",
+    "load_kl_runs",
+    "load_parquet",
+    "load_tensorboard",
+    "load_trainer_state",
+    "load_wandb_csv",
+]
+
+#: Format names accepted by ``load(..., format=)``.
+FORMATS = ("csv", "jsonl", "parquet", "trainer_state", "wandb", "tensorboard")
+
+PathLike = str | os.PathLike[str]
+
+
+def detect_format(path: PathLike) -> str:
+    """The format of ``path`` from its name (and a CSV's header for W&B exports)."""
+    p = Path(path)
+    name = p.name.lower()
+    if p.is_dir() or is_event_file(p):
+        return "tensorboard"
+    if name.endswith((".jsonl", ".ndjson")):
+        return "jsonl"
+    if name.endswith((".parquet", ".pq")):
+        return "parquet"
+    if name.endswith(".json"):
+        return "trainer_state"
+    if name.endswith((".csv", ".tsv", ".txt")):
+        try:
+            with open(p, encoding="utf-8", errors="replace") as fh:
+                header = fh.readline().strip()
+        except OSError as exc:
+            raise LoadError(f"log {str(p)!r}: cannot read ({exc.strerror})") from exc
+        cols = [c.strip().strip('"') for c in header.split(",")]
+        return "wandb" if is_wandb_columns(cols) else "csv"
+    raise LoadError(
+        f"log {str(p)!r}: cannot tell the format from the name; expected .csv, .jsonl, "
+        ".parquet, trainer_state .json, a tfevents file or folder (or pass format=)"
+    )
+
+
+def _size(p: Path) -> int:
+    if p.is_dir():
+        return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
+    return p.stat().st_size if p.exists() else 0
+
+
+def load(
+    logs: PathLike | Sequence[PathLike] | Mapping[str, PathLike | Sequence[PathLike]],
+    *,
+    step: str | None = None,
+    format: str | None = None,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Load one or more logs into one tidy frame ``run, step, metric, value``.
+
+    ``logs`` is a path, a list of paths (each file's run comes from the file:
+    its ``run`` column, or its stem), or ``{run: path or [paths]}`` naming runs;
+    files / workers of the same run are merged by step (values logged by several
+    files at the same step are averaged). Every file is read and checked before
+    anything is returned: a bad file raises :class:`~vegafigs.LoadError` naming
+    the file and the line or key. ``progress`` shows a tqdm bar (bytes read).
+
+    >>> df = load({"baseline": ["w0.jsonl", "w1.jsonl"], "ours": "ours.csv"})  # doctest: +SKIP
+    """
+    jobs: list[tuple[str | None, Path]] = []
+    if isinstance(logs, Mapping):
+        for run, paths in logs.items():
+            items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+            jobs.extend((str(run), Path(p)) for p in items)
+    elif isinstance(logs, (str, os.PathLike)):
+        jobs.append((None, Path(logs)))
+    else:
+        jobs.extend((None, Path(p)) for p in logs)
+    if not jobs:
+        raise LoadError("logs: no files given")
+    if format is not None and format not in FORMATS:
+        raise LoadError(f"format: got {format!r}; expected one of {', '.join(FORMATS)}")
+    for _, p in jobs:
+        if not p.exists():
+            raise LoadError(f"log {str(p)!r}: no such file or folder")
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        total = sum(_size(p) for _, p in jobs)
+        bar = tqdm(total=total, unit="B", unit_scale=True, desc="loading logs", leave=False)
+    frames = []
+    try:
+        for run, p in jobs:
+            fmt = format or detect_format(p)
+            before = bar.n if bar is not None else 0
+            tick = bar.update if bar is not None else None
+            if fmt == "csv":
+                frames.append(load_csv(p, run=run, step=step, progress=tick))
+            elif fmt == "jsonl":
+                frames.append(load_jsonl(p, run=run, step=step, progress=tick))
+            elif fmt == "parquet":
+                frames.append(load_parquet(p, run=run, step=step))
+            elif fmt == "trainer_state":
+                frames.append(load_trainer_state(p, run=run))
+            elif fmt == "wandb":
+                df = load_wandb_csv(p, step=step)
+                if run is not None:
+                    df["run"] = run
+                frames.append(df)
+            else:
+                frames.append(load_tensorboard(p, run=run))
+            if bar is not None:
+                bar.update(max(0, before + _size(p) - bar.n))
+    finally:
+        if bar is not None:
+            bar.close()
+    return merge_runs(frames)

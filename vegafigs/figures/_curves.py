@@ -1,0 +1,173 @@
+"""Helpers shared by the training-curve figures (private): axes, clipping, reduction."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from vegafigs.errors import InputError
+from vegafigs.transforms.downsample import downsample, needs_downsampling
+
+#: Significant digits kept for plotted values in the spec (far below a pixel).
+SPEC_DIGITS = 7
+
+
+def clipped(chart: alt.Chart, **mark: Any) -> alt.Chart:
+    """``chart`` with its mark clipped to the plot area (and ``mark`` properties set)."""
+    current = chart.mark
+    props = current.to_dict() if isinstance(current, alt.MarkDef) else {"type": str(current)}
+    return chart.properties(mark=alt.MarkDef(**{**props, "clip": True, **mark}))
+
+
+def tick_values(domain: Sequence[float], step: float | None) -> list[float] | None:
+    """Multiples of ``step`` inside ``domain`` (rounded to the step's decimals)."""
+    if step is None:
+        return None
+    if not step > 0:
+        raise InputError(f"tick step: expected a positive number, got {step!r}")
+    lo, hi = float(domain[0]), float(domain[1])
+    decimals = max(0, -math.floor(math.log10(step)) + 2)
+    first = math.ceil(lo / step - 1e-9)
+    last = math.floor(hi / step + 1e-9)
+    return [round(k * step, decimals) for k in range(first, last + 1)]
+
+
+def step_format(step: float | None) -> str | None:
+    """A d3 format showing ``step``'s decimals (``0.05`` -> ``".2f"``)."""
+    if step is None:
+        return None
+    text = f"{step:.10f}".rstrip("0").rstrip(".")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return f".{decimals}f"
+
+
+def domain_of(values: Sequence[pd.Series], given: Sequence[float] | None, *, param: str) -> list:
+    """``given`` (checked) or the finite min..max over ``values``."""
+    if given is not None:
+        try:
+            lo, hi = (float(v) for v in given)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"{param}: expected (min, max), got {given!r}") from exc
+        if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo):
+            raise InputError(f"{param}: expected finite min < max, got {given!r}")
+        return [lo, hi]
+    arr = np.concatenate([np.asarray(v, dtype=float) for v in values])
+    arr = arr[np.isfinite(arr)]
+    lo, hi = float(arr.min()), float(arr.max())
+    if hi == lo:
+        hi = lo + 1.0
+    return [lo, hi]
+
+
+def axis_x(
+    field: str,
+    *,
+    domain: Sequence[float],
+    title: str | None,
+    tick_step: float | None = None,
+    fmt: str | None = "~s",
+) -> alt.X:
+    """A quantitative x encoding with a fixed domain (no nice rounding)."""
+    axis: dict[str, Any] = {"title": title}
+    values = tick_values(domain, tick_step)
+    if values is not None:
+        axis["values"] = values
+    if fmt is not None:
+        # d3's "~s" alone prints 0 as "0k" next to "5k"; zero is always plain "0".
+        axis["labelExpr"] = f"datum.value === 0 ? '0' : format(datum.value, {json.dumps(fmt)})"
+    return alt.X(
+        f"{field}:Q",
+        scale=alt.Scale(domain=list(domain), nice=False, zero=False),
+        axis=alt.Axis(**axis),
+    )
+
+
+def axis_y(
+    field: str,
+    *,
+    domain: Sequence[float] | None,
+    title: str | None,
+    tick_step: float | None = None,
+    fmt: str | None = None,
+    orient: str | None = None,
+    title_color: str | None = None,
+    grid: bool | None = None,
+) -> alt.Y:
+    """A quantitative y encoding (fixed domain when given, else Vega-Lite's nice one)."""
+    axis: dict[str, Any] = {"title": title}
+    if domain is not None:
+        values = tick_values(domain, tick_step)
+        if values is not None:
+            axis["values"] = values
+    fmt = fmt if fmt is not None else step_format(tick_step)
+    if fmt is not None:
+        axis["format"] = fmt
+    if orient is not None:
+        axis["orient"] = orient
+    if title_color is not None:
+        axis["titleColor"] = title_color
+    if grid is not None:
+        axis["grid"] = grid
+    scale = (
+        alt.Scale(domain=list(domain), nice=False, zero=False)
+        if domain is not None
+        else alt.Scale(zero=False)
+    )
+    return alt.Y(f"{field}:Q", scale=scale, axis=alt.Axis(**axis))
+
+
+def inline_csv(frame: pd.DataFrame, *, numeric: Sequence[str]) -> alt.InlineData:
+    """``frame`` as one inline CSV dataset (``numeric`` columns parsed as numbers).
+
+    Floats keep ``SPEC_DIGITS`` significant digits (far below a pixel). A CSV
+    string is ~4x smaller than the same rows as JSON objects in the spec.
+    """
+    text = frame.to_csv(index=False, float_format=f"%.{SPEC_DIGITS}g", lineterminator="\n")
+    return alt.InlineData(
+        values=text, format=alt.DataFormat(type="csv", parse={c: "number" for c in numeric})
+    )
+
+
+def on_shared_data(charts: Sequence[alt.Chart]) -> list[alt.Chart]:
+    """Copies of ``charts`` without their own data, to inherit their layer's dataset."""
+    out = []
+    for c in charts:
+        c = c.copy(deep=False)
+        c.data = alt.Undefined
+        out.append(c)
+    return out
+
+
+def reduce_rows(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: Sequence[str],
+    by: str | Sequence[str] | None,
+    width_pt: float,
+    dpi: float,
+    x_domain: Sequence[float],
+    enabled: bool | None,
+) -> pd.DataFrame:
+    """M4-reduce ``df`` for a plot ``width_pt`` wide rendered at ``dpi`` (when needed).
+
+    ``enabled=None`` reduces only series longer than 4 × pixel columns; ``True``
+    forces the reduction pass (it still keeps short series whole); ``False`` never.
+    """
+    width_px = max(2, math.ceil(width_pt * dpi / 72.0))
+    if enabled is False or (
+        enabled is None and not needs_downsampling(df, by=by, width_px=width_px)
+    ):
+        return df
+    return downsample(df, x=x, y=list(y), width_px=width_px, by=by, x_domain=tuple(x_domain))
+
+
+def check_mapping(value: Mapping[Any, Any] | None, *, param: str) -> None:
+    if value is not None and not isinstance(value, Mapping):
+        raise InputError(f"{param}: expected a mapping {{series: value}}, got {value!r}")

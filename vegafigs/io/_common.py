@@ -1,0 +1,161 @@
+"""Shared pieces of the log loaders (private): the tidy frame and its checks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from vegafigs.errors import LoadError
+
+#: Columns of every loaded frame, in order.
+TIDY = ("run", "step", "metric", "value")
+#: Step column names recognised in wide logs, in order of preference.
+STEP_NAMES = ("step", "global_step", "_step", "Step", "iteration", "iter", "epoch", "timestep")
+#: Columns of wide logs that are bookkeeping, not metrics.
+NOT_METRICS = frozenset({"run", "_runtime", "_timestamp", "timestamp", "wall_time", "time"})
+
+
+def where(path: str | os.PathLike[str]) -> str:
+    return repr(str(path))
+
+
+def open_check(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a Path, or a :class:`LoadError` if it is not a readable file."""
+    p = Path(path)
+    if not p.exists():
+        raise LoadError(f"log {where(p)}: no such file")
+    if p.is_dir():
+        raise LoadError(f"log {where(p)}: is a folder; expected a log file")
+    return p
+
+
+def find_step(columns: Sequence[str], step: str | None, *, path: Path) -> str:
+    """The step column: ``step`` if given (checked) else the first known name present."""
+    if step is not None:
+        if step not in columns:
+            raise LoadError(f"log {where(path)}: no step column {step!r}; columns: {list(columns)}")
+        return step
+    for name in STEP_NAMES:
+        if name in columns:
+            return name
+    raise LoadError(
+        f"log {where(path)}: no step column (looked for {', '.join(STEP_NAMES)}); "
+        f"columns: {list(columns)}; pass step=... / --x"
+    )
+
+
+def numeric_or_error(
+    values: pd.Series, *, path: Path, column: str, line_offset: int = 2
+) -> np.ndarray:
+    """``values`` as float; a non-numeric entry raises naming the file, column and line."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.to_numpy(dtype=float, na_value=np.nan)
+    conv = pd.to_numeric(values, errors="coerce")
+    bad = conv.isna() & values.notna() & (values.astype(str).str.strip() != "")
+    if bad.any():
+        pos = int(np.flatnonzero(bad.to_numpy())[0])
+        raise LoadError(
+            f"log {where(path)}: line {pos + line_offset}, column {column!r}: "
+            f"expected a number, got {values.iloc[pos]!r}"
+        )
+    return conv.to_numpy(dtype=float, na_value=np.nan)
+
+
+def tidy_from_wide(
+    df: pd.DataFrame,
+    *,
+    path: Path,
+    run: str,
+    step: str | None,
+    line_offset: int = 2,
+    metrics: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """A wide log (one column per metric) -> tidy rows; NaN cells (not logged) dropped."""
+    step_col = find_step(list(df.columns), step, path=path)
+    steps = numeric_or_error(df[step_col], path=path, column=step_col, line_offset=line_offset)
+    runs = df["run"].astype(str).to_numpy() if "run" in df.columns else np.full(len(df), run)
+    names = [c for c in df.columns if c != step_col and c not in NOT_METRICS]
+    if metrics is not None:
+        missing = [m for m in metrics if m not in names]
+        if missing:
+            raise LoadError(f"log {where(path)}: no metric column(s) {missing}; has {names}")
+        names = list(metrics)
+    frames = []
+    for name in names:
+        col = df[name]
+        if not (pd.api.types.is_numeric_dtype(col) or col.dtype == object or col.dtype == "str"):
+            continue
+        if metrics is None and not pd.api.types.is_numeric_dtype(col):
+            # Text columns (e.g. a run note) are not metrics unless asked for.
+            conv = pd.to_numeric(col, errors="coerce")
+            if conv.notna().sum() == 0:
+                continue
+        vals = numeric_or_error(col, path=path, column=str(name), line_offset=line_offset)
+        frames.append(
+            pd.DataFrame({"run": runs, "step": steps, "metric": str(name), "value": vals})
+        )
+    if not frames:
+        raise LoadError(f"log {where(path)}: no numeric metric columns besides {step_col!r}")
+    out = pd.concat(frames, ignore_index=True)
+    return finish(out, path=path)
+
+
+def tidy_from_long(
+    df: pd.DataFrame, *, path: Path, run: str, step: str | None, line_offset: int = 2
+) -> pd.DataFrame:
+    """A long log (columns step, metric, value[, run]) -> the tidy frame."""
+    step_col = find_step(list(df.columns), step, path=path)
+    out = pd.DataFrame(
+        {
+            "run": df["run"].astype(str).to_numpy() if "run" in df.columns else run,
+            "step": numeric_or_error(
+                df[step_col], path=path, column=step_col, line_offset=line_offset
+            ),
+            "metric": df["metric"].astype(str).to_numpy(),
+            "value": numeric_or_error(
+                df["value"], path=path, column="value", line_offset=line_offset
+            ),
+        }
+    )
+    return finish(out, path=path)
+
+
+def is_long(columns: Sequence[str]) -> bool:
+    return "metric" in columns and "value" in columns
+
+
+def finish(df: pd.DataFrame, *, path: Path | None = None) -> pd.DataFrame:
+    """Drop rows without a step or value; integral steps become int64; sort."""
+    out = df[np.isfinite(df["step"].to_numpy(dtype=float))]
+    out = out[out["value"].notna()].copy()
+    steps = out["step"].to_numpy(dtype=float)
+    if steps.size and np.all(steps == np.round(steps)):
+        out["step"] = steps.astype(np.int64)
+    out["run"] = out["run"].astype(str)
+    out["metric"] = out["metric"].astype(str)
+    out["value"] = out["value"].astype(float)
+    extra = [c for c in out.columns if c not in TIDY]
+    out = out[[*TIDY, *extra]]
+    if out.empty and path is not None:
+        raise LoadError(f"log {where(path)}: no logged values")
+    return out.sort_values(["run", "metric", "step"], kind="mergesort").reset_index(drop=True)
+
+
+def merge_runs(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate loaded frames; rows of one run from several files / workers merge by step.
+
+    Where several files log the same (run, metric, step), their values are averaged
+    (e.g. per-worker rewards of one data-parallel step).
+    """
+    if not frames:
+        raise LoadError("logs: nothing to load")
+    df = pd.concat(frames, ignore_index=True)
+    keys = ["run", "metric", "step"]
+    if df.duplicated(keys).any():
+        agg = {c: "mean" for c in df.columns if c not in keys}
+        df = df.groupby(keys, sort=True, as_index=False).agg(agg)
+    return finish(df)

@@ -1,0 +1,154 @@
+"""CSV, JSON Lines and Parquet logs, wide (one column per metric) or long (metric, value)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+
+import pandas as pd
+
+from vegafigs.errors import LoadError
+from vegafigs.io._common import (
+    is_long,
+    open_check,
+    tidy_from_long,
+    tidy_from_wide,
+    where,
+)
+
+Progress = Callable[[int], None]
+
+
+def load_csv(
+    path: str | os.PathLike[str],
+    *,
+    run: str | None = None,
+    step: str | None = None,
+    progress: Progress | None = None,
+    chunk_rows: int = 250_000,
+) -> pd.DataFrame:
+    """A CSV log -> tidy ``run, step, metric, value`` (wide or long layout detected).
+
+    Wide: a step column (``step``, ``global_step``, ``_step`` …) and one column per
+    metric; empty cells mean "not logged at this step". Long: columns ``step``,
+    ``metric``, ``value``. A ``run`` column names runs; otherwise ``run`` (default
+    the file stem). ``progress(n_bytes)`` is called as the file is read.
+
+    >>> df = load_csv("logs/run1.csv")  # doctest: +SKIP
+    """
+    p = open_check(path)
+    name = run if run is not None else p.stem
+    chunks = []
+    try:
+        with open(p, "rb") as fh:
+            reader = pd.read_csv(fh, chunksize=chunk_rows, skipinitialspace=True)
+            last = 0
+            for chunk in reader:
+                chunks.append(chunk)
+                if progress is not None:
+                    pos = fh.tell()
+                    progress(pos - last)
+                    last = pos
+    except pd.errors.EmptyDataError as exc:
+        raise LoadError(f"log {where(p)}: empty file") from exc
+    except pd.errors.ParserError as exc:
+        raise LoadError(f"log {where(p)}: not valid CSV ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"log {where(p)}: not a text file ({exc.reason})") from exc
+    if not chunks:
+        raise LoadError(f"log {where(p)}: empty file")
+    df = pd.concat(chunks, ignore_index=True)
+    df.columns = [str(c).strip() for c in df.columns]
+    if is_long(df.columns):
+        return tidy_from_long(df, path=p, run=name, step=step)
+    return tidy_from_wide(df, path=p, run=name, step=step)
+
+
+def load_jsonl(
+    path: str | os.PathLike[str],
+    *,
+    run: str | None = None,
+    step: str | None = None,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """A JSON Lines log (one JSON object per line, wide or long) -> the tidy frame.
+
+    Blank lines are skipped; a line that is not a JSON object raises
+    :class:`LoadError` naming the file and line.
+
+    >>> df = load_jsonl("logs/metrics.jsonl", run="baseline")  # doctest: +SKIP
+    """
+    p = open_check(path)
+    name = run if run is not None else p.stem
+    records = []
+    lines = []
+    try:
+        with open(p, encoding="utf-8") as fh:
+            for lineno, text in enumerate(fh, start=1):
+                if progress is not None:
+                    progress(len(text.encode("utf-8")))
+                if not text.strip():
+                    continue
+                try:
+                    obj = json.loads(text)
+                except json.JSONDecodeError as exc:
+                    raise LoadError(
+                        f"log {where(p)}: line {lineno}: not valid JSON ({exc.msg}, "
+                        f"column {exc.colno})"
+                    ) from exc
+                if not isinstance(obj, dict):
+                    raise LoadError(
+                        f"log {where(p)}: line {lineno}: expected a JSON object, "
+                        f"got {type(obj).__name__}"
+                    )
+                records.append(obj)
+                lines.append(lineno)
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"log {where(p)}: not UTF-8 text ({exc.reason})") from exc
+    if not records:
+        raise LoadError(f"log {where(p)}: no JSON records")
+    df = pd.DataFrame.from_records(records)
+    df.columns = [str(c) for c in df.columns]
+    # Line numbers of records for error messages: map row i -> lines[i].
+    offset_df = df.copy()
+    try:
+        if is_long(df.columns):
+            return tidy_from_long(offset_df, path=p, run=name, step=step, line_offset=1)
+        return tidy_from_wide(offset_df, path=p, run=name, step=step, line_offset=1)
+    except LoadError as exc:
+        raise LoadError(_renumber(str(exc), lines)) from exc
+
+
+def _renumber(message: str, lines: list[int]) -> str:
+    """Rewrite "line N" (row N-1 of the records) to the file's real line number."""
+    import re
+
+    def sub(m: re.Match[str]) -> str:
+        row = int(m.group(1)) - 1
+        return f"line {lines[row]}" if 0 <= row < len(lines) else m.group(0)
+
+    return re.sub(r"line (\d+)", sub, message, count=1)
+
+
+def load_parquet(
+    path: str | os.PathLike[str], *, run: str | None = None, step: str | None = None
+) -> pd.DataFrame:
+    """A Parquet log (wide or long) -> the tidy frame. Needs ``pyarrow`` (extra ``parquet``).
+
+    >>> df = load_parquet("logs/run.parquet")  # doctest: +SKIP
+    """
+    p = open_check(path)
+    name = run if run is not None else p.stem
+    try:
+        df = pd.read_parquet(p)
+    except ImportError as exc:
+        raise LoadError(
+            f"log {where(p)}: reading Parquet needs pyarrow (pip install 'vegafigs[parquet]')"
+        ) from exc
+    except Exception as exc:  # pyarrow raises its own error types
+        raise LoadError(f"log {where(p)}: not a readable Parquet file ({exc})") from exc
+    df.columns = [str(c) for c in df.columns]
+    if is_long(df.columns):
+        return tidy_from_long(df, path=p, run=name, step=step, line_offset=0)
+    return tidy_from_wide(df, path=p, run=name, step=step, line_offset=0)

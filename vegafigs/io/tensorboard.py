@@ -1,0 +1,62 @@
+"""TensorBoard event files, read with ``tbparse`` (extra ``tensorboard``)."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from vegafigs.errors import LoadError
+from vegafigs.io._common import finish, where
+
+
+def is_event_file(path: Path) -> bool:
+    return "tfevents" in path.name
+
+
+def load_tensorboard(path: str | os.PathLike[str], *, run: str | None = None) -> pd.DataFrame:
+    """Scalars of a TensorBoard event file or log folder -> tidy ``run, step, metric, value``.
+
+    A folder is read recursively; each sub-folder holding event files is a run
+    (named by its path relative to ``path``), unless ``run`` names them all.
+    Needs ``tbparse`` (``pip install 'vegafigs[tensorboard]'``).
+
+    >>> df = load_tensorboard("runs/")  # doctest: +SKIP
+    """
+    p = Path(path)
+    if not p.exists():
+        raise LoadError(f"log {where(p)}: no such file or folder")
+    try:
+        from tbparse import SummaryReader
+    except ImportError as exc:
+        raise LoadError(
+            f"log {where(p)}: reading TensorBoard event files needs tbparse "
+            "(pip install 'vegafigs[tensorboard]')"
+        ) from exc
+    try:
+        with warnings.catch_warnings():  # tbparse's own pandas deprecation warnings
+            warnings.simplefilter("ignore")
+            reader = SummaryReader(str(p), pivot=False, extra_columns={"dir_name"})
+            scalars = reader.scalars
+    except Exception as exc:  # tbparse / protobuf raise assorted errors on bad files
+        raise LoadError(f"log {where(p)}: not a readable TensorBoard event file ({exc})") from exc
+    if scalars is None or scalars.empty:
+        raise LoadError(f"log {where(p)}: no scalar summaries in the event file(s)")
+    default = p.name if p.is_dir() else p.parent.name
+    if run is not None:
+        runs = pd.Series(run, index=scalars.index)
+    elif "dir_name" in scalars.columns:
+        runs = scalars["dir_name"].fillna("").astype(str).replace("", default)
+    else:
+        runs = pd.Series(default, index=scalars.index)
+    df = pd.DataFrame(
+        {
+            "run": runs.to_numpy(),
+            "step": scalars["step"].to_numpy(),
+            "metric": scalars["tag"].astype(str).to_numpy(),
+            "value": scalars["value"].astype(float).to_numpy(),
+        }
+    )
+    return finish(df, path=p)

@@ -1,0 +1,59 @@
+"""Hugging Face ``transformers`` ``trainer_state.json`` logs (its ``log_history``)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+
+import pandas as pd
+
+from vegafigs.errors import LoadError
+from vegafigs.io._common import finish, open_check, where
+
+#: log_history keys that are not metrics.
+SKIP_KEYS = frozenset({"step", "epoch"})
+
+
+def load_trainer_state(path: str | os.PathLike[str], *, run: str | None = None) -> pd.DataFrame:
+    """``trainer_state.json`` -> tidy ``run, step, metric, value`` from ``log_history``.
+
+    Every numeric key of every ``log_history`` entry except ``step`` / ``epoch``
+    becomes a metric at that entry's ``step`` (train and eval entries alike).
+    ``run`` defaults to the folder holding the file (e.g. the output dir name).
+
+    >>> df = load_trainer_state("out/checkpoint-500/trainer_state.json")  # doctest: +SKIP
+    """
+    p = open_check(path)
+    name = run if run is not None else (p.parent.name or p.stem)
+    try:
+        state = json.loads(p.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise LoadError(
+            f"log {where(p)}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"log {where(p)}: not UTF-8 text ({exc.reason})") from exc
+    if not isinstance(state, dict) or "log_history" not in state:
+        raise LoadError(f"log {where(p)}: no key 'log_history' (not a trainer_state.json?)")
+    history = state["log_history"]
+    if not isinstance(history, list):
+        raise LoadError(f"log {where(p)}: key 'log_history' must be a list")
+    rows = []
+    for i, entry in enumerate(history):
+        if not isinstance(entry, dict):
+            raise LoadError(f"log {where(p)}: log_history[{i}] must be an object")
+        if "step" not in entry:
+            raise LoadError(f"log {where(p)}: log_history[{i}] has no key 'step'")
+        step = entry["step"]
+        if isinstance(step, bool) or not isinstance(step, (int, float)):
+            raise LoadError(f"log {where(p)}: log_history[{i}]['step'] must be a number")
+        for key, value in entry.items():
+            if key in SKIP_KEYS or isinstance(value, bool):
+                continue
+            if isinstance(value, (int, float)) and math.isfinite(value):
+                rows.append((name, step, key, float(value)))
+    if not rows:
+        raise LoadError(f"log {where(p)}: 'log_history' holds no numeric metrics")
+    df = pd.DataFrame(rows, columns=["run", "step", "metric", "value"])
+    return finish(df, path=p)

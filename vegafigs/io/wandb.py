@@ -1,0 +1,84 @@
+"""Weights & Biases CSV exports: ``Step`` plus ``"<run> - <metric>"`` columns."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import numpy as np
+import pandas as pd
+
+from vegafigs.errors import LoadError
+from vegafigs.io._common import finish, numeric_or_error, open_check, where
+
+_COLUMN = re.compile(r"^(?P<run>.+?) - (?P<metric>.+?)(?P<kind>__MIN|__MAX)?$")
+#: Step column names a W&B panel export uses.
+STEP_NAMES = ("Step", "_step", "step", "global_step", "trainer/global_step")
+
+
+def is_wandb_columns(columns: list[str]) -> bool:
+    """True when the header looks like a W&B panel export."""
+    return any(_COLUMN.match(c) for c in columns) and any(c in STEP_NAMES for c in columns)
+
+
+def load_wandb_csv(path: str | os.PathLike[str], *, step: str | None = None) -> pd.DataFrame:
+    """A W&B panel CSV export -> tidy ``run, step, metric, value, min, max``.
+
+    Columns ``"<run> - <metric>"`` hold the (sampled) values; their ``__MIN`` /
+    ``__MAX`` companions (W&B's min / max within each sampled bucket) become the
+    ``min`` / ``max`` columns (NaN where absent). Empty cells are steps a run did
+    not log.
+
+    >>> df = load_wandb_csv("wandb_export_2025-01-01.csv")  # doctest: +SKIP
+    """
+    p = open_check(path)
+    try:
+        df = pd.read_csv(p)
+    except pd.errors.EmptyDataError as exc:
+        raise LoadError(f"log {where(p)}: empty file") from exc
+    except pd.errors.ParserError as exc:
+        raise LoadError(f"log {where(p)}: not valid CSV ({exc})") from exc
+    columns = [str(c) for c in df.columns]
+    df.columns = columns
+    step_col = step if step is not None else next((c for c in STEP_NAMES if c in columns), None)
+    if step_col is None or step_col not in columns:
+        raise LoadError(
+            f"log {where(p)}: no step column (looked for {', '.join(STEP_NAMES)}); "
+            f"columns: {columns}"
+        )
+    steps = numeric_or_error(df[step_col], path=p, column=step_col)
+    series: dict[tuple[str, str], dict[str, np.ndarray]] = {}
+    for col in columns:
+        if col == step_col:
+            continue
+        m = _COLUMN.match(col)
+        if not m:
+            continue
+        kind = {"__MIN": "min", "__MAX": "max"}.get(m.group("kind") or "", "value")
+        key = (m.group("run"), m.group("metric"))
+        series.setdefault(key, {})[kind] = numeric_or_error(df[col], path=p, column=col)
+    if not series:
+        raise LoadError(
+            f"log {where(p)}: no '<run> - <metric>' columns (not a W&B export?); columns: {columns}"
+        )
+    frames = []
+    for (run, metric), parts in series.items():
+        if "value" not in parts:
+            raise LoadError(
+                f"log {where(p)}: column {run + ' - ' + metric!r} missing; only its "
+                "__MIN/__MAX companions are present"
+            )
+        nan = np.full(len(steps), np.nan)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "run": run,
+                    "step": steps,
+                    "metric": metric,
+                    "value": parts["value"],
+                    "min": parts.get("min", nan),
+                    "max": parts.get("max", nan),
+                }
+            )
+        )
+    return finish(pd.concat(frames, ignore_index=True), path=p)

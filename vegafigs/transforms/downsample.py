@@ -1,0 +1,150 @@
+"""Pixel-preserving downsampling of long series: M4 (Jugel et al., VLDB 2014).
+
+A line drawn into ``width_px`` pixel columns is fully determined, column by
+column, by the first, last, minimum and maximum point falling into each column:
+every other point lies on a segment between those (vertically within the
+column's min..max span). Keeping only those four rows per column (M4) gives the
+same rasterised line from at most ``4 * width_px`` points per series.
+
+Pixel columns split the x domain ``[x0, x1]`` into ``width_px`` equal bins;
+column ``k`` holds the points with ``e_k < x <= e_{k+1}`` (``e_k = x0 + k (x1 - x0) /
+width_px``; the first column also holds ``x0``) — the binning of the
+``tsdownsample`` package, which does the work in Rust when a series spans the
+whole domain. Series shorter than the domain (e.g. a run that stopped early)
+are reduced by the same rule in numpy, aligned to the plot's columns: the
+package bins every series over its own first..last x, which would not line up
+with the plot's pixels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from vegafigs._checks import require_choice
+from vegafigs.errors import InputError
+from vegafigs.transforms._groups import by_list, group_slices, sorted_frame
+
+#: A series is reduced only when it has more points than this many per pixel column.
+POINTS_PER_COLUMN = 4
+
+
+def pixel_columns(xs: np.ndarray, x0: float, x1: float, width_px: int) -> np.ndarray:
+    """The pixel column (0 .. width_px - 1) of each x, by the rule in the module doc."""
+    if x1 <= x0:
+        return np.zeros(xs.size, dtype=np.int64)
+    edges = np.linspace(x0, x1, width_px + 1)
+    return np.clip(np.searchsorted(edges, xs, side="left") - 1, 0, width_px - 1)
+
+
+def m4_indices(xs: np.ndarray, ys: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Indices of the first, last, min and max point per column (``xs`` sorted)."""
+    n = xs.size
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.diff(cols, prepend=cols[0] - 1))
+    stops = np.append(starts[1:], n)
+    seg = np.repeat(np.arange(starts.size), stops - starts)
+    seg_min = np.minimum.reduceat(ys, starts)
+    seg_max = np.maximum.reduceat(ys, starts)
+    pick = np.zeros(n, dtype=bool)
+    pick[starts] = True
+    pick[stops - 1] = True
+    for target in (seg_min, seg_max):
+        hits = np.flatnonzero(ys == target[seg])
+        _, first = np.unique(seg[hits], return_index=True)
+        pick[hits[first]] = True
+    return np.flatnonzero(pick)
+
+
+def _tsdownsample_indices(xs: np.ndarray, ys: np.ndarray, width_px: int) -> np.ndarray | None:
+    try:
+        from tsdownsample import M4Downsampler
+    except ImportError:  # pragma: no cover - a base dependency
+        return None
+    if width_px < 2:
+        return None
+    idx = M4Downsampler().downsample(xs, np.ascontiguousarray(ys), n_out=4 * width_px)
+    return np.unique(np.asarray(idx, dtype=np.int64))
+
+
+def downsample(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str | Sequence[str],
+    width_px: int,
+    by: str | Sequence[str] | None = None,
+    x_domain: tuple[float, float] | None = None,
+    engine: str = "auto",
+    min_points: int | None = None,
+) -> pd.DataFrame:
+    """Rows of ``df`` that draw the same picture at ``width_px`` pixel columns (M4).
+
+    Per ``by`` series, sorted by ``x``: for every column in ``y`` (e.g. a line
+    and its band's ``lower`` / ``upper``), the first, last, min and max row of
+    each pixel column over ``x_domain`` (default: the x extent of all rows) are
+    kept; the result is the union of those rows, sorted by ``[*by, x]``. A series
+    with at most ``min_points`` rows (default ``4 * width_px``) is kept whole.
+    Rows with a non-finite x or y are dropped (a line skips them anyway).
+    ``engine``: ``"auto"`` (tsdownsample where the series spans the domain,
+    numpy otherwise), ``"numpy"`` or ``"tsdownsample"``.
+
+    >>> small = downsample(df, x="step", y="reward", width_px=1500, by="run")  # doctest: +SKIP
+    """
+    ys = [y] if isinstance(y, str) else list(y)
+    if not ys:
+        raise InputError("y: give at least one column to preserve")
+    if isinstance(width_px, bool) or not isinstance(width_px, (int, np.integer)) or width_px < 1:
+        raise InputError(f"width_px: expected a positive integer, got {width_px!r}")
+    require_choice(engine, ["auto", "numpy", "tsdownsample"], param="engine")
+    data, keys = sorted_frame(df, x=x, numeric=ys, by=by)
+    finite = np.isfinite(data[x].to_numpy())
+    for col in ys:
+        finite &= np.isfinite(data[col].to_numpy())
+    data = data[finite].reset_index(drop=True)
+    if data.empty:
+        raise InputError(f"downsample: no rows with finite {x!r} and {ys}")
+    xs_all = data[x].to_numpy(dtype=float)
+    if x_domain is None:
+        x0, x1 = float(xs_all.min()), float(xs_all.max())
+    else:
+        try:
+            x0, x1 = (float(v) for v in x_domain)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"x_domain: expected (min, max), got {x_domain!r}") from exc
+        if not x1 > x0:
+            raise InputError(f"x_domain: expected min < max, got {x_domain!r}")
+    limit = POINTS_PER_COLUMN * int(width_px) if min_points is None else int(min_points)
+    keep: list[np.ndarray] = []
+    for sl in group_slices(data, keys):
+        start = sl.start or 0
+        xs = xs_all[sl]
+        if xs.size <= limit:
+            keep.append(np.arange(start, sl.stop))
+            continue
+        spans = xs[0] == x0 and xs[-1] == x1
+        use_ts = engine == "tsdownsample" or (engine == "auto" and spans)
+        cols = None
+        picked: list[np.ndarray] = []
+        for col in ys:
+            vals = data[col].to_numpy(dtype=float)[sl]
+            idx = _tsdownsample_indices(xs, vals, int(width_px)) if use_ts and spans else None
+            if idx is None:
+                if cols is None:
+                    cols = pixel_columns(xs, x0, x1, int(width_px))
+                idx = m4_indices(xs, vals, cols)
+            picked.append(idx)
+        keep.append(start + np.unique(np.concatenate(picked)))
+    rows = np.concatenate(keep)
+    out = data.iloc[rows].reset_index(drop=True)
+    return out
+
+
+def needs_downsampling(df: pd.DataFrame, *, by: str | Sequence[str] | None, width_px: int) -> bool:
+    """True when some ``by`` series has more than ``4 * width_px`` rows."""
+    keys = by_list(by)
+    sizes = df.groupby(keys, sort=False).size() if keys else pd.Series([len(df)])
+    return bool((sizes > POINTS_PER_COLUMN * width_px).any())

@@ -1,0 +1,301 @@
+"""Smoothing of training curves: TensorBoard EMA, W&B time-weighted EMA, rolling, Gaussian.
+
+Every function takes a tidy frame and returns a new one, sorted stably by
+``[*by, x]`` (so the result does not depend on the input row order), with the
+smoothed values in the column ``out`` (default ``"<y>_smooth"``). Each series
+(``by`` group) is smoothed on its own. Non-finite values (NaN, +-inf) are passed
+through unchanged and are skipped by the smoother, as in TensorBoard. A series
+whose finite values are all equal is returned unchanged (TensorBoard does the
+same, to avoid rounding noise on constant curves).
+
+>>> import pandas as pd
+>>> df = pd.DataFrame({"step": [0, 1, 2], "loss": [1.0, 2.0, 3.0]})
+>>> ema(df, x="step", y="loss", weight=0.5)["loss_smooth"].round(6).tolist()
+[1.0, 1.666667, 2.428571]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from vegafigs.errors import InputError
+from vegafigs.transforms._groups import group_slices, sorted_frame
+
+#: Names accepted by :func:`smooth` / ``parse_smooth``, with their parameter's meaning.
+METHODS = {
+    "ema": "weight in [0, 1) (TensorBoard's slider)",
+    "twema": "weight in [0, 1] (W&B's slider)",
+    "rolling": "window in points (odd integer >= 1)",
+    "gaussian": "sigma in points (> 0)",
+    "none": "no parameter",
+}
+
+#: W&B scales x steps to thousandths of the x range before weighting (``VIEWPORT_SCALE``).
+TWEMA_VIEWPORT_SCALE = 1000.0
+
+
+def _is_constant(v: np.ndarray) -> bool:
+    return v.size > 0 and bool(np.all(v == v[0]))
+
+
+def _apply(
+    df: pd.DataFrame,
+    *,
+    x: str | None,
+    y: str,
+    by: str | Sequence[str] | None,
+    out: str | None,
+    core: Callable[[np.ndarray, np.ndarray | None], np.ndarray],
+) -> pd.DataFrame:
+    data, keys = sorted_frame(df, x=x, numeric=[y], by=by)
+    values = data[y].to_numpy(dtype=float)
+    xs = data[x].to_numpy(dtype=float) if x is not None else None
+    result = values.copy()
+    for sl in group_slices(data, keys):
+        v = values[sl]
+        finite = np.isfinite(v)
+        f = v[finite]
+        if f.size == 0 or _is_constant(f):
+            continue
+        xf = xs[sl][finite] if xs is not None else None
+        seg = result[sl]
+        seg[finite] = core(f, xf)
+        result[sl] = seg
+    data[out or f"{y}_smooth"] = result
+    return data
+
+
+def ema_values(values: np.ndarray, weight: float) -> np.ndarray:
+    """TensorBoard's debiased EMA of finite ``values`` (see :func:`ema`)."""
+    if weight == 0:
+        return values.astype(float, copy=True)
+    # pandas' adjusted EWM is sum_i w^i x_{t-i} / sum_i w^i, which equals
+    # (1 - w) sum_i w^i x_{t-i} / (1 - w^(t+1)): TensorBoard's debiased EMA.
+    return pd.Series(values).ewm(alpha=1.0 - weight, adjust=True).mean().to_numpy()
+
+
+def _check_weight(weight: float, *, upper_open: bool, name: str) -> float:
+    try:
+        w = float(weight)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"weight: expected a number, got {weight!r}") from exc
+    ok = 0 <= w < 1 if upper_open else 0 <= w <= 1
+    if not ok:
+        rng = "[0, 1)" if upper_open else "[0, 1]"
+        raise InputError(f"weight: {name} needs a weight in {rng}, got {weight!r}")
+    return w
+
+
+def ema(
+    df: pd.DataFrame,
+    *,
+    y: str,
+    weight: float = 0.6,
+    x: str | None = None,
+    by: str | Sequence[str] | None = None,
+    out: str | None = None,
+) -> pd.DataFrame:
+    """TensorBoard's smoothing slider: the debiased exponential moving average.
+
+    For the finite values ``y_1, y_2, ...`` of a series (in ``x`` order) with
+    weight ``w``::
+
+        last_0 = 0
+        last_n = w * last_{n-1} + (1 - w) * y_n
+        smoothed_n = last_n / (1 - w**n)
+
+    ``n`` counts finite points only: a NaN/inf is passed through and does not
+    advance the debias count (TensorBoard's ``vz_line_chart2`` does the same).
+    ``weight=0`` returns the data; TensorBoard's slider default is 0.6.
+
+    >>> ema(df, x="step", y="reward", weight=0.9, by="run")  # doctest: +SKIP
+    """
+    w = _check_weight(weight, upper_open=True, name="ema")
+    return _apply(df, x=x, y=y, by=by, out=out, core=lambda v, _x: ema_values(v, w))
+
+
+def twema(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    weight: float = 0.6,
+    by: str | Sequence[str] | None = None,
+    out: str | None = None,
+    x_range: float | None = None,
+) -> pd.DataFrame:
+    """Weights & Biases' default smoothing: the time-weighted EMA for uneven steps.
+
+    With ``s = min(sqrt(weight), 0.999)``, ``R`` the x range of the series
+    (``x_range`` overrides it) and ``V = 1000`` (W&B's ``VIEWPORT_SCALE``)::
+
+        a_n = s ** ((x_n - x_{n-1}) / R * V)        (a_1 = 1)
+        num_n = num_{n-1} * a_n + y_n
+        den_n = den_{n-1} * a_n + 1
+        smoothed_n = num_n / den_n
+
+    so a gap twice as long decays the past twice as much. Non-finite values are
+    passed through and skipped.
+
+    >>> twema(df, x="step", y="reward", weight=0.6, by="run")  # doctest: +SKIP
+    """
+    w = _check_weight(weight, upper_open=False, name="twema")
+    s = min(math.sqrt(w), 0.999)
+    if x_range is not None and not (isinstance(x_range, (int, float)) and x_range > 0):
+        raise InputError(f"x_range: expected a positive number, got {x_range!r}")
+
+    def core(v: np.ndarray, xs: np.ndarray | None) -> np.ndarray:
+        assert xs is not None
+        rng = float(x_range) if x_range is not None else float(xs.max() - xs.min())
+        if rng <= 0 or s == 0:
+            return v.astype(float, copy=True)
+        dx = np.diff(xs, prepend=xs[0]) / rng * TWEMA_VIEWPORT_SCALE
+        decay = np.power(s, dx).tolist()
+        res = np.empty(v.size)
+        num = den = 0.0
+        for i, (a, val) in enumerate(zip(decay, v.tolist(), strict=True)):
+            num = num * a + val
+            den = den * a + 1.0
+            res[i] = num / den
+        return res
+
+    return _apply(df, x=x, y=y, by=by, out=out, core=core)
+
+
+def rolling(
+    df: pd.DataFrame,
+    *,
+    y: str,
+    window: int = 11,
+    x: str | None = None,
+    by: str | Sequence[str] | None = None,
+    out: str | None = None,
+) -> pd.DataFrame:
+    """Centred moving average over ``window`` points (odd), edge-padded.
+
+    ``smoothed_i = mean(y_{i-h} .. y_{i+h})`` with ``h = window // 2``, where
+    ``y`` is extended by repeating its first / last value ``h`` times, so the
+    ends are smoothed over a full window too.
+
+    >>> rolling(df, x="step", y="reward", window=25, by="run")  # doctest: +SKIP
+    """
+    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
+        raise InputError(f"window: expected a positive odd integer, got {window!r}")
+    if window % 2 == 0:
+        raise InputError(f"window: expected an odd number of points (centred), got {window}")
+    h = int(window) // 2
+
+    def core(v: np.ndarray, _x: np.ndarray | None) -> np.ndarray:
+        padded = np.pad(v, h, mode="edge")
+        c = np.concatenate([[0.0], np.cumsum(padded)])
+        return (c[window:] - c[:-window]) / window
+
+    return _apply(df, x=x, y=y, by=by, out=out, core=core)
+
+
+def gaussian_kernel(sigma: float) -> np.ndarray:
+    """Normalised Gaussian weights ``exp(-k^2 / (2 sigma^2))`` for ``|k| <= ceil(4 sigma)``."""
+    radius = max(1, math.ceil(4 * sigma))
+    k = np.arange(-radius, radius + 1, dtype=float)
+    weights = np.exp(-0.5 * (k / sigma) ** 2)
+    return weights / weights.sum()
+
+
+def gaussian(
+    df: pd.DataFrame,
+    *,
+    y: str,
+    sigma: float = 3.0,
+    x: str | None = None,
+    by: str | Sequence[str] | None = None,
+    out: str | None = None,
+) -> pd.DataFrame:
+    """Gaussian kernel smoothing with standard deviation ``sigma`` points, edge-padded.
+
+    ``smoothed_i = sum_k g_k y_{i+k}`` with ``g_k ∝ exp(-k² / (2 sigma²))`` for
+    ``|k| <= ceil(4 sigma)``, normalised to sum 1; ``y`` is edge-padded.
+
+    >>> gaussian(df, x="step", y="reward", sigma=5, by="run")  # doctest: +SKIP
+    """
+    if isinstance(sigma, bool) or not isinstance(sigma, (int, float)) or not sigma > 0:
+        raise InputError(f"sigma: expected a positive number of points, got {sigma!r}")
+    kernel = gaussian_kernel(float(sigma))
+    r = kernel.size // 2
+
+    def core(v: np.ndarray, _x: np.ndarray | None) -> np.ndarray:
+        return np.convolve(np.pad(v, r, mode="edge"), kernel, mode="valid")
+
+    return _apply(df, x=x, y=y, by=by, out=out, core=core)
+
+
+_SPEC = re.compile(r"^\s*([a-z]+)\s*(?::\s*([0-9.eE+-]+))?\s*$")
+
+
+def parse_smooth(spec: str | tuple[str, float] | None) -> tuple[str, float | None]:
+    """``"ema:0.9"`` / ``("ema", 0.9)`` / ``None`` -> ``(method, parameter)``.
+
+    >>> parse_smooth("rolling:25")
+    ('rolling', 25.0)
+    """
+    if spec is None:
+        return ("none", None)
+    if isinstance(spec, tuple):
+        if len(spec) != 2:
+            raise InputError(f"smooth: expected (method, parameter), got {spec!r}")
+        name, param = str(spec[0]), spec[1]
+    elif isinstance(spec, str):
+        m = _SPEC.match(spec.lower())
+        if not m:
+            raise InputError(f"smooth: cannot parse {spec!r}; expected e.g. 'ema:0.9', 'none'")
+        name, param = m.group(1), m.group(2)
+    else:
+        raise InputError(f"smooth: expected a string like 'ema:0.9', got {spec!r}")
+    if name not in METHODS:
+        raise InputError(f"smooth: unknown method {name!r}; expected one of {', '.join(METHODS)}")
+    if name == "none":
+        return ("none", None)
+    if param is None:
+        raise InputError(f"smooth: {name!r} needs a parameter ({METHODS[name]}), e.g. '{name}:…'")
+    try:
+        value = float(param)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"smooth: parameter {param!r} of {name!r} is not a number") from exc
+    return (name, value)
+
+
+def smooth(
+    df: pd.DataFrame,
+    *,
+    y: str,
+    method: str | tuple[str, float] | None,
+    x: str | None = None,
+    by: str | Sequence[str] | None = None,
+    out: str | None = None,
+) -> pd.DataFrame:
+    """Dispatch on ``method`` (``"ema:0.9"``, ``"twema:0.6"``, ``"rolling:25"``,
+    ``"gaussian:3"``, ``"none"`` / ``None``); see the functions for the formulas.
+
+    >>> smooth(df, x="step", y="reward", method="ema:0.9", by="run")  # doctest: +SKIP
+    """
+    name, param = parse_smooth(method)
+    if name == "ema":
+        return ema(df, x=x, y=y, weight=param, by=by, out=out)  # type: ignore[arg-type]
+    if name == "twema":
+        if x is None:
+            raise InputError("smooth: 'twema' needs the x column (it weights by step gaps)")
+        return twema(df, x=x, y=y, weight=param, by=by, out=out)  # type: ignore[arg-type]
+    if name == "rolling":
+        assert param is not None
+        if param != int(param):
+            raise InputError(f"smooth: rolling window must be an integer, got {param}")
+        return rolling(df, x=x, y=y, window=int(param), by=by, out=out)
+    if name == "gaussian":
+        return gaussian(df, x=x, y=y, sigma=param, by=by, out=out)  # type: ignore[arg-type]
+    data, _ = sorted_frame(df, x=x, numeric=[y], by=by)
+    data[out or f"{y}_smooth"] = data[y]
+    return data
