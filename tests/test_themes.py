@@ -64,3 +64,21 @@ def test_series_legend_bolds_only_the_highlight():
     assert labels["SDPO"]["font"] == fonts.COMPUTER_MODERN_BOLD
     assert labels["GRPO"]["fontWeight"] == "normal"
     assert labels["GRPO"]["font"] == fonts.COMPUTER_MODERN
+
+
+def test_latex_negative_labels_stay_in_computer_modern():
+    import altair as alt
+    import pandas as pd
+
+    from vegafigs.testing import scene_items
+
+    df = pd.DataFrame({"x": [-200, 0, 200], "y": [-0.5, 0.0, 0.5]})
+    chart = alt.Chart(df).mark_line().encode(x="x:Q", y="y:Q")
+    chart = chart.properties(width=200, height=100, config=vf.latex())
+    labels = [i["text"] for i in scene_items(chart, marktype="text")]
+    assert "-200" in labels and "-0.5" in labels  # hyphen-minus: a glyph cmr10 has
+    from fontTools.ttLib import TTFont
+
+    cmr10 = next(f for f in fonts._registered_faces() if f.family == "cmr10")
+    cmap = TTFont(cmr10.path, lazy=True).getBestCmap()
+    assert all(ord(ch) in cmap for label in labels for ch in label)

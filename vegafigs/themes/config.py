@@ -116,6 +116,17 @@ def latex(
         }
     )
     cfg["legend"].update({"strokeColor": None, "orient": "bottom-right"})
+    # d3-format writes negatives with U+2212, which cmr10 lacks; resvg then sets the
+    # whole label in a fallback font (a bold sans "-200"). Use the hyphen-minus cmr10 has.
+    cfg["locale"] = {
+        "number": {
+            "decimal": ".",
+            "thousands": ",",
+            "grouping": [3],
+            "currency": ["$", ""],
+            "minus": "-",
+        }
+    }
     return cfg
 
 
