@@ -9,7 +9,13 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from vegafigs._checks import require_positive
+from vegafigs._checks import (
+    require_finite_list,
+    require_fraction,
+    require_number_format,
+    require_optional_text,
+    require_positive,
+)
 from vegafigs.errors import InputError
 from vegafigs.figures._common import clean_numeric, themed
 from vegafigs.layers._category import category_levels
@@ -67,7 +73,10 @@ def bar_trend(
     the lowest value/baseline to 0.25 × above the highest); ``y_ticks`` the tick
     values. Categories keep ``order`` (default: first appearance). ``width_in`` ×
     ``height_in`` is the whole figure. Rows with a NaN/inf ``y`` are dropped with
-    a warning (their bar is not drawn).
+    a warning (their bar is not drawn). An empty frame, a missing column,
+    non-numeric ``y``, a repeated or missing category, sizes <= 0, non-string
+    titles, non-finite ``y_ticks`` and a ``fmt``/``y_format`` that is not a d3
+    number format are an :class:`~vegafigs.InputError`.
 
     >>> import vegafigs as vf
     >>> df = vf.demo.warmup_ablation()
@@ -79,6 +88,22 @@ def bar_trend(
     data = clean_numeric(df, numeric=[y], other=[x], func=func)
     require_positive(width_in, param="width_in")
     require_positive(height_in, param="height_in")
+    for name, size in (
+        ("label_size", label_size),
+        ("tick_label_size", tick_label_size),
+        ("axis_title_size", axis_title_size),
+        ("baseline_label_size", baseline_label_size),
+    ):
+        require_positive(size, param=name)
+    require_fraction(baseline_opacity, param="baseline_opacity")
+    titles = {"x_title": x_title, "y_title": y_title, "baseline_label": baseline_label}
+    for name, text in titles.items():
+        require_optional_text(text, param=name)
+    require_number_format(fmt, param="fmt")
+    if y_format is not None:
+        require_number_format(y_format, param="y_format")
+    if y_ticks is not None:
+        require_finite_list(y_ticks, param="y_ticks")
     levels = category_levels(data, x, order)
     data = data.set_index(x, drop=False).loc[levels].reset_index(drop=True)
     values = data[y].to_numpy(dtype=float)
@@ -223,7 +248,7 @@ def _plot_geometry(
     minus the axes' room (tick labels measured in the theme font) and, for the
     height, the labels overhanging the plot top.
     """
-    tick_texts = [format(t, "g") for t in ticks] if ticks is not None else [format(hi, ".3g")]
+    tick_texts = [format(hi, ".3g")] if ticks is None else [format(float(t), "g") for t in ticks]
     y_room = max(text_width(t, font=font, size=tick_size) for t in tick_texts)
     y_room += _TICK_ROOM + _TITLE_PAD + title_size * 1.1
     x_room = _TICK_ROOM + tick_size * 1.1 + _TITLE_PAD + title_size * 1.1

@@ -9,7 +9,16 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from vegafigs._checks import require_choice, require_numeric, require_positive
+from vegafigs._checks import (
+    require_choice,
+    require_finite_list,
+    require_fraction,
+    require_nonnegative,
+    require_number_format,
+    require_numeric,
+    require_optional_text,
+    require_positive,
+)
 from vegafigs.errors import InputError
 from vegafigs.figures._common import clean_numeric, ordered_levels, themed
 from vegafigs.layers._encode import palette_for, series_legend
@@ -65,7 +74,11 @@ def scaling_curves(
     alone in bold. ``palette`` maps series to colours (default: tab10).
     ``width_in`` × ``height_in`` is the whole figure. Rows with a NaN/inf ``y``
     are dropped with a warning; a NaN ``err``/``lower``/``upper`` only leaves that
-    point out of the band (e.g. a base model without spread has no band).
+    point out of the band (e.g. a base model without spread has no band), and
+    so does a ±inf one. An empty frame, a missing column, non-numeric values, a
+    missing series name, a repeated (series, x), sizes <= 0, negative widths,
+    non-string titles, non-finite ``y_ticks`` and a ``y_format`` that is not a d3
+    number format are an :class:`~vegafigs.InputError`.
 
     >>> import vegafigs as vf
     >>> df = vf.demo.model_scaling()
@@ -84,6 +97,16 @@ def scaling_curves(
         data[col] = require_numeric(data, col)
     require_positive(width_in, param="width_in")
     require_positive(height_in, param="height_in")
+    require_nonnegative(stroke_width, param="stroke_width")
+    require_nonnegative(x_padding, param="x_padding")
+    require_positive(marker_size, param="marker_size")
+    require_fraction(band_opacity, param="band_opacity")
+    for name, text in (("title", title), ("x_title", x_title), ("y_title", y_title)):
+        require_optional_text(text, param=name)
+    if y_format is not None:
+        require_number_format(y_format, param="y_format")
+    if y_ticks is not None:
+        require_finite_list(y_ticks, param="y_ticks")
     require_choice(legend_orient, LEGEND_ORIENTS, param="legend_orient")
     levels = ordered_levels(data[series], order, param="order")
     if highlight is not None and highlight not in levels:
@@ -93,7 +116,7 @@ def scaling_curves(
         first = dup.iloc[0]
         raise InputError(
             f"df: {len(dup)} duplicate ({series!r}, {x!r}) row(s), e.g. "
-            f"({first[series]!r}, {first[x]!r}); expected one row per series and x"
+            f"({_plain(first[series])!r}, {_plain(first[x])!r}); expected one row per series and x"
         )
     pal = palette_for(data, series, palette)
     pal = {lv: pal[lv] for lv in levels}
@@ -210,3 +233,8 @@ def _checked_domain(y_domain: Any) -> tuple[float, float]:
     if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
         raise InputError(f"y_domain: expected finite low < high, got {y_domain!r}")
     return lo, hi
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value (for messages: ``1.0``, not ``np.float64(1.0)``)."""
+    return value.item() if isinstance(value, np.generic) else value
