@@ -12,6 +12,11 @@ import pandas as pd
 from vegafigs.errors import InputError
 
 
+def plain(value: Any) -> Any:
+    """A numpy scalar as the Python value (for messages: ``1.0``, not ``np.float64(1.0)``)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def require_frame(df: object, *, param: str = "df") -> pd.DataFrame:
     """Return ``df`` if it is a non-empty DataFrame, else raise :class:`InputError`."""
     if not isinstance(df, pd.DataFrame):

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from vegafigs._checks import (
+    plain,
     require_choice,
     require_finite_list,
     require_fraction,
@@ -116,7 +117,7 @@ def scaling_curves(
         first = dup.iloc[0]
         raise InputError(
             f"df: {len(dup)} duplicate ({series!r}, {x!r}) row(s), e.g. "
-            f"({_plain(first[series])!r}, {_plain(first[x])!r}); expected one row per series and x"
+            f"({plain(first[series])!r}, {plain(first[x])!r}); expected one row per series and x"
         )
     pal = palette_for(data, series, palette)
     pal = {lv: pal[lv] for lv in levels}
@@ -233,8 +234,3 @@ def _checked_domain(y_domain: Any) -> tuple[float, float]:
     if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
         raise InputError(f"y_domain: expected finite low < high, got {y_domain!r}")
     return lo, hi
-
-
-def _plain(value: Any) -> Any:
-    """A numpy scalar as the Python value (for messages: ``1.0``, not ``np.float64(1.0)``)."""
-    return value.item() if isinstance(value, np.generic) else value
