@@ -180,6 +180,9 @@ def require_finite_list(values: object, *, param: str) -> list[float]:
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise InputError(f"{param}: expected a list of numbers, got {values!r}")
     items: list[Any] = list(values)
+    for i, v in enumerate(items):
+        if isinstance(v, (str, bytes)):
+            raise InputError(f"{param}[{i}]: expected a finite number, got {v!r}")
     return [require_finite(v, param=f"{param}[{i}]") for i, v in enumerate(items)]
 
 

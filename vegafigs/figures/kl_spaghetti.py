@@ -12,6 +12,7 @@ import pandas as pd
 
 from vegafigs._checks import require_count, require_optional_text, require_positive
 from vegafigs.errors import InputError
+from vegafigs.figures._common import wrap_title
 from vegafigs.io.kl_runs import KLRuns
 from vegafigs.layers._encode import color_encoding
 from vegafigs.layers.paths import json_numbers, packed_numbers, segment_paths, unpack
@@ -361,7 +362,15 @@ def kl_spaghetti(
         alt.hconcat(*charts, spacing=spacing)
         .resolve_scale(color="independent", x="independent", y="independent")
         .properties(
-            title=alt.Title(title, fontSize=title_size, anchor="middle", offset=12, color=INK),
+            title=alt.Title(
+                wrap_title(
+                    title, width=inches(panel_width_in * n_panels) - 20, font=SANS, size=title_size
+                ),
+                fontSize=title_size,
+                anchor="middle",
+                offset=12,
+                color=INK,
+            ),
             config=_config(title_size=title_size, font_size=font_size, label_size=label_size),
         )
     )

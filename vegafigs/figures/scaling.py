@@ -21,7 +21,7 @@ from vegafigs._checks import (
     require_positive,
 )
 from vegafigs.errors import InputError
-from vegafigs.figures._common import clean_numeric, ordered_levels, themed
+from vegafigs.figures._common import clean_numeric, ordered_levels, themed, wrap_title
 from vegafigs.layers._encode import palette_for, series_legend
 from vegafigs.layers.axes import set_axis
 from vegafigs.layers.bands import band
@@ -124,7 +124,17 @@ def scaling_curves(
     data = data[data[series].isin(levels)]
 
     band_data = _band_rows(data, y=y, err=err, lower=lower, upper=upper)
-    font = get_theme(theme)["font"]
+    cfg = get_theme(theme)
+    font = cfg["font"]
+    w_px, h_px = inches(width_in, param="width_in"), inches(height_in, param="height_in")
+    # Titles longer than the plot wrap onto more lines instead of squeezing it.
+    axis_size = cfg["axis"]["titleFontSize"]
+    x_text = wrap_title(
+        x_title if x_title is not None else x, width=w_px - 70, font=font, size=axis_size
+    )
+    y_text = wrap_title(
+        y_title if y_title is not None else y, width=h_px - 50, font=font, size=axis_size
+    )
     legend = series_legend(
         highlight=highlight,
         font=font,
@@ -178,7 +188,7 @@ def scaling_curves(
     chart = set_axis(
         alt.layer(*layers),
         "x",
-        title=x_title if x_title is not None else x,
+        title=x_text,
         label_angle=0,
         scale={"padding": x_padding, "domain": [float(s) for s in sizes]},
     )
@@ -189,18 +199,20 @@ def scaling_curves(
     chart = set_axis(
         chart,
         "y",
-        title=y_title if y_title is not None else y,
+        title=y_text,
         values=y_ticks,
         format=y_format if y_format is not None else ("~r" if y_ticks is not None else None),
         **y_props,
     )
     props: dict[str, Any] = {
-        "width": inches(width_in, param="width_in"),
-        "height": inches(height_in, param="height_in"),
+        "width": w_px,
+        "height": h_px,
         "autosize": alt.AutoSizeParams(type="fit", contains="padding"),
     }
     if title is not None:
-        props["title"] = title
+        props["title"] = wrap_title(
+            title, width=w_px - 70, font=font, size=cfg["title"]["fontSize"]
+        )
     return themed(chart.properties(**props), theme)
 
 

@@ -23,7 +23,7 @@ def set_axis(
     chart: alt.Chart | alt.LayerChart,
     channel: str,
     *,
-    title: str | None = _UNSET,
+    title: str | Sequence[str] | None = _UNSET,
     domain: Sequence[float] | None = None,
     values: Sequence[Any] | None = None,
     format: str | None = None,
@@ -36,9 +36,10 @@ def set_axis(
     Layers of one chart share a scale and an axis, but Vega-Lite joins differing
     field titles ("score, lo, hi") and unions data extents with a domain set on
     one layer only. Setting them here on every layer that encodes ``channel``
-    gives exactly the axis asked for. ``domain`` is exact (no "nice" rounding, no
-    zero); ``values`` are the tick values; ``scale`` / ``axis`` add any other
-    Vega-Lite scale / axis properties. Returns a new chart (the input is unchanged).
+    gives exactly the axis asked for. ``title`` may be a list of lines. ``domain``
+    is exact (no "nice" rounding, no zero); ``values`` are the tick values;
+    ``scale`` / ``axis`` add any other Vega-Lite scale / axis properties. Returns
+    a new chart (the input is unchanged).
 
     Bad input (an :class:`~vegafigs.InputError`, before anything is drawn): a
     ``domain`` that is not two finite numbers with low < high, non-finite tick
@@ -51,7 +52,12 @@ def set_axis(
     """
     require_choice(channel, ["x", "y"], param="channel")
     if title is not _UNSET:
-        require_optional_text(title, param="title")
+        if isinstance(title, (list, tuple)) and title:  # one string per line
+            for i, line in enumerate(title):
+                require_optional_text(line, param=f"title[{i}]")
+            title = list(title)
+        else:
+            require_optional_text(title, param="title")
     for name, props in (("scale", scale), ("axis", axis)):
         if props is not None and not isinstance(props, Mapping):
             raise InputError(f"{name}: expected a mapping of Vega-Lite properties, got {props!r}")
