@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from vegafigs.errors import InputError
+
+
+def plain(value: Any) -> Any:
+    """A numpy scalar as the Python value (for messages: ``1.0``, not ``np.float64(1.0)``)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def require_frame(df: object, *, param: str = "df") -> pd.DataFrame:
@@ -61,8 +68,16 @@ def require_positive(value: float, *, param: str, integer: bool = False) -> None
     """Raise :class:`InputError` unless ``value`` is > 0 (and an int when ``integer``)."""
     if integer and (isinstance(value, bool) or not isinstance(value, (int, np.integer))):
         raise InputError(f"{param}: expected a positive integer, got {value!r}")
-    if not isinstance(value, (int, float, np.integer, np.floating)) or not value > 0:
+    if not isinstance(value, (int, float, np.integer, np.floating)) or not 0 < value < np.inf:
         raise InputError(f"{param}: expected a positive number, got {value!r}")
+
+
+def require_count(value: object, *, param: str, minimum: int = 0) -> int:
+    """``value`` as an int if it is an integer >= ``minimum`` (decimals, lengths), else
+    :class:`InputError`."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise InputError(f"{param}: expected an integer >= {minimum}, got {value!r}")
+    return int(value)
 
 
 def require_choice(value: object, choices: Sequence[object], *, param: str) -> None:
@@ -146,3 +161,31 @@ def clean_numeric(
     if out.empty:
         raise InputError(f"{func}: no rows with finite values in {', '.join(map(repr, numeric))}")
     return out
+
+
+#: d3-format's number specifier ([[fill]align][sign][symbol][0][width][,][.precision][~][type]).
+D3_FORMAT = re.compile(r"(?:.?[<>=^])?[-+( ]?[$#]?0?\d*,?(?:\.\d+)?~?[%bcdefgnoprsxX]?")
+
+
+def require_number_format(fmt: object, *, param: str) -> str:
+    """``fmt`` if it is a d3 number format (``".2f"``, ``",.1%"``, ``"~r"``), else
+    :class:`InputError` (Vega would fail only when drawing, with an obscure message)."""
+    if not isinstance(fmt, str) or not D3_FORMAT.fullmatch(fmt):
+        raise InputError(f"{param}: {fmt!r} is not a d3 number format such as '.2f' or ',.1%'")
+    return fmt
+
+
+def require_finite_list(values: object, *, param: str) -> list[float]:
+    """``values`` (e.g. tick values) as a list of finite floats, else :class:`InputError`."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise InputError(f"{param}: expected a list of numbers, got {values!r}")
+    items: list[Any] = list(values)
+    for i, v in enumerate(items):
+        if isinstance(v, (str, bytes)):
+            raise InputError(f"{param}[{i}]: expected a finite number, got {v!r}")
+    return [require_finite(v, param=f"{param}[{i}]") for i, v in enumerate(items)]
+
+
+def require_optional_text(value: object, *, param: str) -> str | None:
+    """``value`` if it is ``None`` or a string (an optional title), else :class:`InputError`."""
+    return None if value is None else require_text(value, param=param)

@@ -61,15 +61,45 @@ def _cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def _output_files(out: Path, names: Sequence[str]) -> list[Path]:
+    """``out/<name>`` for each name, after checking they can be written (folder or missing).
+
+    Fails before any work: ``out`` (or a parent) being a file, or a target being a folder.
+    """
+    from vegafigs.errors import ExportError
+
+    for folder in (out, *out.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                where = "is a file" if folder == out else f"is under the file {str(folder)!r}"
+                raise ExportError(f"--out {str(out)!r}: {where}; expected a folder")
+            break
+    paths = [out / n for n in names]
+    for path in paths:
+        if path.is_dir():
+            raise ExportError(f"path {str(path)!r}: cannot write there (it is a folder)")
+    return paths
+
+
 def _cmd_spaghetti(args: argparse.Namespace) -> int:
     import warnings
 
+    from vegafigs.errors import InputError
     from vegafigs.export import render, write_atomic
     from vegafigs.figures.kl_spaghetti import kl_spaghetti, summary_markdown
     from vegafigs.gallery import GALLERY_FORMATS, parse_formats
     from vegafigs.io import load_kl_runs
 
     formats = parse_formats(args.format)
+    name = args.name
+    if not name or name in {".", ".."} or any(c in name for c in "/\\\0"):
+        raise InputError(
+            f"--name: expected a file stem without folders (e.g. kl_alive_spaghetti), got {name!r}"
+        )
+    out = Path(args.out)
+    targets = _output_files(
+        out, [f"{name}{GALLERY_FORMATS[fmt]}" for fmt in formats] + ["kl_alive_summary.md"]
+    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         runs = load_kl_runs(
@@ -91,16 +121,25 @@ def _cmd_spaghetti(args: argparse.Namespace) -> int:
         line_lw=args.line_lw,
         line_alpha=args.line_alpha,
     )
-    # Render everything first: a failure leaves no partial set of files behind.
-    out = Path(args.out)
+    # Render everything first, then write; a failed write removes the files this run
+    # created, so a failure leaves no partial set of files behind.
     table = summary_markdown(summary)
-    files = {
-        out / f"{args.name}{GALLERY_FORMATS[fmt]}": render(chart, fmt, dpi=args.dpi)
-        for fmt in formats
-    }
-    files[out / "kl_alive_summary.md"] = table.encode("utf-8")
-    for path, data in files.items():
-        write_atomic(path, data)
+    data = [render(chart, fmt, dpi=args.dpi) for fmt in formats] + [table.encode("utf-8")]
+    files = dict(zip(targets, data, strict=True))
+    created: list[Path] = []
+    out_existed = out.exists()
+    try:
+        for path, blob in files.items():
+            existed = path.exists()
+            write_atomic(path, blob)
+            if not existed:
+                created.append(path)
+    except BaseException:
+        for path in created:
+            path.unlink(missing_ok=True)
+        if not out_existed and out.is_dir() and not any(out.iterdir()):
+            out.rmdir()
+        raise
     print(table, end="")
     print(f"vegafigs spaghetti: wrote {len(files)} files to {out}/")
     return 0

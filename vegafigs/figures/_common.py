@@ -11,7 +11,7 @@ import pandas as pd
 
 from vegafigs._checks import clean_numeric  # noqa: F401  (re-exported for the figures)
 from vegafigs.errors import InputError
-from vegafigs.themes import get_theme
+from vegafigs.themes import get_theme, text_width
 
 C = TypeVar("C", bound=alt.TopLevelMixin)
 
@@ -62,3 +62,39 @@ def letter(i: int) -> str:
     """Panel letter ``a``, ``b``, ... ``z``, ``aa`` ..."""
     letters = string.ascii_lowercase
     return letters[i] if i < 26 else letter(i // 26 - 1) + letters[i % 26]
+
+
+def wrap_title(text: str, *, width: float, font: str, size: float) -> str | list[str]:
+    """``text`` as is if it fits in ``width`` px, else its lines (split at spaces) that fit.
+
+    A title wider than a fixed-size ("fit") figure would otherwise squeeze the plot to
+    nothing; a word wider than ``width`` on its own is broken between characters.
+    Measured with the bundled ``font`` (deterministic).
+
+    >>> wrap_title("Accuracy", width=200, font="STIXGeneral", size=10)
+    'Accuracy'
+    """
+
+    def fits(line: str) -> bool:
+        return text_width(line, font=font, size=size) <= width
+
+    if fits(text):
+        return text
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        trial = f"{current} {word}" if current else word
+        if fits(trial):
+            current = trial
+            continue
+        if current:
+            lines.append(current)
+        current = ""
+        for char in word:  # a word too wide for a line of its own
+            if current and not fits(current + char):
+                lines.append(current)
+                current = ""
+            current += char
+    if current:
+        lines.append(current)
+    return lines

@@ -9,9 +9,15 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from vegafigs._checks import require_positive
+from vegafigs._checks import (
+    require_finite_list,
+    require_fraction,
+    require_number_format,
+    require_optional_text,
+    require_positive,
+)
 from vegafigs.errors import InputError
-from vegafigs.figures._common import clean_numeric, themed
+from vegafigs.figures._common import clean_numeric, themed, wrap_title
 from vegafigs.layers._category import category_levels
 from vegafigs.layers.axes import set_axis
 from vegafigs.layers.bars import BAR_DARK, BAR_LIGHT, BAR_WIDTH, PADDING_OUTER, bars
@@ -67,7 +73,10 @@ def bar_trend(
     the lowest value/baseline to 0.25 × above the highest); ``y_ticks`` the tick
     values. Categories keep ``order`` (default: first appearance). ``width_in`` ×
     ``height_in`` is the whole figure. Rows with a NaN/inf ``y`` are dropped with
-    a warning (their bar is not drawn).
+    a warning (their bar is not drawn). An empty frame, a missing column,
+    non-numeric ``y``, a repeated or missing category, sizes <= 0, non-string
+    titles, non-finite ``y_ticks`` and a ``fmt``/``y_format`` that is not a d3
+    number format are an :class:`~vegafigs.InputError`.
 
     >>> import vegafigs as vf
     >>> df = vf.demo.warmup_ablation()
@@ -79,6 +88,22 @@ def bar_trend(
     data = clean_numeric(df, numeric=[y], other=[x], func=func)
     require_positive(width_in, param="width_in")
     require_positive(height_in, param="height_in")
+    for name, size in (
+        ("label_size", label_size),
+        ("tick_label_size", tick_label_size),
+        ("axis_title_size", axis_title_size),
+        ("baseline_label_size", baseline_label_size),
+    ):
+        require_positive(size, param=name)
+    require_fraction(baseline_opacity, param="baseline_opacity")
+    titles = {"x_title": x_title, "y_title": y_title, "baseline_label": baseline_label}
+    for name, text in titles.items():
+        require_optional_text(text, param=name)
+    require_number_format(fmt, param="fmt")
+    if y_format is not None:
+        require_number_format(y_format, param="y_format")
+    if y_ticks is not None:
+        require_finite_list(y_ticks, param="y_ticks")
     levels = category_levels(data, x, order)
     data = data.set_index(x, drop=False).loc[levels].reset_index(drop=True)
     values = data[y].to_numpy(dtype=float)
@@ -88,6 +113,13 @@ def bar_trend(
 
     font = get_theme(theme)["font"]
     w_px, h_px = inches(width_in, param="width_in"), inches(height_in, param="height_in")
+    # Titles longer than the plot wrap onto more lines instead of squeezing it.
+    x_text = wrap_title(
+        x_title if x_title is not None else x, width=w_px - 70, font=font, size=axis_title_size
+    )
+    y_text = wrap_title(
+        y_title if y_title is not None else y, width=h_px - 50, font=font, size=axis_title_size
+    )
     layers: list[Any] = [
         bars(
             data,
@@ -108,6 +140,7 @@ def bar_trend(
             data, y=y, n=len(levels), lo=lo, hi=hi, w_px=w_px, h_px=h_px, font=font,
             ticks=y_ticks, tick_size=tick_label_size, title_size=axis_title_size,
             label_size=label_size, fmt=fmt,
+            title_lines=(_n_lines(x_text), _n_lines(y_text)),
         )  # fmt: skip
         lifted = label_offsets(
             data,
@@ -147,11 +180,11 @@ def bar_trend(
             )
         )
     chart = alt.layer(*layers)
-    chart = set_axis(chart, "x", title=x_title if x_title is not None else x)
+    chart = set_axis(chart, "x", title=x_text)
     chart = set_axis(
         chart,
         "y",
-        title=y_title if y_title is not None else y,
+        title=y_text,
         domain=(lo, hi),
         values=y_ticks,
         format=y_format if y_format is not None else ("~r" if y_ticks is not None else None),
@@ -171,6 +204,10 @@ def bar_trend(
     }
     grid = {"gridColor": "#d4d0e4", "gridOpacity": 1, "gridDash": [3, 4], "gridWidth": 0.5}
     return themed(chart, theme, axis=axis_style, axisY=grid)
+
+
+def _n_lines(title: str | list[str]) -> int:
+    return len(title) if isinstance(title, list) else 1
 
 
 def _finite(value: Any, *, param: str) -> float:
@@ -216,6 +253,7 @@ def _plot_geometry(
     title_size: float,
     label_size: float,
     fmt: str,
+    title_lines: tuple[int, int] = (1, 1),
 ) -> tuple[float, float]:
     """Estimated category step (px) and px per y unit of the plot inside the figure.
 
@@ -223,10 +261,10 @@ def _plot_geometry(
     minus the axes' room (tick labels measured in the theme font) and, for the
     height, the labels overhanging the plot top.
     """
-    tick_texts = [format(t, "g") for t in ticks] if ticks is not None else [format(hi, ".3g")]
+    tick_texts = [format(hi, ".3g")] if ticks is None else [format(float(t), "g") for t in ticks]
     y_room = max(text_width(t, font=font, size=tick_size) for t in tick_texts)
-    y_room += _TICK_ROOM + _TITLE_PAD + title_size * 1.1
-    x_room = _TICK_ROOM + tick_size * 1.1 + _TITLE_PAD + title_size * 1.1
+    y_room += _TICK_ROOM + _TITLE_PAD + title_size * 1.1 * title_lines[1]
+    x_room = _TICK_ROOM + tick_size * 1.1 + _TITLE_PAD + title_size * 1.1 * title_lines[0]
     plot_w = w_px - 2 * _PAD - y_room
     plot_h = h_px - 2 * _PAD - x_room
     if plot_w < 30 or plot_h < 30:

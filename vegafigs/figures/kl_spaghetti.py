@@ -10,8 +10,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from vegafigs._checks import require_positive
+from vegafigs._checks import require_count, require_optional_text, require_positive
 from vegafigs.errors import InputError
+from vegafigs.figures._common import wrap_title
 from vegafigs.io.kl_runs import KLRuns
 from vegafigs.layers._encode import color_encoding
 from vegafigs.layers.paths import json_numbers, packed_numbers, segment_paths, unpack
@@ -139,6 +140,12 @@ def kl_spaghetti(
     (state changes kept exactly; ``None`` keeps every token); values keep
     ``decimals`` decimals (default: enough for 1/1000 of the y range).
 
+    Bad input: NaN/±inf KL values leave gaps in their lines (see
+    :func:`~vegafigs.transforms.kl_states`); no alphas, an alpha given twice or
+    without trajectories, non-integer or non-positive windows, sizes <= 0, a
+    negative ``tolerance`` or ``decimals``, a ``line_alpha`` outside (0, 1] and
+    non-string titles are an :class:`~vegafigs.InputError`.
+
     >>> import vegafigs as vf
     >>> runs = vf.io.load_kl_runs(
     ...     "runs/", alphas=["0.5", "1.0"], model_contains="Qwen")  # doctest: +SKIP
@@ -146,16 +153,40 @@ def kl_spaghetti(
     """
     if not isinstance(runs, KLRuns):
         raise InputError(f"runs: expected a KLRuns (from load_kl_runs), got {type(runs).__name__}")
+    if isinstance(alphas, (str, bytes)):
+        raise InputError(f"alphas: expected a list of alpha keys, got {alphas!r}")
     panels = list(runs.alphas if alphas is None else [str(a) for a in alphas])
     if not panels:
         raise InputError("alphas: expected at least one alpha")
+    dup = [a for i, a in enumerate(panels) if a in panels[:i]]
+    if dup:
+        raise InputError(f"alphas: {dup[0]!r} is given twice")
     require_positive(threshold, param="threshold")
     require_positive(line_lw, param="line_lw")
     require_positive(panel_width_in, param="panel_width_in")
     require_positive(height_in, param="height_in")
-    if tolerance is not None and not tolerance >= 0:
+    for name, size in (
+        ("title_size", title_size),
+        ("font_size", font_size),
+        ("label_size", label_size),
+        ("legend_size", legend_size),
+    ):
+        require_positive(size, param=name)
+    require_optional_text(title, param="title")
+    require_optional_text(model, param="model")
+    if decimals is not None:
+        require_count(decimals, param="decimals")
+    if tolerance is not None and (
+        isinstance(tolerance, bool)
+        or not isinstance(tolerance, (int, float, np.integer, np.floating))
+        or not tolerance >= 0
+    ):
         raise InputError(f"tolerance: expected a number >= 0 (px) or None, got {tolerance!r}")
-    if line_alpha is not None and not 0 < line_alpha <= 1:
+    if line_alpha is not None and (
+        isinstance(line_alpha, bool)
+        or not isinstance(line_alpha, (int, float, np.integer, np.floating))
+        or not 0 < line_alpha <= 1
+    ):
         raise InputError(f"line_alpha: expected a number in (0, 1], got {line_alpha!r}")
     tokens, per_traj = kl_states(
         runs.trajectories,
@@ -331,7 +362,15 @@ def kl_spaghetti(
         alt.hconcat(*charts, spacing=spacing)
         .resolve_scale(color="independent", x="independent", y="independent")
         .properties(
-            title=alt.Title(title, fontSize=title_size, anchor="middle", offset=12, color=INK),
+            title=alt.Title(
+                wrap_title(
+                    title, width=inches(panel_width_in * n_panels) - 20, font=SANS, size=title_size
+                ),
+                fontSize=title_size,
+                anchor="middle",
+                offset=12,
+                color=INK,
+            ),
             config=_config(title_size=title_size, font_size=font_size, label_size=label_size),
         )
     )

@@ -9,9 +9,19 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from vegafigs._checks import require_choice, require_numeric, require_positive
+from vegafigs._checks import (
+    plain,
+    require_choice,
+    require_finite_list,
+    require_fraction,
+    require_nonnegative,
+    require_number_format,
+    require_numeric,
+    require_optional_text,
+    require_positive,
+)
 from vegafigs.errors import InputError
-from vegafigs.figures._common import clean_numeric, ordered_levels, themed
+from vegafigs.figures._common import clean_numeric, ordered_levels, themed, wrap_title
 from vegafigs.layers._encode import palette_for, series_legend
 from vegafigs.layers.axes import set_axis
 from vegafigs.layers.bands import band
@@ -65,7 +75,11 @@ def scaling_curves(
     alone in bold. ``palette`` maps series to colours (default: tab10).
     ``width_in`` × ``height_in`` is the whole figure. Rows with a NaN/inf ``y``
     are dropped with a warning; a NaN ``err``/``lower``/``upper`` only leaves that
-    point out of the band (e.g. a base model without spread has no band).
+    point out of the band (e.g. a base model without spread has no band), and
+    so does a ±inf one. An empty frame, a missing column, non-numeric values, a
+    missing series name, a repeated (series, x), sizes <= 0, negative widths,
+    non-string titles, non-finite ``y_ticks`` and a ``y_format`` that is not a d3
+    number format are an :class:`~vegafigs.InputError`.
 
     >>> import vegafigs as vf
     >>> df = vf.demo.model_scaling()
@@ -84,6 +98,16 @@ def scaling_curves(
         data[col] = require_numeric(data, col)
     require_positive(width_in, param="width_in")
     require_positive(height_in, param="height_in")
+    require_nonnegative(stroke_width, param="stroke_width")
+    require_nonnegative(x_padding, param="x_padding")
+    require_positive(marker_size, param="marker_size")
+    require_fraction(band_opacity, param="band_opacity")
+    for name, text in (("title", title), ("x_title", x_title), ("y_title", y_title)):
+        require_optional_text(text, param=name)
+    if y_format is not None:
+        require_number_format(y_format, param="y_format")
+    if y_ticks is not None:
+        require_finite_list(y_ticks, param="y_ticks")
     require_choice(legend_orient, LEGEND_ORIENTS, param="legend_orient")
     levels = ordered_levels(data[series], order, param="order")
     if highlight is not None and highlight not in levels:
@@ -93,14 +117,24 @@ def scaling_curves(
         first = dup.iloc[0]
         raise InputError(
             f"df: {len(dup)} duplicate ({series!r}, {x!r}) row(s), e.g. "
-            f"({first[series]!r}, {first[x]!r}); expected one row per series and x"
+            f"({plain(first[series])!r}, {plain(first[x])!r}); expected one row per series and x"
         )
     pal = palette_for(data, series, palette)
     pal = {lv: pal[lv] for lv in levels}
     data = data[data[series].isin(levels)]
 
     band_data = _band_rows(data, y=y, err=err, lower=lower, upper=upper)
-    font = get_theme(theme)["font"]
+    cfg = get_theme(theme)
+    font = cfg["font"]
+    w_px, h_px = inches(width_in, param="width_in"), inches(height_in, param="height_in")
+    # Titles longer than the plot wrap onto more lines instead of squeezing it.
+    axis_size = cfg["axis"]["titleFontSize"]
+    x_text = wrap_title(
+        x_title if x_title is not None else x, width=w_px - 70, font=font, size=axis_size
+    )
+    y_text = wrap_title(
+        y_title if y_title is not None else y, width=h_px - 50, font=font, size=axis_size
+    )
     legend = series_legend(
         highlight=highlight,
         font=font,
@@ -154,7 +188,7 @@ def scaling_curves(
     chart = set_axis(
         alt.layer(*layers),
         "x",
-        title=x_title if x_title is not None else x,
+        title=x_text,
         label_angle=0,
         scale={"padding": x_padding, "domain": [float(s) for s in sizes]},
     )
@@ -165,18 +199,20 @@ def scaling_curves(
     chart = set_axis(
         chart,
         "y",
-        title=y_title if y_title is not None else y,
+        title=y_text,
         values=y_ticks,
         format=y_format if y_format is not None else ("~r" if y_ticks is not None else None),
         **y_props,
     )
     props: dict[str, Any] = {
-        "width": inches(width_in, param="width_in"),
-        "height": inches(height_in, param="height_in"),
+        "width": w_px,
+        "height": h_px,
         "autosize": alt.AutoSizeParams(type="fit", contains="padding"),
     }
     if title is not None:
-        props["title"] = title
+        props["title"] = wrap_title(
+            title, width=w_px - 70, font=font, size=cfg["title"]["fontSize"]
+        )
     return themed(chart.properties(**props), theme)
 
 

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from vegafigs.errors import LoadError
+from vegafigs.errors import InputError, LoadError
 
 CELL_FILES = ("calib.json", "trajectory.json", "pmass.json")
 
@@ -66,7 +66,9 @@ def _read_json(path: Path) -> Any:
 
 
 def _mapping(obj: Any, key: str, path: Path) -> dict:
-    value = obj.get(key, {}) if isinstance(obj, dict) else None
+    if not isinstance(obj, dict):
+        raise LoadError(f"{path}: expected a JSON object, got {type(obj).__name__}")
+    value = obj.get(key, {})
     if not isinstance(value, dict):
         raise LoadError(f"{path}: {key!r} must be an object keyed by alpha, got {value!r:.60}")
     return value
@@ -89,6 +91,9 @@ def _numbers(values: Any, what: str, path: Path) -> np.ndarray:
     """A list of numbers (JSON null -> NaN) as a float array, or a LoadError naming ``what``."""
     if not isinstance(values, list):
         raise LoadError(f"{path}: {what} must be a list of numbers, got {type(values).__name__}")
+    odd = [v for v in values if isinstance(v, (bool, list, dict, str))]
+    if odd:
+        raise LoadError(f"{path}: {what} must be a list of numbers, found {odd[0]!r:.60}")
     try:
         return np.array([np.nan if v is None else v for v in values], dtype=float)
     except (TypeError, ValueError) as exc:
@@ -124,8 +129,13 @@ def _cell_trajectories(
             f"gen_lens_eval: {len(gen_lens)})"
         )
     fork = _numbers(pm_doc.get("fork_points"), "fork_points", pm_p)
-    if np.any(~np.isfinite(fork)) or np.any(fork != np.round(fork)) or np.any(np.diff(fork) < 0):
-        raise LoadError(f"{pm_p}: fork_points must be token indices sorted ascending")
+    if (
+        np.any(~np.isfinite(fork))
+        or np.any(fork != np.round(fork))
+        or np.any(fork < 0)
+        or np.any(np.diff(fork) < 0)
+    ):
+        raise LoadError(f"{pm_p}: fork_points must be token indices (>= 0) sorted ascending")
     out = []
     for i, (kl, pmv) in enumerate(zip(kl_lists, pm_lists, strict=True)):
         kl_arr = _numbers(kl, f"per_prompt_per_t_kl[{alpha!r}][{i}]", traj_p)
@@ -137,9 +147,14 @@ def _cell_trajectories(
             )
         if gen_lens:
             gl = gen_lens[i]
-            if isinstance(gl, bool) or not isinstance(gl, (int, float)) or not gl >= 0:
+            if (
+                isinstance(gl, bool)
+                or not isinstance(gl, (int, float))
+                or not 0 <= gl < float("inf")
+                or gl != int(gl)
+            ):
                 raise LoadError(
-                    f"{pm_p}: gen_lens_eval[{alpha!r}][{i}] must be a length >= 0, got {gl!r}"
+                    f"{pm_p}: gen_lens_eval[{alpha!r}][{i}] must be a whole length >= 0, got {gl!r}"
                 )
             gen_len = int(gl)
         else:
@@ -170,17 +185,29 @@ def load_kl_runs(
     """Read every cell folder under ``root`` whose name contains ``model_contains``.
 
     Each file is read once. Alphas are the JSON keys (``"0.25"``); a number matches
-    the key of equal value. Malformed JSON or lists of different lengths raise
-    :class:`~vegafigs.LoadError` naming the file or the cell and alpha; a cell
-    missing a file (or with ``computed: false``) is skipped with a warning; no
-    trajectory at all is a ``LoadError``.
+    the key of equal value. A ``root`` that is not a folder, unreadable or
+    malformed JSON, non-numbers in the lists and lists of different lengths raise
+    :class:`~vegafigs.LoadError` naming the root, the file or the cell and alpha;
+    a cell missing a file (or with ``computed: false``) is skipped with a warning;
+    no trajectory at all is a ``LoadError``. JSON ``null`` KL or pmass values are
+    read as NaN. No alphas, a repeated alpha and a non-string ``model_contains``
+    or ``metric`` are an :class:`~vegafigs.InputError`.
 
     >>> runs = load_kl_runs("outputs/qwen35_w512_v3", alphas=["0.5", "1.0"],
     ...                     model_contains="Qwen3.5-0.8B")  # doctest: +SKIP
     >>> runs.trajectories.groupby("alpha").size()  # doctest: +SKIP
     """
-    if isinstance(alphas, (str, bytes)) or not len(alphas):
-        raise LoadError(f"alphas: expected a non-empty list of alpha keys, got {alphas!r}")
+    if isinstance(alphas, (str, bytes)) or not isinstance(alphas, Sequence) or not alphas:
+        raise InputError(f"alphas: expected a non-empty list of alpha keys, got {alphas!r}")
+    keys = [str(a) for a in alphas]
+    dup = [k for i, k in enumerate(keys) if k in keys[:i]]
+    if dup:
+        raise InputError(f"alphas: {dup[0]!r} is given twice")
+    for name, value in (("model_contains", model_contains), ("metric", metric)):
+        if not isinstance(value, str):
+            raise InputError(f"{name}: expected a string, got {value!r}")
+    if not isinstance(root, (str, os.PathLike)):
+        raise InputError(f"root: expected a folder path, got {root!r}")
     root = Path(root)
     cells = _cells(root, model_contains)
     if not cells:
@@ -207,7 +234,6 @@ def load_kl_runs(
     meta: list[tuple[str, str, int, int, int]] = []
     kl_parts: list[np.ndarray] = []
     pm_parts: list[tuple[np.ndarray, np.ndarray]] = []
-    keys = [str(a) for a in alphas]
     for alpha, key in zip(alphas, keys, strict=True):
         for cell, traj_doc, pm_doc in loaded:
             for prompt, (kl, pmv, fork, gl) in enumerate(
@@ -219,7 +245,8 @@ def load_kl_runs(
     if not meta:
         raise LoadError(
             f"runs root {str(root)!r}: no trajectories for alphas {keys} in "
-            f"{len(cells)} cell(s) matching {model_contains!r} ({len(loaded)} readable)"
+            f"{len(cells)} cell(s) matching {model_contains!r} ({len(loaded)} readable; "
+            f"pmass key {metric!r})"
         )
     n = len(meta)
     trajectories = pd.DataFrame(meta, columns=["alpha", "cell", "prompt", "gen_len", "n_kl"])

@@ -12,11 +12,16 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from vegafigs._checks import require_no_missing
 from vegafigs.errors import InputError
 
 
 def category_levels(df: pd.DataFrame, x: str, order: Sequence[Any] | None) -> list[Any]:
-    """Categories of ``df[x]`` in ``order`` (checked) or in order of first appearance."""
+    """Categories of ``df[x]`` in ``order`` (checked) or in order of first appearance.
+
+    A missing category (NaN/None) is an :class:`InputError`: it has no place on the axis.
+    """
+    require_no_missing(df, x)
     present = list(dict.fromkeys(df[x].tolist()))
     if order is None:
         return present

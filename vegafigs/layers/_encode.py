@@ -15,7 +15,16 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from vegafigs._checks import require_columns, require_frame, require_no_missing, require_numeric
+from vegafigs._checks import (
+    require_choice,
+    require_columns,
+    require_frame,
+    require_no_missing,
+    require_nonnegative,
+    require_numeric,
+    require_positive,
+    require_text,
+)
 from vegafigs.errors import InputError
 from vegafigs.themes.fonts import bold_stack
 
@@ -26,6 +35,17 @@ TAB10 = (
 )  # fmt: skip
 
 SOLID: list[float] = []
+
+#: Vega-Lite legend positions.
+LEGEND_ORIENTS = (
+    "none", "left", "right", "top", "bottom",
+    "top-left", "top-right", "bottom-left", "bottom-right",
+)  # fmt: skip
+#: Vega's named symbol shapes (anything else must be an SVG path, starting with M).
+SYMBOL_SHAPES = (
+    "circle", "square", "cross", "diamond", "triangle-up", "triangle-down",
+    "triangle-right", "triangle-left", "stroke", "arrow", "wedge", "triangle",
+)  # fmt: skip
 
 
 def series_legend(
@@ -41,9 +61,22 @@ def series_legend(
 
     Bold uses the theme's bold stack (``themes.fonts.bold_stack``), since e.g. bold
     Computer Modern is a separate font family. Symbols are drawn fully opaque.
+    An unknown ``orient`` or ``symbol_type`` (a Vega shape name or an SVG path
+    ``"M..."``), a non-string font, ``symbol_size`` <= 0 and a negative stroke
+    width are an :class:`~vegafigs.InputError`.
 
     >>> leg = series_legend(highlight="SDPO", font=COMPUTER_MODERN)  # doctest: +SKIP
     """
+    require_text(font, param="font")
+    require_choice(orient, LEGEND_ORIENTS, param="orient")
+    require_text(symbol_type, param="symbol_type")
+    if symbol_type not in SYMBOL_SHAPES and not symbol_type.lstrip().startswith(("M", "m")):
+        raise InputError(
+            f"symbol_type: got {symbol_type!r}; expected one of {', '.join(SYMBOL_SHAPES)} "
+            "or an SVG path starting with 'M'"
+        )
+    require_positive(symbol_size, param="symbol_size")
+    require_nonnegative(symbol_stroke_width, param="symbol_stroke_width")
     props: dict[str, Any] = {
         "orient": orient,
         "symbolType": symbol_type,

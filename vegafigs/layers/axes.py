@@ -6,8 +6,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import altair as alt
+import numpy as np
 
-from vegafigs._checks import require_choice
+from vegafigs._checks import (
+    D3_FORMAT,
+    require_choice,
+    require_finite,
+    require_optional_text,
+)
 from vegafigs.errors import InputError
 
 _UNSET: Any = object()
@@ -17,7 +23,7 @@ def set_axis(
     chart: alt.Chart | alt.LayerChart,
     channel: str,
     *,
-    title: str | None = _UNSET,
+    title: str | Sequence[str] | None = _UNSET,
     domain: Sequence[float] | None = None,
     values: Sequence[Any] | None = None,
     format: str | None = None,
@@ -30,29 +36,61 @@ def set_axis(
     Layers of one chart share a scale and an axis, but Vega-Lite joins differing
     field titles ("score, lo, hi") and unions data extents with a domain set on
     one layer only. Setting them here on every layer that encodes ``channel``
-    gives exactly the axis asked for. ``domain`` is exact (no "nice" rounding, no
-    zero); ``values`` are the tick values; ``scale`` / ``axis`` add any other
-    Vega-Lite scale / axis properties. Returns a new chart (the input is unchanged).
+    gives exactly the axis asked for. ``title`` may be a list of lines. ``domain``
+    is exact (no "nice" rounding, no zero); ``values`` are the tick values;
+    ``scale`` / ``axis`` add any other Vega-Lite scale / axis properties. Returns
+    a new chart (the input is unchanged).
+
+    Bad input (an :class:`~vegafigs.InputError`, before anything is drawn): a
+    ``domain`` that is not two finite numbers with low < high, non-finite tick
+    ``values``, a ``format`` that is not a d3 number format on a quantitative
+    axis, a non-string title and unknown ``scale`` / ``axis`` properties.
 
     >>> chart = set_axis(bars(df, x="step", y="score") + hline(55.79), "y",
     ...                  title="Avg Score", domain=(54.2, 58.2), values=[55, 56, 57, 58])
     ... # doctest: +SKIP
     """
     require_choice(channel, ["x", "y"], param="channel")
+    if title is not _UNSET:
+        if isinstance(title, (list, tuple)) and title:  # one string per line
+            for i, line in enumerate(title):
+                require_optional_text(line, param=f"title[{i}]")
+            title = list(title)
+        else:
+            require_optional_text(title, param="title")
+    for name, props in (("scale", scale), ("axis", axis)):
+        if props is not None and not isinstance(props, Mapping):
+            raise InputError(f"{name}: expected a mapping of Vega-Lite properties, got {props!r}")
     scale_props: dict[str, Any] = dict(scale or {})
     if domain is not None:
-        lo_hi = list(domain)
+        lo_hi = list(domain) if not isinstance(domain, (str, bytes)) else [domain]
         if len(lo_hi) != 2:
             raise InputError(f"domain: expected (low, high), got {domain!r}")
+        lo, hi = (require_finite(v, param="domain") for v in lo_hi)
+        if not lo < hi:
+            raise InputError(f"domain: expected low < high, got {domain!r}")
         scale_props.update({"domain": lo_hi, "nice": False, "zero": False})
     axis_props: dict[str, Any] = dict(axis or {})
     if values is not None:
-        axis_props["values"] = list(values)
+        if isinstance(values, (str, bytes)):
+            raise InputError(f"values: expected a list of tick values, got {values!r}")
+        ticks = list(values)
+        bad = [v for v in ticks if isinstance(v, (float, np.floating)) and not np.isfinite(v)]
+        if bad:
+            raise InputError(f"values: tick values must be finite, got {bad[0]!r}")
+        axis_props["values"] = ticks
     if format is not None:
+        if not isinstance(format, str):
+            raise InputError(f"format: expected a format string, got {format!r}")
         axis_props["format"] = format
     if label_angle is not None:
+        require_finite(label_angle, param="label_angle")
         axis_props["labelAngle"] = label_angle
-    return _apply(chart, channel, title, scale_props, axis_props)
+    try:
+        return _apply(chart, channel, title, scale_props, axis_props)
+    except alt.utils.schemapi.SchemaValidationError as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise InputError(f"scale/axis: not valid Vega-Lite ({first})") from exc
 
 
 def _apply(
@@ -72,6 +110,21 @@ def _apply(
     current = obj.to_dict(validate=False, context={"data": chart.data})
     if not isinstance(current, dict) or "datum" in current or "value" in current:
         return chart  # this layer does not encode the channel with a field
+    kind = current.get("type")
+    fmt = axis.get("format")
+    if kind == "quantitative" and isinstance(fmt, str) and not D3_FORMAT.fullmatch(fmt):
+        raise InputError(
+            f"format: {fmt!r} is not a d3 number format such as '.2f' or '~r' "
+            f"(the {channel} axis is quantitative)"
+        )
+    ticks = axis.get("values")
+    if kind == "quantitative" and isinstance(ticks, list):
+        text = [v for v in ticks if isinstance(v, (str, bool)) or v is None]
+        if text:
+            raise InputError(
+                f"values: the {channel} axis is quantitative; tick values must be numbers, "
+                f"got {text[0]!r}"
+            )
     new = dict(current)
     if title is not _UNSET:
         new["title"] = title
@@ -80,4 +133,6 @@ def _apply(
     if axis:
         new["axis"] = {**(new.get("axis") or {}), **axis}
     cls = alt.X if channel == "x" else alt.Y
-    return chart.encode(**{channel: cls(**new)})
+    enc = cls(**new)
+    enc.to_dict(validate=True, context={"data": chart.data})  # bad scale/axis props fail here
+    return chart.encode(**{channel: enc})

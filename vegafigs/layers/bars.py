@@ -10,10 +10,15 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from vegafigs._checks import require_numeric
+from vegafigs._checks import (
+    require_finite,
+    require_nonnegative,
+    require_optional_text,
+    require_positive,
+)
 from vegafigs.errors import InputError
 from vegafigs.layers._category import category_x
-from vegafigs.layers._encode import checked
+from vegafigs.layers._encode import numeric_frame
 
 #: Light and dark ends of the default bar gradient (seed 001).
 BAR_LIGHT, BAR_DARK = "#9AC4F5", "#428AE5"
@@ -55,28 +60,42 @@ def bars(
     clipped to it) and have a thin ``edge_color`` outline (default: a darker shade
     of ``colors[1]``; ``#3A78CC`` for the default blues, as in seed 001).
 
+    Bad input: rows with a NaN/±inf ``y`` are dropped with a warning counting
+    them (no bar there); non-numeric ``y``, a repeated or missing category, a
+    ``bar_width`` outside (0, 1], negative widths and paddings are an
+    :class:`~vegafigs.InputError`. Equal values all get the middle colour.
+
     >>> df = pd.DataFrame({"step": [5, 10, 15], "score": [55.7, 57.7, 57.1]})
     >>> chart = bars(df, x="step", y="score")
     """
-    checked(df, [x, y])
-    values = require_numeric(df, y)
-    finite = values[np.isfinite(values)]
-    if finite.empty:
-        raise InputError(f"df: column {y!r} has no finite values to draw")
+    if (
+        isinstance(bar_width, bool)
+        or not isinstance(bar_width, (int, float, np.integer, np.floating))
+        or not 0 < bar_width <= 1
+    ):
+        raise InputError(f"bar_width: expected a share of the step in (0, 1], got {bar_width!r}")
+    require_positive(exponent, param="exponent")
+    require_nonnegative(edge_width, param="edge_width")
+    require_nonnegative(padding_outer, param="padding_outer")
+    if isinstance(colors, str) or len(colors) != 2:
+        raise InputError(f"colors: expected (light, dark), got {colors!r}")
+    if base is not None:
+        base = require_finite(base, param="base")
+    require_optional_text(x_title, param="x_title")
+    require_optional_text(y_title, param="y_title")
+    df, _ = numeric_frame(df, x=x, x_type="O", numeric=[y], series=None, func="bars")
+    values = df[y].astype(float)
     dup = df[x][df[x].duplicated()].tolist()
     if dup:
         raise InputError(f"x: categories must be unique, one bar each; {x!r} repeats {dup}")
-    if not 0 < bar_width <= 1:
-        raise InputError(f"bar_width: expected a share of the step in (0, 1], got {bar_width!r}")
-    if not exponent > 0:
-        raise InputError(f"exponent: expected a positive number, got {exponent!r}")
-    if len(colors) != 2:
-        raise InputError(f"colors: expected (light, dark), got {colors!r}")
-    lo, hi = (float(finite.min()), float(finite.max())) if color_domain is None else color_domain
-    if not np.isfinite([lo, hi]).all() or hi < lo:
-        raise InputError(
-            f"color_domain: expected finite (low, high) with low <= high, got {(lo, hi)}"
-        )
+    if color_domain is None:
+        lo, hi = float(values.min()), float(values.max())
+    else:
+        if isinstance(color_domain, str) or len(color_domain) != 2:
+            raise InputError(f"color_domain: expected (low, high), got {color_domain!r}")
+        lo, hi = (require_finite(v, param="color_domain") for v in color_domain)
+        if hi < lo:
+            raise InputError(f"color_domain: expected low <= high, got {color_domain!r}")
     # Equal values: a domain around 0 puts every bar mid-way along the gradient.
     domain = [0.0, hi - lo] if hi > lo else [-1.0, 1.0]
 
@@ -108,7 +127,7 @@ def bars(
         ),
     }
     if base is not None:
-        enc["y2"] = alt.datum(float(base))
+        enc["y2"] = alt.datum(base)
     if tooltip:
         enc["tooltip"] = [alt.Tooltip(f"{x}:O"), alt.Tooltip(f"{y}:Q", format=".4g")]
     return (

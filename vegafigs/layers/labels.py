@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from typing import Any
 
 import altair as alt
 import pandas as pd
 
-from vegafigs.errors import InputError
+from vegafigs._checks import (
+    D3_FORMAT,  # noqa: F401  (re-exported: it was defined here)
+    require_finite,
+    require_number_format,
+    require_optional_text,
+    require_positive,
+)
 from vegafigs.layers._category import category_x
-from vegafigs.layers._encode import checked, field_type
-
-#: d3-format's specifier grammar ([[fill]align][sign][symbol][0][width][,][.precision][~][type]).
-D3_FORMAT = re.compile(r"(?:.?[<>=^])?[-+( ]?[$#]?0?\d*,?(?:\.\d+)?~?[%bcdefgnoprsxX]?")
+from vegafigs.layers._encode import checked, numeric_frame
 
 #: Default label colour: a near-black ink (seed 001).
 LABEL_COLOR = "#2e2b40"
@@ -43,13 +45,25 @@ def value_labels(
     axis by default (sorted like :func:`~vegafigs.layers.bars`); ``x_type="Q"``
     for a numeric axis. ``font`` defaults to the theme's text font.
 
+    Bad input: rows with a NaN/±inf ``y`` (or offset) are dropped with a warning
+    counting them (nothing to write there); non-numeric ``y``, a missing category,
+    a non-d3 ``fmt`` and a font size <= 0 are an :class:`~vegafigs.InputError`.
+    Repeated ``x`` are fine (labels are drawn at each point).
+
     >>> df = pd.DataFrame({"step": [5, 10, 15], "score": [55.7, 57.7, 57.1]})
     >>> chart = bars(df, x="step", y="score") + value_labels(df, x="step", y="score")
     ... # doctest: +SKIP
     """
-    checked(df, [x, y] + ([offset] if isinstance(offset, str) else []))
-    if not isinstance(fmt, str) or not D3_FORMAT.fullmatch(fmt):
-        raise InputError(f"fmt: {fmt!r} is not a d3 number format such as '.2f' or ',.1%'")
+    offset_col = [offset] if isinstance(offset, str) else []
+    checked(df, [x, y, *offset_col])
+    require_number_format(fmt, param="fmt")
+    require_positive(font_size, param="font_size")
+    require_optional_text(font, param="font")
+    if not offset_col:
+        offset = require_finite(offset, param="offset")
+    df, x_enc = numeric_frame(
+        df, x=x, x_type=x_type, numeric=[y, *offset_col], series=None, func="value_labels"
+    )
     mark: dict[str, Any] = {
         "align": "center",
         "baseline": "bottom",
@@ -59,13 +73,11 @@ def value_labels(
     if isinstance(offset, str):
         mark["dy"] = alt.expr(f"-datum[{json.dumps(offset)}]")
     else:
-        try:
-            mark["dy"] = -float(offset)
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"offset: expected px or a column name, got {offset!r}") from exc
+        mark["dy"] = -float(offset)
     if font is not None:
         mark["font"] = font
-    x_enc: Any = category_x(df, x, order) if x_type in {"O", "N"} else field_type(df, x, x_type)
+    if x_type in {"O", "N"}:
+        x_enc = category_x(df, x, order)
     return (
         alt.Chart(df)
         .mark_text(**mark)

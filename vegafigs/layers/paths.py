@@ -10,6 +10,13 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from vegafigs._checks import (
+    require_count,
+    require_fraction,
+    require_no_missing,
+    require_nonnegative,
+    require_numeric,
+)
 from vegafigs.errors import InputError
 from vegafigs.layers._encode import checked, color_encoding, palette_for
 from vegafigs.transforms.states import state_runs
@@ -76,6 +83,11 @@ def segment_paths(
     Runs are drawn in ``draw_order`` of their states (first underneath; default:
     ``palette`` order). Pass the figure's shared ``palette`` so the legend merges.
 
+    Bad input: a NaN/±inf ``y`` is kept as a gap in its line (no warning); a
+    non-numeric ``x`` or ``y``, a NaN/±inf ``x``, a missing path or state, a state
+    without a colour, a negative width, an opacity outside [0, 1] and
+    ``decimals`` < 0 are an :class:`~vegafigs.InputError`.
+
     >>> df = pd.DataFrame({"traj": 0, "t": [0, 1, 2, 3], "kl": [1.0, 1.2, 0.9, 1.1],
     ...                    "state": ["alive", "alive", "dead", "dead"]})
     >>> chart = segment_paths(df, x="t", y="kl", path="traj", state="state",
@@ -86,6 +98,24 @@ def segment_paths(
         raise InputError(
             f"x, y, path, state: expected four different columns, got {x, y, path, state}"
         )
+    if "run" in (x, y, state):
+        raise InputError("x, y, state: the name 'run' is used for the runs; rename that column")
+    require_nonnegative(stroke_width, param="stroke_width")
+    require_fraction(opacity, param="opacity")
+    if decimals is not None:
+        require_count(decimals, param="decimals")
+    xs_all = require_numeric(df, x)
+    bad_x = int((~np.isfinite(xs_all.to_numpy())).sum())
+    if bad_x:
+        raise InputError(
+            f"df: column {x!r} has {bad_x} NaN or infinite value(s); every point needs a position"
+        )
+    ys_all = require_numeric(df, y)
+    for col, values in ((x, xs_all), (y, ys_all)):  # numeric text -> numbers; numbers kept as is
+        if not pd.api.types.is_numeric_dtype(df[col]):
+            df = df.assign(**{col: values})
+    require_no_missing(df, path)
+    require_no_missing(df, state)
     pal = palette_for(df, state, palette)
     order = list(pal) if draw_order is None else list(draw_order)
     unknown = [s for s in dict.fromkeys(df[state].tolist()) if s not in order]

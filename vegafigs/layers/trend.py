@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 from vegafigs.layers._category import category_x
-from vegafigs.layers._encode import checked
+from vegafigs.layers._encode import numeric_frame
 from vegafigs.layers.lines import line, points
 
 #: Default trend-line colour: darker than the bar gradient (seed 001).
@@ -36,11 +36,17 @@ def trend_line(
     markers sit on the bar centres; use ``x_type="Q"`` over a numeric axis.
     ``marker_size`` is the marker area in px² (matplotlib ``markersize=3`` ≈ 9–12).
 
+    Bad input: rows with a NaN/±inf ``y`` are dropped with one warning counting
+    them; non-numeric ``y``, a repeated or missing ``x``, ``marker_size`` <= 0 and
+    negative widths are an :class:`~vegafigs.InputError`.
+
     >>> df = pd.DataFrame({"step": [5, 10, 15], "score": [55.7, 57.7, 57.1]})
     >>> chart = bars(df, x="step", y="score") + trend_line(df, x="step", y="score")
     ... # doctest: +SKIP
     """
-    checked(df, [x, y])
+    df, _ = numeric_frame(
+        df, x=x, x_type=x_type, numeric=[y], series=None, func="trend_line", unique_x=True
+    )
     drawn = line(df, x=x, y=y, color=color, stroke_width=stroke_width, x_type=x_type, tooltip=False)
     markers = points(
         df,

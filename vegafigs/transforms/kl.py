@@ -20,8 +20,16 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from vegafigs._checks import require_columns, require_frame, require_positive
-from vegafigs.transforms.states import alive_mask
+from vegafigs._checks import (
+    plain,
+    require_columns,
+    require_finite,
+    require_frame,
+    require_numeric,
+    require_positive,
+)
+from vegafigs.errors import InputError
+from vegafigs.transforms.states import _vector, alive_mask
 
 #: Smallest per-trajectory scale accepted by the normalisation.
 MIN_SCALE = 1e-8
@@ -30,10 +38,15 @@ MIN_SCALE = 1e-8
 def rolling_mean_edge(x: np.ndarray, window: int) -> np.ndarray:
     """Centred rolling mean with edge padding; ``x`` unchanged when shorter than ``window``.
 
+    A NaN/±inf value spreads to every mean whose window holds it (as in the seed
+    script). ``x`` that is not a flat list of numbers and a ``window`` that is not
+    a positive integer are an :class:`~vegafigs.InputError`.
+
     >>> rolling_mean_edge(np.array([0.0, 0.0, 3.0, 0.0, 0.0]), 3).tolist()
     [0.0, 1.0, 1.0, 1.0, 0.0]
     """
-    x = np.asarray(x, dtype=float)
+    x = _vector(x, param="x")
+    require_positive(window, param="window", integer=True)
     if window <= 1 or len(x) < window:
         return x
     padded = np.pad(x, window // 2, mode="edge")
@@ -66,6 +79,13 @@ def kl_states(
     ``scale``, ``skipped``, ``drawn`` (not skipped, >= 2 tokens), ``died``,
     ``censored``, ``end_t`` (``gen_len - 1``) and ``end_kl`` (last value).
 
+    Bad input: NaN/±inf KL values are kept (they spread over the rolling window
+    and leave gaps in the drawn lines; NaN pmass counts as alive). An empty frame,
+    a missing column, non-numeric values, a repeated ``traj`` in ``trajectories``,
+    KL tokens ``t`` of a trajectory that are not ``0, 1, 2, ...``, a negative or
+    non-integer ``gen_len`` and a non-finite ``threshold`` are an
+    :class:`~vegafigs.InputError`.
+
     >>> tokens, per_traj = kl_states(runs.trajectories, runs.kl, runs.pmass)  # doctest: +SKIP
     """
     for name, frame, cols in (
@@ -78,6 +98,8 @@ def kl_states(
     require_positive(window, param="window", integer=True)
     require_positive(roll, param="roll", integer=True)
     require_positive(calib_tokens, param="calib_tokens", integer=True)
+    threshold = require_finite(threshold, param="threshold")
+    trajectories, kl, pmass = _checked_inputs(trajectories, kl, pmass)
 
     kl_sorted = kl.sort_values(["traj", "t"], kind="stable")
     pm_sorted = pmass.sort_values(["traj", "t"], kind="stable")
@@ -133,6 +155,56 @@ def kl_states(
     return tokens, per_traj
 
 
+def _numeric(frame: pd.DataFrame, columns: Sequence[str], *, param: str) -> pd.DataFrame:
+    """``frame`` with ``columns`` checked numeric (numeric text converted, numbers kept)."""
+    for col in columns:
+        values = require_numeric(frame, col, param=param)
+        if not pd.api.types.is_numeric_dtype(frame[col]):
+            frame = frame.assign(**{col: values})
+    return frame
+
+
+def _whole(frame: pd.DataFrame, column: str, *, param: str) -> None:
+    """Raise :class:`InputError` unless ``column`` holds whole numbers >= 0."""
+    v = frame[column].to_numpy(dtype=float)
+    bad = ~(np.isfinite(v) & (v >= 0) & (v == np.round(v)))
+    if bad.any():
+        example = plain(frame[column].to_numpy()[bad][0])
+        raise InputError(
+            f"{param}: column {column!r} must hold whole numbers >= 0; found {example!r}"
+            f" ({int(bad.sum())} such row(s))"
+        )
+
+
+def _checked_inputs(
+    trajectories: pd.DataFrame, kl: pd.DataFrame, pmass: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The three frames of :func:`kl_states` checked (see its docstring)."""
+    trajectories = _numeric(trajectories, ["traj", "gen_len"], param="trajectories")
+    kl = _numeric(kl, ["traj", "t", "kl"], param="kl")
+    pmass = _numeric(pmass, ["traj", "t", "pmass"], param="pmass")
+    _whole(trajectories, "gen_len", param="trajectories")
+    _whole(kl, "t", param="kl")
+    _whole(pmass, "t", param="pmass")
+    dup = trajectories["traj"][trajectories["traj"].duplicated()]
+    if len(dup):
+        raise InputError(
+            f"trajectories: column 'traj' repeats {plain(dup.iloc[0])!r}; "
+            "expected one row per trajectory"
+        )
+    order = kl.sort_values(["traj", "t"], kind="stable")
+    expected = order.groupby("traj", sort=False).cumcount().to_numpy()
+    wrong = order["t"].to_numpy() != expected
+    if wrong.any():
+        i = int(np.flatnonzero(wrong)[0])
+        traj, t = plain(order["traj"].to_numpy()[i]), plain(order["t"].to_numpy()[i])
+        raise InputError(
+            f"kl: the tokens 't' of trajectory {traj!r} must run 0, 1, 2, ... "
+            f"(no gaps, no repeats); found t={t!r} where {expected[i]} was expected"
+        )
+    return trajectories, kl, pmass
+
+
 def _groups(frame: pd.DataFrame):
     keys = frame["traj"].to_numpy()
     if not len(keys):
@@ -154,8 +226,21 @@ def _split(frame: pd.DataFrame, column: str) -> dict:
 
 
 def kl_alive_summary(per_traj: pd.DataFrame, *, alphas: Sequence[str]) -> pd.DataFrame:
-    """``alpha, n, n_died, n_censored`` per alpha (in ``alphas`` order; 0 when absent)."""
+    """``alpha, n, n_died, n_censored`` per alpha (in ``alphas`` order; 0 when absent).
+
+    An empty ``per_traj`` gives zeros. No alphas, a repeated alpha, a missing
+    column and ``died``/``censored`` that are not booleans are an
+    :class:`~vegafigs.InputError`.
+    """
+    if not isinstance(per_traj, pd.DataFrame):
+        kind = type(per_traj).__name__
+        raise InputError(f"per_traj: expected a pandas DataFrame, got {kind}")
     require_columns(per_traj, ["alpha", "died", "censored"], param="per_traj")
+    _alpha_list(alphas)
+    for col in ("died", "censored"):
+        flags = per_traj[col]
+        if not (pd.api.types.is_bool_dtype(flags) or flags.isin([0, 1]).all()):
+            raise InputError(f"per_traj: column {col!r} must hold booleans (True/False)")
     rows = []
     for alpha in alphas:
         part = per_traj[per_traj["alpha"] == alpha]
@@ -170,13 +255,41 @@ def kl_alive_summary(per_traj: pd.DataFrame, *, alphas: Sequence[str]) -> pd.Dat
     return pd.DataFrame(rows, columns=["alpha", "n", "n_died", "n_censored"])
 
 
+def _alpha_list(alphas: object) -> list:
+    """``alphas`` as a list: non-empty, not a string, no repeats (else :class:`InputError`)."""
+    if isinstance(alphas, (str, bytes)) or not isinstance(alphas, Sequence) or not alphas:
+        raise InputError(f"alphas: expected a non-empty list of alphas, got {alphas!r}")
+    items = list(alphas)
+    dup = [a for i, a in enumerate(items) if a in items[:i]]
+    if dup:
+        raise InputError(f"alphas: {dup[0]!r} is given twice")
+    return items
+
+
 def kl_median(tokens: pd.DataFrame, *, window: int) -> pd.DataFrame:
     """Median over trajectories of each alpha per token ``t < window`` (NaN ignored).
 
     Columns ``alpha, t, median``; ``t`` runs to the last token any trajectory has
     a finite value at. An all-zero median is lifted by 1e-4 so it stays visible.
+    No finite value at all gives an empty frame.
+    A ``window`` that is not a positive integer, non-numeric ``kl``, ``t`` that
+    are not whole numbers >= 0 and a repeated ``(alpha, traj, t)`` are an
+    :class:`~vegafigs.InputError`.
     """
+    if not isinstance(tokens, pd.DataFrame):
+        raise InputError(f"tokens: expected a pandas DataFrame, got {type(tokens).__name__}")
     require_columns(tokens, ["alpha", "traj", "t", "kl"], param="tokens")
+    require_positive(window, param="window", integer=True)
+    tokens = _numeric(tokens, ["t", "kl"], param="tokens")
+    _whole(tokens, "t", param="tokens")
+    tokens = tokens.assign(t=tokens["t"].astype(np.int64))
+    dup = tokens.duplicated(["alpha", "traj", "t"])
+    if dup.any():
+        first = tokens.loc[dup].iloc[0]
+        raise InputError(
+            f"tokens: (alpha, traj, t) = {tuple(plain(first[c]) for c in ('alpha', 'traj', 't'))!r}"
+            " is repeated; expected one value per token"
+        )
     parts = []
     for alpha in dict.fromkeys(tokens["alpha"].tolist()):
         part = tokens[(tokens["alpha"] == alpha) & (tokens["t"] < window)]

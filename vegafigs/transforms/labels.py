@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from vegafigs._checks import require_columns, require_frame, require_positive
+from vegafigs._checks import (
+    require_columns,
+    require_frame,
+    require_nonnegative,
+    require_numeric,
+    require_positive,
+    require_text,
+)
 from vegafigs.themes.fonts import TIMES, text_width
 
 
@@ -28,6 +36,10 @@ def label_offsets(
     the line rises towards a neighbour, the label's bottom corner on that side
     must clear it by ``gap`` px, so the lift is ``half label width × slope + gap``
     (at least ``min_offset``). Labels are measured in the bundled ``font``.
+    A NaN/±inf value gets ``min_offset`` and lifts no neighbour (no warning:
+    nothing is dropped); non-numeric ``y``, ``step_px``/``px_per_unit``/
+    ``font_size`` <= 0 and a negative ``min_offset``/``gap`` are an
+    :class:`~vegafigs.InputError`.
 
     >>> df = pd.DataFrame({"v": [55.69, 57.74, 57.11]})
     >>> label_offsets(df, y="v", step_px=37, px_per_unit=34)["label_offset"].round(1).tolist()
@@ -37,7 +49,12 @@ def label_offsets(
     require_columns(df, [y])
     require_positive(step_px, param="step_px")
     require_positive(px_per_unit, param="px_per_unit")
-    values = df[y].astype(float).tolist()
+    require_positive(font_size, param="font_size")
+    require_nonnegative(min_offset, param="min_offset")
+    require_nonnegative(gap, param="gap")
+    require_text(column, param="column")
+    numbers = require_numeric(df, y).to_numpy()
+    values = np.where(np.isfinite(numbers), numbers, np.nan).tolist()  # inf lifts nothing
     offsets = []
     for i, v in enumerate(values):
         try:

@@ -10,8 +10,40 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from vegafigs._checks import require_columns, require_frame
+from vegafigs._checks import (
+    require_columns,
+    require_count,
+    require_finite,
+    require_frame,
+    require_no_missing,
+    require_numeric,
+)
 from vegafigs.errors import InputError
+
+
+def _vector(values: object, *, param: str) -> np.ndarray:
+    """``values`` as a 1-D float array, or :class:`InputError` naming ``param``."""
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{param}: expected a list of numbers ({exc})") from exc
+    if arr.ndim != 1:
+        raise InputError(f"{param}: expected a flat list of numbers, got shape {arr.shape}")
+    return arr
+
+
+def _positions(df: pd.DataFrame, *, path: str, x: str, state: str | None = None) -> pd.DataFrame:
+    """``df`` with numeric text in ``x`` as numbers; refuses NaN/inf ``x`` and missing keys."""
+    xs = require_numeric(df, x)
+    bad = int((~np.isfinite(xs.to_numpy())).sum())
+    if bad:
+        raise InputError(
+            f"df: column {x!r} has {bad} NaN or infinite value(s); every point needs a position"
+        )
+    require_no_missing(df, path)
+    if state is not None:
+        require_no_missing(df, state)
+    return df if pd.api.types.is_numeric_dtype(df[x]) else df.assign(**{x: xs})
 
 
 def alive_mask(
@@ -26,15 +58,26 @@ def alive_mask(
     The running minimum of ``pmass`` over the forks (NaN counts as +inf) is dead
     where it is below ``threshold``; token ``t`` takes the state of the last fork
     ``<= t`` (alive before the first fork), so death is permanent.
+    ``pmass`` and ``fork_t`` of different lengths, unsorted or non-finite fork
+    points, a negative or non-integer ``n_tokens`` and a non-finite
+    ``threshold`` are an :class:`~vegafigs.InputError`.
 
     >>> alive_mask([0.9, 0.7, 0.95], [0, 2, 4], n_tokens=6, threshold=0.8).tolist()
     [True, True, False, False, False, False]
     """
-    pm = np.asarray(pmass, dtype=float)
-    forks = np.asarray(fork_t)
+    pm = _vector(pmass, param="pmass")
+    forks = _vector(fork_t, param="fork_t")
+    if len(pm) != len(forks):
+        raise InputError(
+            f"pmass, fork_t: expected one pmass per fork point, got {len(pm)} and {len(forks)}"
+        )
+    if not np.isfinite(forks).all() or np.any(np.diff(forks) < 0):
+        raise InputError("fork_t: expected finite token indices sorted ascending")
+    n_tokens = require_count(n_tokens, param="n_tokens")
+    threshold = require_finite(threshold, param="threshold")
     running_min = np.minimum.accumulate(np.where(np.isnan(pm), np.inf, pm))
     dead_at_fork = running_min < threshold
-    idx = np.searchsorted(forks, np.arange(max(int(n_tokens), 0)), side="right") - 1
+    idx = np.searchsorted(forks, np.arange(n_tokens), side="right") - 1
     dead = np.zeros(idx.shape, dtype=bool)
     has_fork = idx >= 0
     dead[has_fork] = dead_at_fork[idx[has_fork]]
@@ -55,7 +98,9 @@ def state_runs(df: pd.DataFrame, *, path: str, x: str, state: str) -> pd.DataFra
     the next run of its path (drawn in the run's state), so consecutive runs share
     that boundary point and the drawn line is continuous: a segment from ``x[i]``
     to ``x[i+1]`` takes the state of ``x[i]``. ``run`` numbers the runs 0, 1, ...
-    over the whole frame.
+    over the whole frame. Rows with equal ``x`` in a path keep their order. A
+    non-numeric or NaN/±inf ``x`` and a missing path or state are an
+    :class:`~vegafigs.InputError`.
 
     >>> df = pd.DataFrame({"p": 0, "t": [0, 1, 2, 3], "s": ["a", "a", "b", "b"]})
     >>> state_runs(df, path="p", x="t", state="s")[["t", "s", "run"]].values.tolist()
@@ -63,6 +108,7 @@ def state_runs(df: pd.DataFrame, *, path: str, x: str, state: str) -> pd.DataFra
     """
     require_frame(df)
     require_columns(df, [path, x, state])
+    df = _positions(df, path=path, x=x, state=state)
     data = df.sort_values([path, x], kind="stable").reset_index(drop=True)
     keys = data[path].to_numpy()
     states = data[state].to_numpy()
@@ -99,9 +145,15 @@ def _rdp_keep(x: np.ndarray, y: np.ndarray, keep: np.ndarray, tolerance: float) 
         idx = np.repeat(a + 1 - np.cumsum(n_in) + n_in, n_in) + np.arange(n_in.sum())
         ax, ay = x[a][seg], y[a][seg]
         dx, dy = (x[b] - x[a])[seg], (y[b] - y[a])[seg]
-        # Distance of each interior point from its segment's chord.
-        err = np.abs(dy * (x[idx] - ax) - dx * (y[idx] - ay))
-        err /= np.maximum(np.hypot(dx, dy), 1e-12)
+        # Distance of each interior point from its segment's chord (from its start
+        # when the chord has no length: the path came back to where it was).
+        chord = np.hypot(dx, dy)
+        px, py = x[idx] - ax, y[idx] - ay
+        err = np.where(
+            chord > 1e-12,
+            np.abs(dy * px - dx * py) / np.maximum(chord, 1e-12),
+            np.hypot(px, py),
+        )
         first = np.cumsum(n_in) - n_in
         worst = np.maximum.reduceat(err, first)
         is_max = err == worst[seg]
@@ -123,7 +175,9 @@ def simplify_paths(
     line through its kept neighbours, measuring distances in the units of ``x``
     and ``y`` — pass both in pixels and the drawing does not change. The first and last
     point, the points on both sides of every change of ``state`` and non-finite
-    ``y`` (and their neighbours) are always kept.
+    ``y`` (and their neighbours) are always kept. A non-numeric ``x``/``y``, a
+    NaN/±inf ``x``, a missing path or state and a negative ``tolerance`` are an
+    :class:`~vegafigs.InputError`.
 
     >>> df = pd.DataFrame({"p": 0, "t": range(5), "y": [0.0, 1, 2, 3, 0]})
     >>> simplify_paths(df, path="p", x="t", y="y", tolerance=0.1)["t"].tolist()
@@ -131,8 +185,16 @@ def simplify_paths(
     """
     require_frame(df)
     require_columns(df, [path, x, y, state])
-    if not tolerance >= 0:
+    if (
+        isinstance(tolerance, bool)
+        or not isinstance(tolerance, (int, float, np.integer, np.floating))
+        or not tolerance >= 0
+    ):
         raise InputError(f"tolerance: expected a number >= 0, got {tolerance!r}")
+    df = _positions(df, path=path, x=x, state=state)
+    ys = require_numeric(df, y)
+    if not pd.api.types.is_numeric_dtype(df[y]):
+        df = df.assign(**{y: ys})
     data = df.sort_values([path, x], kind="stable").reset_index(drop=True)
     start = _path_starts(data[path].to_numpy())
     keep = start.copy()
