@@ -63,3 +63,12 @@ def test_help_everywhere(cmd):
     res = _run(*cmd, "--help")
     assert res.returncode == 0 and "usage: vegafigs" in res.stdout
     json.dumps(res.stdout)
+
+
+def test_gallery_prints_only_its_summary(tmp_path):
+    res = _run(
+        "gallery", "--out", str(tmp_path), "--only", "model_scaling", "--format", "png", "-q"
+    )
+    assert res.returncode == 0, res.stderr
+    assert res.stderr == ""  # no library warnings (e.g. fontTools on cmr10's head table)
+    assert res.stdout.count("\n") == 1 and "wrote 1 files" in res.stdout

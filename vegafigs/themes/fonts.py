@@ -286,8 +286,13 @@ def _bundled_face(font: str, bold: bool) -> FontFace:
 
 @functools.lru_cache(maxsize=64)
 def _advances(path: str, index: int) -> tuple[dict[int, int], int, int]:
+    import logging
+
     from fontTools.ttLib import TTFont
 
+    # matplotlib's cmr10 has zero 'created'/'modified' dates in its head table;
+    # fontTools warns about them on every read. They do not matter here.
+    logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
     font = TTFont(path, fontNumber=index, lazy=True)
     cmap = font.getBestCmap()
     hmtx = font["hmtx"].metrics
