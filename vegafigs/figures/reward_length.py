@@ -9,12 +9,19 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from vegafigs._checks import require_choice, require_positive
+from vegafigs._checks import (
+    require_choice,
+    require_fraction,
+    require_no_missing,
+    require_positive,
+)
 from vegafigs.errors import InputError
 from vegafigs.figures._common import clean_numeric, ordered_levels, themed
 from vegafigs.figures._curves import (
     axis_x,
     axis_y,
+    check_mapping,
+    check_title,
     clipped,
     domain_of,
     inline_csv,
@@ -111,6 +118,12 @@ def reward_length(
     PDF are static. Series longer than 4 × the pixel columns at ``dpi`` are
     reduced with M4.
 
+    Rows with NaN / ±inf in ``x`` or ``value`` are dropped with a ``UserWarning``
+    giving the count (none left: :class:`~vegafigs.InputError`); strings there,
+    an empty frame, a missing column, a missing ``run`` name or a step logged
+    twice for one run and metric (average workers first: :func:`vegafigs.io.load`
+    does) are errors.
+
     >>> import vegafigs as vf
     >>> chart = vf.figures.reward_length(vf.demo.rl_logs(), band="q10-90")
     >>> vf.save(chart, "rl.html")  # doctest: +SKIP
@@ -123,9 +136,24 @@ def reward_length(
     require_positive(width_in, param="width_in")
     require_positive(height_in, param="height_in")
     require_positive(dpi, param="dpi")
+    require_fraction(raw_opacity, param="raw_opacity")
+    if band_window is not None:
+        require_positive(band_window, param="band_window", integer=True)
+    if len({x, run, metric, value}) != 4:
+        raise InputError(
+            f"x, run, metric, value: expected four different columns, got "
+            f"{x!r}, {run!r}, {metric!r}, {value!r}"
+        )
+    check_title(x_title, param="x_title")
+    check_mapping(titles, param="titles")
+    for key, text in (titles or {}).items():
+        check_title(text, param=f"titles[{key!r}]")
+    check_mapping(palette, param="palette")
     if isinstance(metrics, str) or not metrics:
         raise InputError(f"metrics: expected a list of metric names, got {metrics!r}")
     metrics = list(metrics)
+    if len(set(metrics)) != len(metrics):
+        raise InputError(f"metrics: each metric once, got {metrics}")
     if layout == "dual" and len(metrics) != 2:
         raise InputError(f"metrics: layout='dual' needs exactly two metrics, got {metrics}")
     data = clean_numeric(df, numeric=[x, value], other=[run, metric], func=func)
@@ -133,6 +161,16 @@ def reward_length(
     missing = [m for m in metrics if m not in present]
     if missing:
         raise InputError(f"metrics: {missing} not in column {metric!r}; it has {present}")
+    require_no_missing(data, run)
+    picked = data[data[metric].isin(metrics)]
+    dup = picked.duplicated([run, metric, x], keep=False)
+    if dup.any():
+        r, m, step = picked.loc[dup, [run, metric, x]].iloc[0].tolist()
+        raise InputError(
+            f"{func}: column {x!r} repeats the value {step:g} for run {r!r}, metric {m!r} "
+            f"({int(dup.sum())} rows share a step); average them first "
+            "(vegafigs.io.load merges the files / workers of a run by step)"
+        )
     levels = ordered_levels(pd.Series(pd.unique(data[run])), order, param="order")
     pal_given = dict(palette) if palette is not None else {}
     pal = {lv: pal_given.get(lv, TAB10[i % len(TAB10)]) for i, lv in enumerate(levels)}
