@@ -83,6 +83,27 @@ def domain_of(values: Sequence[pd.Series], given: Sequence[float] | None, *, par
     return [lo, hi]
 
 
+def flat_domain(values: Sequence[pd.Series]) -> list[float] | None:
+    """A padded y domain when every finite value is the same, else ``None``.
+
+    Vega-Lite gives a constant series a zero-width domain and labels its one
+    tick without decimals (0.4 shows as "0"); ±10% (±1 around 0) keeps it right.
+    """
+    arr = np.concatenate([np.asarray(v, dtype=float) for v in values])
+    arr = arr[np.isfinite(arr)]
+    if arr.size == 0 or arr.min() != arr.max():
+        return None
+    v = float(arr[0])
+    pad = abs(v) * 0.1 or 1.0
+    return [v - pad, v + pad]
+
+
+def is_integral(values: pd.Series) -> bool:
+    """True when every value is a whole number (e.g. training steps)."""
+    arr = np.asarray(values, dtype=float)
+    return bool(np.all(arr == np.round(arr)))
+
+
 def axis_x(
     field: str,
     *,
@@ -90,9 +111,18 @@ def axis_x(
     title: str | None,
     tick_step: float | None = None,
     fmt: str | None = "~s",
+    integer: bool = False,
 ) -> alt.X:
-    """A quantitative x encoding with a fixed domain (no nice rounding)."""
+    """A quantitative x encoding with a fixed domain (no nice rounding).
+
+    ``integer``: ticks only at whole numbers (steps), however short the log. (An
+    explicit ``tickCount`` on short domains: Vega-Lite lets the ``~s`` format's
+    own minimum step override ``tickMinStep``, vega-lite#9034.)
+    """
     axis: dict[str, Any] = {"title": title}
+    span = float(domain[1]) - float(domain[0])
+    if integer and tick_step is None and span < 10:
+        axis["tickCount"] = max(1, math.floor(span))
     values = tick_values(domain, tick_step, param="x_tick_step")
     if values is not None:
         axis["values"] = values

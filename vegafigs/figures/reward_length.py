@@ -24,7 +24,9 @@ from vegafigs.figures._curves import (
     check_title,
     clipped,
     domain_of,
+    flat_domain,
     inline_csv,
+    is_integral,
     on_shared_data,
     reduce_rows,
 )
@@ -188,7 +190,7 @@ def reward_length(
 
     font = get_theme(theme)["font"]
     legend = series_legend(font=font, orient="right", symbol_size=16**2, symbol_stroke_width=2)
-    xe = axis_x(x, domain=xd, title=x_title)
+    xe = axis_x(x, domain=xd, title=x_title, integer=is_integral(data[x]))
 
     charts = []
     for i, m in enumerate(metrics):
@@ -210,7 +212,8 @@ def reward_length(
         )
         curve = curve[[run, x, value, *cols]].reset_index(drop=True)
         dual_right = layout == "dual" and i == 1
-        ye_kw: dict[str, Any] = {"domain": None, "title": _title(m, titles)}
+        flat = flat_domain([curve[c] for c in [value, *cols] if raw or c != value])
+        ye_kw: dict[str, Any] = {"domain": flat, "title": _title(m, titles)}
         if layout == "dual":
             ye_kw["orient"] = "right" if dual_right else "left"
             ye_kw["title"] = f"{_title(m, titles)} ({'dashed' if dual_right else 'solid'})"

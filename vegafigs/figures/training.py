@@ -18,7 +18,9 @@ from vegafigs.figures._curves import (
     check_title,
     clipped,
     domain_of,
+    flat_domain,
     inline_csv,
+    is_integral,
     on_shared_data,
     reduce_rows,
 )
@@ -181,7 +183,10 @@ def training_curves(
         raise InputError(f"width_in/height_in: {width_in} x {height_in} in is too small")
     xd = domain_of([curves[x]], x_domain, param="x_domain")
     cols = [y, "lower", "upper"] if has_band else [y]
-    yd = domain_of([curves[c] for c in cols], y_domain, param="y_domain") if y_domain else None
+    if y_domain is not None:
+        yd = domain_of([curves[c] for c in cols], y_domain, param="y_domain")
+    else:
+        yd = flat_domain([curves[c] for c in cols])  # None: Vega-Lite's nice domain
     curves = reduce_rows(
         curves, x=x, y=cols, by=series, width_pt=width, dpi=dpi, x_domain=xd, enabled=downsample
     )
@@ -206,6 +211,7 @@ def training_curves(
         title=x_title if x_title is not None else x,
         tick_step=x_tick_step,
         fmt=x_format,
+        integer=is_integral(curves[x]),
     )
     y_title = y_title if y_title is not None else y
 
