@@ -317,7 +317,10 @@ def _hover_points(
             color=color_encoding(run, pal, legend=False),
             opacity=alt.condition(hover, alt.value(1), alt.value(0)),
             tooltip=[
-                alt.Tooltip(f"{run}:N", title="run"),
+                # format="": Vega-Lite's nearest (voronoi) tooltip reads an unformatted
+                # nominal field from the cell instead of its point ("undefined"); a
+                # format sends it through the path that reads the point (vega-lite#9707).
+                alt.Tooltip(f"{run}:N", title="run", format=""),
                 alt.Tooltip(f"{x}:Q", title="step", format=","),
                 alt.Tooltip(f"{value}:Q", title=metric, format=".4~g"),
                 alt.Tooltip(f"{y}:Q", title="smoothed", format=".4~g"),
