@@ -5,7 +5,8 @@ no background networking; ``browser.open(url)`` gives a :class:`Page` that recor
 console errors, uncaught exceptions, log errors and JavaScript dialogs (alert /
 confirm / prompt, which it dismisses). ``page.hover_tooltip(selector)`` moves the
 mouse over the first element matching ``selector`` and returns the text of Vega's
-tooltip. Needs ``websocket-client`` (a test extra).
+tooltip; ``page.wheel`` / ``page.drag`` send mouse-wheel and drag events. Needs
+``websocket-client`` (a test extra).
 """
 
 from __future__ import annotations
@@ -90,8 +91,9 @@ class Page:
         """Every console error, uncaught exception and error log entry so far."""
         return [*self.console_errors, *self.exceptions, *self.log_errors]
 
-    def hover_tooltip(self, selector: str, *, timeout: float = 10.0) -> str:
-        """Hover the centre of the first ``selector`` match; the visible Vega tooltip's text."""
+    def box(self, selector: str) -> dict[str, float]:
+        """Centre ``x``, ``y`` and size ``w``, ``h`` of the first ``selector`` match (scrolled
+        into view), in viewport pixels."""
         box = self.evaluate(
             f"(() => {{ const el = document.querySelector({json.dumps(selector)});"
             " if (!el) return null; el.scrollIntoView({block: 'center'});"
@@ -99,9 +101,36 @@ class Page:
             " return {x: r.x + r.width / 2, y: r.y + r.height / 2, w: r.width, h: r.height}; })()"
         )
         if not box or box["w"] <= 0 or box["h"] <= 0:
-            raise CDPError(f"nothing visible to hover at {selector!r}: {box}")
+            raise CDPError(f"nothing visible at {selector!r}: {box}")
+        return box
+
+    def wheel(self, x: float, y: float, *, delta_y: float) -> None:
+        """A mouse-wheel turn at (x, y); negative ``delta_y`` scrolls up (zooms in on Vega)."""
+        self.send("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y)
+        self.send("Input.dispatchMouseEvent", type="mouseWheel", x=x, y=y, deltaX=0, deltaY=delta_y)
+
+    def drag(self, x0: float, y0: float, x1: float, y1: float, *, steps: int = 8) -> None:
+        """Press the left button at (x0, y0), move to (x1, y1) in ``steps``, release."""
+        mouse = {"button": "left", "clickCount": 1}
+        self.send("Input.dispatchMouseEvent", type="mouseMoved", x=x0, y=y0)
+        self.send("Input.dispatchMouseEvent", type="mousePressed", x=x0, y=y0, buttons=1, **mouse)
+        for i in range(1, steps + 1):
+            x, y = x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps
+            self.send("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y, buttons=1)
+        self.send("Input.dispatchMouseEvent", type="mouseReleased", x=x1, y=y1, **mouse)
+
+    def hover_tooltip(self, selector: str, *, timeout: float = 10.0) -> str:
+        """Hover the centre of the first ``selector`` match; the visible Vega tooltip's text."""
+        try:
+            box = self.box(selector)
+        except CDPError as exc:
+            raise CDPError(f"nothing visible to hover at {selector!r}") from exc
+        return self.tooltip_at(box["x"], box["y"], timeout=timeout)
+
+    def tooltip_at(self, x: float, y: float, *, timeout: float = 10.0) -> str:
+        """Move the mouse to (x, y); the text of the Vega tooltip that becomes visible."""
         for dx in (-3, 0):  # two moves: Vega reacts to pointer movement over the item
-            self.send("Input.dispatchMouseEvent", type="mouseMoved", x=box["x"] + dx, y=box["y"])
+            self.send("Input.dispatchMouseEvent", type="mouseMoved", x=x + dx, y=y)
         return self.wait_for(
             "(() => { const t = document.getElementById('vg-tooltip-element');"
             " return t && t.classList.contains('visible') && t.innerText.trim()"

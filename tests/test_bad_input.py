@@ -8,7 +8,9 @@ regex its message must contain; ``error=None`` means the input is legal and must
 work (``warns``: a warning that must be given; ``check``: an assertion on the result).
 After an error nothing may be left in ``t.out``.
 
-To cover a new entry point, add a ``<NAME>_CASES`` list and append it to ``CASES``.
+To cover a new entry point, add a ``<NAME>_CASES`` list and append it to ``CASES``
+(or keep a table in its own module that imports :class:`Case` and :func:`run_case`,
+as ``test_bad_input_curves.py`` does).
 """
 
 from __future__ import annotations
@@ -1435,7 +1437,14 @@ def kl_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_bad_input(
     case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kl_root: Path
 ) -> None:
-    t = Paths(out=tmp_path / "out", inp=tmp_path / "work", runs=kl_root)
+    run_case(case, tmp_path, monkeypatch, runs=kl_root)
+
+
+def run_case(
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, runs: Path = Path()
+) -> None:
+    """Run one row of a bad-input table (also used by the other ``test_bad_input_*`` tables)."""
+    t = Paths(out=tmp_path / "out", inp=tmp_path / "work", runs=runs)
     t.out.mkdir()
     t.inp.mkdir()
     monkeypatch.chdir(t.inp)  # the working folder

@@ -194,3 +194,100 @@ def test_harness_sees_errors_and_dialogs(browser, tmp_path):
         assert page.dialogs == ["alert: boom"]
     finally:
         page.close()
+
+
+# ---------------------------------------------------------------- interactive curves
+# The x-axis tick labels of each plot on the page, and of the y axes.
+_AXIS_LABELS = """
+JSON.stringify(Array.from(document.querySelectorAll('#vis g.role-axis'))
+  .filter(a => (a.getAttribute('aria-label') || '').startsWith(%s))
+  .map(a => Array.from(a.querySelectorAll('g.role-axis-label text')).map(t => t.textContent)))
+"""
+_X_LABELS = _AXIS_LABELS % json.dumps("X-axis")
+_Y_LABELS = _AXIS_LABELS % json.dumps("Y-axis")
+# The first plot's nearest-point (Voronoi) hover layer: it covers the plot area.
+_HOVER_CELLS = "#vis g.role-mark[class*='_voronoi']"
+
+
+def _tooltip_fields(text: str) -> dict[str, str]:
+    """vega-tooltip's table as text ("key\\t\\nvalue" rows) -> {key: value}."""
+    fields = {}
+    for row in text.strip().split("\n\n"):
+        key, _, value = row.partition("\n")
+        fields[key.strip()] = value.strip()
+    return fields
+
+
+def _number(text: str) -> float:
+    return float(text.replace("\u2212", "-").replace(",", ""))
+
+
+@pytest.fixture(scope="module")
+def dual_page(tmp_path_factory):
+    """The dual-axis layout of reward_length (the gallery shows the panels layout)."""
+    path = tmp_path_factory.mktemp("dual") / "reward_length_dual.html"
+    vf.save(vf.figures.reward_length(vf.demo.rl_logs(), layout="dual"), path)
+    return path
+
+
+@pytest.mark.parametrize("layout", ["panels", "dual"])
+def test_reward_length_tooltip_zoom_and_pan(browser, site, dual_page, layout):
+    page = _open(browser, site / "reward_length.html" if layout == "panels" else dual_page)
+    try:
+        # Hovering a curve shows the nearest point's run, step and values.
+        # (dual: the second metric's hover layer lies on top of the first's, so the
+        # tooltip is the response length's.)
+        tip = _tooltip_fields(page.hover_tooltip(f"{_HOVER_CELLS} path"))
+        metric, lo, hi = ("reward", -2, 2) if layout == "panels" else ("response_length", 0, 5e3)
+        assert set(tip) == {"run", "step", metric, "smoothed"}, tip
+        assert tip["run"] in ("GRPO", "GRPO + KL"), tip
+        assert 1 <= _number(tip["step"]) <= 600, tip
+        assert lo < _number(tip[metric]) < hi and lo < _number(tip["smoothed"]) < hi, tip
+        # The hovered point lights up (the rest of the hover layer stays invisible).
+        lit = page.evaluate(
+            "Array.from(document.querySelectorAll('#vis g.mark-symbol.role-mark path'))"
+            ".filter(p => (p.getAttribute('opacity') || '1') !== '0').length"
+        )
+        assert lit == 1, lit
+
+        # Wheel over the first plot zooms its x axis (only x: the y axes stay).
+        plot = page.box(_HOVER_CELLS)
+        x0, y0 = page.evaluate(_X_LABELS), page.evaluate(_Y_LABELS)
+        page.wheel(plot["x"], plot["y"], delta_y=-400)
+        page.wait_for(f"{_X_LABELS} !== {json.dumps(x0)}", timeout=5)
+        zoomed = json.loads(page.evaluate(_X_LABELS))
+        first0 = [_number(v) for v in json.loads(x0)[0]]
+        first1 = [_number(v) for v in zoomed[0]]
+        assert max(first1) - min(first1) < max(first0) - min(first0), (first0, first1)
+        assert page.evaluate(_Y_LABELS) == y0
+        if layout == "panels":  # each panel zooms on its own
+            assert zoomed[1] == json.loads(x0)[1]
+
+        # Dragging pans it: the zoomed window moves to earlier steps.
+        page.drag(plot["x"], plot["y"], plot["x"] + plot["w"] / 4, plot["y"])
+        page.wait_for(f"{_X_LABELS} !== {json.dumps(json.dumps(zoomed))}", timeout=5)
+        panned = [_number(v) for v in json.loads(page.evaluate(_X_LABELS))[0]]
+        assert min(panned) < min(first1), (first1, panned)
+        _assert_clean(page)
+    finally:
+        page.close()
+
+
+def test_training_curve_line_shows_tooltip(browser, site):
+    page = _open(browser, site / "training_curve.html")
+    try:
+        # A point half-way along the first (SDPO) line, in viewport pixels.
+        at = page.evaluate(
+            "(() => { const p = document.querySelector("
+            "\"#vis g.role-mark[aria-roledescription='line mark container'] path\");"
+            " p.scrollIntoView({block: 'center'});"
+            " const q = p.getPointAtLength(p.getTotalLength() / 2), m = p.getScreenCTM();"
+            " return {x: m.a * q.x + m.c * q.y + m.e, y: m.b * q.x + m.d * q.y + m.f}; })()"
+        )
+        tip = _tooltip_fields(page.tooltip_at(at["x"], at["y"]))
+        assert set(tip) == {"method", "step", "accuracy"}, tip
+        assert tip["method"] in ("SDPO", "GRPO"), tip
+        assert 0 <= _number(tip["step"]) <= 20000 and 0.2 < _number(tip["accuracy"]) < 0.6, tip
+        _assert_clean(page)
+    finally:
+        page.close()

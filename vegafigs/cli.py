@@ -147,9 +147,23 @@ def _cmd_spaghetti(args: argparse.Namespace) -> int:
 
 def _cmd_curves(args: argparse.Namespace) -> int:
     from vegafigs.errors import InputError
-    from vegafigs.export import save
+    from vegafigs.export import format_for, save
     from vegafigs.figures import reward_length
     from vegafigs.io import load
+    from vegafigs.transforms.bands import parse_kind
+    from vegafigs.transforms.smoothing import parse_smooth
+
+    # Options are checked before any log is read (logs can be large).
+    format_for(args.output)
+    smooth = None if args.smooth.lower() == "none" else args.smooth
+    options = (("--smooth", smooth, parse_smooth), ("--band", args.band, parse_kind))
+    for flag, value, check in options:
+        if value is None:
+            continue
+        try:
+            check(value)
+        except InputError as exc:  # "smooth: ..." / "kind: ..." -> "--smooth: ..."
+            raise InputError(f"{flag}: {str(exc).split(': ', 1)[-1]}") from exc
 
     logs: dict[str, list[str]] = {}
     plain: list[str] = []
@@ -176,7 +190,6 @@ def _cmd_curves(args: argparse.Namespace) -> int:
     missing = [m for m in metrics if m not in present]
     if missing:
         raise InputError(f"--y: metric(s) {missing} not in the logs; they have {present}")
-    smooth = None if args.smooth.lower() == "none" else args.smooth
     chart = reward_length(
         df,
         x="step",

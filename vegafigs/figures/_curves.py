@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,6 +17,12 @@ from vegafigs.transforms.downsample import downsample, needs_downsampling
 
 #: Significant digits kept for plotted values in the spec (far below a pixel).
 SPEC_DIGITS = 7
+#: Most ticks a ``tick_step`` may put on an axis.
+MAX_TICKS = 200
+#: A d3-format specifier (d3-format's own pattern); anything else fails in the renderer.
+_D3_FORMAT = re.compile(
+    r"^(?:(.)?([<>=^]))?([+\-( ])?([$#])?(0)?(\d+)?(,)?(\.\d+)?(~)?([a-z%])?$", re.I
+)
 
 
 def clipped(chart: alt.Chart, **mark: Any) -> alt.Chart:
@@ -25,16 +32,27 @@ def clipped(chart: alt.Chart, **mark: Any) -> alt.Chart:
     return chart.properties(mark=alt.MarkDef(**{**props, "clip": True, **mark}))
 
 
-def tick_values(domain: Sequence[float], step: float | None) -> list[float] | None:
+def tick_values(
+    domain: Sequence[float], step: float | None, *, param: str = "tick step"
+) -> list[float] | None:
     """Multiples of ``step`` inside ``domain`` (rounded to the step's decimals)."""
     if step is None:
         return None
-    if not step > 0:
-        raise InputError(f"tick step: expected a positive number, got {step!r}")
+    if (
+        isinstance(step, bool)
+        or not isinstance(step, (int, float, np.integer, np.floating))
+        or not 0 < step < math.inf
+    ):
+        raise InputError(f"{param}: expected a positive number, got {step!r}")
     lo, hi = float(domain[0]), float(domain[1])
     decimals = max(0, -math.floor(math.log10(step)) + 2)
     first = math.ceil(lo / step - 1e-9)
     last = math.floor(hi / step + 1e-9)
+    if last - first + 1 > MAX_TICKS:
+        raise InputError(
+            f"{param}: {step!r} puts {last - first + 1:,} ticks on {lo:g}..{hi:g}; "
+            f"expected at most {MAX_TICKS}"
+        )
     return [round(k * step, decimals) for k in range(first, last + 1)]
 
 
@@ -65,6 +83,28 @@ def domain_of(values: Sequence[pd.Series], given: Sequence[float] | None, *, par
     return [lo, hi]
 
 
+def flat_domain(values: Sequence[pd.Series]) -> list[float] | None:
+    """A padded y domain when every finite value is the same, else ``None``.
+
+    Vega-Lite gives a constant series a zero-width domain and labels its one
+    tick without decimals (0.4 shows as "0"); ±10% (±1 around 0) keeps it right.
+    """
+    arr = np.concatenate([np.asarray(v, dtype=float) for v in values])
+    arr = arr[np.isfinite(arr)]
+    # Equal up to rounding (a mean over seeds of one value can differ in the last bit).
+    if arr.size == 0 or not math.isclose(arr.min(), arr.max(), rel_tol=1e-9, abs_tol=1e-12):
+        return None
+    v = float(arr.mean())
+    pad = abs(v) * 0.1 or 1.0
+    return [v - pad, v + pad]
+
+
+def is_integral(values: pd.Series) -> bool:
+    """True when every value is a whole number (e.g. training steps)."""
+    arr = np.asarray(values, dtype=float)
+    return bool(np.all(arr == np.round(arr)))
+
+
 def axis_x(
     field: str,
     *,
@@ -72,13 +112,23 @@ def axis_x(
     title: str | None,
     tick_step: float | None = None,
     fmt: str | None = "~s",
+    integer: bool = False,
 ) -> alt.X:
-    """A quantitative x encoding with a fixed domain (no nice rounding)."""
+    """A quantitative x encoding with a fixed domain (no nice rounding).
+
+    ``integer``: ticks only at whole numbers (steps), however short the log. (An
+    explicit ``tickCount`` on short domains: Vega-Lite lets the ``~s`` format's
+    own minimum step override ``tickMinStep``, vega-lite#9034.)
+    """
     axis: dict[str, Any] = {"title": title}
-    values = tick_values(domain, tick_step)
+    span = float(domain[1]) - float(domain[0])
+    if integer and tick_step is None and span < 10:
+        axis["tickCount"] = max(1, math.floor(span))
+    values = tick_values(domain, tick_step, param="x_tick_step")
     if values is not None:
         axis["values"] = values
     if fmt is not None:
+        check_format(fmt, param="x_format")
         # d3's "~s" alone prints 0 as "0k" next to "5k"; zero is always plain "0".
         axis["labelExpr"] = f"datum.value === 0 ? '0' : format(datum.value, {json.dumps(fmt)})"
     return alt.X(
@@ -102,7 +152,7 @@ def axis_y(
     """A quantitative y encoding (fixed domain when given, else Vega-Lite's nice one)."""
     axis: dict[str, Any] = {"title": title}
     if domain is not None:
-        values = tick_values(domain, tick_step)
+        values = tick_values(domain, tick_step, param="y_tick_step")
         if values is not None:
             axis["values"] = values
     fmt = fmt if fmt is not None else step_format(tick_step)
@@ -171,3 +221,17 @@ def reduce_rows(
 def check_mapping(value: Mapping[Any, Any] | None, *, param: str) -> None:
     if value is not None and not isinstance(value, Mapping):
         raise InputError(f"{param}: expected a mapping {{series: value}}, got {value!r}")
+
+
+def check_format(fmt: object, *, param: str) -> None:
+    """:class:`InputError` unless ``fmt`` is a d3-format specifier such as ``"~s"``, ``".2f"``."""
+    if not isinstance(fmt, str) or not _D3_FORMAT.match(fmt):
+        raise InputError(
+            f"{param}: {fmt!r} is not a d3-format specifier (e.g. '~s', ',d', '.2f', '.0%')"
+        )
+
+
+def check_title(value: object, *, param: str) -> None:
+    """:class:`InputError` unless ``value`` is a string or ``None`` (not given)."""
+    if value is not None and not isinstance(value, str):
+        raise InputError(f"{param}: expected a string, got {value!r} ({type(value).__name__})")

@@ -9,15 +9,24 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from vegafigs._checks import require_choice, require_positive
+from vegafigs._checks import (
+    require_choice,
+    require_fraction,
+    require_no_missing,
+    require_positive,
+)
 from vegafigs.errors import InputError
 from vegafigs.figures._common import clean_numeric, ordered_levels, themed
 from vegafigs.figures._curves import (
     axis_x,
     axis_y,
+    check_mapping,
+    check_title,
     clipped,
     domain_of,
+    flat_domain,
     inline_csv,
+    is_integral,
     on_shared_data,
     reduce_rows,
 )
@@ -111,6 +120,12 @@ def reward_length(
     PDF are static. Series longer than 4 × the pixel columns at ``dpi`` are
     reduced with M4.
 
+    Rows with NaN / ±inf in ``x`` or ``value`` are dropped with a ``UserWarning``
+    giving the count (none left: :class:`~vegafigs.InputError`); strings there,
+    an empty frame, a missing column, a missing ``run`` name or a step logged
+    twice for one run and metric (average workers first: :func:`vegafigs.io.load`
+    does) are errors.
+
     >>> import vegafigs as vf
     >>> chart = vf.figures.reward_length(vf.demo.rl_logs(), band="q10-90")
     >>> vf.save(chart, "rl.html")  # doctest: +SKIP
@@ -123,9 +138,24 @@ def reward_length(
     require_positive(width_in, param="width_in")
     require_positive(height_in, param="height_in")
     require_positive(dpi, param="dpi")
+    require_fraction(raw_opacity, param="raw_opacity")
+    if band_window is not None:
+        require_positive(band_window, param="band_window", integer=True)
+    if len({x, run, metric, value}) != 4:
+        raise InputError(
+            f"x, run, metric, value: expected four different columns, got "
+            f"{x!r}, {run!r}, {metric!r}, {value!r}"
+        )
+    check_title(x_title, param="x_title")
+    check_mapping(titles, param="titles")
+    for key, text in (titles or {}).items():
+        check_title(text, param=f"titles[{key!r}]")
+    check_mapping(palette, param="palette")
     if isinstance(metrics, str) or not metrics:
         raise InputError(f"metrics: expected a list of metric names, got {metrics!r}")
     metrics = list(metrics)
+    if len(set(metrics)) != len(metrics):
+        raise InputError(f"metrics: each metric once, got {metrics}")
     if layout == "dual" and len(metrics) != 2:
         raise InputError(f"metrics: layout='dual' needs exactly two metrics, got {metrics}")
     data = clean_numeric(df, numeric=[x, value], other=[run, metric], func=func)
@@ -133,6 +163,16 @@ def reward_length(
     missing = [m for m in metrics if m not in present]
     if missing:
         raise InputError(f"metrics: {missing} not in column {metric!r}; it has {present}")
+    require_no_missing(data, run)
+    picked = data[data[metric].isin(metrics)]
+    dup = picked.duplicated([run, metric, x], keep=False)
+    if dup.any():
+        r, m, step = picked.loc[dup, [run, metric, x]].iloc[0].tolist()
+        raise InputError(
+            f"{func}: column {x!r} repeats the value {step:g} for run {r!r}, metric {m!r} "
+            f"({int(dup.sum())} rows share a step); average them first "
+            "(vegafigs.io.load merges the files / workers of a run by step)"
+        )
     levels = ordered_levels(pd.Series(pd.unique(data[run])), order, param="order")
     pal_given = dict(palette) if palette is not None else {}
     pal = {lv: pal_given.get(lv, TAB10[i % len(TAB10)]) for i, lv in enumerate(levels)}
@@ -150,7 +190,7 @@ def reward_length(
 
     font = get_theme(theme)["font"]
     legend = series_legend(font=font, orient="right", symbol_size=16**2, symbol_stroke_width=2)
-    xe = axis_x(x, domain=xd, title=x_title)
+    xe = axis_x(x, domain=xd, title=x_title, integer=is_integral(data[x]))
 
     charts = []
     for i, m in enumerate(metrics):
@@ -172,7 +212,8 @@ def reward_length(
         )
         curve = curve[[run, x, value, *cols]].reset_index(drop=True)
         dual_right = layout == "dual" and i == 1
-        ye_kw: dict[str, Any] = {"domain": None, "title": _title(m, titles)}
+        flat = flat_domain([curve[c] for c in [value, *cols] if raw or c != value])
+        ye_kw: dict[str, Any] = {"domain": flat, "title": _title(m, titles)}
         if layout == "dual":
             ye_kw["orient"] = "right" if dual_right else "left"
             ye_kw["title"] = f"{_title(m, titles)} ({'dashed' if dual_right else 'solid'})"
@@ -276,7 +317,10 @@ def _hover_points(
             color=color_encoding(run, pal, legend=False),
             opacity=alt.condition(hover, alt.value(1), alt.value(0)),
             tooltip=[
-                alt.Tooltip(f"{run}:N", title="run"),
+                # format="": Vega-Lite's nearest (voronoi) tooltip reads an unformatted
+                # nominal field from the cell instead of its point ("undefined"); a
+                # format sends it through the path that reads the point (vega-lite#9707).
+                alt.Tooltip(f"{run}:N", title="run", format=""),
                 alt.Tooltip(f"{x}:Q", title="step", format=","),
                 alt.Tooltip(f"{value}:Q", title=metric, format=".4~g"),
                 alt.Tooltip(f"{y}:Q", title="smoothed", format=".4~g"),

@@ -8,15 +8,19 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from vegafigs._checks import require_positive
+from vegafigs._checks import require_finite, require_no_missing, require_positive
 from vegafigs.errors import InputError
 from vegafigs.figures._common import clean_numeric, ordered_levels, themed
 from vegafigs.figures._curves import (
     axis_x,
     axis_y,
+    check_mapping,
+    check_title,
     clipped,
     domain_of,
+    flat_domain,
     inline_csv,
+    is_integral,
     on_shared_data,
     reduce_rows,
 )
@@ -41,17 +45,16 @@ def _references(
     if reference is None:
         return {}
     if isinstance(reference, Mapping):
-        return {str(k): float(v) for k, v in reference.items()}
+        return {str(k): require_finite(v, param=f"reference[{k!r}]") for k, v in reference.items()}
     if isinstance(reference, tuple):
         if len(reference) != 2:
             raise InputError(f"reference: expected (value, label), got {reference!r}")
-        return {str(reference[1]): float(reference[0])}
-    try:
-        return {default_label: float(reference)}
-    except (TypeError, ValueError) as exc:
+        return {str(reference[1]): require_finite(reference[0], param="reference value")}
+    if isinstance(reference, str):
         raise InputError(
             f"reference: expected a number, (value, label) or a mapping, got {reference!r}"
-        ) from exc
+        )
+    return {default_label: require_finite(reference, param="reference")}
 
 
 def training_curves(
@@ -91,6 +94,12 @@ def training_curves(
 ) -> alt.LayerChart:
     """Smoothed ``y`` against ``x``, one line per ``series``, with a band under each.
 
+    Rows with NaN / ±inf in ``x``, ``y``, ``lower`` or ``upper`` are dropped with a
+    ``UserWarning`` giving the count (none left: :class:`~vegafigs.InputError`);
+    strings there, an empty frame, a missing column or a missing ``series`` /
+    ``seed`` name are errors. Without ``seed`` (or ``lower`` / ``upper``) each
+    ``series`` must log a step once; with ``seed``, repeated steps of one seed
+    are averaged when the band is aligned.
     Bands come from ``seed`` (each seed's run is smoothed, then ``band`` —
     ``"std"``, ``"ci95"``, ``"ci95-boot"``, ``"q10-90"`` … — is taken across seeds
     per step; runs logged at different steps are aligned by ``align``, see
@@ -118,14 +127,36 @@ def training_curves(
         )
     numeric = [c for c in (y, lower, upper) if c is not None]
     data = clean_numeric(df, numeric=[x, *numeric], other=[series, seed], func=func)
+    for col in (series, seed):
+        if col is not None:
+            require_no_missing(data, col)
     require_positive(width_in, param="width_in")
     require_positive(height_in, param="height_in")
     require_positive(dpi, param="dpi")
+    require_positive(stroke_width, param="stroke_width")
+    require_positive(legend_symbol, param="legend_symbol")
+    for name, text in (("title", title), ("x_title", x_title), ("y_title", y_title)):
+        check_title(text, param=name)
+    check_mapping(palette, param="palette")
+    if downsample is not None and not isinstance(downsample, bool):
+        raise InputError(f"downsample: expected True, False or None, got {downsample!r}")
     parse_smooth(smooth)
     levels = ordered_levels(pd.Series(pd.unique(data[series])), order, param="order")
     if highlight is not None and highlight not in levels:
         raise InputError(f"highlight: {highlight!r} is not a series; series are {levels}")
     refs = _references(reference, "reference")
+    clash = [label for label in refs if label in {str(lv) for lv in levels}]
+    if clash:
+        raise InputError(f"reference: label {clash[0]!r} is also a series name; pick another")
+    if seed is None:
+        dup = data.duplicated([series, x], keep=False)
+        if dup.any():
+            s_name, step = data.loc[dup, [series, x]].iloc[0].tolist()
+            raise InputError(
+                f"{func}: column {x!r} repeats the value {step:g} for series {s_name!r} "
+                f"({int(dup.sum())} rows share a step within a series); pass seed=... to "
+                "draw the band across seeds, or average the rows first"
+            )
 
     # Statistics: smooth each run, then the band across seeds (or smooth given bounds).
     runs = [series, seed] if seed is not None else [series]
@@ -152,7 +183,10 @@ def training_curves(
         raise InputError(f"width_in/height_in: {width_in} x {height_in} in is too small")
     xd = domain_of([curves[x]], x_domain, param="x_domain")
     cols = [y, "lower", "upper"] if has_band else [y]
-    yd = domain_of([curves[c] for c in cols], y_domain, param="y_domain") if y_domain else None
+    if y_domain is not None:
+        yd = domain_of([curves[c] for c in cols], y_domain, param="y_domain")
+    else:
+        yd = flat_domain([curves[c] for c in cols])  # None: Vega-Lite's nice domain
     curves = reduce_rows(
         curves, x=x, y=cols, by=series, width_pt=width, dpi=dpi, x_domain=xd, enabled=downsample
     )
@@ -177,6 +211,7 @@ def training_curves(
         title=x_title if x_title is not None else x,
         tick_step=x_tick_step,
         fmt=x_format,
+        integer=is_integral(curves[x]),
     )
     y_title = y_title if y_title is not None else y
 

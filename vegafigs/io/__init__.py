@@ -97,14 +97,19 @@ def load(
     >>> df = load({"baseline": ["w0.jsonl", "w1.jsonl"], "ours": "ours.csv"})  # doctest: +SKIP
     """
     jobs: list[tuple[str | None, Path]] = []
-    if isinstance(logs, Mapping):
-        for run, paths in logs.items():
-            items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
-            jobs.extend((str(run), Path(p)) for p in items)
-    elif isinstance(logs, (str, os.PathLike)):
-        jobs.append((None, Path(logs)))
-    else:
-        jobs.extend((None, Path(p)) for p in logs)
+    try:
+        if isinstance(logs, Mapping):
+            for run, paths in logs.items():
+                items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+                jobs.extend((str(run), Path(p)) for p in items)
+        elif isinstance(logs, (str, os.PathLike)):
+            jobs.append((None, Path(logs)))
+        else:
+            jobs.extend((None, Path(p)) for p in logs)
+    except TypeError as exc:
+        raise LoadError(
+            f"logs: expected a path, a list of paths or {{run: path(s)}}, got {logs!r}"
+        ) from exc
     if not jobs:
         raise LoadError("logs: no files given")
     if format is not None and format not in FORMATS:

@@ -33,6 +33,19 @@ def open_check(path: str | os.PathLike[str]) -> Path:
     return p
 
 
+def check_fields(chunk: pd.DataFrame, *, path: Path, first_line: int = 2) -> None:
+    """:class:`LoadError` if pandas took extra leading fields of a row as an index.
+
+    ``read_csv`` silently shifts every column when the first data row has more
+    fields than the header (the extras become the index): a malformed file.
+    """
+    if not isinstance(chunk.index, pd.RangeIndex):
+        raise LoadError(
+            f"log {where(path)}: line {first_line}: more fields than the header's "
+            f"{len(chunk.columns)} ({', '.join(map(str, chunk.columns))}); not a well-formed CSV"
+        )
+
+
 def find_step(columns: Sequence[str], step: str | None, *, path: Path) -> str:
     """The step column: ``step`` if given (checked) else the first known name present."""
     if step is not None:
@@ -129,7 +142,12 @@ def is_long(columns: Sequence[str]) -> bool:
 
 
 def finish(df: pd.DataFrame, *, path: Path | None = None) -> pd.DataFrame:
-    """Drop rows without a step or value; integral steps become int64; sort."""
+    """Drop rows without a step or value; integral steps become int64; sort.
+
+    A NaN value (or an empty cell) means "not logged at this step" and is dropped
+    silently, as is a row without a finite step; ±inf values are kept (a logged
+    divergence): the figures drop them with a warning giving the count.
+    """
     out = df[np.isfinite(df["step"].to_numpy(dtype=float))]
     out = out[out["value"].notna()].copy()
     steps = out["step"].to_numpy(dtype=float)

@@ -10,6 +10,7 @@ import pandas as pd
 
 from vegafigs.errors import LoadError
 from vegafigs.io._common import (
+    check_fields,
     is_long,
     open_check,
     tidy_from_long,
@@ -34,6 +35,10 @@ def load_csv(
     metric; empty cells mean "not logged at this step". Long: columns ``step``,
     ``metric``, ``value``. A ``run`` column names runs; otherwise ``run`` (default
     the file stem). ``progress(n_bytes)`` is called as the file is read.
+    Empty / NaN cells and rows without a step are dropped (not logged); ±inf
+    values are kept; a repeated step is kept (:func:`vegafigs.io.load` averages
+    it). Not UTF-8, ragged rows or a non-numeric value raise
+    :class:`~vegafigs.LoadError` naming the file (and line / column).
 
     >>> df = load_csv("logs/run1.csv")  # doctest: +SKIP
     """
@@ -45,6 +50,8 @@ def load_csv(
             reader = pd.read_csv(fh, chunksize=chunk_rows, skipinitialspace=True)
             last = 0
             for chunk in reader:
+                if not chunks:
+                    check_fields(chunk, path=p)
                 chunks.append(chunk)
                 if progress is not None:
                     pos = fh.tell()
@@ -55,7 +62,9 @@ def load_csv(
     except pd.errors.ParserError as exc:
         raise LoadError(f"log {where(p)}: not valid CSV ({exc})") from exc
     except UnicodeDecodeError as exc:
-        raise LoadError(f"log {where(p)}: not a text file ({exc.reason})") from exc
+        raise LoadError(
+            f"log {where(p)}: not UTF-8 text ({exc.reason}); expected a CSV log"
+        ) from exc
     if not chunks:
         raise LoadError(f"log {where(p)}: empty file")
     df = pd.concat(chunks, ignore_index=True)
@@ -75,7 +84,8 @@ def load_jsonl(
     """A JSON Lines log (one JSON object per line, wide or long) -> the tidy frame.
 
     Blank lines are skipped; a line that is not a JSON object raises
-    :class:`LoadError` naming the file and line.
+    :class:`LoadError` naming the file and line. ``null`` / ``NaN`` values and
+    records without a step are dropped (not logged); ``Infinity`` is kept.
 
     >>> df = load_jsonl("logs/metrics.jsonl", run="baseline")  # doctest: +SKIP
     """
@@ -135,6 +145,8 @@ def load_parquet(
     path: str | os.PathLike[str], *, run: str | None = None, step: str | None = None
 ) -> pd.DataFrame:
     """A Parquet log (wide or long) -> the tidy frame. Needs ``pyarrow`` (extra ``parquet``).
+
+    NaN values and rows without a step are dropped (not logged); ±inf is kept.
 
     >>> df = load_parquet("logs/run.parquet")  # doctest: +SKIP
     """

@@ -21,6 +21,9 @@ def load_trainer_state(path: str | os.PathLike[str], *, run: str | None = None) 
     Every numeric key of every ``log_history`` entry except ``step`` / ``epoch``
     becomes a metric at that entry's ``step`` (train and eval entries alike).
     ``run`` defaults to the folder holding the file (e.g. the output dir name).
+    ``NaN`` values are dropped (not logged); ``Infinity`` is kept, as by the
+    other loaders. A missing ``log_history`` key, an entry without ``step`` or
+    not valid JSON raise :class:`~vegafigs.LoadError` naming the file and key.
 
     >>> df = load_trainer_state("out/checkpoint-500/trainer_state.json")  # doctest: +SKIP
     """
@@ -51,7 +54,7 @@ def load_trainer_state(path: str | os.PathLike[str], *, run: str | None = None) 
         for key, value in entry.items():
             if key in SKIP_KEYS or isinstance(value, bool):
                 continue
-            if isinstance(value, (int, float)) and math.isfinite(value):
+            if isinstance(value, (int, float)) and not math.isnan(value):
                 rows.append((name, step, key, float(value)))
     if not rows:
         raise LoadError(f"log {where(p)}: 'log_history' holds no numeric metrics")

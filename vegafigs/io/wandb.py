@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from vegafigs.errors import LoadError
-from vegafigs.io._common import finish, numeric_or_error, open_check, where
+from vegafigs.io._common import check_fields, finish, numeric_or_error, open_check, where
 
 _COLUMN = re.compile(r"^(?P<run>.+?) - (?P<metric>.+?)(?P<kind>__MIN|__MAX)?$")
 #: Step column names a W&B panel export uses.
@@ -27,7 +27,7 @@ def load_wandb_csv(path: str | os.PathLike[str], *, step: str | None = None) -> 
     Columns ``"<run> - <metric>"`` hold the (sampled) values; their ``__MIN`` /
     ``__MAX`` companions (W&B's min / max within each sampled bucket) become the
     ``min`` / ``max`` columns (NaN where absent). Empty cells are steps a run did
-    not log.
+    not log (dropped); ±inf values are kept.
 
     >>> df = load_wandb_csv("wandb_export_2025-01-01.csv")  # doctest: +SKIP
     """
@@ -38,6 +38,11 @@ def load_wandb_csv(path: str | os.PathLike[str], *, step: str | None = None) -> 
         raise LoadError(f"log {where(p)}: empty file") from exc
     except pd.errors.ParserError as exc:
         raise LoadError(f"log {where(p)}: not valid CSV ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise LoadError(
+            f"log {where(p)}: not UTF-8 text ({exc.reason}); expected a W&B CSV export"
+        ) from exc
+    check_fields(df, path=p)
     columns = [str(c) for c in df.columns]
     df.columns = columns
     step_col = step if step is not None else next((c for c in STEP_NAMES if c in columns), None)

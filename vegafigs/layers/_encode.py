@@ -205,7 +205,8 @@ def numeric_frame(
         keys = [c for c in (series, x) if c is not None]
         dup = out.duplicated(subset=keys, keep=False)
         if dup.any():
-            first = out.loc[dup, keys].iloc[0].tolist()
+            row = out.loc[dup, keys].iloc[0]
+            first = [v.item() if isinstance(v, np.generic) else v for v in row]
             where = f" (series {first[0]!r})" if series is not None else ""
             raise InputError(
                 f"{func}: column {x!r} repeats the value {first[-1]!r}{where} - {int(dup.sum())} "

@@ -17,12 +17,13 @@ values behind each row in ``n``.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from vegafigs._checks import require_choice
+from vegafigs._checks import require_choice, require_no_missing
 from vegafigs.errors import InputError
 from vegafigs.transforms._groups import group_slices, sorted_frame
 
@@ -124,7 +125,9 @@ def band(
 
     Returns one row per ``[*by, x]`` (sorted) with ``y`` (mean, or median for
     quantile bands), ``lower``, ``upper`` and ``n`` (runs behind the row).
-    Non-finite values are ignored. See the module doc for the kinds.
+    Rows with a non-finite ``x`` or ``y`` are left out with a ``UserWarning``
+    giving the count (none left: :class:`~vegafigs.InputError`); a missing
+    ``run`` name is an error. See the module doc for the kinds.
 
     >>> band(df, x="step", y="acc", run="seed", by="method", kind="std")  # doctest: +SKIP
     """
@@ -134,12 +137,15 @@ def band(
         isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 10
     ):
         raise InputError(f"n_boot: expected an integer >= 10, got {n_boot!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InputError(f"seed: expected an integer >= 0 (the bootstrap's RNG seed), got {seed!r}")
     data, keys = sorted_frame(df, x=x, numeric=[y], by=by)
     if run in keys or run in (x, y):
         raise InputError(f"run: {run!r} must differ from x, y and by")
     if run not in data.columns:
         raise InputError(f"df: missing column {run!r} (run); the frame has {list(data.columns)}")
-    data = data[np.isfinite(data[x].to_numpy()) & np.isfinite(data[y].to_numpy())]
+    require_no_missing(data, run)
+    data = _finite_rows(data, [x, y], func="band")
     frames = []
     for sl in group_slices(data, keys):
         part = data.iloc[sl]
@@ -154,6 +160,23 @@ def band(
     if not frames:
         raise InputError(f"band: no finite values in {y!r}")
     return pd.concat(frames, ignore_index=True)
+
+
+def _finite_rows(data: pd.DataFrame, cols: Sequence[str], *, func: str) -> pd.DataFrame:
+    """Rows finite in every column of ``cols``; a counted warning for the others."""
+    keep = np.ones(len(data), dtype=bool)
+    for c in cols:
+        keep &= np.isfinite(data[c].to_numpy(dtype=float))
+    dropped = int((~keep).sum())
+    if dropped == len(data):
+        raise InputError(f"{func}: no finite values in {', '.join(map(repr, cols))}")
+    if dropped:
+        warnings.warn(
+            f"{func}: left out {dropped} row(s) with NaN or infinite values in "
+            f"{', '.join(map(repr, cols))}",
+            stacklevel=3,
+        )
+    return data[keep]
 
 
 def _align(
@@ -194,6 +217,8 @@ def rolling_band(
     centred on it (fewer at the ends), per ``by`` group; e.g. ``"q10-90"`` shows
     where the middle 80% of a raw reward trace lies. Adds ``"<y>_center"`` (mean,
     or median for quantile kinds), ``lower``, ``upper`` and ``n`` (points used).
+    Rows with a non-finite ``x`` or ``y`` are left out of the result with a ``UserWarning``
+    giving the count (none left: :class:`~vegafigs.InputError`).
 
     >>> rolling_band(df, x="step", y="reward", window=51, by="run")  # doctest: +SKIP
     """
@@ -203,7 +228,7 @@ def rolling_band(
     if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
         raise InputError(f"window: expected a positive integer, got {window!r}")
     data, keys = sorted_frame(df, x=x, numeric=[y], by=by)
-    data = data[np.isfinite(data[y].to_numpy())].reset_index(drop=True)
+    data = _finite_rows(data, [x, y], func="rolling_band").reset_index(drop=True)
     centre = np.empty(len(data))
     lower = np.empty(len(data))
     upper = np.empty(len(data))

@@ -18,6 +18,8 @@ with the plot's pixels.
 
 from __future__ import annotations
 
+import math
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -88,7 +90,8 @@ def downsample(
     each pixel column over ``x_domain`` (default: the x extent of all rows) are
     kept; the result is the union of those rows, sorted by ``[*by, x]``. A series
     with at most ``min_points`` rows (default ``4 * width_px``) is kept whole.
-    Rows with a non-finite x or y are dropped (a line skips them anyway).
+    Rows with a non-finite x or y are dropped (a line skips them anyway) with a
+    ``UserWarning`` giving the count; none left is an :class:`~vegafigs.InputError`.
     ``engine``: ``"auto"`` (tsdownsample where the series spans the domain,
     numpy otherwise), ``"numpy"`` or ``"tsdownsample"``.
 
@@ -100,13 +103,26 @@ def downsample(
     if isinstance(width_px, bool) or not isinstance(width_px, (int, np.integer)) or width_px < 1:
         raise InputError(f"width_px: expected a positive integer, got {width_px!r}")
     require_choice(engine, ["auto", "numpy", "tsdownsample"], param="engine")
+    if min_points is not None and (
+        isinstance(min_points, bool)
+        or not isinstance(min_points, (int, np.integer))
+        or min_points < 0
+    ):
+        raise InputError(f"min_points: expected an integer >= 0, got {min_points!r}")
     data, keys = sorted_frame(df, x=x, numeric=ys, by=by)
     finite = np.isfinite(data[x].to_numpy())
     for col in ys:
         finite &= np.isfinite(data[col].to_numpy())
+    dropped = int((~finite).sum())
     data = data[finite].reset_index(drop=True)
     if data.empty:
         raise InputError(f"downsample: no rows with finite {x!r} and {ys}")
+    if dropped:
+        warnings.warn(
+            f"downsample: dropped {dropped} row(s) with NaN or infinite values in "
+            f"{', '.join(map(repr, [x, *ys]))}",
+            stacklevel=2,
+        )
     xs_all = data[x].to_numpy(dtype=float)
     if x_domain is None:
         x0, x1 = float(xs_all.min()), float(xs_all.max())
@@ -115,8 +131,8 @@ def downsample(
             x0, x1 = (float(v) for v in x_domain)
         except (TypeError, ValueError) as exc:
             raise InputError(f"x_domain: expected (min, max), got {x_domain!r}") from exc
-        if not x1 > x0:
-            raise InputError(f"x_domain: expected min < max, got {x_domain!r}")
+        if not (math.isfinite(x0) and math.isfinite(x1) and x1 > x0):
+            raise InputError(f"x_domain: expected finite min < max, got {x_domain!r}")
     limit = POINTS_PER_COLUMN * int(width_px) if min_points is None else int(min_points)
     keep: list[np.ndarray] = []
     for sl in group_slices(data, keys):

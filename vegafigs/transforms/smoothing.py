@@ -4,7 +4,9 @@ Every function takes a tidy frame and returns a new one, sorted stably by
 ``[*by, x]`` (so the result does not depend on the input row order), with the
 smoothed values in the column ``out`` (default ``"<y>_smooth"``). Each series
 (``by`` group) is smoothed on its own. Non-finite values (NaN, +-inf) are passed
-through unchanged and are skipped by the smoother, as in TensorBoard. A series
+through unchanged and are skipped by the smoother, as in TensorBoard (no warning:
+nothing is dropped); so are rows whose ``x`` is non-finite. Rows that repeat an
+``x`` are kept and smoothed as consecutive points (in their input order). A series
 whose finite values are all equal is returned unchanged (TensorBoard does the
 same, to avoid rounding noise on constant curves).
 
@@ -35,6 +37,9 @@ METHODS = {
     "none": "no parameter",
 }
 
+#: Largest Gaussian ``sigma`` (points) accepted: its kernel has ``8 sigma + 1`` taps.
+MAX_SIGMA = 1_000_000
+
 #: W&B scales x steps to thousandths of the x range before weighting (``VIEWPORT_SCALE``).
 TWEMA_VIEWPORT_SCALE = 1000.0
 
@@ -59,6 +64,8 @@ def _apply(
     for sl in group_slices(data, keys):
         v = values[sl]
         finite = np.isfinite(v)
+        if xs is not None:  # a point without a finite x has no place on the curve
+            finite &= np.isfinite(xs[sl])
         f = v[finite]
         if f.size == 0 or _is_constant(f):
             continue
@@ -146,8 +153,15 @@ def twema(
     """
     w = _check_weight(weight, upper_open=False, name="twema")
     s = min(math.sqrt(w), 0.999)
-    if x_range is not None and not (isinstance(x_range, (int, float)) and x_range > 0):
-        raise InputError(f"x_range: expected a positive number, got {x_range!r}")
+    if x is None:
+        raise InputError("x: twema needs the x column (it weights by step gaps)")
+    if x_range is not None and not (
+        isinstance(x_range, (int, float))
+        and not isinstance(x_range, bool)
+        and x_range > 0
+        and math.isfinite(x_range)
+    ):
+        raise InputError(f"x_range: expected a positive finite number, got {x_range!r}")
 
     def core(v: np.ndarray, xs: np.ndarray | None) -> np.ndarray:
         assert xs is not None
@@ -167,6 +181,24 @@ def twema(
     return _apply(df, x=x, y=y, by=by, out=out, core=core)
 
 
+def _check_window(window: int) -> None:
+    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
+        raise InputError(f"window: expected a positive odd integer, got {window!r}")
+    if window % 2 == 0:
+        raise InputError(f"window: expected an odd number of points (centred), got {window}")
+
+
+def _check_sigma(sigma: float) -> None:
+    if (
+        isinstance(sigma, bool)
+        or not isinstance(sigma, (int, float, np.integer, np.floating))
+        or not 0 < sigma <= MAX_SIGMA
+    ):
+        raise InputError(
+            f"sigma: expected a positive number of points up to {MAX_SIGMA:,}, got {sigma!r}"
+        )
+
+
 def rolling(
     df: pd.DataFrame,
     *,
@@ -184,16 +216,21 @@ def rolling(
 
     >>> rolling(df, x="step", y="reward", window=25, by="run")  # doctest: +SKIP
     """
-    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
-        raise InputError(f"window: expected a positive odd integer, got {window!r}")
-    if window % 2 == 0:
-        raise InputError(f"window: expected an odd number of points (centred), got {window}")
+    _check_window(window)
     h = int(window) // 2
 
     def core(v: np.ndarray, _x: np.ndarray | None) -> np.ndarray:
-        padded = np.pad(v, h, mode="edge")
-        c = np.concatenate([[0.0], np.cumsum(padded)])
-        return (c[window:] - c[:-window]) / window
+        # Sums over the edge-padded series without building it (a window far longer
+        # than the series costs nothing): P(j) = sum of padded values up to index j.
+        n = v.size
+        c = np.cumsum(v)
+        i = np.arange(n)
+
+        def prefix(j: np.ndarray) -> np.ndarray:
+            inside = c[np.clip(j, 0, n - 1)] + np.maximum(j - (n - 1), 0) * v[-1]
+            return np.where(j < 0, (j + h + 1) * v[0], h * v[0] + inside)
+
+        return (prefix(i + h) - prefix(i - h - 1)) / window
 
     return _apply(df, x=x, y=y, by=by, out=out, core=core)
 
@@ -222,13 +259,22 @@ def gaussian(
 
     >>> gaussian(df, x="step", y="reward", sigma=5, by="run")  # doctest: +SKIP
     """
-    if isinstance(sigma, bool) or not isinstance(sigma, (int, float)) or not sigma > 0:
-        raise InputError(f"sigma: expected a positive number of points, got {sigma!r}")
+    _check_sigma(sigma)
     kernel = gaussian_kernel(float(sigma))
     r = kernel.size // 2
 
     def core(v: np.ndarray, _x: np.ndarray | None) -> np.ndarray:
-        return np.convolve(np.pad(v, r, mode="edge"), kernel, mode="valid")
+        # Taps further than the series is long only ever see the edge values: fold
+        # their weight onto the outermost kept tap (exact; the kernel then has at
+        # most 2n + 1 taps, so a huge sigma on a short series stays cheap).
+        k, rr = kernel, r
+        if r > v.size:
+            rr = v.size
+            k = kernel[r - rr : r + rr + 1].copy()
+            tail = float(kernel[: r - rr].sum())
+            k[0] += tail
+            k[-1] += tail
+        return np.convolve(np.pad(v, rr, mode="edge"), k, mode="valid")
 
     return _apply(df, x=x, y=y, by=by, out=out, core=core)
 
@@ -238,6 +284,9 @@ _SPEC = re.compile(r"^\s*([a-z]+)\s*(?::\s*([0-9.eE+-]+))?\s*$")
 
 def parse_smooth(spec: str | tuple[str, float] | None) -> tuple[str, float | None]:
     """``"ema:0.9"`` / ``("ema", 0.9)`` / ``None`` -> ``(method, parameter)``.
+
+    The parameter is checked here (see :data:`METHODS`), so a bad spec fails
+    before any data is touched.
 
     >>> parse_smooth("rolling:25")
     ('rolling', 25.0)
@@ -265,6 +314,17 @@ def parse_smooth(spec: str | tuple[str, float] | None) -> tuple[str, float | Non
         value = float(param)
     except (TypeError, ValueError) as exc:
         raise InputError(f"smooth: parameter {param!r} of {name!r} is not a number") from exc
+    try:
+        if name in ("ema", "twema"):
+            _check_weight(value, upper_open=name == "ema", name=name)
+        elif name == "rolling":
+            if not (math.isfinite(value) and value == int(value)):
+                raise InputError(f"window: rolling needs a whole number of points, got {param!r}")
+            _check_window(int(value))
+        else:
+            _check_sigma(value)
+    except InputError as exc:
+        raise InputError(f"smooth: {name}:{param}: {exc}") from exc
     return (name, value)
 
 
@@ -291,8 +351,6 @@ def smooth(
         return twema(df, x=x, y=y, weight=param, by=by, out=out)  # type: ignore[arg-type]
     if name == "rolling":
         assert param is not None
-        if param != int(param):
-            raise InputError(f"smooth: rolling window must be an integer, got {param}")
         return rolling(df, x=x, y=y, window=int(param), by=by, out=out)
     if name == "gaussian":
         return gaussian(df, x=x, y=y, sigma=param, by=by, out=out)  # type: ignore[arg-type]
