@@ -230,25 +230,74 @@ def dual_page(tmp_path_factory):
     return path
 
 
+# The lit hover points (the rest of the hover layer stays invisible): screen centres.
+_LIT = """
+Array.from(document.querySelectorAll('#vis g.mark-symbol.role-mark path'))
+  .filter(p => (p.getAttribute('opacity') || '1') !== '0')
+  .map(p => { const r = p.getBoundingClientRect();
+    return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })
+"""
+# Screen position of a point ``at`` (0..1 of its length) along each smoothed line
+# (drawn 1.8 wide), with whether it is dashed (the dual layout's second metric).
+_ON_SMOOTH_LINES = """
+((at) => Array.from(document.querySelectorAll(
+    "#vis g.role-mark[aria-roledescription='line mark container'] path"))
+  .filter(p => p.getAttribute('stroke-width') === '1.8')
+  .map(p => {
+    p.scrollIntoView({block: 'center'});
+    const q = p.getPointAtLength(p.getTotalLength() * at), m = p.getScreenCTM();
+    return {x: m.a * q.x + m.c * q.y + m.e, y: m.b * q.x + m.d * q.y + m.f,
+            dashed: !!p.getAttribute('stroke-dasharray')};
+  }))(%s)
+"""
+_TIP_VISIBLE = (
+    "(() => { const t = document.getElementById('vg-tooltip-element');"
+    " return !!t && t.classList.contains('visible'); })()"
+)
+
+
+def _tooltip_after_leaving(page, x, y):
+    """The tooltip at (x, y), after moving off the chart so it is a fresh one."""
+    page.send("Input.dispatchMouseEvent", type="mouseMoved", x=1, y=1)
+    page.wait_for(f"!{_TIP_VISIBLE}", timeout=5)
+    return _tooltip_fields(page.tooltip_at(x, y))
+
+
+def _check_rl_tip(tip, keys):
+    assert set(tip) == {"run", "step", *keys}, tip
+    assert tip["run"] in ("GRPO", "GRPO + KL"), tip
+    assert 1 <= _number(tip["step"]) <= 600, tip
+    for key in keys:  # reward in -2..2, response length in 0..5000
+        lo, hi = (0, 5e3) if key.startswith("response_length") else (-2, 2)
+        assert lo < _number(tip[key]) < hi, (key, tip)
+
+
 @pytest.mark.parametrize("layout", ["panels", "dual"])
 def test_reward_length_tooltip_zoom_and_pan(browser, site, dual_page, layout):
     page = _open(browser, site / "reward_length.html" if layout == "panels" else dual_page)
     try:
-        # Hovering a curve shows the nearest point's run, step and values.
-        # (dual: the second metric's hover layer lies on top of the first's, so the
-        # tooltip is the response length's.)
-        tip = _tooltip_fields(page.hover_tooltip(f"{_HOVER_CELLS} path"))
-        metric, lo, hi = ("reward", -2, 2) if layout == "panels" else ("response_length", 0, 5e3)
-        assert set(tip) == {"run", "step", metric, "smoothed"}, tip
-        assert tip["run"] in ("GRPO", "GRPO + KL"), tip
-        assert 1 <= _number(tip["step"]) <= 600, tip
-        assert lo < _number(tip[metric]) < hi and lo < _number(tip["smoothed"]) < hi, tip
-        # The hovered point lights up (the rest of the hover layer stays invisible).
-        lit = page.evaluate(
-            "Array.from(document.querySelectorAll('#vis g.mark-symbol.role-mark path'))"
-            ".filter(p => (p.getAttribute('opacity') || '1') !== '0').length"
-        )
-        assert lit == 1, lit
+        if layout == "panels":
+            # Hovering a curve shows the nearest point's run, step and values.
+            tip = _tooltip_fields(page.hover_tooltip(f"{_HOVER_CELLS} path"))
+            _check_rl_tip(tip, ["reward", "smoothed"])
+            # The hovered point lights up (the rest of the hover layer stays invisible).
+            assert len(page.evaluate(_LIT)) == 1
+        else:
+            # Near either metric's smoothed curve, the tooltip shows both metrics at that
+            # step, and one of the points that light up is on the curve under the pointer.
+            both = ["reward", "reward (smoothed)", "response_length", "response_length (smoothed)"]
+            targets = page.evaluate(_ON_SMOOTH_LINES % 0.5)
+            assert sorted(t["dashed"] for t in targets) == [False, False, True, True], targets
+            for t in targets:
+                tip = _tooltip_after_leaving(page, t["x"], t["y"])
+                _check_rl_tip(tip, both)
+                # that run's points at that step light up on both curves
+                lit = page.evaluate(_LIT)
+                assert len(lit) == 2 and abs(lit[0]["x"] - lit[1]["x"]) < 1, lit
+                assert any(abs(p["x"] - t["x"]) < 4 and abs(p["y"] - t["y"]) < 4 for p in lit), (
+                    lit,
+                    t,
+                )
 
         # Wheel over the first plot zooms its x axis (only x: the y axes stay).
         plot = page.box(_HOVER_CELLS)
@@ -260,14 +309,17 @@ def test_reward_length_tooltip_zoom_and_pan(browser, site, dual_page, layout):
         first1 = [_number(v) for v in zoomed[0]]
         assert max(first1) - min(first1) < max(first0) - min(first0), (first0, first1)
         assert page.evaluate(_Y_LABELS) == y0
-        if layout == "panels":  # each panel zooms on its own
-            assert zoomed[1] == json.loads(x0)[1]
+        if layout == "panels":  # the panels share x: the second zooms with the first
+            assert json.loads(x0)[1] == json.loads(x0)[0]
+            assert zoomed[1] == zoomed[0], zoomed
 
-        # Dragging pans it: the zoomed window moves to earlier steps.
+        # Dragging pans it: the zoomed window moves to earlier steps (both panels).
         page.drag(plot["x"], plot["y"], plot["x"] + plot["w"] / 4, plot["y"])
         page.wait_for(f"{_X_LABELS} !== {json.dumps(json.dumps(zoomed))}", timeout=5)
-        panned = [_number(v) for v in json.loads(page.evaluate(_X_LABELS))[0]]
-        assert min(panned) < min(first1), (first1, panned)
+        panned = json.loads(page.evaluate(_X_LABELS))
+        assert min(_number(v) for v in panned[0]) < min(first1), (first1, panned)
+        if layout == "panels":
+            assert panned[1] == panned[0], panned
         _assert_clean(page)
     finally:
         page.close()

@@ -69,13 +69,14 @@ def test_dual_layout_has_left_and_right_y_axes(dual):
     assert "Reward (solid)" in texts and "Response length (dashed)" in texts
     spec = vf.to_spec(dual)
     assert spec["resolve"]["scale"]["y"] == "independent"
-    orients = {
-        layer["encoding"]["y"]["axis"].get("orient")
+    axes = [
+        layer["encoding"]["y"]["axis"]
         for sub in spec["layer"]
-        for layer in sub["layer"]
+        for layer in sub.get("layer", [sub])  # the last one is the hover layer
         if "y" in layer.get("encoding", {})
-    }
-    assert orients == {"left", "right"}
+    ]
+    assert {a.get("orient") for a in axes if a is not None} == {"left", "right"}
+    assert axes[-1] is None  # the hover points' own 0..1 scale has no axis
     lines = _marks(scene_items(dual), "line")
     dashed = [m for m, its in lines.items() if its[0].get("strokeDash") == [6, 3]]
     assert len(dashed) == 2  # raw + smooth of the second metric
@@ -84,20 +85,81 @@ def test_dual_layout_has_left_and_right_y_axes(dual):
 def test_html_is_interactive_and_png_static(panels, tmp_path):
     spec = vf.to_spec(panels)
     params = {p["name"]: p for p in spec["params"]}
-    zoom = [p for n, p in params.items() if n.startswith("zoom")]
-    assert zoom and all(p["bind"] == "scales" and p["select"]["encodings"] == ["x"] for p in zoom)
     hover = [p for n, p in params.items() if n.startswith("hover")]
-    assert hover and all(p["select"]["nearest"] for p in hover)
+    assert len(hover) == 2 and all(p["select"]["nearest"] for p in hover)
+    # One x zoom / pan for both panels (they share x): bound in each panel's hover view.
+    zoom = params["zoom"]
+    assert zoom["bind"] == "scales" and zoom["select"]["encodings"] == ["x"]
+    views = [
+        layer["name"] for panel in spec["hconcat"] for layer in panel["layer"] if "name" in layer
+    ]
+    assert zoom["views"] == views == [v for p in hover for v in p["views"]]
+    assert len(views) == 2
     text = json.dumps(spec)
     for title in ('"title": "run"', '"title": "step"', '"title": "smoothed"'):
         assert title in text
     html = vf.save(panels, tmp_path / "rl.html").read_text()
-    assert "zoom_0" in html and "vegaEmbed" in html
+    assert '"zoom"' in html and "vegaEmbed" in html
     png = vf.save(panels, tmp_path / "rl.png", dpi=50)
     assert png.stat().st_size > 1000
     # hover points are invisible in a static render
     points = _marks(scene_items(panels), "symbol")
     assert points and all(it.get("opacity") == 0 for its in points.values() for it in its)
+
+
+def test_dual_hover_points_sit_on_both_curves_with_both_metrics(dual):
+    # One hover layer for both metrics (two would hide one under the other in HTML):
+    # every point sits on a vertex of its run's smoothed line, of either metric.
+    items = scene_items(dual)
+    lines = _marks(items, "line")
+    smooth = [m for m, its in lines.items() if its[0].get("strokeWidth") == pytest.approx(1.8)]
+    assert len(smooth) == 2
+    vertices = {
+        m: {(it["stroke"], round(it["abs_x"], 1), round(it["abs_y"], 1)) for it in lines[m]}
+        for m in smooth
+    }
+    (points,) = _marks(items, "symbol").values()
+    on = {m: 0 for m in smooth}
+    for it in points:
+        key = (it["fill"], round(it["abs_x"], 1), round(it["abs_y"], 1))
+        hits = [m for m in smooth if key in vertices[m]]
+        assert hits, key
+        on[hits[0]] += 1
+    assert all(n > 50 for n in on.values()), on  # both metrics' curves have hover points
+    tips = {t["title"] for t in vf.to_spec(dual)["layer"][-1]["encoding"]["tooltip"]}
+    assert tips == {
+        "run",
+        "step",
+        "reward",
+        "reward (smoothed)",
+        "response_length",
+        "response_length (smoothed)",
+    }
+
+
+@pytest.mark.parametrize(("scale", "offset"), [(1.0, 0.0), (1e-3, 0.0), (3e4, -7e4), (0.37, 12.3)])
+def test_dual_fixed_y_domains_draw_what_vega_would(scale, offset):
+    # interactive=True fixes each y domain (nice_domain) so the hover points can be
+    # placed; the picture must equal the one with Vega-Lite's own nice domains.
+    df = vf.demo.rl_logs(n_steps=80)
+    df["value"] = df["value"] * scale + offset
+    kw = {"layout": "dual", "width_in": 4, "height_in": 2}
+    fixed, vega = (vf.figures.reward_length(df, interactive=i, **kw) for i in (True, False))
+    spec = vf.to_spec(fixed)
+    assert all(
+        layer["encoding"]["y"]["scale"]["nice"] is False
+        for sub in spec["layer"]
+        for layer in sub.get("layer", [sub])
+    )
+
+    def drawn(chart):
+        return sorted(
+            (it["marktype"], it.get("text"), round(it["abs_x"], 2), round(it["abs_y"], 2))
+            for it in scene_items(chart)
+            if it["marktype"] != "symbol" and "voronoi" not in (it["mark"] or "")
+        )
+
+    assert drawn(fixed) == drawn(vega)
 
 
 def test_long_logs_keep_the_spec_small():

@@ -99,6 +99,51 @@ def flat_domain(values: Sequence[pd.Series]) -> list[float] | None:
     return [v - pad, v + pad]
 
 
+def nice_domain(values: Sequence[pd.Series], *, count: int = 10) -> list[float]:
+    """The y domain Vega-Lite gives ``values`` by default (``nice: true``, no zero).
+
+    Vega extends the data extent to multiples of d3's tick increment for ``count``
+    ticks (d3-scale ``linear.nice``); this does the same on the values as written
+    to the spec (``SPEC_DIGITS`` digits), so an explicit domain draws the same axis.
+    """
+    arr = np.concatenate([np.asarray(v, dtype=float) for v in values])
+    arr = arr[np.isfinite(arr)]
+    start = float(f"{arr.min():.{SPEC_DIGITS}g}")
+    stop = float(f"{arr.max():.{SPEC_DIGITS}g}")
+    prestep = None
+    for _ in range(10):
+        step = _tick_increment(start, stop, count)
+        if step == prestep:
+            break
+        if step > 0:
+            start, stop = math.floor(start / step) * step, math.ceil(stop / step) * step
+        elif step < 0:
+            start, stop = math.ceil(start * step) / step, math.floor(stop * step) / step
+        else:
+            break
+        prestep = step
+    return [start, stop]
+
+
+def _tick_increment(start: float, stop: float, count: int) -> float:
+    """d3-array's ``tickIncrement``: the tick step (negative: its inverse) for ``count`` ticks."""
+    step = (stop - start) / count
+    if not step > 0 or not math.isfinite(step):
+        return 0.0
+    power = math.floor(math.log10(step))
+    error = step / 10.0**power
+    factor = (
+        10
+        if error >= math.sqrt(50)
+        else 5
+        if error >= math.sqrt(10)
+        else 2
+        if error >= math.sqrt(2)
+        else 1
+    )
+    return factor * 10.0**power if power >= 0 else -(10.0**-power) / factor
+
+
 def is_integral(values: pd.Series) -> bool:
     """True when every value is a whole number (e.g. training steps)."""
     arr = np.asarray(values, dtype=float)

@@ -27,6 +27,7 @@ from vegafigs.figures._curves import (
     flat_domain,
     inline_csv,
     is_integral,
+    nice_domain,
     on_shared_data,
     reduce_rows,
 )
@@ -116,7 +117,8 @@ def reward_length(
     values in a centred window of ``band_window`` points (``"q10-90"``, ``"std"``,
     ``"ci95"``; default window ≈ 2% of the run). Runs are compared by colour with
     one legend. With ``interactive`` the HTML output has tooltips (run, step,
-    value, smoothed) and x zoom / pan (drag, wheel; double-click resets); PNG /
+    value, smoothed; ``"dual"``: both metrics at the step nearest the pointer)
+    and one x zoom / pan for all panels (drag, wheel; double-click resets); PNG /
     PDF are static. Series longer than 4 × the pixel columns at ``dpi`` are
     reduced with M4.
 
@@ -193,6 +195,7 @@ def reward_length(
     xe = axis_x(x, domain=xd, title=x_title, integer=is_integral(data[x]))
 
     charts = []
+    duals: list[tuple[str, pd.DataFrame, pd.DataFrame, list[float]]] = []  # dual hover input
     for i, m in enumerate(metrics):
         sub = data[(data[metric] == m) & data[run].isin(levels)][[run, x, value]]
         prepared = _prepare(
@@ -212,13 +215,19 @@ def reward_length(
         )
         curve = curve[[run, x, value, *cols]].reset_index(drop=True)
         dual_right = layout == "dual" and i == 1
-        flat = flat_domain([curve[c] for c in [value, *cols] if raw or c != value])
+        drawn = [curve[c] for c in [value, *cols] if raw or c != value]
+        flat = flat_domain(drawn)
         ye_kw: dict[str, Any] = {"domain": flat, "title": _title(m, titles)}
         if layout == "dual":
             ye_kw["orient"] = "right" if dual_right else "left"
             ye_kw["title"] = f"{_title(m, titles)} ({'dashed' if dual_right else 'solid'})"
             if dual_right:
                 ye_kw["grid"] = False  # one grid (the left axis') is enough
+            if interactive:
+                # Fixed y domains (the ones Vega-Lite would pick) let one hover layer
+                # place both metrics' points on their curves.
+                ye_kw["domain"] = flat or nice_domain(drawn)
+                duals.append((m, curve, prepared, ye_kw["domain"]))
         dash = DUAL_DASHES[i] if layout == "dual" else []
         layers: list[alt.Chart] = []
         if band is not None:
@@ -243,25 +252,23 @@ def reward_length(
         )
         s = clipped(s, strokeDash=dash, strokeJoin="round")
         layers.append(s.encode(x=xe, y=axis_y("smooth", **ye_kw)))
-        if interactive:
-            hover = _hover_points(
-                _hover_rows(curve, run=run, n=max(2, int(width))),
-                x=x,
-                y="smooth",
-                run=run,
-                value=value,
-                pal=pal,
-                metric=m,
-                ye=axis_y("smooth", **ye_kw),
-                xe=xe,
-                name=f"hover_{i}",
+        hovered = interactive and layout == "panels"
+        if hovered:
+            layers.append(
+                _hover_points(
+                    _hover_rows(curve, run=run, n=max(2, int(width))),
+                    x=x,
+                    y="smooth",
+                    run=run,
+                    tips=[(value, m), ("smooth", "smoothed")],
+                    pal=pal,
+                    ye=axis_y("smooth", **ye_kw),
+                    xe=xe,
+                    name=f"hover_{i}",
+                )
             )
-            if layout == "panels" or i == 0:  # x zoom / pan, one per plot
-                zoom = alt.selection_interval(name=f"zoom_{i}", bind="scales", encodings=["x"])
-                hover = hover.add_params(zoom)
-            layers.append(hover)
-        shared = on_shared_data(layers[: len(layers) - 1 if interactive else None])
-        own = [layers[-1]] if interactive else []  # hover points carry their own small data
+        shared = on_shared_data(layers[: len(layers) - 1 if hovered else None])
+        own = [layers[-1]] if hovered else []  # hover points carry their own small data
         layer = alt.layer(*shared, *own, data=inline_csv(curve, numeric=[x, value, *cols]))
         if layout == "panels":
             layer = layer.properties(
@@ -271,13 +278,60 @@ def reward_length(
 
     if layout == "panels":
         chart: alt.HConcatChart | alt.LayerChart = alt.hconcat(*charts, spacing=gap)
+        views = [c.layer[-1].name for c in chart.hconcat] if interactive else []
     else:
+        if interactive:
+            # Column names of the hover rows, kept apart from the x and run columns.
+            pre = next(p for p in ("", "_", "__", "___") if not {x, run} & _dual_cols(p))
+            rows = _dual_rows(duals, x=x, run=run, value=value, n=max(2, int(width)), pre=pre)
+            charts.append(
+                _hover_points(
+                    rows,
+                    x=x,
+                    y=f"{pre}hover_y",
+                    run=run,
+                    tips=[
+                        (f"{pre}m{k}_{c}", f"{m} (smoothed)" if c == "smooth" else m)
+                        for k, (m, *_) in enumerate(duals)
+                        for c in ("value", "smooth")
+                    ],
+                    pal=pal,
+                    ye=alt.Y(
+                        f"{pre}hover_y:Q", scale=alt.Scale(domain=[0, 1], nice=False), axis=None
+                    ),
+                    xe=xe,
+                    name="hover",
+                )
+            )
         chart = (
             alt.layer(*charts)
             .resolve_scale(y="independent")
             .properties(width=round(width, 2), height=round(height, 2))
         )
+        views = [chart.layer[-1].name] if interactive else []
+    if interactive:
+        chart = _with_zoom(chart, views)
     return themed(chart, theme)
+
+
+def _with_zoom(chart: alt.TopLevelMixin, views: Sequence[str]) -> alt.TopLevelMixin:
+    """``chart`` with one x zoom / pan (drag, wheel) shared by the plots of ``views``.
+
+    A scale-bound interval defined in several views sets the x domain of each of
+    them from the same selection, so zooming one panel zooms the others with it
+    (the panels share x). Added here rather than through ``add_params``, whose
+    lifting of one param shared by layers in a concat lists stale view names.
+    """
+    zoom = alt.TopLevelSelectionParameter(
+        name="zoom",
+        select=alt.IntervalSelectionConfig(type="interval", encodings=["x"]),
+        bind="scales",
+        views=list(views),
+    )
+    chart = chart.copy(deep=False)
+    params = [] if chart.params is alt.Undefined else list(chart.params)
+    chart.params = [*params, zoom]
+    return chart
 
 
 def _hover_rows(curve: pd.DataFrame, *, run: str, n: int) -> pd.DataFrame:
@@ -290,20 +344,81 @@ def _hover_rows(curve: pd.DataFrame, *, run: str, n: int) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def _dual_cols(pre: str) -> set[str]:
+    """The columns :func:`_dual_rows` adds, with prefix ``pre``."""
+    return {f"{pre}hover_y"} | {f"{pre}m{k}_{c}" for k in (0, 1) for c in ("value", "smooth")}
+
+
+def _dual_rows(
+    duals: Sequence[tuple[str, pd.DataFrame, pd.DataFrame, Sequence[float]]],
+    *,
+    x: str,
+    run: str,
+    value: str,
+    n: int,
+    pre: str = "",
+) -> pd.DataFrame:
+    """Hover targets of the dual layout: both metrics' points in one frame.
+
+    Each row is a point on one metric's smoothed curve (at most ``n`` per run and
+    metric) placed at ``hover_y``, its height in 0..1 of that metric's y domain,
+    and carries both metrics' raw and smoothed values at the nearest logged step
+    of its run (columns ``m0_value``, ``m0_smooth``, ``m1_value``, ``m1_smooth``;
+    every added column name starts with ``pre``).
+    """
+    parts = []
+    for _, curve, _, (lo, hi) in duals:
+        rows = _hover_rows(curve, run=run, n=n)[[run, x, "smooth"]]
+        rows = rows.assign(**{f"{pre}hover_y": (rows["smooth"] - lo) / (hi - lo)})
+        rows = rows.drop(columns="smooth")
+        for k, (_, _, full, _) in enumerate(duals):
+            for col in (value, "smooth"):
+                rows[f"{pre}m{k}_{'value' if col == value else 'smooth'}"] = _at_nearest(
+                    rows, full, x=x, run=run, col=col
+                )
+        parts.append(rows)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _at_nearest(
+    rows: pd.DataFrame, full: pd.DataFrame, *, x: str, run: str, col: str
+) -> np.ndarray:
+    """``full[col]`` at the logged step of the same run nearest each row's ``x``."""
+    out = np.full(len(rows), np.nan)
+    groups = {key: g for key, g in full.groupby(run, sort=False)}
+    for key, idx in rows.groupby(run, sort=False).indices.items():
+        g = groups.get(key)
+        if g is None or g.empty:
+            continue
+        xs = g[x].to_numpy(dtype=float)
+        vals = g[col].to_numpy(dtype=float)
+        order = np.argsort(xs, kind="stable")
+        xs, vals = xs[order], vals[order]
+        want = rows[x].to_numpy(dtype=float)[idx]
+        right = np.clip(np.searchsorted(xs, want), 1, max(1, len(xs) - 1))
+        left = right - 1
+        if len(xs) == 1:
+            out[idx] = vals[0]
+            continue
+        pick = np.where(np.abs(want - xs[left]) <= np.abs(xs[right] - want), left, right)
+        out[idx] = vals[pick]
+    return out
+
+
 def _hover_points(
     curve: pd.DataFrame,
     *,
     x: str,
     y: str,
     run: str,
-    value: str,
+    tips: Sequence[tuple[str, str]],
     pal: Mapping[Any, str],
-    metric: str,
     xe: alt.X,
     ye: alt.Y,
     name: str,
 ) -> alt.Chart:
-    """Invisible points that light up nearest the pointer, with a tooltip (HTML only)."""
+    """Invisible points that light up nearest the pointer, with a tooltip (HTML only):
+    run, step, then each ``(column, title)`` of ``tips``."""
     hover = alt.selection_point(
         name=name, fields=[x, run], nearest=True, on="pointerover", clear="pointerout", empty=False
     )
@@ -322,8 +437,7 @@ def _hover_points(
                 # format sends it through the path that reads the point (vega-lite#9707).
                 alt.Tooltip(f"{run}:N", title="run", format=""),
                 alt.Tooltip(f"{x}:Q", title="step", format=","),
-                alt.Tooltip(f"{value}:Q", title=metric, format=".4~g"),
-                alt.Tooltip(f"{y}:Q", title="smoothed", format=".4~g"),
+                *(alt.Tooltip(f"{c}:Q", title=t, format=".4~g") for c, t in tips),
             ],
         )
         .add_params(hover)
