@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +32,21 @@ def open_check(path: str | os.PathLike[str]) -> Path:
     if p.is_dir():
         raise LoadError(f"log {where(p)}: is a folder; expected a log file")
     return p
+
+
+@contextmanager
+def csv_errors(path: Path, *, expected: str) -> Iterator[None]:
+    """Turn pandas' CSV reading errors into a :class:`LoadError` naming the file."""
+    try:
+        yield
+    except pd.errors.EmptyDataError as exc:
+        raise LoadError(f"log {where(path)}: empty file") from exc
+    except pd.errors.ParserError as exc:
+        raise LoadError(f"log {where(path)}: not valid CSV ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise LoadError(
+            f"log {where(path)}: not UTF-8 text ({exc.reason}); expected {expected}"
+        ) from exc
 
 
 def check_fields(chunk: pd.DataFrame, *, path: Path, first_line: int = 2) -> None:

@@ -11,6 +11,7 @@ import pandas as pd
 from vegafigs.errors import LoadError
 from vegafigs.io._common import (
     check_fields,
+    csv_errors,
     is_long,
     open_check,
     tidy_from_long,
@@ -45,26 +46,17 @@ def load_csv(
     p = open_check(path)
     name = run if run is not None else p.stem
     chunks = []
-    try:
-        with open(p, "rb") as fh:
-            reader = pd.read_csv(fh, chunksize=chunk_rows, skipinitialspace=True)
-            last = 0
-            for chunk in reader:
-                if not chunks:
-                    check_fields(chunk, path=p)
-                chunks.append(chunk)
-                if progress is not None:
-                    pos = fh.tell()
-                    progress(pos - last)
-                    last = pos
-    except pd.errors.EmptyDataError as exc:
-        raise LoadError(f"log {where(p)}: empty file") from exc
-    except pd.errors.ParserError as exc:
-        raise LoadError(f"log {where(p)}: not valid CSV ({exc})") from exc
-    except UnicodeDecodeError as exc:
-        raise LoadError(
-            f"log {where(p)}: not UTF-8 text ({exc.reason}); expected a CSV log"
-        ) from exc
+    with csv_errors(p, expected="a CSV log"), open(p, "rb") as fh:
+        reader = pd.read_csv(fh, chunksize=chunk_rows, skipinitialspace=True)
+        last = 0
+        for chunk in reader:
+            if not chunks:
+                check_fields(chunk, path=p)
+            chunks.append(chunk)
+            if progress is not None:
+                pos = fh.tell()
+                progress(pos - last)
+                last = pos
     if not chunks:
         raise LoadError(f"log {where(p)}: empty file")
     df = pd.concat(chunks, ignore_index=True)

@@ -9,7 +9,14 @@ import numpy as np
 import pandas as pd
 
 from vegafigs.errors import LoadError
-from vegafigs.io._common import check_fields, finish, numeric_or_error, open_check, where
+from vegafigs.io._common import (
+    check_fields,
+    csv_errors,
+    finish,
+    numeric_or_error,
+    open_check,
+    where,
+)
 
 _COLUMN = re.compile(r"^(?P<run>.+?) - (?P<metric>.+?)(?P<kind>__MIN|__MAX)?$")
 #: Step column names a W&B panel export uses.
@@ -32,16 +39,8 @@ def load_wandb_csv(path: str | os.PathLike[str], *, step: str | None = None) -> 
     >>> df = load_wandb_csv("wandb_export_2025-01-01.csv")  # doctest: +SKIP
     """
     p = open_check(path)
-    try:
+    with csv_errors(p, expected="a W&B CSV export"):
         df = pd.read_csv(p)
-    except pd.errors.EmptyDataError as exc:
-        raise LoadError(f"log {where(p)}: empty file") from exc
-    except pd.errors.ParserError as exc:
-        raise LoadError(f"log {where(p)}: not valid CSV ({exc})") from exc
-    except UnicodeDecodeError as exc:
-        raise LoadError(
-            f"log {where(p)}: not UTF-8 text ({exc.reason}); expected a W&B CSV export"
-        ) from exc
     check_fields(df, path=p)
     columns = [str(c) for c in df.columns]
     df.columns = columns
