@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -118,6 +119,17 @@ def require_finite(value: object, *, param: str) -> float:
     if not np.isfinite(number):
         raise InputError(f"{param}: expected a finite number, got {value!r}")
     return number
+
+
+def require_range(value: object, *, param: str) -> tuple[float, float]:
+    """``value`` as a finite ``(min, max)`` pair with min < max, or :class:`InputError`."""
+    try:
+        lo, hi = (float(v) for v in value)  # type: ignore[union-attr]
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{param}: expected (min, max), got {value!r}") from exc
+    if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo):
+        raise InputError(f"{param}: expected finite min < max, got {value!r}")
+    return lo, hi
 
 
 def require_text(value: object, *, param: str) -> str:

@@ -12,6 +12,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from vegafigs._checks import require_range
 from vegafigs.errors import InputError
 from vegafigs.transforms.downsample import downsample, needs_downsampling
 
@@ -68,13 +69,7 @@ def step_format(step: float | None) -> str | None:
 def domain_of(values: Sequence[pd.Series], given: Sequence[float] | None, *, param: str) -> list:
     """``given`` (checked) or the finite min..max over ``values``."""
     if given is not None:
-        try:
-            lo, hi = (float(v) for v in given)
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"{param}: expected (min, max), got {given!r}") from exc
-        if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo):
-            raise InputError(f"{param}: expected finite min < max, got {given!r}")
-        return [lo, hi]
+        return list(require_range(given, param=param))
     arr = np.concatenate([np.asarray(v, dtype=float) for v in values])
     arr = arr[np.isfinite(arr)]
     lo, hi = float(arr.min()), float(arr.max())

@@ -19,6 +19,7 @@ from vegafigs._checks import (
     require_numeric,
     require_optional_text,
     require_positive,
+    require_range,
 )
 from vegafigs.errors import InputError
 from vegafigs.figures._common import clean_numeric, ordered_levels, themed, wrap_title
@@ -194,7 +195,7 @@ def scaling_curves(
     )
     y_props: dict[str, Any] = {}
     if y_domain is not None:
-        lo, hi = _checked_domain(y_domain)
+        lo, hi = require_range(y_domain, param="y_domain")
         y_props["domain"] = (lo, hi)
     chart = set_axis(
         chart,
@@ -236,13 +237,3 @@ def _band_rows(
     keep = np.isfinite(out["_lower"]) & np.isfinite(out["_upper"])
     out = out[keep]
     return out if len(out) else None
-
-
-def _checked_domain(y_domain: Any) -> tuple[float, float]:
-    try:
-        lo, hi = (float(v) for v in y_domain)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"y_domain: expected (low, high) numbers, got {y_domain!r}") from exc
-    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-        raise InputError(f"y_domain: expected finite low < high, got {y_domain!r}")
-    return lo, hi

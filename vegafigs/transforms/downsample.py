@@ -18,14 +18,13 @@ with the plot's pixels.
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from vegafigs._checks import require_choice
+from vegafigs._checks import require_choice, require_range
 from vegafigs.errors import InputError
 from vegafigs.transforms._groups import by_list, group_slices, sorted_frame
 
@@ -127,12 +126,7 @@ def downsample(
     if x_domain is None:
         x0, x1 = float(xs_all.min()), float(xs_all.max())
     else:
-        try:
-            x0, x1 = (float(v) for v in x_domain)
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"x_domain: expected (min, max), got {x_domain!r}") from exc
-        if not (math.isfinite(x0) and math.isfinite(x1) and x1 > x0):
-            raise InputError(f"x_domain: expected finite min < max, got {x_domain!r}")
+        x0, x1 = require_range(x_domain, param="x_domain")
     limit = POINTS_PER_COLUMN * int(width_px) if min_points is None else int(min_points)
     keep: list[np.ndarray] = []
     for sl in group_slices(data, keys):
