@@ -85,7 +85,7 @@ def _cmd_spaghetti(args: argparse.Namespace) -> int:
     import warnings
 
     from vegafigs.errors import InputError
-    from vegafigs.export import render, write_atomic
+    from vegafigs.export import render_spec, to_spec, write_atomic
     from vegafigs.figures.kl_spaghetti import kl_spaghetti, summary_markdown
     from vegafigs.gallery import GALLERY_FORMATS, parse_formats
     from vegafigs.io import load_kl_runs
@@ -124,7 +124,9 @@ def _cmd_spaghetti(args: argparse.Namespace) -> int:
     # Render everything first, then write; a failed write removes the files this run
     # created, so a failure leaves no partial set of files behind.
     table = summary_markdown(summary)
-    data = [render(chart, fmt, dpi=args.dpi) for fmt in formats] + [table.encode("utf-8")]
+    spec = to_spec(chart)  # converted once for all formats
+    data = [render_spec(spec, fmt, dpi=args.dpi) for fmt in formats]
+    data.append(table.encode("utf-8"))
     files = dict(zip(targets, data, strict=True))
     created: list[Path] = []
     out_existed = out.exists()

@@ -189,6 +189,13 @@ def html_page(
     )
 
 
+def _check_format(fmt: str, dpi: float) -> None:
+    if fmt not in ("json", "html", "png", "svg", "pdf"):
+        raise ExportError(f"format {fmt!r}: expected one of json, png, svg, pdf, html")
+    if isinstance(dpi, bool) or not isinstance(dpi, numbers.Real) or not 0 < dpi < float("inf"):
+        raise ExportError(f"dpi: expected a positive number, got {dpi!r}")
+
+
 def render(
     chart: ChartLike, fmt: str, *, dpi: float = 300, allow_external_data: bool = False
 ) -> bytes:
@@ -198,16 +205,28 @@ def render(
     as given; the other formats refuse data from URLs or from outside the working
     folder unless ``allow_external_data`` (:mod:`vegafigs.external`).
     """
-    if fmt not in ("json", "html", "png", "svg", "pdf"):
-        raise ExportError(f"format {fmt!r}: expected one of json, png, svg, pdf, html")
-    if isinstance(dpi, bool) or not isinstance(dpi, numbers.Real) or not 0 < dpi < float("inf"):
-        raise ExportError(f"dpi: expected a positive number, got {dpi!r}")
+    _check_format(fmt, dpi)
     if isinstance(chart, dict):
         validate_spec(chart, source="chart")
+    return _render_checked(to_spec(chart), fmt, dpi=dpi, allow_external_data=allow_external_data)
+
+
+def render_spec(
+    spec: Spec, fmt: str, *, dpi: float = 300, allow_external_data: bool = False
+) -> bytes:
+    """Like :func:`render` for a spec already made by :func:`to_spec` (not re-validated).
+
+    Use it to write one chart in several formats without converting it each time.
+    """
+    _check_format(fmt, dpi)
+    return _render_checked(spec, fmt, dpi=dpi, allow_external_data=allow_external_data)
+
+
+def _render_checked(spec: Spec, fmt: str, *, dpi: float, allow_external_data: bool) -> bytes:
     if fmt == "json":
-        return spec_json(chart).encode("utf-8")
+        return spec_json(spec).encode("utf-8")
     if fmt == "html":
-        return html_page(chart, allow_external_data=allow_external_data).encode("utf-8")
+        return html_page(spec, allow_external_data=allow_external_data).encode("utf-8")
     # Second guard: vl-convert itself fetches from no URL unless allowed.
     allowed = None if allow_external_data else []
     renderers: dict[str, Callable[[Spec], bytes]] = {
@@ -215,7 +234,7 @@ def render(
         "svg": functools.partial(_render_svg, allowed=allowed),
         "pdf": functools.partial(_render_pdf, allowed=allowed),
     }
-    spec = localize_data(to_spec(chart), allow_external_data=allow_external_data)
+    spec = localize_data(to_spec(spec), allow_external_data=allow_external_data)
     fonts.check_spec_fonts(spec)
     try:
         return renderers[fmt](spec)

@@ -12,7 +12,7 @@ import altair as alt
 from vegafigs import demo
 from vegafigs._checks import require_choice, require_positive
 from vegafigs.errors import InputError
-from vegafigs.export import render, to_spec, write_atomic
+from vegafigs.export import Spec, render_spec, to_spec, write_atomic
 
 #: Gallery output formats, in the order they are written, with their file suffixes.
 GALLERY_FORMATS = {"json": ".vl.json", "png": ".png", "svg": ".svg", "pdf": ".pdf", "html": ".html"}
@@ -207,13 +207,13 @@ def render_gallery(
 
         bar = tqdm(total=len(jobs), unit="file", desc="gallery", leave=False)
     outputs: list[tuple[Path, bytes]] = []
-    charts: dict[str, alt.TopLevelMixin] = {}
+    specs: dict[str, Spec] = {}  # each figure is built and converted once
     try:
         for name, fmt in jobs:
-            if name not in charts:
-                charts[name] = FIGURES[name].build()
+            if name not in specs:
+                specs[name] = to_spec(FIGURES[name].build())
             path = Path(out_dir) / f"{name}{GALLERY_FORMATS[fmt]}"
-            outputs.append((path, render(charts[name], fmt, dpi=dpi)))
+            outputs.append((path, render_spec(specs[name], fmt, dpi=dpi)))
             if bar is not None:
                 bar.set_postfix_str(path.name)
                 bar.update()
@@ -221,7 +221,7 @@ def render_gallery(
         if bar is not None:
             bar.close()
     if "html" in fmts:
-        outputs.append((Path(out_dir) / INDEX_NAME, _index_html(names, fmts, charts)))
+        outputs.append((Path(out_dir) / INDEX_NAME, _index_html(names, fmts, specs)))
     written: list[Path] = []
     try:
         for path, data in outputs:
@@ -237,9 +237,7 @@ def render_gallery(
 INDEX_NAME = "index.html"
 
 
-def _index_html(
-    names: Sequence[str], fmts: Sequence[str], charts: dict[str, alt.TopLevelMixin]
-) -> bytes:
+def _index_html(names: Sequence[str], fmts: Sequence[str], specs: dict[str, Spec]) -> bytes:
     from vegafigs.pages import PageFigure, index_page
 
     order = ["html", "json", "png", "svg", "pdf"]
@@ -249,7 +247,7 @@ def _index_html(
             name=name,
             title=FIGURES[name].title,
             source=FIGURES[name].source,
-            spec=to_spec(charts[name]),
+            spec=specs[name],
             links=tuple((labels[f], f"{name}{GALLERY_FORMATS[f]}") for f in order if f in fmts),
         )
         for name in names
