@@ -8,12 +8,14 @@
 from vegafigs import demo, figures, io, layers, themes, transforms
 from vegafigs.errors import ExportError, FontError, InputError, LoadError, VegafigsError
 from vegafigs.export import save, spec_json, to_spec
-from vegafigs.themes import latex, paper, register_font_directory
+from vegafigs.figure import Figure
+from vegafigs.themes import latex, paper, register_font_directory, sans
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ExportError",
+    "Figure",
     "FontError",
     "InputError",
     "LoadError",
@@ -25,6 +27,7 @@ __all__ = [
     "layers",
     "paper",
     "register_font_directory",
+    "sans",
     "save",
     "spec_json",
     "themes",

@@ -21,7 +21,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
 import altair as alt
 
@@ -29,8 +29,11 @@ from vegafigs.errors import ExportError
 from vegafigs.external import localize_data
 from vegafigs.themes import fonts
 
+if TYPE_CHECKING:
+    from vegafigs.figure import Figure
+
 Spec = dict[str, Any]
-ChartLike = alt.TopLevelMixin | Spec
+ChartLike = Union[alt.TopLevelMixin, Spec, "Figure"]
 
 #: Suffix -> format name. Longest suffixes are matched first.
 FORMATS = {
@@ -51,9 +54,14 @@ def to_spec(chart: ChartLike) -> Spec:
     """
     if isinstance(chart, dict):
         return json.loads(json.dumps(chart))
+    from vegafigs.figure import Figure
+
+    if isinstance(chart, Figure):
+        return chart.to_dict()
     if not isinstance(chart, alt.TopLevelMixin):
         raise ExportError(
-            f"chart: expected an Altair chart or a Vega-Lite dict, got {type(chart).__name__}"
+            "chart: expected a vegafigs Figure, an Altair chart or a Vega-Lite dict, "
+            f"got {type(chart).__name__}"
         )
     with alt.data_transformers.disable_max_rows():
         return chart.to_dict()

@@ -10,6 +10,7 @@ from pathlib import Path
 import altair as alt
 
 from vegafigs import demo
+from vegafigs.themes import paper
 from vegafigs._checks import require_choice, require_positive
 from vegafigs.errors import InputError
 from vegafigs.export import Spec, render_spec, to_spec, write_atomic
@@ -33,9 +34,10 @@ def _grad_metrics_hist() -> alt.TopLevelMixin:
 
     return metric_histograms(
         demo.grad_metrics_hist(),
-        value="value",
+        x="value",
         panel="panel",
         x_titles={name: spec["x_title"] for name, spec in demo.GRAD_METRICS.items()},
+        theme=paper(font_size=11, title_size=16, label_size=10, text_size=10),
     )
 
 

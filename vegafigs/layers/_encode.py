@@ -26,13 +26,9 @@ from vegafigs._checks import (
     require_text,
 )
 from vegafigs.errors import InputError
+from vegafigs.themes.config import TAB10
 from vegafigs.themes.fonts import bold_stack
 
-#: Default series colours (matplotlib's tab10, as in the seed scripts).
-TAB10 = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
-)  # fmt: skip
 
 SOLID: list[float] = []
 

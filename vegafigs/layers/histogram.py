@@ -5,24 +5,31 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from vegafigs._checks import require_nonnegative, require_text
+from vegafigs._params import NONNEGATIVE, POSITIVE_INT, TEXT, checked
 from vegafigs.transforms.stats import histogram_bins
 
 
+@checked(
+    bins=POSITIVE_INT,
+    x_padding=NONNEGATIVE,
+    edge_width=NONNEGATIVE,
+    color=TEXT,
+    edge_color=TEXT,
+)
 def histogram(
     df: pd.DataFrame,
     *,
-    value: str,
+    x: str,
     bins: int = 25,
     color: str = "#5b9bd5",
     edge_color: str = "white",
     edge_width: float = 0.3,
     x_title: str | None = None,
-    y_title: str = "Frequency",
+    y_title: str | None = "Frequency",
     extent: tuple[float, float] | None = None,
     x_padding: float = 0.05,
 ) -> alt.Chart:
-    """Bars of the counts of ``value`` in ``bins`` equal-width bins.
+    """Bars of the counts of ``x`` in ``bins`` equal-width bins.
 
     Bins are computed in Python (:func:`vegafigs.transforms.histogram_bins`), so the
     spec holds one row per bin whatever the number of samples. NaN/±inf samples
@@ -32,14 +39,9 @@ def histogram(
 
     >>> import vegafigs as vf
     >>> df = vf.demo.grad_metrics_hist()
-    >>> chart = vf.layers.histogram(df[df.panel == "cosine"], value="value", color="#5b9bd5")
+    >>> chart = vf.layers.histogram(df[df.panel == "cosine"], x="value", color="#5b9bd5")
     """
-    require_nonnegative(x_padding, param="x_padding")
-    require_nonnegative(edge_width, param="edge_width")
-    require_text(y_title, param="y_title")
-    if x_title is not None:
-        require_text(x_title, param="x_title")
-    binned = histogram_bins(df, value=value, bins=bins, extent=extent)
+    binned = histogram_bins(df, value=x, bins=bins, extent=extent)
     lo, hi = float(binned["bin_start"].min()), float(binned["bin_end"].max())
     pad = (hi - lo) * x_padding
     top = float(binned["count"].max()) * 1.05 or 1.0  # headroom above the tallest bar
@@ -49,7 +51,7 @@ def histogram(
         .encode(
             x=alt.X(
                 "bin_start:Q",
-                title=x_title if x_title is not None else value,
+                title=x_title if x_title is not None else x,
                 scale=alt.Scale(domain=[lo - pad, hi + pad], nice=False, zero=False),
             ),
             x2="bin_end:Q",

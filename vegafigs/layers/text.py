@@ -24,7 +24,7 @@ def stats_box(
     *,
     keys: Sequence[str] = ("max", "min", "mean"),
     labels: Sequence[str] | None = None,
-    fmt: str = ".4f",
+    label_format: str = ".4f",
     corner: str = "upper right",
     font: str = TIMES,
     font_size: float = 10,
@@ -65,9 +65,11 @@ def stats_box(
         raise InputError(f"stats: missing key(s) {missing}; got {sorted(map(str, stats))}")
     numbers = {k: require_finite(stats[k], param=f"stats[{k!r}]") for k in keys}
     try:
-        values = [format(numbers[k], fmt.lstrip(":")) for k in keys]
+        values = [format(numbers[k], label_format.lstrip(":")) for k in keys]
     except (TypeError, ValueError) as exc:
-        raise InputError(f"stats/fmt: cannot format the values with {fmt!r} ({exc})") from exc
+        raise InputError(
+            f"label_format: cannot format the values with {label_format!r} ({exc})"
+        ) from exc
 
     lh = line_height if line_height is not None else round(font_size * 1.25, 3)
     label_w = max(text_width(t, font=font, size=font_size) for t in labels)

@@ -6,9 +6,14 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
 import altair as alt
 
-from vegafigs.themes.config import THEMES, Config, latex, paper
+from vegafigs.themes.config import TAB10, THEMES, Config, latex, paper, sans
 from vegafigs.themes.fonts import (
     COMPUTER_MODERN,
     COMPUTER_MODERN_BOLD,
@@ -18,23 +23,31 @@ from vegafigs.themes.fonts import (
     register_font_directory,
     text_width,
 )
-from vegafigs.themes.sizes import VENUES, inches, venue_size
+from vegafigs.themes.sizes import VENUES, Style, figure_size, inches, venue, venue_size
 
 __all__ = [
     "COMPUTER_MODERN",
     "COMPUTER_MODERN_BOLD",
     "SANS",
+    "TAB10",
     "THEMES",
     "TIMES",
     "VENUES",
     "Config",
+    "Style",
+    "applied",
     "check_spec_fonts",
+    "figure_size",
     "get_theme",
     "inches",
     "latex",
+    "merge",
     "paper",
     "register_font_directory",
+    "resolve_theme",
+    "sans",
     "text_width",
+    "venue",
     "venue_size",
 ]
 
@@ -45,6 +58,89 @@ def get_theme(name: str) -> Config:
 
     require_choice(name, sorted(THEMES), param="theme")
     return THEMES[name]()
+
+
+def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> Config:
+    """``base`` with ``over`` merged in, nested dicts key by key (neither is changed).
+
+    >>> merge({"axis": {"grid": True, "tickSize": 3}}, {"axis": {"tickSize": 5}})
+    {'axis': {'grid': True, 'tickSize': 5}}
+    """
+    out = copy.deepcopy(dict(base))
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def active_name() -> str | None:
+    """The vegafigs theme enabled with ``alt.theme.enable("vegafigs-NAME")``, or ``None``."""
+    name = alt.theme.active
+    short = name.removeprefix("vegafigs-")
+    return short if name.startswith("vegafigs-") and short in THEMES else None
+
+
+def resolve_theme(
+    theme: str | Mapping[str, Any] | None,
+    *,
+    default: str,
+    style: Style | None = None,
+) -> Config:
+    """The config a figure is drawn with.
+
+    ``theme``: a name (``"paper"``, ``"latex"``, ``"sans"``, also with the
+    ``"vegafigs-"`` prefix), a config (``vf.latex(font_size=8)``; an Altair theme
+    dict ``{"config": ...}`` is unwrapped) or ``None``: the enabled vegafigs
+    Altair theme, else the figure's ``default``. A ``style`` sets the font sizes
+    of a named theme (a config keeps its own).
+
+    >>> resolve_theme(None, default="latex")["font"] == latex()["font"]
+    True
+    >>> resolve_theme("paper", default="latex", style=venue("icml"))["axis"]["labelFontSize"]
+    7.0
+    """
+    if isinstance(theme, Mapping):
+        cfg = theme.get("config", theme) if isinstance(theme.get("config"), Mapping) else theme
+        return copy.deepcopy(dict(cfg))
+    name = default if theme is None and active_name() is None else (theme or active_name())
+    assert isinstance(name, str)
+    name = name.removeprefix("vegafigs-")
+    from vegafigs._checks import require_choice
+
+    require_choice(name, sorted(THEMES), param="theme")
+    sizes = style.font_sizes() if style is not None else {}
+    return THEMES[name](**sizes)
+
+
+def palette_of(cfg: Mapping[str, Any]) -> list[str]:
+    """The theme's series colours (``range.category``), tab10 when it sets none."""
+    cat = cfg.get("range", {}).get("category") if isinstance(cfg.get("range"), Mapping) else None
+    return list(cat) if isinstance(cat, list) and cat else list(TAB10)
+
+
+_APPLIED: list[Config] = []
+
+
+@alt.theme.register("vegafigs-figure", enable=False)
+def _figure_theme() -> dict[str, Any]:
+    return {"config": copy.deepcopy(_APPLIED[-1]) if _APPLIED else {}}
+
+
+@contextmanager
+def applied(cfg: Mapping[str, Any]) -> Iterator[None]:
+    """Within the block, Altair merges ``cfg`` under every chart's spec it converts.
+
+    This is how a :class:`~vegafigs.Figure` applies its theme: as Altair applies
+    ``alt.theme``, so the chart's own ``configure_*`` settings win key by key.
+    """
+    _APPLIED.append(dict(cfg))
+    try:
+        with alt.theme.enable("vegafigs-figure"):
+            yield
+    finally:
+        _APPLIED.pop()
 
 
 def _register_with_altair() -> None:

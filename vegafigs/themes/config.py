@@ -9,12 +9,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from vegafigs.themes.fonts import COMPUTER_MODERN, TIMES
+from vegafigs.themes.fonts import COMPUTER_MODERN, SANS, TIMES
 
 Config = dict[str, Any]
 
+#: Series colours (matplotlib's tab10, as in the seed scripts): the themes' category range.
+TAB10 = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+)  # fmt: skip
 
-def _text_fonts(font: str, *, base: float, title: float, label: float, color: str) -> Config:
+
+def _marks(*, stroke_width: float, text_size: float, font: str, color: str) -> Config:
+    """Mark defaults shared by the themes: line widths, palette, text font and size."""
+    return {
+        "range": {"category": list(TAB10)},
+        "line": {"strokeWidth": stroke_width, "strokeJoin": "round"},
+        "rule": {"strokeWidth": 1.0},
+        "area": {"opacity": 1, "fillOpacity": 0.2},
+        "text": {"font": font, "fontSize": text_size, "color": color},
+    }
+
+
+def _text_fonts(
+    font: str, *, base: float, title: float, label: float, text: float, color: str
+) -> Config:
     return {
         "font": font,
         "background": "white",
@@ -52,7 +71,7 @@ def _text_fonts(font: str, *, base: float, title: float, label: float, color: st
             "labelFontSize": base,
             "titleFontSize": title,
         },
-        "text": {"font": font, "fontSize": label, "color": color},
+        **_marks(stroke_width=1.5, text_size=text, font=font, color=color),
     }
 
 
@@ -62,15 +81,23 @@ def paper(
     font_size: float = 10,
     title_size: float = 12,
     label_size: float = 9,
+    text_size: float | None = None,
     color: str = "#000000",
 ) -> Config:
     """Times-like serif, light dashed y-grid only, no top/right axis lines.
+
+    ``font_size``: axis and legend titles; ``title_size``: chart and panel
+    titles; ``label_size``: tick and legend labels; ``text_size``: text marks
+    (value labels, stats boxes; default ``label_size``), all in pt.
 
     >>> cfg = paper()
     >>> cfg["axisY"]["grid"], cfg["view"]["stroke"]
     (True, None)
     """
-    cfg = _text_fonts(font, base=font_size, title=title_size, label=label_size, color=color)
+    text = label_size if text_size is None else text_size
+    cfg = _text_fonts(
+        font, base=font_size, title=title_size, label=label_size, text=text, color=color
+    )
     cfg["view"] = {"stroke": None}
     cfg["axis"].update(
         {"grid": False, "domainWidth": 0.8, "tickWidth": 0.8, "tickSize": 3.5, "labelPadding": 2}
@@ -93,16 +120,23 @@ def latex(
     font_size: float = 13,
     title_size: float = 15,
     label_size: float = 11,
+    text_size: float | None = None,
     frame_width: float = 1.5,
     color: str = "#000000",
 ) -> Config:
     """Computer-Modern-like serif, four-sided frame, inward ticks, no grid.
 
+    Font size parameters as in :func:`paper`; ``frame_width``: the frame's line
+    width in pt.
+
     >>> cfg = latex()
     >>> cfg["axis"]["tickSize"], cfg["axis"]["grid"]
     ({"expr": "-5"}, False)
     """
-    cfg = _text_fonts(font, base=font_size, title=title_size, label=label_size, color=color)
+    text = label_size if text_size is None else text_size
+    cfg = _text_fonts(
+        font, base=font_size, title=title_size, label=label_size, text=text, color=color
+    )
     cfg["view"] = {"stroke": "black", "strokeWidth": frame_width}
     cfg["axis"].update(
         {
@@ -130,5 +164,34 @@ def latex(
     return cfg
 
 
+def sans(
+    *,
+    font: str = SANS,
+    font_size: float = 9,
+    title_size: float = 10,
+    label_size: float = 9,
+    text_size: float | None = None,
+    color: str = "#262626",
+) -> Config:
+    """Sans-serif (DejaVu Sans), dark grey text, open top and right, no grid.
+
+    Font size parameters as in :func:`paper`.
+
+    >>> sans()["axis"]["grid"]
+    False
+    """
+    cfg = paper(
+        font=font,
+        font_size=font_size,
+        title_size=title_size,
+        label_size=label_size,
+        text_size=text_size,
+        color=color,
+    )
+    cfg["axis"].update({"domainColor": color, "tickColor": color})
+    cfg["axisY"] = {"grid": False}
+    return cfg
+
+
 #: Name -> theme function, for ``theme=`` parameters and ``alt.theme`` registration.
-THEMES = {"paper": paper, "latex": latex}
+THEMES = {"paper": paper, "latex": latex, "sans": sans}

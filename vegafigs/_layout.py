@@ -1,0 +1,131 @@
+"""The size contract: a spec drawn exactly ``width`` × ``height`` pt, whatever it holds (private).
+
+A single or layered view gets Vega-Lite's ``autosize: fit`` (the plot shrinks
+to leave room for axes, titles and legend). Concatenated panels cannot be
+fitted by Vega-Lite, so their plot sizes are found by measuring: the spec is
+laid out by vl-convert (its scenegraph), the panels' plot sizes are corrected
+by the difference, and this repeats until the content fits with less than a
+point to spare; the padding takes up the rest, so the canvas is exact. The PNG
+is then ``width_in × dpi`` × ``height_in × dpi`` pixels (±1) at any dpi.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from typing import Any
+
+from vegafigs.errors import InputError
+
+#: Padding around the figure, pt (Vega's default).
+PADDING = 5.0
+#: Smallest plot (panel) side, pt, before the figure is called too small.
+MIN_PLOT = 20.0
+_CONCAT = ("hconcat", "vconcat", "concat")
+_CACHE: dict[str, tuple[list[tuple[float, float]], float, float]] = {}
+
+
+def fit(spec: dict[str, Any], *, width: float, height: float) -> dict[str, Any]:
+    """``spec`` sized to exactly ``width`` × ``height`` pt (a new dict)."""
+    out = dict(spec)
+    key = next((k for k in _CONCAT if k in out), None)
+    if key is None:
+        out.update(
+            width=width,
+            height=height,
+            autosize={"type": "fit", "contains": "padding"},
+            padding=PADDING,
+        )
+        return out
+    return _fit_concat(out, key, width=width, height=height)
+
+
+def _grid(spec: dict[str, Any], key: str) -> tuple[int, int]:
+    n = len(spec[key])
+    if key == "hconcat":
+        return n, 1
+    if key == "vconcat":
+        return 1, n
+    cols = int(spec.get("columns") or n)
+    return min(cols, n), -(-n // cols)
+
+
+def _measure(spec: dict[str, Any]) -> tuple[float, float]:
+    import vl_convert as vlc
+
+    from vegafigs.themes import fonts
+
+    fonts.ensure_registered()
+    try:
+        scene = vlc.vegalite_to_scenegraph(spec, allowed_base_urls=[])
+    except Exception as exc:  # vl-convert raises plain errors with the JS message
+        raise InputError(f"figure: vl-convert could not lay out the figure ({exc})") from exc
+    return float(scene["width"]), float(scene["height"])
+
+
+def _fit_concat(
+    spec: dict[str, Any], key: str, *, width: float, height: float
+) -> dict[str, Any]:
+    views = [dict(v) for v in spec[key]]
+    for i, v in enumerate(views):
+        if not all(isinstance(v.get(d), (int, float)) for d in ("width", "height")):
+            raise InputError(f"figure: panel {i} needs a numeric width and height to be fitted")
+    spec[key] = views
+    ncols, nrows = _grid(spec, key)
+    target_w, target_h = width - 2 * PADDING, height - 2 * PADDING
+    digest = hashlib.sha1(
+        json.dumps([spec, width, height], sort_keys=True, default=str).encode()
+    ).hexdigest()
+    if digest not in _CACHE:
+        _CACHE[digest] = _search(spec, views, ncols, nrows, target_w, target_h)
+    sizes, slack_w, slack_h = _CACHE[digest]
+    for v, (w, h) in zip(views, sizes, strict=True):
+        v["width"], v["height"] = w, h
+    spec["autosize"] = {"type": "pad"}
+    spec["padding"] = {
+        "left": PADDING,
+        "top": PADDING,
+        "right": round(PADDING + slack_w, 4),
+        "bottom": round(PADDING + slack_h, 4),
+    }
+    return copy.deepcopy(spec)
+
+
+def _search(
+    spec: dict[str, Any],
+    views: list[dict[str, Any]],
+    ncols: int,
+    nrows: int,
+    target_w: float,
+    target_h: float,
+) -> tuple[list[tuple[float, float]], float, float]:
+    """Plot sizes for which the content is at most (and nearly) the target size."""
+    trial = dict(spec, padding=0, autosize={"type": "pad"})
+    best: tuple[list[tuple[float, float]], float, float] | None = None
+    for _ in range(8):
+        trial[next(k for k in _CONCAT if k in trial)] = views
+        w, h = _measure(trial)
+        dw, dh = target_w - w, target_h - h
+        sizes = [(float(v["width"]), float(v["height"])) for v in views]
+        if dw >= 0 and dh >= 0 and (best is None or dw + dh < best[1] + best[2]):
+            best = (sizes, dw, dh)
+        if 0 <= dw < 1 and 0 <= dh < 1:
+            break
+        views = [
+            dict(
+                v,
+                width=round(float(v["width"]) + (dw - 0.5) / ncols, 3),
+                height=round(float(v["height"]) + (dh - 0.5) / nrows, 3),
+            )
+            for v in views
+        ]
+        if min(min(float(v["width"]), float(v["height"])) for v in views) < MIN_PLOT:
+            raise InputError(
+                f"width_in/height_in: {(target_w + 2 * PADDING) / 72:.2f} x "
+                f"{(target_h + 2 * PADDING) / 72:.2f} in is too small for these "
+                f"{len(views)} panels with their titles, axes and legend"
+            )
+    if best is None:
+        raise InputError("width_in/height_in: the figure's panels could not be fitted")
+    return best
