@@ -64,9 +64,7 @@ def _measure(spec: dict[str, Any]) -> tuple[float, float]:
     return float(scene["width"]), float(scene["height"])
 
 
-def _fit_concat(
-    spec: dict[str, Any], key: str, *, width: float, height: float
-) -> dict[str, Any]:
+def _fit_concat(spec: dict[str, Any], key: str, *, width: float, height: float) -> dict[str, Any]:
     views = [dict(v) for v in spec[key]]
     for i, v in enumerate(views):
         if not all(isinstance(v.get(d), (int, float)) for d in ("width", "height")):
@@ -86,8 +84,9 @@ def _fit_concat(
     spec["padding"] = {
         "left": PADDING,
         "top": PADDING,
-        "right": round(PADDING + slack_w, 4),
-        "bottom": round(PADDING + slack_h, 4),
+        # +0.001: the canvas never falls short of the target by a rounding error.
+        "right": round(PADDING + slack_w + 0.001, 4),
+        "bottom": round(PADDING + slack_h + 0.001, 4),
     }
     return copy.deepcopy(spec)
 
@@ -100,32 +99,53 @@ def _search(
     target_w: float,
     target_h: float,
 ) -> tuple[list[tuple[float, float]], float, float]:
-    """Plot sizes for which the content is at most (and nearly) the target size."""
+    """Plot sizes for which the content is at most (and nearly) the target size.
+
+    Each step corrects the plot sizes by the remaining difference divided by the
+    measured slope (content pt per plot pt), since text that overhangs a
+    narrow plot (a stats box, a long title) makes the content shrink slower than
+    the plots do.
+    """
+    key = next(k for k in _CONCAT if k in spec)
     trial = dict(spec, padding=0, autosize={"type": "pad"})
     best: tuple[list[tuple[float, float]], float, float] | None = None
-    for _ in range(8):
-        trial[next(k for k in _CONCAT if k in trial)] = views
+    slope = [float(ncols), float(nrows)]
+    last: tuple[float, float, float, float] | None = None
+    for _ in range(10):
+        trial[key] = views
         w, h = _measure(trial)
+        pw, ph = float(views[0]["width"]), float(views[0]["height"])
         dw, dh = target_w - w, target_h - h
-        sizes = [(float(v["width"]), float(v["height"])) for v in views]
         if dw >= 0 and dh >= 0 and (best is None or dw + dh < best[1] + best[2]):
-            best = (sizes, dw, dh)
+            best = ([(float(v["width"]), float(v["height"])) for v in views], dw, dh)
         if 0 <= dw < 1 and 0 <= dh < 1:
             break
+        if last is not None:
+            slope = [
+                _slope(w, last[0], pw, last[2], slope[0]),
+                _slope(h, last[1], ph, last[3], slope[1]),
+            ]
+        last = (w, h, pw, ph)
+        step_w, step_h = (dw - 0.5) / slope[0], (dh - 0.5) / slope[1]
         views = [
-            dict(
-                v,
-                width=round(float(v["width"]) + (dw - 0.5) / ncols, 3),
-                height=round(float(v["height"]) + (dh - 0.5) / nrows, 3),
-            )
+            dict(v, width=round(float(v["width"]) + step_w, 3),
+                 height=round(float(v["height"]) + step_h, 3))
             for v in views
-        ]
+        ]  # fmt: skip
         if min(min(float(v["width"]), float(v["height"])) for v in views) < MIN_PLOT:
-            raise InputError(
-                f"width_in/height_in: {(target_w + 2 * PADDING) / 72:.2f} x "
-                f"{(target_h + 2 * PADDING) / 72:.2f} in is too small for these "
-                f"{len(views)} panels with their titles, axes and legend"
-            )
-    if best is None:
-        raise InputError("width_in/height_in: the figure's panels could not be fitted")
+            break
+    if best is None or min(min(s) for s in best[0]) < MIN_PLOT:
+        raise InputError(
+            f"width_in/height_in: {(target_w + 2 * PADDING) / 72:.2f} x "
+            f"{(target_h + 2 * PADDING) / 72:.2f} in is too small for these "
+            f"{len(views)} panels with their titles, axes and legend"
+        )
     return best
+
+
+def _slope(now: float, before: float, plot_now: float, plot_before: float, old: float) -> float:
+    """Content change per plot change, kept in a sane range (else the old slope)."""
+    if abs(plot_now - plot_before) < 1e-6:
+        return old
+    slope = (now - before) / (plot_now - plot_before)
+    return slope if 0.2 <= slope <= 4 * old + 1 else old

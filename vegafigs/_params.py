@@ -82,6 +82,12 @@ def _text(value: Any, name: str) -> Any:
     return c.require_text(value, param=name)
 
 
+def _title(value: Any, name: str) -> Any:
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return value
+    return c.require_text(value, param=name)
+
+
 def _column(value: Any, name: str) -> Any:
     if not isinstance(value, str) or not value:
         raise InputError(f"{name}: expected a column name (a non-empty string), got {value!r}")
@@ -189,6 +195,7 @@ POSITIVE_INT = Param(_positive_int, "an integer > 0", bad=(0, -2, 2.5, "3", True
 FRACTION = Param(_fraction, "a number in [0, 1]", bad=_BAD_FRACTION)
 NONNEGATIVE = Param(_nonnegative, "a number >= 0", bad=(-1, INF, NAN, "1", True))
 TEXT = Param(_text, "a string", bad=_BAD_TEXT)
+TITLE = Param(_title, "a string (or a list of lines)", bad=(3, [], [1], b"x"))
 COLUMN = Param(_column, "a column name", bad=(3, "", None, ["a"]))
 FORMAT = Param(_format, "a d3 number format", bad=("%d", ".2z", 3, "{:.2f}"))
 RANGE = Param(_range, "a (min, max) pair", bad=((1, 1), (2, 1), "ab", (0, INF), 3))
@@ -220,9 +227,9 @@ VOCABULARY: dict[str, Param] = {
     ),
     "highlight": Param(lambda v, n: v, "series whose legend label is bold").maybe(),
     # titles and formats
-    "title": TEXT.maybe("chart title"),
-    "x_title": TEXT.maybe("x axis title (default: the column name)"),
-    "y_title": TEXT.maybe("y axis title (default: the column name)"),
+    "title": TITLE.maybe("chart title"),
+    "x_title": TITLE.maybe("x axis title (default: the column name)"),
+    "y_title": TITLE.maybe("y axis title (default: the column name)"),
     "x_format": FORMAT.maybe("d3 number format of the x tick labels"),
     "y_format": FORMAT.maybe("d3 number format of the y tick labels"),
     "label_format": FORMAT.maybe("d3 number format of value labels and stats text"),
@@ -266,7 +273,7 @@ def checked(**local: Param) -> Callable[[F], F]:
         }
         for name in local:
             if name not in sig.parameters:
-                raise TypeError(f"{fn.__name__}: declared parameter {name!r} is not in its signature")
+                raise TypeError(f"{fn.__name__}: declared {name!r} is not one of its parameters")
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -304,6 +311,7 @@ _ACCEPTS: dict[Callable[[Any, str], Any], str] = {
     _fraction: "number in [0, 1]",
     _nonnegative: "number >= 0",
     _text: "string",
+    _title: "string or list of lines",
     _column: "column name",
     _format: "d3 format",
     _range: "(min, max)",

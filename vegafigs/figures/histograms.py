@@ -7,20 +7,26 @@ from typing import Any
 
 import pandas as pd
 
+from vegafigs import _checks as c
 from vegafigs._checks import require_no_missing
 from vegafigs._params import FORMAT, MAPPING, POSITIVE_INT, TEXT, Param, checked
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, hconcat, make_figure
-from vegafigs.figures._common import clean_numeric, letter, ordered_levels, per_level
+from vegafigs.figures._common import clean_numeric, letter, ordered_levels, per_level, wrap_title
 from vegafigs.layers.histogram import histogram
 from vegafigs.layers.text import stats_box
-from vegafigs.themes import Style, figure_size, resolve_theme
+from vegafigs.themes import Style, figure_size, resolve_theme, text_width
 from vegafigs.transforms.stats import histogram_bins, summary_stats
 
 #: Panel colours of seed 000: green, blue, orange (then more, cycled).
 PANEL_COLORS = ("#4caf6e", "#5b9bd5", "#f0a050", "#c06c84", "#8e7cc3", "#76b7b2")
-#: Gap between panels, pt.
+#: Gap between panels, pt (at most; narrow figures get less).
 SPACING = 24.0
+#: A stats box wider than this share of its plot moves to the panel title.
+BOX_SHARE = 0.45
+STATS_POSITIONS = ("auto", "inside", "title")
+#: Panels narrower than this (pt, estimated) show the y title on the first panel only.
+NARROW = 120.0
 
 
 def _stat_keys(value: Any, name: str) -> Any:
@@ -38,6 +44,11 @@ def _stat_keys(value: Any, name: str) -> Any:
     panel_titles=MAPPING.maybe("{panel: title}"),
     x_titles=MAPPING.maybe("{panel: x axis title}"),
     label_format=FORMAT,
+    stats_position=Param(
+        lambda v, n: c.require_choice(v, STATS_POSITIONS, param=n) or v,
+        "where the statistics go",
+        bad=("top", 3),
+    ),
 )
 def metric_histograms(
     df: pd.DataFrame,
@@ -53,6 +64,7 @@ def metric_histograms(
     stats: Mapping[Any, Mapping[str, float]] | None = None,
     stat_keys: Sequence[str] = ("max", "min", "mean"),
     label_format: str = ".4f",
+    stats_position: str = "auto",
     theme: str | Mapping[str, Any] | None = None,
     style: Style | None = None,
     width_in: float | None = None,
@@ -66,11 +78,15 @@ def metric_histograms(
     the panel). ``palette`` maps a panel to its bar colour (others: seed 000's
     green, blue, orange ...). The box shows ``stat_keys`` computed from the
     data, or the values ``stats`` gives per panel (e.g. those quoted in a
-    paper), formatted with ``label_format``. ``theme``, ``style``, ``width_in``,
+    paper), formatted with ``label_format``. ``stats_position``: ``"inside"``
+    (a box in the plot's upper right), ``"title"`` (lines under the panel
+    title) or ``"auto"`` (inside unless the box would cover more than 45% of
+    the plot's width, as in a narrow figure). ``theme``, ``style``, ``width_in``,
     ``height_in``: see the glossary (default 15 × 4.5 in, paper theme).
 
-    Layers per panel: ``hist``, ``stats``; data: ``bins`` (panel, bin_start,
-    bin_end, count) and ``stats`` (panel and the statistics shown).
+    Layers per panel: ``hist``, ``stats`` (when the box is inside); data:
+    ``bins`` (panel, bin_start, bin_end, count) and ``stats`` (panel and the
+    statistics shown).
 
     Bad input: NaN/±inf samples are dropped with a warning counting them (none
     left is an :class:`~vegafigs.InputError`); non-numeric samples, a missing
@@ -98,19 +114,39 @@ def metric_histograms(
     xs = _texts(x_titles, levels, [str(lv) for lv in levels], param="x_titles")
     shown = _shown_stats(data, x=x, panel=panel, levels=levels, stats=stats, keys=stat_keys)
     bins_frame = histogram_bins(data, value=x, bins=bins, by=panel)
-    font, text_size = cfg["font"], cfg["text"]["fontSize"]
+    spacing = min(SPACING, size[0] * 72 * 0.03)
+    plot, axis = _plot_estimate(cfg, width_pt=size[0] * 72, n=len(levels), spacing=spacing)
+    slot = 0.95 * (plot + axis)  # a panel's share of the width; its text must fit in it
+    inside = _stats_inside(shown, keys=stat_keys, label_format=label_format, cfg=cfg,
+                           plot=plot, position=stats_position)  # fmt: skip
+    # Titles wider than their panel wrap, instead of pushing the panels apart.
+    titles = [wrap_title(t, width=slot, font=cfg["font"], size=cfg["title"]["fontSize"])
+              for t in titles]  # fmt: skip
+    xs = [wrap_title(t, width=slot, font=cfg["font"], size=cfg["axis"]["titleFontSize"])
+          for t in xs]  # fmt: skip
     built = []
     for i, level in enumerate(levels):
+        # Narrow panels: the shared y title once, on the first panel.
+        y_text = y_title if i == 0 or plot >= NARROW else None
         hist = histogram(data[data[panel] == level], x=x, bins=bins, color=colors[level],
-                         x_title=xs[i], y_title=y_title)  # fmt: skip
+                         x_title=xs[i], y_title=y_text)  # fmt: skip
         row = shown[shown[panel] == level].iloc[0]
-        box = stats_box({k: row[k] for k in stat_keys}, keys=stat_keys, label_format=label_format,
-                        font=font, font_size=text_size)  # fmt: skip
-        props = {"title": titles[i], "width": 100.0, "height": 100.0}
-        built.append(Panel(str(level), {"hist": hist, "stats": box}, properties=props))
+        values = {k: row[k] for k in stat_keys}
+        layers: dict[str, Any] = {"hist": hist}
+        title: Any = titles[i]
+        if inside:
+            layers["stats"] = stats_box(
+                values, keys=stat_keys, label_format=label_format,
+                font=cfg["font"], font_size=cfg["text"]["fontSize"],
+            )  # fmt: skip
+        else:
+            title = {"text": titles[i], "subtitle": _stat_lines(values, label_format),
+                     "subtitleFontSize": cfg["text"]["fontSize"]}  # fmt: skip
+        props = {"title": title, "width": 100.0, "height": 100.0}
+        built.append(Panel(str(level), layers, properties=props))
     frames = {"bins": bins_frame[bins_frame[panel].isin(levels)].reset_index(drop=True),
               "stats": shown}  # fmt: skip
-    return make_figure(built, theme=cfg, size=size, data=frames, compose=hconcat(SPACING),
+    return make_figure(built, theme=cfg, size=size, data=frames, compose=hconcat(spacing),
                        kind="metric_histograms")  # fmt: skip
 
 
@@ -153,3 +189,39 @@ def _shown_stats(
             raise InputError(f"stats[{level!r}]: no value for {missing}")
         rows.append({panel: level, **{k: values[k] for k in keys}})
     return pd.DataFrame(rows)
+
+
+def _stat_lines(values: Mapping[str, float], label_format: str) -> list[str]:
+    return [f"{k.capitalize()}: {format(float(v), label_format)}" for k, v in values.items()]
+
+
+def _stats_inside(
+    shown: pd.DataFrame,
+    *,
+    keys: Sequence[str],
+    label_format: str,
+    cfg: Mapping[str, Any],
+    plot: float,
+    position: str,
+) -> bool:
+    """Whether the stats boxes go inside the plots (``position="auto"``: if they fit)."""
+    if position != "auto":
+        return position == "inside"
+    font, size = cfg["font"], cfg["text"]["fontSize"]
+    widest = 0.0
+    for _, row in shown.iterrows():
+        lines = _stat_lines({k: row[k] for k in keys}, label_format)
+        widest = max(widest, max(text_width(t, font=font, size=size) for t in lines))
+    return widest + size * 0.6 + 10 + 6 <= BOX_SHARE * plot
+
+
+def _plot_estimate(
+    cfg: Mapping[str, Any], *, width_pt: float, n: int, spacing: float
+) -> tuple[float, float]:
+    """(plot width, y axis width) of each panel, estimated from the figure width.
+
+    The y axis takes its tick labels and title at the theme's sizes; the fit
+    sets the exact plot width when the figure is converted.
+    """
+    axis = cfg["axis"]["labelFontSize"] * 2.2 + cfg["axis"]["titleFontSize"] * 1.4 + 8
+    return max((width_pt - 10 - (n - 1) * spacing) / n - axis, 10.0), axis
