@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from vegafigs._params import NONNEGATIVE, POSITIVE_INT, TEXT, checked
+from vegafigs._params import COLOR, NONNEGATIVE, POSITIVE_INT, RANGE, checked
 from vegafigs.transforms.stats import histogram_bins
 
 
@@ -13,8 +13,9 @@ from vegafigs.transforms.stats import histogram_bins
     bins=POSITIVE_INT,
     x_padding=NONNEGATIVE,
     edge_width=NONNEGATIVE,
-    color=TEXT,
-    edge_color=TEXT,
+    color=COLOR,
+    edge_color=COLOR,
+    extent=RANGE.maybe("(low, high) range of the bins (default: the data's min and max)"),
 )
 def histogram(
     df: pd.DataFrame,
@@ -29,17 +30,22 @@ def histogram(
     extent: tuple[float, float] | None = None,
     x_padding: float = 0.05,
 ) -> alt.Chart:
-    """Bars of the counts of ``x`` in ``bins`` equal-width bins.
+    """Bars of the counts of column ``x`` in ``bins`` equal-width bins.
 
+    ``extent``: the (low, high) range binned (default: the data's); ``color``
+    fills the bars, ``edge_color`` / ``edge_width`` (pt) outline them;
+    ``x_title`` (default: the column) and ``y_title`` title the axes;
+    ``x_padding``: room left and right of the bars, as a share of the range.
     Bins are computed in Python (:func:`vegafigs.transforms.histogram_bins`), so the
     spec holds one row per bin whatever the number of samples. NaN/±inf samples
-    are left out with a warning counting them; non-numeric samples, bad ``bins``
-    or ``extent`` and a negative padding or edge width are an
-    :class:`~vegafigs.InputError`.
+    are left out with a warning counting them; non-numeric samples and bad
+    parameters are an :class:`~vegafigs.InputError`.
 
     >>> import vegafigs as vf
     >>> df = vf.demo.grad_metrics_hist()
-    >>> chart = vf.layers.histogram(df[df.panel == "cosine"], x="value", color="#5b9bd5")
+    >>> chart = vf.layers.histogram(df[df.panel == "Gradient Cosine Similarity"], x="value")
+    >>> len(chart.data)
+    25
     """
     binned = histogram_bins(df, value=x, bins=bins, extent=extent)
     lo, hi = float(binned["bin_start"].min()), float(binned["bin_end"].max())

@@ -3,22 +3,55 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import altair as alt
 
-from vegafigs._checks import (
-    require_choice,
-    require_finite,
-    require_nonnegative,
-    require_positive,
-    require_text,
-)
+from vegafigs._checks import require_choice, require_finite, require_text
+from vegafigs._params import COLOR, NONNEGATIVE, POSITIVE, TEXT, Param, checked
 from vegafigs.errors import InputError
-from vegafigs.themes.fonts import TIMES, text_width
+from vegafigs.themes.fonts import text_width
 
 CORNERS = ("upper right", "upper left", "lower right", "lower left")
 
 
+def _stat_keys(value: Any, name: str) -> Any:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or not value:
+        raise InputError(f"{name}: expected a non-empty list of statistic names, got {value!r}")
+    for key in value:
+        TEXT(key, name)
+    return tuple(value)
+
+
+def _labels(value: Any, name: str) -> Any:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise InputError(f"{name}: expected a list of strings, got {value!r}")
+    return [require_text(v, param=name) for v in value]
+
+
+def _corner(value: Any, name: str) -> Any:
+    require_choice(value, CORNERS, param=name)
+    return value
+
+
+#: Statistic names listed in a stats box (``stats_box(keys=)``, ``metric_histograms(stat_keys=)``).
+STAT_KEYS = Param(_stat_keys, "statistics listed in the box", bad=((), "max", [3]))
+
+
+@checked(
+    keys=STAT_KEYS,
+    labels=Param(_labels, "the line labels (default 'Max:' ...)", bad=("Max:", [1])).maybe(),
+    corner=Param(_corner, "plot corner the box is pinned to", bad=("middle", 3)),
+    font=TEXT.maybe("font of the text (default: the theme's text font)"),
+    font_size=POSITIVE.maybe("text size in pt (default: the theme's text size)"),
+    color=COLOR,
+    margin=NONNEGATIVE,
+    padding=NONNEGATIVE,
+    line_height=POSITIVE.maybe("distance between lines, pt (default 1.25 x font_size)"),
+    fill=COLOR,
+    stroke=COLOR,
+    corner_radius=NONNEGATIVE,
+)
 def stats_box(
     stats: Mapping[str, float],
     *,
@@ -26,40 +59,40 @@ def stats_box(
     labels: Sequence[str] | None = None,
     label_format: str = ".4f",
     corner: str = "upper right",
-    font: str = TIMES,
-    font_size: float = 10,
+    font: str | None = None,
+    font_size: float | None = None,
     color: str = "black",
     margin: float = 6,
     padding: float = 5,
     line_height: float | None = None,
     fill: str = "white",
     stroke: str = "black",
-    stroke_width: float = 0.8,
+    stroke_width: float | None = 0.8,
     corner_radius: float = 4,
 ) -> alt.LayerChart:
     """A rounded box listing ``Label: value`` lines, pinned inside a plot corner.
 
-    Labels are left-aligned and values right-aligned; the box is sized to its
-    text from the font's real glyph widths. A missing key, a non-finite or
-    non-numeric value, non-string labels and zero/negative sizes are an
-    :class:`~vegafigs.InputError`.
+    ``stats`` maps each of ``keys`` to its value; ``labels`` (default
+    ``"Max:"``, ``"Min:"`` ... from the keys) start the lines and the values,
+    formatted with ``label_format``, end them. ``corner``: ``"upper right"``,
+    ``"upper left"``, ``"lower right"`` or ``"lower left"``; ``margin``: gap to
+    the plot edges and ``padding``: gap inside the box, pt. ``font`` /
+    ``font_size``: default the enabled vegafigs theme's text font and size
+    (else the paper theme's); ``line_height`` default 1.25 × ``font_size``.
+    ``color`` (text), ``fill``, ``stroke``, ``stroke_width`` (pt) and
+    ``corner_radius`` style the box. Labels are left-aligned and values
+    right-aligned; the box is sized to its text from the font's real glyph
+    widths. A missing key, a non-finite or non-numeric value, a label count
+    other than the keys' and bad parameters are an :class:`~vegafigs.InputError`.
 
-    >>> box = stats_box({"max": 46.18, "min": 0.94, "mean": 9.23})
-    >>> chart = histogram_chart + box  # doctest: +SKIP
+    >>> box = stats_box({"max": 46.18, "min": 0.94, "mean": 9.23}, font_size=9)
+    >>> [layer.mark.type for layer in box.layer]
+    ['rect', 'text', 'text']
     """
-    require_choice(corner, CORNERS, param="corner")
+    font, font_size = _text_style(font, font_size)
     labels = list(labels) if labels is not None else [f"{k.capitalize()}:" for k in keys]
     if len(labels) != len(keys):
         raise InputError(f"labels: expected {len(keys)} labels (one per key), got {len(labels)}")
-    if not keys:
-        raise InputError("keys: expected at least one statistic to show, got none")
-    for text in labels:
-        require_text(text, param="labels")
-    require_positive(font_size, param="font_size")
-    if line_height is not None:
-        require_positive(line_height, param="line_height")
-    for name, size in (("margin", margin), ("padding", padding), ("stroke_width", stroke_width)):
-        require_nonnegative(size, param=name)
     missing = [k for k in keys if k not in stats]
     if missing:
         raise InputError(f"stats: missing key(s) {missing}; got {sorted(map(str, stats))}")
@@ -112,9 +145,20 @@ def stats_box(
         **rect_pos,
         fill=fill,
         stroke=stroke,
-        strokeWidth=stroke_width,
+        strokeWidth=0.8 if stroke_width is None else stroke_width,
         cornerRadius=corner_radius,
     )
     label_text = base.mark_text(align="left", **left_text, **text_style).encode(text="label:N")
     value_text = base.mark_text(align="right", **right_text, **text_style).encode(text="text:N")
     return alt.layer(box, label_text, value_text)
+
+
+def _text_style(font: str | None, font_size: float | None) -> tuple[str, float]:
+    """``font`` and ``font_size``, or the enabled vegafigs theme's text font and size."""
+    if font is not None and font_size is not None:
+        return font, font_size
+    from vegafigs.themes import resolve_theme
+
+    text = resolve_theme(None, default="paper").get("text", {})
+    return (font if font is not None else text["font"],
+            font_size if font_size is not None else float(text["fontSize"]))  # fmt: skip
