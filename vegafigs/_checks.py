@@ -69,7 +69,11 @@ def require_positive(value: float, *, param: str, integer: bool = False) -> None
     """Raise :class:`InputError` unless ``value`` is > 0 (and an int when ``integer``)."""
     if integer and (isinstance(value, bool) or not isinstance(value, (int, np.integer))):
         raise InputError(f"{param}: expected a positive integer, got {value!r}")
-    if not isinstance(value, (int, float, np.integer, np.floating)) or not 0 < value < np.inf:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.integer, np.floating))
+        or not 0 < value < np.inf
+    ):
         raise InputError(f"{param}: expected a positive number, got {value!r}")
 
 

@@ -12,7 +12,7 @@ from vegafigs._checks import require_no_missing
 from vegafigs._params import FORMAT, MAPPING, POSITIVE_INT, TEXT, Param, checked
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, hconcat, make_figure
-from vegafigs.figures._common import clean_numeric, letter, ordered_levels, per_level, wrap_title
+from vegafigs.figures._common import clean_numeric, letter, ordered_levels, wrap_title
 from vegafigs.layers.histogram import histogram
 from vegafigs.layers.text import STAT_KEYS, stats_box
 from vegafigs.themes import Style, figure_size, resolve_theme, text_width
@@ -64,17 +64,21 @@ def metric_histograms(
 ) -> Figure:
     """One histogram of ``x`` per ``panel`` in a row, each with a Max/Min/Mean box.
 
-    ``df`` is tidy: one row per sample. ``panels`` picks and orders the panels
-    (default: every level, first appearance); ``panel_titles`` / ``x_titles``
-    map a panel to its title (default ``"a) <panel>"``) and x title (default
-    the panel). ``palette`` maps a panel to its bar colour (others: seed 000's
-    green, blue, orange ...). The box shows ``stat_keys`` computed from the
-    data, or the values ``stats`` gives per panel (e.g. those quoted in a
-    paper), formatted with ``label_format``. ``stats_position``: ``"inside"``
-    (a box in the plot's upper right), ``"title"`` (lines under the panel
-    title) or ``"auto"`` (inside unless the box would cover more than 45% of
-    the plot's width, as in a narrow figure). ``theme``, ``style``, ``width_in``,
-    ``height_in``: see the glossary (default 15 × 4.5 in, paper theme).
+    ``df`` is tidy: one row per sample, ``x`` its value and ``panel`` the
+    panel it belongs to. ``panels`` picks and orders the panels (default:
+    every level, first appearance). ``panel_titles`` / ``x_titles`` map a
+    panel to its title (default ``"a) <panel>"``) and x title (default the
+    panel); panels they leave out keep the default. ``y_title``: the shared y
+    title (on the first panel only when the panels are narrow). ``palette``
+    maps a panel to its bar colour (others: seed 000's green, blue, orange
+    ...). ``bins``: equal-width bins per panel. The box shows ``stat_keys``
+    computed from the data, or the values ``stats`` gives per panel (e.g.
+    those quoted in a paper), formatted with ``label_format``.
+    ``stats_position``: ``"inside"`` (a box in the plot's upper right),
+    ``"title"`` (lines under the panel title) or ``"auto"`` (inside unless the
+    box would cover more than 45% of the plot's width, as in a narrow figure).
+    ``theme``, ``style``, ``width_in``, ``height_in``: see the glossary
+    (default 15 × 4.5 in, paper theme); titles wider than their panel wrap.
 
     Layers per panel: ``hist``, ``stats`` (when the box is inside); data:
     ``bins`` (panel, bin_start, bin_end, count) and ``stats`` (panel and the
@@ -138,8 +142,9 @@ def metric_histograms(
                      "subtitleFontSize": cfg["text"]["fontSize"]}  # fmt: skip
         props = {"title": title, "width": 100.0, "height": 100.0}
         built.append(Panel(str(level), layers, properties=props))
-    frames = {"bins": bins_frame[bins_frame[panel].isin(levels)].reset_index(drop=True),
-              "stats": shown}  # fmt: skip
+    # The bins of the panels drawn, in drawing order.
+    drawn = pd.concat([bins_frame[bins_frame[panel] == lv] for lv in levels], ignore_index=True)
+    frames = {"bins": drawn, "stats": shown}
     return make_figure(built, theme=cfg, size=size, data=frames, compose=hconcat(spacing),
                        kind="metric_histograms")  # fmt: skip
 
@@ -155,12 +160,14 @@ def _panel_colors(levels: list[Any], palette: Mapping[Any, str] | None) -> dict[
 def _texts(
     given: Mapping[Any, str] | None, levels: list[Any], default: list[str], *, param: str
 ) -> list[str]:
-    out = per_level(given, levels, default, param=param) if given is not None else default
-    if given is not None:
-        unknown = [k for k in given if k not in levels]
-        if unknown:
-            raise InputError(f"{param}: {unknown} are not panels; the panels are {levels}")
-    return [TEXT(t, param) for t in out]
+    """One text per panel: ``given``'s, else the default (unknown panels are an error)."""
+    given = dict(given or {})
+    unknown = [k for k in given if k not in levels]
+    if unknown:
+        raise InputError(f"{param}: {unknown} are not panels; the panels are {levels}")
+    return [
+        TEXT(given.get(lv, d), f"{param}[{lv!r}]") for lv, d in zip(levels, default, strict=True)
+    ]
 
 
 def _shown_stats(
@@ -181,12 +188,18 @@ def _shown_stats(
         missing = [k for k in keys if k not in values]
         if missing:
             raise InputError(f"stats[{level!r}]: no value for {missing}")
-        rows.append({panel: level, **{k: values[k] for k in keys}})
+        shown = {k: c.require_finite(values[k], param=f"stats[{level!r}][{k!r}]") for k in keys}
+        rows.append({panel: level, **shown})
     return pd.DataFrame(rows)
 
 
 def _stat_lines(values: Mapping[str, float], label_format: str) -> list[str]:
-    return [f"{k.capitalize()}: {format(float(v), label_format)}" for k, v in values.items()]
+    try:
+        return [f"{k.capitalize()}: {format(float(v), label_format)}" for k, v in values.items()]
+    except ValueError as exc:  # a d3 format Python cannot apply (e.g. "~s")
+        raise InputError(
+            f"label_format: cannot format the values with {label_format!r} ({exc})"
+        ) from exc
 
 
 def _stats_inside(
