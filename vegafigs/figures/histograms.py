@@ -29,6 +29,11 @@ STATS_POSITIONS = ("auto", "inside", "title")
 NARROW = 120.0
 
 
+def _stats_position(value: Any, name: str) -> Any:
+    c.require_choice(value, STATS_POSITIONS, param=name)
+    return value
+
+
 @checked(
     bins=POSITIVE_INT,
     stats=MAPPING.maybe("statistics to show per panel {panel: {key: value}}"),
@@ -36,11 +41,7 @@ NARROW = 120.0
     panel_titles=MAPPING.maybe("{panel: title}"),
     x_titles=MAPPING.maybe("{panel: x axis title}"),
     label_format=FORMAT,
-    stats_position=Param(
-        lambda v, n: c.require_choice(v, STATS_POSITIONS, param=n) or v,
-        "where the statistics go",
-        bad=("top", 3),
-    ),
+    stats_position=Param(_stats_position, "where the statistics go", bad=("top", 3)),
 )
 def metric_histograms(
     df: pd.DataFrame,
@@ -118,27 +119,25 @@ def metric_histograms(
     inside = _stats_inside(shown, keys=stat_keys, label_format=label_format, cfg=cfg,
                            plot=plot, position=stats_position)  # fmt: skip
     # Titles wider than their panel wrap, instead of pushing the panels apart.
-    titles = [wrap_title(t, width=slot, font=cfg["font"], size=cfg["title"]["fontSize"])
-              for t in titles]  # fmt: skip
-    xs = [wrap_title(t, width=slot, font=cfg["font"], size=cfg["axis"]["titleFontSize"])
-          for t in xs]  # fmt: skip
+    title_text = _wrapped(titles, width=slot, font=cfg["font"], size=cfg["title"]["fontSize"])
+    x_text = _wrapped(xs, width=slot, font=cfg["font"], size=cfg["axis"]["titleFontSize"])
     built = []
     for i, level in enumerate(levels):
         # Narrow panels: the shared y title once, on the first panel.
         y_text = y_title if i == 0 or plot >= NARROW else None
         hist = histogram(data[data[panel] == level], x=x, bins=bins, color=colors[level],
-                         x_title=xs[i], y_title=y_text)  # fmt: skip
+                         x_title=x_text[i], y_title=y_text)  # fmt: skip
         row = shown[shown[panel] == level].iloc[0]
         values = {k: row[k] for k in stat_keys}
         layers: dict[str, Any] = {"hist": hist}
-        title: Any = titles[i]
+        title: Any = title_text[i]
         if inside:
             layers["stats"] = stats_box(
                 values, keys=stat_keys, label_format=label_format,
                 font=cfg["font"], font_size=cfg["text"]["fontSize"],
             )  # fmt: skip
         else:
-            title = {"text": titles[i], "subtitle": _stat_lines(values, label_format),
+            title = {"text": title_text[i], "subtitle": _stat_lines(values, label_format),
                      "subtitleFontSize": cfg["text"]["fontSize"]}  # fmt: skip
         props = {"title": title, "width": 100.0, "height": 100.0}
         built.append(Panel(str(level), layers, properties=props))
@@ -168,6 +167,10 @@ def _texts(
     return [
         TEXT(given.get(lv, d), f"{param}[{lv!r}]") for lv, d in zip(levels, default, strict=True)
     ]
+
+
+def _wrapped(texts: list[str], *, width: float, font: str, size: float) -> list[str | list[str]]:
+    return [wrap_title(t, width=width, font=font, size=size) for t in texts]
 
 
 def _shown_stats(

@@ -25,8 +25,8 @@ def histogram(
     color: str = "#5b9bd5",
     edge_color: str = "white",
     edge_width: float = 0.3,
-    x_title: str | None = None,
-    y_title: str | None = "Frequency",
+    x_title: str | list[str] | None = None,
+    y_title: str | list[str] | None = "Frequency",
     extent: tuple[float, float] | None = None,
     x_padding: float = 0.05,
 ) -> alt.Chart:

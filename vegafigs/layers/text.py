@@ -121,18 +121,18 @@ def stats_box(
     box_y0 = margin if top else -(margin + box_h)
     # Vega-Lite drops x2Offset/y2Offset on mark properties, so the rect gets a size,
     # and with a size its x/y position the centre.
-    rect_pos = {
+    rect_pos: dict[str, Any] = {
         "x": x_edge, "xOffset": round(box_x0 + box_w / 2, 3), "width": box_w,
         "y": y_edge, "yOffset": round(box_y0 + box_h / 2, 3), "height": box_h,
     }  # fmt: skip
-    text_y = {"y": y_edge, "yOffset": box_y0 + padding}
-    left_text = {"x": x_edge, "xOffset": box_x0 + padding}
-    right_text = {"x": x_edge, "xOffset": box_x0 + box_w - padding}
+    text_y: dict[str, Any] = {"y": y_edge, "yOffset": box_y0 + padding}
+    left_text: dict[str, Any] = {"x": x_edge, "xOffset": box_x0 + padding}
+    right_text: dict[str, Any] = {"x": x_edge, "xOffset": box_x0 + box_w - padding}
 
-    row = {"label": "\n".join(labels), "text": "\n".join(values)}
+    row: dict[str, Any] = {"label": "\n".join(labels), "text": "\n".join(values)}
     row.update(numbers)
     base = alt.Chart(alt.Data(values=[row]))
-    text_style = {
+    text_style: dict[str, Any] = {
         "font": font,
         "fontSize": font_size,
         "color": color,
@@ -150,7 +150,7 @@ def stats_box(
     )
     label_text = base.mark_text(align="left", **left_text, **text_style).encode(text="label:N")
     value_text = base.mark_text(align="right", **right_text, **text_style).encode(text="text:N")
-    return alt.layer(box, label_text, value_text)
+    return alt.LayerChart(layer=[box, label_text, value_text])
 
 
 def _text_style(font: str | None, font_size: float | None) -> tuple[str, float]:
