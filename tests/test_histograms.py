@@ -224,3 +224,15 @@ def test_all_equal_values_and_single_row_still_draw():
     ):
         fig = vf.figures.metric_histograms(df, x="value", panel="panel")
         assert "3.0000" in drawn_texts(fig)
+
+
+def test_short_plots_keep_two_count_ticks():
+    """Vega gives a plot under ~40 pt one tick ("0"); a short figure gets 0, 20, 40."""
+    fig = vf.figures.metric_histograms(vf.demo.grad_metrics_hist(), x="value", panel="panel",
+                                       width_in=5.5, height_in=2.0)  # fmt: skip
+    texts = drawn_texts(fig)
+    assert texts.count("20") >= 3 and texts.count("40") >= 3  # every panel's y axis
+    assert "Max: 46.1835" in texts  # the stats moved under the titles
+    tall = drawn_texts(vf.figures.metric_histograms(vf.demo.grad_metrics_hist(), x="value",
+                                                    panel="panel"))  # fmt: skip
+    assert "35" in tall  # the default size keeps Vega's own ticks (0, 5, ..., 35)

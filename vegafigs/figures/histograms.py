@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -27,6 +28,8 @@ BOX_SHARE = 0.45
 STATS_POSITIONS = ("auto", "inside", "title")
 #: Panels narrower than this (pt, estimated) show the y title on the first panel only.
 NARROW = 120.0
+#: Plots shorter than this (pt, estimated) get count ticks 0, step, 2 step.
+SHORT = 80.0
 
 
 def _stats_position(value: Any, name: str) -> Any:
@@ -121,12 +124,16 @@ def metric_histograms(
     # Titles wider than their panel wrap, instead of pushing the panels apart.
     title_text = _wrapped(titles, width=slot, font=cfg["font"], size=cfg["title"]["fontSize"])
     x_text = _wrapped(xs, width=slot, font=cfg["font"], size=cfg["axis"]["titleFontSize"])
+    plot_h = _plot_height(cfg, size[1] * 72, titles=title_text, x_titles=x_text,
+                          subtitle=0 if inside else len(stat_keys))  # fmt: skip
     built = []
     for i, level in enumerate(levels):
         # Narrow panels: the shared y title once, on the first panel.
         y_text = y_title if i == 0 or plot >= NARROW else None
+        counts = bins_frame.loc[bins_frame[panel] == level, "count"]
         hist = histogram(data[data[panel] == level], x=x, bins=bins, color=colors[level],
-                         x_title=x_text[i], y_title=y_text)  # fmt: skip
+                         x_title=x_text[i], y_title=y_text,
+                         y_ticks=_short_ticks(float(counts.max()), plot_h))  # fmt: skip
         row = shown[shown[panel] == level].iloc[0]
         values = {k: row[k] for k in stat_keys}
         layers: dict[str, Any] = {"hist": hist}
@@ -223,6 +230,40 @@ def _stats_inside(
         lines = _stat_lines({k: row[k] for k in keys}, label_format)
         widest = max(widest, max(text_width(t, font=font, size=size) for t in lines))
     return widest + size * 0.6 + 10 + 6 <= BOX_SHARE * plot
+
+
+def _plot_height(
+    cfg: Mapping[str, Any],
+    height_pt: float,
+    *,
+    titles: list[str | list[str]],
+    x_titles: list[str | list[str]],
+    subtitle: int,
+) -> float:
+    """The panels' plot height, estimated from the figure height and the text above and below."""
+
+    def lines(texts: list[str | list[str]]) -> int:
+        return max(len(t) if isinstance(t, list) else 1 for t in texts)
+
+    axis = cfg["axis"]
+    above = (
+        cfg["title"]["fontSize"] * 1.2 * lines(titles) + cfg["text"]["fontSize"] * 1.25 * subtitle
+    )
+    below = axis["labelFontSize"] * 1.2 + axis["titleFontSize"] * 1.2 * lines(x_titles) + 12
+    return height_pt - 2 * 5 - 6 - above - below
+
+
+def _short_ticks(tallest: float, plot_height: float) -> list[float] | None:
+    """Count ticks 0, step, 2 step (a 1-2-5 step) for a plot too short for Vega's own (else None).
+
+    Vega picks about one tick per 40 pt, so a short plot would show only ``0``.
+    """
+    if plot_height >= SHORT or tallest <= 0:
+        return None
+    raw = tallest * 1.05 / 2
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    return [round(i * step, 10) for i in range(math.ceil(tallest * 1.05 / step) + 1)]
 
 
 def _plot_estimate(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
@@ -29,13 +32,15 @@ def histogram(
     y_title: str | list[str] | None = "Frequency",
     extent: tuple[float, float] | None = None,
     x_padding: float = 0.05,
+    y_ticks: Sequence[float] | None = None,
 ) -> alt.Chart:
     """Bars of the counts of column ``x`` in ``bins`` equal-width bins.
 
     ``extent``: the (low, high) range binned (default: the data's); ``color``
     fills the bars, ``edge_color`` / ``edge_width`` (pt) outline them;
     ``x_title`` (default: the column) and ``y_title`` title the axes;
-    ``x_padding``: room left and right of the bars, as a share of the range.
+    ``x_padding``: room left and right of the bars, as a share of the range;
+    ``y_ticks``: the count axis' tick values (the axis then reaches the last).
     Bins are computed in Python (:func:`vegafigs.transforms.histogram_bins`), so the
     spec holds one row per bin whatever the number of samples. NaN/±inf samples
     are left out with a warning counting them; non-numeric samples and bad
@@ -51,6 +56,11 @@ def histogram(
     lo, hi = float(binned["bin_start"].min()), float(binned["bin_end"].max())
     pad = (hi - lo) * x_padding
     top = float(binned["count"].max()) * 1.05 or 1.0  # headroom above the tallest bar
+    y_scale = alt.Scale(domain=[0, top], nice=True)
+    y_axis: Any = alt.Undefined
+    if y_ticks is not None:
+        y_scale = alt.Scale(domain=[0, max(top, *y_ticks)], nice=False)
+        y_axis = alt.Axis(values=list(y_ticks))
     return (
         alt.Chart(binned)
         .mark_rect(color=color, stroke=edge_color, strokeWidth=edge_width)
@@ -61,7 +71,7 @@ def histogram(
                 scale=alt.Scale(domain=[lo - pad, hi + pad], nice=False, zero=False),
             ),
             x2="bin_end:Q",
-            y=alt.Y("count:Q", title=y_title, scale=alt.Scale(domain=[0, top], nice=True)),
+            y=alt.Y("count:Q", title=y_title, scale=y_scale, axis=y_axis),
             y2=alt.datum(0),
             tooltip=[
                 alt.Tooltip("bin_start:Q", title="from", format=".4g"),
