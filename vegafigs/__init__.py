@@ -1,7 +1,7 @@
 """vegafigs: publication-quality ML/RL figures as composable Altair (Vega-Lite) charts.
 
 >>> import vegafigs as vf
->>> chart = vf.figures.metric_histograms(vf.demo.grad_metrics_hist(), value="value", panel="panel")
+>>> chart = vf.figures.metric_histograms(vf.demo.grad_metrics_hist(), x="value", panel="panel")
 >>> vf.save(chart, "outputs/hist.pdf")  # doctest: +SKIP
 """
 
