@@ -4,8 +4,8 @@ A single or layered view gets Vega-Lite's ``autosize: fit`` (the plot shrinks
 to leave room for axes, titles and legend). Concatenated panels cannot be
 fitted by Vega-Lite, so their plot sizes are found by measuring: the spec is
 laid out by vl-convert (its scenegraph), the panels' plot sizes are corrected
-by the difference, and this repeats until the content fits with less than a
-point to spare; the padding takes up the rest, so the canvas is exact. The PNG
+by the difference, and this repeats until the content fits with less than
+3 pt to spare; the padding takes up the rest, so the canvas is exact. The PNG
 is then ``width_in × dpi`` × ``height_in × dpi`` pixels (±1) at any dpi.
 """
 
@@ -20,6 +20,9 @@ from vegafigs.errors import InputError
 
 #: Padding around the figure, pt (Vega's default).
 PADDING = 5.0
+#: Content this much (pt) smaller than the target is close enough: the padding takes it
+#: up, half on each side, so the canvas is exact either way.
+SLACK = 3.0
 #: Smallest plot (panel) side, pt, before the figure is called too small.
 MIN_PLOT = 20.0
 _CONCAT = ("hconcat", "vconcat", "concat")
@@ -81,12 +84,13 @@ def _fit_concat(spec: dict[str, Any], key: str, *, width: float, height: float) 
     for v, (w, h) in zip(views, sizes, strict=True):
         v["width"], v["height"] = w, h
     spec["autosize"] = {"type": "pad"}
+    # +0.001: the canvas never falls short of the target by a rounding error.
+    half_w, half_h = round(slack_w / 2, 4), round(slack_h / 2, 4)
     spec["padding"] = {
-        "left": PADDING,
-        "top": PADDING,
-        # +0.001: the canvas never falls short of the target by a rounding error.
-        "right": round(PADDING + slack_w + 0.001, 4),
-        "bottom": round(PADDING + slack_h + 0.001, 4),
+        "left": PADDING + half_w,
+        "top": PADDING + half_h,
+        "right": round(PADDING + slack_w - half_w + 0.001, 4),
+        "bottom": round(PADDING + slack_h - half_h + 0.001, 4),
     }
     return copy.deepcopy(spec)
 
@@ -118,7 +122,7 @@ def _search(
         dw, dh = target_w - w, target_h - h
         if dw >= 0 and dh >= 0 and (best is None or dw + dh < best[1] + best[2]):
             best = ([(float(v["width"]), float(v["height"])) for v in views], dw, dh)
-        if 0 <= dw < 1 and 0 <= dh < 1:
+        if 0 <= dw < SLACK and 0 <= dh < SLACK:
             break
         if last is not None:
             slope = [
@@ -126,7 +130,7 @@ def _search(
                 _slope(h, last[1], ph, last[3], slope[1]),
             ]
         last = (w, h, pw, ph)
-        step_w, step_h = (dw - 0.5) / slope[0], (dh - 0.5) / slope[1]
+        step_w, step_h = (dw - SLACK / 2) / slope[0], (dh - SLACK / 2) / slope[1]
         views = [
             dict(v, width=round(float(v["width"]) + step_w, 3),
                  height=round(float(v["height"]) + step_h, 3))
