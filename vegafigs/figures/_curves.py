@@ -1,10 +1,15 @@
-"""Helpers shared by the training-curve figures (private): axes, clipping, reduction."""
+"""Helpers shared by the training-curve figures (private): parameters, axes, legend, data.
+
+``training_curves`` and ``reward_length`` share their parameter declarations
+(``smooth``, ``band``), the axis encodings, the series palette and legend (placed
+by the figure's size), the M4 reduction to the plot's pixel columns and the
+x zoom that links the panels in HTML.
+"""
 
 from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -13,69 +18,102 @@ import numpy as np
 import pandas as pd
 
 from vegafigs._checks import require_range
+from vegafigs._params import Param
 from vegafigs.errors import InputError
+from vegafigs.figures._common import wrap_title
+from vegafigs.layers._encode import series_legend
+from vegafigs.themes import palette_of, text_width
+from vegafigs.transforms.bands import parse_kind
 from vegafigs.transforms.downsample import downsample, needs_downsampling
+from vegafigs.transforms.smoothing import parse_smooth
 
 #: Significant digits kept for plotted values in the spec (far below a pixel).
 SPEC_DIGITS = 7
-#: Most ticks a ``tick_step`` may put on an axis.
-MAX_TICKS = 200
-#: A d3-format specifier (d3-format's own pattern); anything else fails in the renderer.
-_D3_FORMAT = re.compile(
-    r"^(?:(.)?([<>=^]))?([+\-( ])?([$#])?(0)?(\d+)?(,)?(\.\d+)?(~)?([a-z%])?$", re.I
+#: Name of the x zoom / pan parameter (HTML) shared by a figure's plots.
+ZOOM = "zoom"
+
+
+# ---------------------------------------------------------------- parameters
+def _smooth(value: Any, name: str) -> Any:
+    try:
+        parse_smooth(value)
+    except InputError as exc:
+        raise InputError(f"{name}: {str(exc).removeprefix('smooth: ')}") from exc
+    return value
+
+
+def _band_kind(value: Any, name: str) -> Any:
+    try:
+        parse_kind(value)
+    except InputError as exc:
+        raise InputError(f"{name}: {str(exc).removeprefix('kind: ')}") from exc
+    return value
+
+
+def choice(*options: str) -> Param:
+    """A parameter that must be one of ``options``."""
+
+    def check(value: Any, name: str) -> Any:
+        if not isinstance(value, str) or value not in options:
+            allowed = ", ".join(repr(o) for o in options)
+            raise InputError(f"{name}: got {value!r}; expected one of {allowed}")
+        return value
+
+    return Param(check, f"one of {', '.join(options)}", bad=("nope", 3, None))
+
+
+#: ``smooth``: ``"ema:0.9"``, ``"twema:…"``, ``"rolling:N"``, ``"gaussian:S"`` or None.
+SMOOTH = Param(
+    _smooth,
+    "smoothing: 'ema:W', 'twema:W', 'rolling:N', 'gaussian:S' or None",
+    optional=True,
+    bad=("lowess:3", "ema:1", "rolling:0", 3),
+)
+#: ``band``: ``"std"``, ``"ci95"``, ``"ci95-boot"``, ``"q10-90"`` ... or None.
+BAND = Param(
+    _band_kind,
+    "band statistic: 'std', 'ci95', 'ci95-boot', 'qLO-HI' or None",
+    optional=True,
+    bad=("iqr", "q90-10", 3),
 )
 
 
-def clipped(chart: alt.Chart, **mark: Any) -> alt.Chart:
-    """``chart`` with its mark clipped to the plot area (and ``mark`` properties set)."""
-    current = chart.mark
-    props = current.to_dict() if isinstance(current, alt.MarkDef) else {"type": str(current)}
-    return chart.properties(mark=alt.MarkDef(**{**props, "clip": True, **mark}))
+# ---------------------------------------------------------------- levels and colours
+def series_palette(
+    levels: Sequence[Any],
+    palette: Mapping[Any, str] | None,
+    cfg: Mapping[str, Any],
+    *,
+    extra: Mapping[str, str] | None = None,
+) -> dict[Any, str]:
+    """``{level: colour}``: ``palette``'s colours, the theme's for the levels it leaves out.
+
+    Level ``i`` left out takes the theme's ``i``-th colour (so colouring one
+    level does not shift the others).
+    ``extra`` (e.g. reference labels) are added after the levels, unless
+    ``palette`` colours them too. A key of ``palette`` that is neither a level nor
+    an extra is an :class:`InputError`.
+    """
+    given = dict(palette or {})
+    known = [*levels, *(extra or {})]
+    unknown = [k for k in given if k not in known]
+    if unknown:
+        raise InputError(f"palette: {unknown} are not series; the series are {list(levels)}")
+    theme = palette_of(cfg)
+    out = {lv: given.get(lv, theme[i % len(theme)]) for i, lv in enumerate(levels)}
+    out.update({k: given.get(k, c) for k, c in (extra or {}).items()})
+    return out
 
 
-def tick_values(
-    domain: Sequence[float], step: float | None, *, param: str = "tick step"
-) -> list[float] | None:
-    """Multiples of ``step`` inside ``domain`` (rounded to the step's decimals)."""
-    if step is None:
-        return None
-    if (
-        isinstance(step, bool)
-        or not isinstance(step, (int, float, np.integer, np.floating))
-        or not 0 < step < math.inf
-    ):
-        raise InputError(f"{param}: expected a positive number, got {step!r}")
-    lo, hi = float(domain[0]), float(domain[1])
-    decimals = max(0, -math.floor(math.log10(step)) + 2)
-    first = math.ceil(lo / step - 1e-9)
-    last = math.floor(hi / step + 1e-9)
-    if last - first + 1 > MAX_TICKS:
-        raise InputError(
-            f"{param}: {step!r} puts {last - first + 1:,} ticks on {lo:g}..{hi:g}; "
-            f"expected at most {MAX_TICKS}"
-        )
-    return [round(k * step, decimals) for k in range(first, last + 1)]
-
-
-def step_format(step: float | None) -> str | None:
-    """A d3 format showing ``step``'s decimals (``0.05`` -> ``".2f"``)."""
-    if step is None:
-        return None
-    text = f"{step:.10f}".rstrip("0").rstrip(".")
-    decimals = len(text.split(".")[1]) if "." in text else 0
-    return f".{decimals}f"
-
-
-def domain_of(values: Sequence[pd.Series], given: Sequence[float] | None, *, param: str) -> list:
-    """``given`` (checked) or the finite min..max over ``values``."""
+# ---------------------------------------------------------------- axes
+def domain_of(values: Sequence[pd.Series], given: Sequence[float] | None) -> list[float]:
+    """``given`` or the finite min..max over ``values`` (a flat range widened by 1)."""
     if given is not None:
-        return list(require_range(given, param=param))
+        return [float(v) for v in given]
     arr = np.concatenate([np.asarray(v, dtype=float) for v in values])
     arr = arr[np.isfinite(arr)]
     lo, hi = float(arr.min()), float(arr.max())
-    if hi == lo:
-        hi = lo + 1.0
-    return [lo, hi]
+    return [lo, hi + 1.0 if hi == lo else hi]
 
 
 def flat_domain(values: Sequence[pd.Series]) -> list[float] | None:
@@ -108,14 +146,12 @@ def nice_domain(values: Sequence[pd.Series], *, count: int = 10) -> list[float]:
     prestep = None
     for _ in range(10):
         step = _tick_increment(start, stop, count)
-        if step == prestep:
+        if step == prestep or step == 0:
             break
         if step > 0:
             start, stop = math.floor(start / step) * step, math.ceil(stop / step) * step
-        elif step < 0:
-            start, stop = math.ceil(start * step) / step, math.floor(stop * step) / step
         else:
-            break
+            start, stop = math.ceil(start * step) / step, math.floor(stop * step) / step
         prestep = step
     return [start, stop]
 
@@ -127,16 +163,19 @@ def _tick_increment(start: float, stop: float, count: int) -> float:
         return 0.0
     power = math.floor(math.log10(step))
     error = step / 10.0**power
-    factor = (
-        10
-        if error >= math.sqrt(50)
-        else 5
-        if error >= math.sqrt(10)
-        else 2
-        if error >= math.sqrt(2)
-        else 1
-    )
+    factor = next(f for f, e in ((10, 50), (5, 10), (2, 2), (1, 0)) if error >= math.sqrt(e))
     return factor * 10.0**power if power >= 0 else -(10.0**-power) / factor
+
+
+def ticks_format(ticks: Sequence[float] | None) -> str | None:
+    """A fixed-decimals d3 format showing every tick value (``[0.3, 0.35]`` -> ``".2f"``)."""
+    if not ticks:
+        return None
+    decimals = 0
+    for t in ticks:
+        text = f"{float(t):.10f}".rstrip("0").rstrip(".")
+        decimals = max(decimals, len(text.split(".")[1]) if "." in text else 0)
+    return f".{decimals}f"
 
 
 def is_integral(values: pd.Series) -> bool:
@@ -149,8 +188,8 @@ def axis_x(
     field: str,
     *,
     domain: Sequence[float],
-    title: str | None,
-    tick_step: float | None = None,
+    title: str | list[str] | None,
+    ticks: Sequence[float] | None = None,
     fmt: str | None = "~s",
     integer: bool = False,
 ) -> alt.X:
@@ -162,13 +201,11 @@ def axis_x(
     """
     axis: dict[str, Any] = {"title": title}
     span = float(domain[1]) - float(domain[0])
-    if integer and tick_step is None and span < 10:
+    if integer and ticks is None and span < 10:
         axis["tickCount"] = max(1, math.floor(span))
-    values = tick_values(domain, tick_step, param="x_tick_step")
-    if values is not None:
-        axis["values"] = values
+    if ticks is not None:
+        axis["values"] = list(ticks)
     if fmt is not None:
-        check_format(fmt, param="x_format")
         # d3's "~s" alone prints 0 as "0k" next to "5k"; zero is always plain "0".
         axis["labelExpr"] = f"datum.value === 0 ? '0' : format(datum.value, {json.dumps(fmt)})"
     return alt.X(
@@ -182,41 +219,107 @@ def axis_y(
     field: str,
     *,
     domain: Sequence[float] | None,
-    title: str | None,
-    tick_step: float | None = None,
+    title: str | list[str] | None,
+    ticks: Sequence[float] | None = None,
     fmt: str | None = None,
-    orient: str | None = None,
-    title_color: str | None = None,
-    grid: bool | None = None,
+    **axis: Any,
 ) -> alt.Y:
-    """A quantitative y encoding (fixed domain when given, else Vega-Lite's nice one)."""
-    axis: dict[str, Any] = {"title": title}
-    if domain is not None:
-        values = tick_values(domain, tick_step, param="y_tick_step")
-        if values is not None:
-            axis["values"] = values
-    fmt = fmt if fmt is not None else step_format(tick_step)
+    """A quantitative y encoding (fixed domain when given, else Vega-Lite's nice one).
+
+    ``axis``: more axis properties (``orient``, ``grid`` ...).
+    """
+    props: dict[str, Any] = {"title": title, **axis}
+    if ticks is not None:
+        props["values"] = list(ticks)
+    fmt = fmt if fmt is not None else ticks_format(ticks)
     if fmt is not None:
-        axis["format"] = fmt
-    if orient is not None:
-        axis["orient"] = orient
-    if title_color is not None:
-        axis["titleColor"] = title_color
-    if grid is not None:
-        axis["grid"] = grid
+        props["format"] = fmt
     scale = (
         alt.Scale(domain=list(domain), nice=False, zero=False)
         if domain is not None
         else alt.Scale(zero=False)
     )
-    return alt.Y(f"{field}:Q", scale=scale, axis=alt.Axis(**axis))
+    return alt.Y(f"{field}:Q", scale=scale, axis=alt.Axis(**props))
 
 
+def clipped(chart: alt.Chart, **mark: Any) -> alt.Chart:
+    """``chart`` with its mark clipped to the plot area (and ``mark`` properties set)."""
+    current = chart.mark
+    props = current.to_dict() if isinstance(current, alt.MarkDef) else {"type": str(current)}
+    return chart.properties(mark=alt.MarkDef(**{**props, "clip": True, **mark}))
+
+
+def title_lines(
+    text: str | None, cfg: Mapping[str, Any], *, width: float, kind: str = "title"
+) -> str | list[str] | None:
+    """``text`` wrapped into lines no wider than ``width`` pt in the theme's ``kind`` font.
+
+    ``kind``: ``"title"`` (chart / panel title) or ``"axis"`` (axis title).
+    """
+    if text is None:
+        return None
+    part = cfg.get(kind, {})
+    key = "fontSize" if kind == "title" else "titleFontSize"
+    font = part.get("font" if kind == "title" else "titleFont", cfg.get("font"))
+    return wrap_title(text, width=max(width, 20.0), font=font, size=float(part.get(key, 11)))
+
+
+# ---------------------------------------------------------------- legend
+def legend_box(labels: Sequence[str], cfg: Mapping[str, Any], *, symbol: float) -> tuple[float, float]:
+    """Estimated (width, height) in pt of a vertical legend of ``labels``."""
+    leg = cfg.get("legend", {})
+    size = float(leg.get("labelFontSize", 10))
+    font = leg.get("labelFont", cfg.get("font"))
+    widest = max((text_width(str(t), font=font, size=size) for t in labels), default=0.0)
+    return symbol + 6 + widest, len(labels) * (size + 2)
+
+
+def curve_legend(
+    cfg: Mapping[str, Any],
+    *,
+    orient: str,
+    symbol: float,
+    stroke_width: float,
+    highlight: Any = None,
+    columns: int | None = None,
+) -> alt.Legend:
+    """The series legend of a curve figure: line symbols ``symbol`` pt long, no title.
+
+    ``orient="bottom"`` lays the entries out in ``columns`` (a row under the plot).
+    """
+    leg = cfg.get("legend", {})
+    font = leg.get("labelFont", cfg.get("font"))
+    legend = series_legend(
+        highlight=highlight,
+        font=font,
+        orient=orient,
+        symbol_size=symbol**2,
+        symbol_stroke_width=stroke_width,
+    )
+    if orient == "bottom":
+        legend["direction"] = "horizontal"
+        legend["columns"] = columns or 0
+    return legend
+
+
+def bottom_columns(labels: Sequence[str], cfg: Mapping[str, Any], *, symbol: float, width: float) -> int:
+    """How many legend entries fit side by side in ``width`` pt (at least 1)."""
+    each = [legend_box([t], cfg, symbol=symbol)[0] + 10 for t in labels]
+    for n in range(len(each), 0, -1):
+        rows = [each[i : i + n] for i in range(0, len(each), n)]
+        cols = [max(r[c] for r in rows if c < len(r)) for c in range(n)]
+        if sum(cols) <= width:
+            return n
+    return 1
+
+
+# ---------------------------------------------------------------- data
 def inline_csv(frame: pd.DataFrame, *, numeric: Sequence[str]) -> alt.InlineData:
     """``frame`` as one inline CSV dataset (``numeric`` columns parsed as numbers).
 
     Floats keep ``SPEC_DIGITS`` significant digits (far below a pixel). A CSV
-    string is ~4x smaller than the same rows as JSON objects in the spec.
+    string is ~4x smaller than the same rows as JSON objects; layers given the
+    same frame share one dataset in the spec (Altair names it by its hash).
     """
     text = frame.to_csv(index=False, float_format=f"%.{SPEC_DIGITS}g", lineterminator="\n")
     return alt.InlineData(
@@ -224,14 +327,20 @@ def inline_csv(frame: pd.DataFrame, *, numeric: Sequence[str]) -> alt.InlineData
     )
 
 
-def on_shared_data(charts: Sequence[alt.Chart]) -> list[alt.Chart]:
-    """Copies of ``charts`` without their own data, to inherit their layer's dataset."""
-    out = []
-    for c in charts:
-        c = c.copy(deep=False)
-        c.data = alt.Undefined
-        out.append(c)
+def on_data(chart: alt.Chart, data: alt.InlineData) -> alt.Chart:
+    """A copy of ``chart`` drawing ``data``."""
+    out = chart.copy(deep=False)
+    out.data = data
     return out
+
+
+def plot_columns(width_in: float, *, panels: int = 1) -> float:
+    """An upper estimate of one plot's width in pt (before the size fit).
+
+    M4 keeps 4 points per pixel column, so a few columns too many cost a few
+    rows and none too few would: axes take at least ~30 pt of the figure.
+    """
+    return max(20.0, (width_in * 72.0 - 30.0 * panels) / panels)
 
 
 def reduce_rows(
@@ -255,23 +364,117 @@ def reduce_rows(
         enabled is None and not needs_downsampling(df, by=by, width_px=width_px)
     ):
         return df
-    return downsample(df, x=x, y=list(y), width_px=width_px, by=by, x_domain=tuple(x_domain))
+    lo, hi = require_range(x_domain, param="x_domain")
+    return downsample(df, x=x, y=list(y), width_px=width_px, by=by, x_domain=(lo, hi))
 
 
-def check_mapping(value: Mapping[Any, Any] | None, *, param: str) -> None:
-    if value is not None and not isinstance(value, Mapping):
-        raise InputError(f"{param}: expected a mapping {{series: value}}, got {value!r}")
+def hover_rows(curve: pd.DataFrame, *, by: str, n: int) -> pd.DataFrame:
+    """At most ``n`` evenly spaced rows per ``by`` group: enough targets for a hover
+    tooltip (about one per pt of plot width) without thousands of invisible symbols."""
+    parts = []
+    for _, g in curve.groupby(by, sort=False):
+        idx = np.unique(np.linspace(0, len(g) - 1, min(n, len(g))).round().astype(np.int64))
+        parts.append(g.iloc[idx])
+    return pd.concat(parts, ignore_index=True)
 
 
-def check_format(fmt: object, *, param: str) -> None:
-    """:class:`InputError` unless ``fmt`` is a d3-format specifier such as ``"~s"``, ``".2f"``."""
-    if not isinstance(fmt, str) or not _D3_FORMAT.match(fmt):
-        raise InputError(
-            f"{param}: {fmt!r} is not a d3-format specifier (e.g. '~s', ',d', '.2f', '.0%')"
+# ---------------------------------------------------------------- zoom (HTML)
+def _has_x(layer: Any) -> bool:
+    enc = getattr(layer, "encoding", alt.Undefined)
+    return enc is not alt.Undefined and getattr(enc, "x", alt.Undefined) is not alt.Undefined
+
+
+def _plot_view(panel: alt.LayerChart, index: int) -> tuple[alt.LayerChart, str | None]:
+    """``panel`` and the name of a layer with an x encoding (the zoom binds to it).
+
+    A layer Altair has named (one with a parameter: the hover points) is used
+    as it is; else the first layer with an x encoding is named ``plot_<index>``.
+    """
+    layers = list(panel.layer)
+    for layer in layers:
+        if _has_x(layer) and layer.name is not alt.Undefined:
+            return panel, str(layer.name)
+    for i, layer in enumerate(layers):
+        if _has_x(layer):
+            named = layer.copy(deep=False)
+            named.name = f"plot_{index}"
+            layers[i] = named
+            out = panel.copy(deep=False)
+            out.layer = layers
+            return out, named.name
+    return panel, None
+
+
+def zoomed(panels: Sequence[alt.LayerChart], *, spacing: float) -> alt.TopLevelMixin:
+    """The panels side by side with one x zoom / pan (drag, wheel) shared by all.
+
+    A scale-bound interval defined in several views sets the x domain of each of
+    them from the same selection, so zooming one panel zooms the others with it
+    (the panels share x). The zoom binds to a layer of each panel that has an x
+    encoding, found when the figure is composed: it keeps working after layers
+    are removed or added. (Added here rather than through ``add_params``, whose
+    lifting of one param shared by layers in a concat lists stale view names.)
+    """
+    # Compose first: Altair names the views that hold parameters as it lifts them.
+    chart: Any = panels[0] if len(panels) == 1 else alt.hconcat(*panels, spacing=spacing)
+    subs = [chart] if len(panels) == 1 else list(chart.hconcat)
+    found = [_plot_view(p, i) for i, p in enumerate(subs)]
+    views = [name for _, name in found if name is not None]
+    if len(panels) == 1:
+        chart = found[0][0].copy(deep=False)
+    else:
+        chart = chart.copy(deep=False)
+        chart.hconcat = [p for p, _ in found]
+    if views:
+        zoom = alt.TopLevelSelectionParameter(
+            name=ZOOM,
+            select=alt.IntervalSelectionConfig(type="interval", encodings=["x"]),
+            bind="scales",
+            views=views,
         )
+        params = [] if chart.params is alt.Undefined else list(chart.params)
+        chart.params = [*params, zoom]
+    return chart
 
 
-def check_title(value: object, *, param: str) -> None:
-    """:class:`InputError` unless ``value`` is a string or ``None`` (not given)."""
-    if value is not None and not isinstance(value, str):
-        raise InputError(f"{param}: expected a string, got {value!r} ({type(value).__name__})")
+def hover_points(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    series: str,
+    palette: Mapping[Any, str],
+    xe: alt.X,
+    ye: alt.Y,
+    tips: Sequence[tuple[str, str]],
+    name: str,
+    size: float = 36,
+) -> alt.Chart:
+    """Invisible points that light up nearest the pointer, with a tooltip (HTML only):
+    the series, the step, then each ``(column, title)`` of ``tips``."""
+    from vegafigs.layers._encode import color_encoding
+
+    hover = alt.selection_point(
+        name=name, fields=[x, series], nearest=True, on="pointerover", clear="pointerout",
+        empty=False,
+    )  # fmt: skip
+    inline = inline_csv(data, numeric=[c for c in data.columns if c != series])
+    return (
+        alt.Chart(inline)
+        .mark_point(filled=True, size=size, clip=True)
+        .encode(
+            x=xe,
+            y=ye,
+            color=color_encoding(series, palette, legend=False),
+            opacity=alt.condition(hover, alt.value(1), alt.value(0)),
+            tooltip=[
+                # format="": Vega-Lite's nearest (voronoi) tooltip reads an unformatted
+                # nominal field from the cell instead of its point ("undefined"); a
+                # format sends it through the path that reads the point (vega-lite#9707).
+                alt.Tooltip(f"{series}:N", title=series, format=""),
+                alt.Tooltip(f"{x}:Q", title="step", format=","),
+                *(alt.Tooltip(f"{c}:Q", title=t, format=".4~g") for c, t in tips),
+            ],
+        )
+        .add_params(hover)
+    )

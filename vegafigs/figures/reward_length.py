@@ -2,41 +2,47 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from vegafigs._checks import (
-    require_choice,
-    require_fraction,
-    require_no_missing,
-    require_positive,
-)
+from vegafigs._checks import clean_numeric, require_no_missing
+from vegafigs._params import BOOL, MAPPING, POSITIVE_INT, checked
 from vegafigs.errors import InputError
-from vegafigs.figures._common import clean_numeric, ordered_levels, themed
+from vegafigs.figure import Figure, Panel, hconcat, make_figure
+from vegafigs.figures._common import ordered_levels
 from vegafigs.figures._curves import (
+    BAND,
+    SMOOTH,
     axis_x,
     axis_y,
-    check_mapping,
-    check_title,
+    bottom_columns,
+    choice,
     clipped,
+    curve_legend,
     domain_of,
     flat_domain,
+    hover_points,
+    hover_rows,
     inline_csv,
     is_integral,
+    legend_box,
     nice_domain,
-    on_shared_data,
+    on_data,
+    plot_columns,
     reduce_rows,
+    series_palette,
+    title_lines,
+    zoomed,
 )
-from vegafigs.layers._encode import TAB10, color_encoding, series_legend
 from vegafigs.layers.bands import band as band_layer
 from vegafigs.layers.lines import line
-from vegafigs.themes import get_theme, inches
-from vegafigs.transforms.bands import parse_kind, rolling_band
-from vegafigs.transforms.smoothing import parse_smooth
+from vegafigs.themes import Style, figure_size, resolve_theme
+from vegafigs.transforms.bands import rolling_band
 from vegafigs.transforms.smoothing import smooth as smooth_frame
 
 #: Default panel / axis titles of common metric names.
@@ -49,299 +55,386 @@ TITLES = {
 }
 #: Dash of each metric in the dual layout (first solid, second dashed).
 DUAL_DASHES = ([], [6, 3])
-_ROOM_W, _ROOM_H = 60.0, 48.0
+#: Gap between panels, pt.
+SPACING = 30.0
+#: Raw traces are this fraction of the smoothed lines' width (0.7 pt at 1.8 pt).
+RAW_WIDTH = 7 / 18
+#: Legend symbol length, pt.
+LEGEND_SYMBOL = 16.0
 
 
-def _title(metric: str, titles: Mapping[str, str] | None) -> str:
-    if titles is not None and metric in titles:
-        return titles[metric]
-    return TITLES.get(metric, metric.replace("_", " ").capitalize())
+@dataclass(frozen=True)
+class _Look:
+    """What every panel of one figure shares: columns, scales, styling."""
+
+    x: str
+    y: str
+    series: str
+    xe: alt.X
+    pal: Mapping[Any, str]
+    legend: alt.Legend
+    stroke_width: float | None
+    raw_width: float
+    raw_opacity: float
+    band_opacity: float
+    hover_n: int
 
 
-def _prepare(
-    data: pd.DataFrame,
-    *,
-    x: str,
-    run: str,
-    value: str,
-    smooth: str | tuple[str, float] | None,
-    band: str | None,
-    band_window: int | None,
-) -> pd.DataFrame:
-    """One metric's rows with ``smooth`` (and ``lower`` / ``upper``) columns, sorted."""
-    out = smooth_frame(data, x=x, y=value, method=smooth, by=run, out="smooth")
-    if band is not None:
-        n = int(out.groupby(run).size().max())
-        window = band_window if band_window is not None else max(5, (n // 50) | 1)
-        bands = rolling_band(out, x=x, y=value, window=window, by=run, kind=band)
-        out["lower"] = bands["lower"].to_numpy()
-        out["upper"] = bands["upper"].to_numpy()
-    return out
-
-
+@checked(
+    layout=choice("panels", "dual"),
+    smooth=SMOOTH,
+    band=BAND,
+    band_window=POSITIVE_INT.maybe("points in the rolling band's window (default ~2% of a run)"),
+    raw=BOOL,
+    interactive=BOOL,
+    panel_titles=MAPPING.maybe("{panel: title}"),
+)
 def reward_length(
     df: pd.DataFrame,
     *,
     x: str = "step",
-    run: str = "run",
-    metric: str = "metric",
-    value: str = "value",
-    metrics: Sequence[str] = ("reward", "response_length"),
+    y: str = "value",
+    series: str = "run",
+    panel: str = "metric",
+    panels: Sequence[str] | None = ("reward", "response_length"),
     layout: str = "panels",
     smooth: str | tuple[str, float] | None = "ema:0.9",
     raw: bool = True,
     raw_opacity: float = 0.3,
     band: str | None = None,
     band_window: int | None = None,
+    band_opacity: float = 0.15,
     order: Sequence[Any] | None = None,
     palette: Mapping[Any, str] | None = None,
-    titles: Mapping[str, str] | None = None,
+    panel_titles: Mapping[str, str] | None = None,
     x_title: str = "Training step",
     x_domain: Sequence[float] | None = None,
     interactive: bool = True,
-    stroke_width: float = 1.8,
-    theme: str = "paper",
-    width_in: float = 7.0,
-    height_in: float = 2.8,
+    stroke_width: float | None = None,
+    theme: str | Mapping[str, Any] | None = None,
+    style: Style | None = None,
+    width_in: float | None = None,
+    height_in: float | None = None,
     downsample: bool | None = None,
     dpi: float = 300,
-) -> alt.HConcatChart | alt.LayerChart:
+) -> Figure:
     """Reward and response length against step for one or more runs, from a tidy log.
 
-    ``df`` is tidy (one row per ``run``, ``x``, ``metric``, ``value``), as the
-    :mod:`vegafigs.io` loaders return it. ``layout="panels"``: one panel per
-    metric side by side sharing the x axis; ``"dual"``: two metrics on one plot
-    with independent left / right y axes (first metric solid, second dashed).
-    Each run's raw trace is drawn faint (``raw``) under its smoothed line
-    (``smooth``, e.g. ``"ema:0.9"``), optionally over a ``band`` of the raw
-    values in a centred window of ``band_window`` points (``"q10-90"``, ``"std"``,
-    ``"ci95"``; default window ≈ 2% of the run). Runs are compared by colour with
-    one legend. With ``interactive`` the HTML output has tooltips (run, step,
-    value, smoothed; ``"dual"``: both metrics at the step nearest the pointer)
-    and one x zoom / pan for all panels (drag, wheel; double-click resets); PNG /
-    PDF are static. Series longer than 4 × the pixel columns at ``dpi`` are
-    reduced with M4.
+    ``df`` is tidy (one row per ``series`` (run), ``x``, ``panel`` (metric) and
+    ``y`` (value)), as the :mod:`vegafigs.io` loaders return it; ``panels`` picks
+    the metrics (``None``: all). ``layout="panels"``: one panel per metric side
+    by side sharing the x axis; ``"dual"``: two metrics on one plot with left /
+    right y axes (first metric solid, second dashed). Each run's raw trace is
+    drawn faint (``raw``, ``raw_opacity``) under its smoothed line (``smooth``,
+    e.g. ``"ema:0.9"``), optionally over a ``band`` of the raw values in a
+    centred window of ``band_window`` points (``"q10-90"``, ``"std"``,
+    ``"ci95"``; default window ≈ 2% of the run; ``band_opacity``). Runs are
+    compared by colour (``order``, ``palette``) with one legend (right of the
+    plots, or under them when the figure is narrow). ``panel_titles`` maps a
+    metric to its title (default e.g. ``"Reward"``). With ``interactive`` the
+    HTML output has tooltips (run, step, value, smoothed; ``"dual"``: both
+    metrics at the step nearest the pointer) and one x zoom / pan for all panels
+    (drag, wheel; double-click resets); PNG / PDF are static. Series longer
+    than 4 × the pixel columns at ``dpi`` are reduced with M4. ``stroke_width``
+    (default: the theme's), ``theme`` (default ``"paper"``), ``style``,
+    ``width_in`` × ``height_in`` (the whole figure, default 7 × 2.8 in): see
+    the glossary.
 
-    Rows with NaN / ±inf in ``x`` or ``value`` are dropped with a ``UserWarning``
-    giving the count (none left: :class:`~vegafigs.InputError`); strings there,
-    an empty frame, a missing column, a missing ``run`` name or a step logged
-    twice for one run and metric (average workers first: :func:`vegafigs.io.load`
-    does) are errors.
+    Layers: ``"panels"``: per metric panel ``band`` (with ``band``), ``raw``,
+    ``line``, ``hover`` (with ``interactive``); ``"dual"``: one panel with
+    ``band_<metric>``, ``raw_<metric>``, ``line_<metric>`` per metric and
+    ``hover``. Data: ``curves`` — per metric (``panel``), run and step the raw
+    ``y``, the smoothed ``smooth`` and the band's ``lower`` / ``upper``, at full
+    resolution (before the M4 reduction of the drawn rows).
+
+    Bad input: rows with NaN / ±inf in ``x`` or ``y`` are dropped with a
+    ``UserWarning`` giving the count (none left: :class:`~vegafigs.InputError`);
+    strings there, an empty frame, a missing column, a missing run name or a
+    step logged twice for one run and metric (average workers first:
+    :func:`vegafigs.io.load` does) are errors.
 
     >>> import vegafigs as vf
-    >>> chart = vf.figures.reward_length(vf.demo.rl_logs(), band="q10-90")
-    >>> vf.save(chart, "rl.html")  # doctest: +SKIP
+    >>> fig = vf.figures.reward_length(vf.demo.rl_logs(n_steps=60), band="q10-90")
+    >>> fig.panels, list(fig.data)
+    (('reward', 'response_length'), ['curves'])
+    >>> vf.save(fig, "rl.html")  # doctest: +SKIP
     """
-    func = "reward_length"
-    require_choice(layout, ["panels", "dual"], param="layout")
-    parse_smooth(smooth)
-    if band is not None:
-        parse_kind(band)
-    require_positive(width_in, param="width_in")
-    require_positive(height_in, param="height_in")
-    require_positive(dpi, param="dpi")
-    require_fraction(raw_opacity, param="raw_opacity")
-    if band_window is not None:
-        require_positive(band_window, param="band_window", integer=True)
-    if len({x, run, metric, value}) != 4:
+    data, metrics = _checked_rows(df, x=x, y=y, series=series, panel=panel, panels=panels,
+                                  layout=layout)  # fmt: skip
+    levels = ordered_levels(pd.Series(pd.unique(data[series])), order, param="order")
+    titles = _titles(metrics, panel_titles)
+    cfg = resolve_theme(theme, default="paper", style=style)
+    size = figure_size(width_in=width_in, height_in=height_in, style=style, default=(7.0, 2.8))
+    xd = domain_of([data[x]], x_domain)
+    n_plots = len(metrics) if layout == "panels" else 1
+    plot_w = plot_columns(size[0], panels=n_plots)
+    curves = {m: _prepare(data[(data[panel] == m) & data[series].isin(levels)],
+                          x=x, y=y, series=series, smooth=smooth, band=band,
+                          band_window=band_window) for m in metrics}  # fmt: skip
+    cols = [c for c in ("smooth", "lower", "upper") if c in curves[metrics[0]].columns]
+    reduced = {m: reduce_rows(c, x=x, y=[y, *cols] if raw else cols, by=series, width_pt=plot_w,
+                              dpi=dpi, x_domain=xd, enabled=downsample)[[series, x, y, *cols]]
+               .reset_index(drop=True) for m, c in curves.items()}  # fmt: skip
+    width = float(stroke_width or cfg.get("line", {}).get("strokeWidth", 1.5))
+    look = _Look(
+        x=x, y=y, series=series, pal=series_palette(levels, palette, cfg),
+        xe=axis_x(x, domain=xd, title=title_lines(x_title, cfg, width=plot_w, kind="axis"),
+                  integer=is_integral(data[x])),
+        legend=_legend(cfg, [str(lv) for lv in levels], size, n_plots=n_plots,
+                       stroke_width=width, dual=layout == "dual"),
+        stroke_width=stroke_width, raw_width=round(RAW_WIDTH * width, 3),
+        raw_opacity=raw_opacity, band_opacity=band_opacity, hover_n=max(2, int(plot_w)),
+    )  # fmt: skip
+    frames = {"curves": pd.concat([c.assign(**{panel: m})[[panel, *c.columns]]
+                                   for m, c in curves.items()], ignore_index=True)}  # fmt: skip
+    if layout == "panels":
+        built = [_panel(look, m, reduced[m], titles[m], index=i, raw=raw,
+                        hover=interactive) for i, m in enumerate(metrics)]  # fmt: skip
+        compose = _zoom_composer(SPACING) if interactive else hconcat(SPACING)
+    else:
+        built = [_dual_panel(look, metrics, reduced, curves, titles, raw=raw,
+                             hover=interactive)]  # fmt: skip
+        compose = _dual_composer(interactive)
+    return make_figure(built, theme=cfg, size=size, data=frames, compose=compose,
+                       kind="reward_length")  # fmt: skip
+
+
+def _checked_rows(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    series: str,
+    panel: str,
+    panels: Sequence[str] | None,
+    layout: str,
+) -> tuple[pd.DataFrame, list[str]]:
+    """The finite rows of ``df`` and the metrics drawn, after the data checks."""
+    if len({x, y, series, panel}) != 4:
         raise InputError(
-            f"x, run, metric, value: expected four different columns, got "
-            f"{x!r}, {run!r}, {metric!r}, {value!r}"
+            f"x, y, series, panel: expected four different columns, got "
+            f"{x!r}, {y!r}, {series!r}, {panel!r}"
         )
-    check_title(x_title, param="x_title")
-    check_mapping(titles, param="titles")
-    for key, text in (titles or {}).items():
-        check_title(text, param=f"titles[{key!r}]")
-    check_mapping(palette, param="palette")
-    if isinstance(metrics, str) or not metrics:
-        raise InputError(f"metrics: expected a list of metric names, got {metrics!r}")
-    metrics = list(metrics)
-    if len(set(metrics)) != len(metrics):
-        raise InputError(f"metrics: each metric once, got {metrics}")
-    if layout == "dual" and len(metrics) != 2:
-        raise InputError(f"metrics: layout='dual' needs exactly two metrics, got {metrics}")
-    data = clean_numeric(df, numeric=[x, value], other=[run, metric], func=func)
-    present = pd.unique(data[metric]).tolist()  # first-appearance order, fast on long logs
+    data = clean_numeric(df, numeric=[x, y], other=[series, panel], func="reward_length")
+    present = pd.unique(data[panel]).tolist()  # first-appearance order, fast on long logs
+    metrics = present if panels is None else list(panels)
+    if not metrics:
+        raise InputError("panels: expected at least one metric, got []")
     missing = [m for m in metrics if m not in present]
     if missing:
-        raise InputError(f"metrics: {missing} not in column {metric!r}; it has {present}")
-    require_no_missing(data, run)
-    picked = data[data[metric].isin(metrics)]
-    dup = picked.duplicated([run, metric, x], keep=False)
+        raise InputError(f"panels: {missing} not in column {panel!r}; it has {present}")
+    if layout == "dual" and len(metrics) != 2:
+        raise InputError(f"panels: layout='dual' needs exactly two metrics, got {metrics}")
+    require_no_missing(data, series)
+    picked = data[data[panel].isin(metrics)]
+    dup = picked.duplicated([series, panel, x], keep=False)
     if dup.any():
-        r, m, step = picked.loc[dup, [run, metric, x]].iloc[0].tolist()
+        r, m, step = picked.loc[dup, [series, panel, x]].iloc[0].tolist()
         raise InputError(
-            f"{func}: column {x!r} repeats the value {step:g} for run {r!r}, metric {m!r} "
-            f"({int(dup.sum())} rows share a step); average them first "
+            f"reward_length: column {x!r} repeats the value {step:g} for run {r!r}, metric "
+            f"{m!r} ({int(dup.sum())} rows share a step); average them first "
             "(vegafigs.io.load merges the files / workers of a run by step)"
         )
-    levels = ordered_levels(pd.Series(pd.unique(data[run])), order, param="order")
-    pal_given = dict(palette) if palette is not None else {}
-    pal = {lv: pal_given.get(lv, TAB10[i % len(TAB10)]) for i, lv in enumerate(levels)}
-    xd = domain_of([data[x]], x_domain, param="x_domain")
+    return picked, metrics
 
-    n = len(metrics)
-    total_w = inches(width_in, param="width_in")
-    gap = 30.0
-    width = (
-        (total_w - _ROOM_W * n - gap * (n - 1)) / n if layout == "panels" else total_w - 2 * _ROOM_W
-    )
-    height = inches(height_in, param="height_in") - _ROOM_H
-    if width < 40 or height < 40:
-        raise InputError(f"width_in/height_in: {width_in} x {height_in} in is too small")
 
-    font = get_theme(theme)["font"]
-    legend = series_legend(font=font, orient="right", symbol_size=16**2, symbol_stroke_width=2)
-    xe = axis_x(x, domain=xd, title=x_title, integer=is_integral(data[x]))
+def _titles(metrics: Sequence[str], given: Mapping[str, str] | None) -> dict[str, str]:
+    """Each metric's title: ``given``, a known name's or the name capitalised."""
+    unknown = [k for k in (given or {}) if k not in metrics]
+    if unknown:
+        raise InputError(f"panel_titles: {unknown} are not panels; the panels are {metrics}")
+    out = {}
+    for m in metrics:
+        text = (given or {}).get(m, TITLES.get(m, str(m).replace("_", " ").capitalize()))
+        if not isinstance(text, str):
+            raise InputError(f"panel_titles[{m!r}]: expected a string, got {text!r}")
+        out[m] = text
+    return out
 
-    charts = []
-    duals: list[tuple[str, pd.DataFrame, pd.DataFrame, list[float]]] = []  # dual hover input
+
+def _prepare(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    series: str,
+    smooth: str | tuple[str, float] | None,
+    band: str | None,
+    band_window: int | None,
+) -> pd.DataFrame:
+    """One metric's rows with ``smooth`` (and ``lower`` / ``upper``) columns, sorted."""
+    out = smooth_frame(data[[series, x, y]], x=x, y=y, method=smooth, by=series, out="smooth")
+    if band is not None:
+        n = int(out.groupby(series).size().max())
+        window = band_window if band_window is not None else max(5, (n // 50) | 1)
+        bands = rolling_band(out, x=x, y=y, window=window, by=series, kind=band)
+        out["lower"] = bands["lower"].to_numpy()
+        out["upper"] = bands["upper"].to_numpy()
+    return out.reset_index(drop=True)
+
+
+def _legend(
+    cfg: Mapping[str, Any],
+    labels: Sequence[str],
+    size: tuple[float, float],
+    *,
+    n_plots: int,
+    stroke_width: float,
+    dual: bool,
+) -> alt.Legend:
+    """Right of the plots when each keeps >= 110 pt of width, else under them."""
+    box_w, _ = legend_box(labels, cfg, symbol=LEGEND_SYMBOL)
+    axes = 55.0 * (2 if dual else n_plots) + SPACING * (n_plots - 1)
+    if (size[0] * 72 - axes - box_w - 20) / n_plots >= 110:
+        return curve_legend(cfg, orient="right", symbol=LEGEND_SYMBOL, stroke_width=2)
+    columns = bottom_columns(labels, cfg, symbol=LEGEND_SYMBOL, width=size[0] * 72 - 20)
+    return curve_legend(cfg, orient="bottom", symbol=LEGEND_SYMBOL, stroke_width=2,
+                        columns=columns)  # fmt: skip
+
+
+def _layers(
+    look: _Look,
+    curve: pd.DataFrame,
+    ye: Callable[[str], alt.Y],
+    *,
+    raw: bool,
+    dash: Sequence[float] = (),
+) -> dict[str, alt.Chart]:
+    """``band`` (when the curve has one), ``raw`` (when drawn) and ``line`` of one metric."""
+    x, y, series, pal = look.x, look.y, look.series, look.pal
+    shared = inline_csv(curve, numeric=[c for c in curve.columns if c != series])
+    layers: dict[str, alt.Chart] = {}
+    if "lower" in curve.columns:
+        b = band_layer(curve, x=x, lower="lower", upper="upper", series=series, palette=pal)
+        b = clipped(on_data(b, shared), opacity=1, fillOpacity=look.band_opacity)
+        layers["band"] = b.encode(x=look.xe, y=ye("lower"), y2="upper:Q")
+    if raw:
+        r = line(curve, x=x, y=y, series=series, palette=pal, stroke_width=look.raw_width,
+                 tooltip=False)  # fmt: skip
+        r = clipped(on_data(r, shared), opacity=1, strokeOpacity=look.raw_opacity,
+                    strokeDash=list(dash), strokeJoin="round")  # fmt: skip
+        layers["raw"] = r.encode(x=look.xe, y=ye(y))
+    s = line(curve, x=x, y="smooth", series=series, palette=pal, stroke_width=look.stroke_width,
+             legend=look.legend, tooltip=False)  # fmt: skip
+    s = clipped(on_data(s, shared), strokeDash=list(dash), strokeJoin="round")
+    layers["line"] = s.encode(x=look.xe, y=ye("smooth"))
+    return layers
+
+
+def _panel(
+    look: _Look, metric: str, curve: pd.DataFrame, title: str, *, index: int, raw: bool,
+    hover: bool,
+) -> Panel:  # fmt: skip
+    """One metric's panel: band, raw, line and hover layers, titled."""
+    drawn = [curve[c] for c in (look.y, "smooth", "lower", "upper")
+             if c in curve.columns and (raw or c != look.y)]  # fmt: skip
+    domain = flat_domain(drawn)
+
+    def ye(field: str) -> alt.Y:
+        return axis_y(field, domain=domain, title=title)
+
+    layers = _layers(look, curve, ye, raw=raw)
+    if hover:
+        rows = hover_rows(curve, by=look.series, n=look.hover_n)
+        layers["hover"] = hover_points(
+            rows, x=look.x, y="smooth", series=look.series, palette=look.pal, xe=look.xe,
+            ye=ye("smooth"), tips=[(look.y, metric), ("smooth", "smoothed")],
+            name=f"hover_{index}",
+        )  # fmt: skip
+    return Panel(str(metric), layers, properties={"title": title, "width": 100.0, "height": 100.0})
+
+
+def _zoom_composer(spacing: float) -> Callable[[Sequence[alt.LayerChart]], alt.TopLevelMixin]:
+    def compose(panels: Sequence[alt.LayerChart]) -> alt.TopLevelMixin:
+        return zoomed(panels, spacing=spacing)
+
+    return compose
+
+
+def _dual_panel(
+    look: _Look,
+    metrics: Sequence[str],
+    reduced: Mapping[str, pd.DataFrame],
+    curves: Mapping[str, pd.DataFrame],
+    titles: Mapping[str, str],
+    *,
+    raw: bool,
+    hover: bool,
+) -> Panel:
+    """Both metrics on one plot: left / right y axes with fixed domains, one hover layer."""
+    layers: dict[str, alt.Chart] = {}
+    duals = []
     for i, m in enumerate(metrics):
-        sub = data[(data[metric] == m) & data[run].isin(levels)][[run, x, value]]
-        prepared = _prepare(
-            sub, x=x, run=run, value=value, smooth=smooth, band=band, band_window=band_window
-        )
-        cols = ["smooth", "lower", "upper"] if band is not None else ["smooth"]
-        # M4 over the raw and smoothed columns at once: one row set draws every layer.
-        curve = reduce_rows(
-            prepared,
-            x=x,
-            y=[value, *cols] if raw else cols,
-            by=run,
-            width_pt=width,
-            dpi=dpi,
-            x_domain=xd,
-            enabled=downsample,
-        )
-        curve = curve[[run, x, value, *cols]].reset_index(drop=True)
-        dual_right = layout == "dual" and i == 1
-        drawn = [curve[c] for c in [value, *cols] if raw or c != value]
-        flat = flat_domain(drawn)
-        ye_kw: dict[str, Any] = {"domain": flat, "title": _title(m, titles)}
-        if layout == "dual":
-            ye_kw["orient"] = "right" if dual_right else "left"
-            ye_kw["title"] = f"{_title(m, titles)} ({'dashed' if dual_right else 'solid'})"
-            if dual_right:
-                ye_kw["grid"] = False  # one grid (the left axis') is enough
-            if interactive:
-                # Fixed y domains (the ones Vega-Lite would pick) let one hover layer
-                # place both metrics' points on their curves.
-                ye_kw["domain"] = flat or nice_domain(drawn)
-                duals.append((m, curve, prepared, ye_kw["domain"]))
-        dash = DUAL_DASHES[i] if layout == "dual" else []
-        layers: list[alt.Chart] = []
-        if band is not None:
-            b = band_layer(curve, x=x, lower="lower", upper="upper", series=run, palette=pal)
-            b = clipped(b, opacity=1, fillOpacity=0.15)
-            layers.append(b.encode(x=xe, y=axis_y("lower", **ye_kw), y2="upper:Q"))
-        if raw:
-            r = line(curve, x=x, y=value, series=run, palette=pal, stroke_width=0.7, tooltip=False)
-            r = clipped(
-                r, opacity=1, strokeOpacity=raw_opacity, strokeDash=dash, strokeJoin="round"
-            )
-            layers.append(r.encode(x=xe, y=axis_y(value, **ye_kw)))
-        s = line(
-            curve,
-            x=x,
-            y="smooth",
-            series=run,
-            palette=pal,
-            stroke_width=stroke_width,
-            legend=legend,
-            tooltip=False,
-        )
-        s = clipped(s, strokeDash=dash, strokeJoin="round")
-        layers.append(s.encode(x=xe, y=axis_y("smooth", **ye_kw)))
-        hovered = interactive and layout == "panels"
-        if hovered:
-            layers.append(
-                _hover_points(
-                    _hover_rows(curve, run=run, n=max(2, int(width))),
-                    x=x,
-                    y="smooth",
-                    run=run,
-                    tips=[(value, m), ("smooth", "smoothed")],
-                    pal=pal,
-                    ye=axis_y("smooth", **ye_kw),
-                    xe=xe,
-                    name=f"hover_{i}",
-                )
-            )
-        shared = on_shared_data(layers[: len(layers) - 1 if hovered else None])
-        own = [layers[-1]] if hovered else []  # hover points carry their own small data
-        layer = alt.layer(*shared, *own, data=inline_csv(curve, numeric=[x, value, *cols]))
-        if layout == "panels":
-            layer = layer.properties(
-                width=round(width, 2), height=round(height, 2), title=_title(m, titles)
-            )
-        charts.append(layer)
+        curve = reduced[m]
+        drawn = [curve[c] for c in (look.y, "smooth", "lower", "upper")
+                 if c in curve.columns and (raw or c != look.y)]  # fmt: skip
+        # Fixed y domains (the ones Vega-Lite would pick): each layer has its own y scale
+        # (resolve independent), and one hover layer places both metrics' points.
+        domain = flat_domain(drawn) or nice_domain(drawn)
+        kind = "dashed" if i else "solid"
+        axis = {"orient": "right", "grid": False} if i else {"orient": "left"}
 
-    if layout == "panels":
-        chart: alt.HConcatChart | alt.LayerChart = alt.hconcat(*charts, spacing=gap)
-        views = [c.layer[-1].name for c in chart.hconcat] if interactive else []
-    else:
-        if interactive:
-            # Column names of the hover rows, kept apart from the x and run columns.
-            pre = next(p for p in ("", "_", "__", "___") if not {x, run} & _dual_cols(p))
-            rows = _dual_rows(duals, x=x, run=run, value=value, n=max(2, int(width)), pre=pre)
-            charts.append(
-                _hover_points(
-                    rows,
-                    x=x,
-                    y=f"{pre}hover_y",
-                    run=run,
-                    tips=[
-                        (f"{pre}m{k}_{c}", f"{m} (smoothed)" if c == "smooth" else m)
-                        for k, (m, *_) in enumerate(duals)
-                        for c in ("value", "smooth")
-                    ],
-                    pal=pal,
-                    ye=alt.Y(
-                        f"{pre}hover_y:Q", scale=alt.Scale(domain=[0, 1], nice=False), axis=None
-                    ),
-                    xe=xe,
-                    name="hover",
-                )
-            )
-        chart = (
-            alt.layer(*charts)
-            .resolve_scale(y="independent")
-            .properties(width=round(width, 2), height=round(height, 2))
-        )
-        views = [chart.layer[-1].name] if interactive else []
-    if interactive:
-        chart = _with_zoom(chart, views)
-    return themed(chart, theme)
+        def ye(field: str, domain: list[float] = domain, title: str = f"{titles[m]} ({kind})",
+               axis: dict[str, Any] = axis) -> alt.Y:  # fmt: skip
+            return axis_y(field, domain=domain, title=title, **axis)
+
+        for name, chart in _layers(look, curve, ye, raw=raw, dash=DUAL_DASHES[i]).items():
+            layers[f"{name}_{m}"] = chart
+        duals.append((m, curve, curves[m], domain))
+    if hover:
+        layers["hover"] = _dual_hover(look, duals)
+    return Panel("plot", layers, resolve={"y": "independent"})
 
 
-def _with_zoom(chart: alt.TopLevelMixin, views: Sequence[str]) -> alt.TopLevelMixin:
-    """``chart`` with one x zoom / pan (drag, wheel) shared by the plots of ``views``.
+def _dual_hover(look: _Look, duals: Sequence[tuple[str, pd.DataFrame, pd.DataFrame, list[float]]]
+                ) -> alt.Chart:  # fmt: skip
+    """The dual layout's hover layer: points on both metrics' curves, both metrics' values."""
+    x, series = look.x, look.series
+    # Column names of the hover rows, kept apart from the x and series columns.
+    pre = next(p for p in ("", "_", "__", "___") if not {x, series} & _dual_cols(p))
+    rows = _dual_rows(duals, x=x, series=series, y=look.y, n=look.hover_n, pre=pre)
+    tips = [(f"{pre}m{k}_{c}", f"{m} (smoothed)" if c == "smooth" else m)
+            for k, (m, *_) in enumerate(duals) for c in ("value", "smooth")]  # fmt: skip
+    ye = alt.Y(f"{pre}hover_y:Q", scale=alt.Scale(domain=[0, 1], nice=False), axis=None)
+    return hover_points(rows, x=x, y=f"{pre}hover_y", series=series, palette=look.pal,
+                        xe=look.xe, ye=ye, tips=tips, name="hover")  # fmt: skip
 
-    A scale-bound interval defined in several views sets the x domain of each of
-    them from the same selection, so zooming one panel zooms the others with it
-    (the panels share x). Added here rather than through ``add_params``, whose
-    lifting of one param shared by layers in a concat lists stale view names.
+
+def _dual_composer(interactive: bool) -> Callable[[Sequence[alt.LayerChart]], alt.TopLevelMixin]:
+    """Compose the dual panel: one y axis per side (the first layer's), then the zoom."""
+
+    def compose(panels: Sequence[alt.LayerChart]) -> alt.TopLevelMixin:
+        out = [_one_axis_per_side(p) for p in panels]
+        return zoomed(out, spacing=SPACING) if interactive else out[0]
+
+    return compose
+
+
+def _one_axis_per_side(panel: alt.LayerChart) -> alt.LayerChart:
+    """``panel`` with the y axis of each side drawn by its first layer only.
+
+    Every layer of a metric carries that metric's axis (so removing one keeps
+    the axis); with independent y scales each would draw it, offset.
     """
-    zoom = alt.TopLevelSelectionParameter(
-        name="zoom",
-        select=alt.IntervalSelectionConfig(type="interval", encodings=["x"]),
-        bind="scales",
-        views=list(views),
-    )
-    chart = chart.copy(deep=False)
-    params = [] if chart.params is alt.Undefined else list(chart.params)
-    chart.params = [*params, zoom]
-    return chart
-
-
-def _hover_rows(curve: pd.DataFrame, *, run: str, n: int) -> pd.DataFrame:
-    """At most ``n`` evenly spaced rows per run: enough targets for a hover tooltip
-    (about one per pt of plot width) without thousands of invisible symbols."""
-    parts = []
-    for _, g in curve.groupby(run, sort=False):
-        idx = np.unique(np.linspace(0, len(g) - 1, min(n, len(g))).round().astype(np.int64))
-        parts.append(g.iloc[idx])
-    return pd.concat(parts, ignore_index=True)
+    seen: set[str] = set()
+    layers = []
+    for layer in panel.layer:
+        enc = getattr(layer, "encoding", alt.Undefined)
+        ych = alt.Undefined if enc is alt.Undefined else getattr(enc, "y", alt.Undefined)
+        axis = getattr(ych, "axis", alt.Undefined) if ych is not alt.Undefined else alt.Undefined
+        if isinstance(axis, alt.Axis):
+            side = str(axis.orient) if axis.orient is not alt.Undefined else "left"
+            if side in seen:
+                layer = layer.copy(deep=False)
+                layer.encoding = enc.copy(deep=False)
+                ych = ych.copy(deep=False)
+                ych.axis = None
+                layer.encoding.y = ych
+            seen.add(side)
+        layers.append(layer)
+    out = panel.copy(deep=False)
+    out.layer = layers
+    return out
 
 
 def _dual_cols(pre: str) -> set[str]:
@@ -353,8 +446,8 @@ def _dual_rows(
     duals: Sequence[tuple[str, pd.DataFrame, pd.DataFrame, Sequence[float]]],
     *,
     x: str,
-    run: str,
-    value: str,
+    series: str,
+    y: str,
     n: int,
     pre: str = "",
 ) -> pd.DataFrame:
@@ -368,25 +461,25 @@ def _dual_rows(
     """
     parts = []
     for _, curve, _, (lo, hi) in duals:
-        rows = _hover_rows(curve, run=run, n=n)[[run, x, "smooth"]]
+        rows = hover_rows(curve, by=series, n=n)[[series, x, "smooth"]]
         rows = rows.assign(**{f"{pre}hover_y": (rows["smooth"] - lo) / (hi - lo)})
         rows = rows.drop(columns="smooth")
         for k, (_, _, full, _) in enumerate(duals):
-            for col in (value, "smooth"):
-                rows[f"{pre}m{k}_{'value' if col == value else 'smooth'}"] = _at_nearest(
-                    rows, full, x=x, run=run, col=col
+            for col in (y, "smooth"):
+                rows[f"{pre}m{k}_{'value' if col == y else 'smooth'}"] = _at_nearest(
+                    rows, full, x=x, series=series, col=col
                 )
         parts.append(rows)
     return pd.concat(parts, ignore_index=True)
 
 
 def _at_nearest(
-    rows: pd.DataFrame, full: pd.DataFrame, *, x: str, run: str, col: str
+    rows: pd.DataFrame, full: pd.DataFrame, *, x: str, series: str, col: str
 ) -> np.ndarray:
     """``full[col]`` at the logged step of the same run nearest each row's ``x``."""
     out = np.full(len(rows), np.nan)
-    groups = {key: g for key, g in full.groupby(run, sort=False)}
-    for key, idx in rows.groupby(run, sort=False).indices.items():
+    groups = {key: g for key, g in full.groupby(series, sort=False)}
+    for key, idx in rows.groupby(series, sort=False).indices.items():
         g = groups.get(key)
         if g is None or g.empty:
             continue
@@ -394,51 +487,12 @@ def _at_nearest(
         vals = g[col].to_numpy(dtype=float)
         order = np.argsort(xs, kind="stable")
         xs, vals = xs[order], vals[order]
-        want = rows[x].to_numpy(dtype=float)[idx]
-        right = np.clip(np.searchsorted(xs, want), 1, max(1, len(xs) - 1))
-        left = right - 1
         if len(xs) == 1:
             out[idx] = vals[0]
             continue
+        want = rows[x].to_numpy(dtype=float)[idx]
+        right = np.clip(np.searchsorted(xs, want), 1, len(xs) - 1)
+        left = right - 1
         pick = np.where(np.abs(want - xs[left]) <= np.abs(xs[right] - want), left, right)
         out[idx] = vals[pick]
     return out
-
-
-def _hover_points(
-    curve: pd.DataFrame,
-    *,
-    x: str,
-    y: str,
-    run: str,
-    tips: Sequence[tuple[str, str]],
-    pal: Mapping[Any, str],
-    xe: alt.X,
-    ye: alt.Y,
-    name: str,
-) -> alt.Chart:
-    """Invisible points that light up nearest the pointer, with a tooltip (HTML only):
-    run, step, then each ``(column, title)`` of ``tips``."""
-    hover = alt.selection_point(
-        name=name, fields=[x, run], nearest=True, on="pointerover", clear="pointerout", empty=False
-    )
-    data = inline_csv(curve, numeric=[c for c in curve.columns if c != run])
-    return (
-        alt.Chart(data)
-        .mark_point(filled=True, size=36, clip=True)
-        .encode(
-            x=xe,
-            y=ye,
-            color=color_encoding(run, pal, legend=False),
-            opacity=alt.condition(hover, alt.value(1), alt.value(0)),
-            tooltip=[
-                # format="": Vega-Lite's nearest (voronoi) tooltip reads an unformatted
-                # nominal field from the cell instead of its point ("undefined"); a
-                # format sends it through the path that reads the point (vega-lite#9707).
-                alt.Tooltip(f"{run}:N", title="run", format=""),
-                alt.Tooltip(f"{x}:Q", title="step", format=","),
-                *(alt.Tooltip(f"{c}:Q", title=t, format=".4~g") for c, t in tips),
-            ],
-        )
-        .add_params(hover)
-    )

@@ -8,10 +8,11 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from vegafigs._checks import require_fraction
+from vegafigs._params import COLOR, checked
 from vegafigs.layers._encode import color_encoding, numeric_frame, palette_for
 
 
+@checked(color=COLOR)
 def band(
     df: pd.DataFrame,
     *,
@@ -21,7 +22,7 @@ def band(
     series: str | None = None,
     color: str = "#1f77b4",
     palette: Mapping[Any, str] | None = None,
-    opacity: float = 0.2,
+    opacity: float | None = 0.2,
     x_type: str | None = None,
     interpolate: str = "linear",
     tooltip: bool = False,
@@ -41,7 +42,6 @@ def band(
     >>> chart = band(df, x="step", lower="lo", upper="hi", series="method") + line(
     ...     df, x="step", y="mean", series="method")  # doctest: +SKIP
     """
-    require_fraction(opacity, param="opacity")
     df, x_enc = numeric_frame(
         df, x=x, x_type=x_type, numeric=[lower, upper], series=series, func="band", unique_x=True
     )
@@ -50,7 +50,9 @@ def band(
         "y": f"{lower}:Q",
         "y2": f"{upper}:Q",
     }
-    mark: dict[str, Any] = {"opacity": opacity, "interpolate": interpolate}
+    mark: dict[str, Any] = {"interpolate": interpolate}
+    if opacity is not None:
+        mark["opacity"] = opacity
     if series is not None:
         enc["color"] = color_encoding(series, palette_for(df, series, palette), legend=legend)
         enc["detail"] = f"{series}:N"

@@ -8,7 +8,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from vegafigs._checks import require_fraction, require_nonnegative, require_positive
+from vegafigs._checks import require_nonnegative, require_positive
+from vegafigs._params import COLOR, MAPPING, NONNEGATIVE, checked
 from vegafigs.layers._encode import (
     color_encoding,
     dash_encoding,
@@ -17,6 +18,11 @@ from vegafigs.layers._encode import (
 )
 
 
+#: ``stroke_width`` of the layers: 0 (an invisible line) is allowed.
+_WIDTH = NONNEGATIVE.maybe("line width in pt (default: the theme's)")
+
+
+@checked(stroke_width=_WIDTH, color=COLOR, dashes=MAPPING.maybe("{series: dash pattern}"))
 def line(
     df: pd.DataFrame,
     *,
@@ -26,8 +32,8 @@ def line(
     color: str = "#1f77b4",
     palette: Mapping[Any, str] | None = None,
     dashes: Mapping[Any, Sequence[float]] | None = None,
-    stroke_width: float = 2.0,
-    opacity: float = 1.0,
+    stroke_width: float | None = None,
+    opacity: float | None = 1.0,
     x_type: str | None = None,
     interpolate: str = "linear",
     legend: bool | alt.Legend = True,
@@ -36,7 +42,8 @@ def line(
     """A line of ``y`` against ``x``; one per ``series`` coloured by ``palette``.
 
     Pass the same ``palette`` (and ``dashes``) to every layer of a figure so they
-    share one colour scale and one legend.
+    share one colour scale and one legend. ``stroke_width`` (pt) defaults to the
+    theme's ``line.strokeWidth``; ``opacity`` is the line's opacity.
 
     Bad input: rows with NaN/±inf in ``y`` (or a quantitative ``x``) are dropped
     with a warning counting them; non-numeric ``y``, an ``x`` repeated within a
@@ -47,8 +54,6 @@ def line(
     ...                    "method": ["A"] * 3 + ["B"] * 3})
     >>> chart = line(df, x="step", y="acc", series="method")
     """
-    require_nonnegative(stroke_width, param="stroke_width")
-    require_fraction(opacity, param="opacity")
     df, x_enc = numeric_frame(
         df, x=x, x_type=x_type, numeric=[y], series=series, func="line", unique_x=True
     )
@@ -60,7 +65,9 @@ def line(
             enc["strokeDash"] = dash_encoding(series, dashes, legend=legend)
     if tooltip:
         enc["tooltip"] = [c for c in (series, x, y) if c is not None]
-    mark: dict[str, Any] = {"strokeWidth": stroke_width, "opacity": opacity}
+    mark: dict[str, Any] = {} if opacity is None else {"opacity": opacity}
+    if stroke_width is not None:
+        mark["strokeWidth"] = stroke_width
     if series is None:
         mark["color"] = color
     return alt.Chart(df).mark_line(interpolate=interpolate, **mark).encode(**enc)
