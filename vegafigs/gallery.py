@@ -10,7 +10,7 @@ from pathlib import Path
 import altair as alt
 
 from vegafigs import demo
-from vegafigs.themes import paper
+from vegafigs.themes import latex, paper
 from vegafigs._checks import require_choice, require_positive
 from vegafigs.errors import InputError
 from vegafigs.export import Spec, render_spec, to_spec, write_atomic
@@ -106,22 +106,28 @@ def _training_curve() -> alt.TopLevelMixin:
         smooth="ema:0.96",
         band="std",
         palette={"SDPO": "#2CA02C", "GRPO": "#1F77B4"},
-        reference=(0.406, "Claude Sonnet 4"),
+        reference=0.406,
+        reference_label="Claude Sonnet 4",
         highlight="SDPO",
         title="LiveCodeBench v6",
         x_title="Number of Generations",
         y_title="Accuracy",
         x_domain=(0, 20000),
         y_domain=(0.28, 0.52),
-        x_tick_step=5000,
-        y_tick_step=0.05,
+        x_ticks=[0, 5000, 10000, 15000, 20000],
+        y_ticks=[0.30, 0.35, 0.40, 0.45, 0.50],
+        stroke_width=2.5,
+        # The reference picture's text, measured at its 6.5 x 4.4 in.
+        theme=latex(font_size=14.5, title_size=16.5, label_size=12.5),
     )
 
 
 def _reward_length() -> alt.TopLevelMixin:
     from vegafigs.figures import reward_length
 
-    return reward_length(demo.rl_logs(), smooth="ema:0.9", band="q10-90", layout="panels")
+    return reward_length(
+        demo.rl_logs(), smooth="ema:0.9", band="q10-90", layout="panels", stroke_width=1.8
+    )
 
 
 FIGURES: dict[str, GalleryFigure] = {

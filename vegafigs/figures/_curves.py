@@ -261,7 +261,10 @@ def title_lines(
     part = cfg.get(kind, {})
     key = "fontSize" if kind == "title" else "titleFontSize"
     font = part.get("font" if kind == "title" else "titleFont", cfg.get("font"))
-    return wrap_title(text, width=max(width, 20.0), font=font, size=float(part.get(key, 11)))
+    size = float(part.get(key, 11))
+    # Lines break at spaces only (a word split over two lines reads badly).
+    words = max((text_width(w, font=font, size=size) for w in text.split(" ")), default=0.0)
+    return wrap_title(text, width=max(width, words + 1.0), font=font, size=size)
 
 
 # ---------------------------------------------------------------- legend
@@ -299,7 +302,20 @@ def curve_legend(
     if orient == "bottom":
         legend["direction"] = "horizontal"
         legend["columns"] = columns or 0
+        legend["offset"], legend["rowPadding"] = 6, 2
     return legend
+
+
+def plot_height(
+    height_in: float, cfg: Mapping[str, Any], *, title: bool, legend_rows: int = 0
+) -> float:
+    """An estimate of the plot's height in pt (to wrap y titles before the size fit)."""
+    axis = cfg.get("axis", {})
+    label = float(axis.get("labelFontSize", 10))
+    axis_title = float(axis.get("titleFontSize", 11))
+    top = float(cfg.get("title", {}).get("fontSize", 12)) + 8 if title else 0.0
+    legend = legend_rows * (float(cfg.get("legend", {}).get("labelFontSize", 10)) + 4) + 6
+    return height_in * 72.0 - 10 - top - (label + axis_title + 16) - (legend if legend_rows else 0)
 
 
 def bottom_columns(labels: Sequence[str], cfg: Mapping[str, Any], *, symbol: float, width: float) -> int:

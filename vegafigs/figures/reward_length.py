@@ -34,6 +34,7 @@ from vegafigs.figures._curves import (
     nice_domain,
     on_data,
     plot_columns,
+    plot_height,
     reduce_rows,
     series_palette,
     title_lines,
@@ -78,6 +79,12 @@ class _Look:
     raw_opacity: float
     band_opacity: float
     hover_n: int
+    plot_h: float
+    cfg: Mapping[str, Any]
+
+    def y_title(self, text: str) -> str | list[str] | None:
+        """``text`` wrapped to the plot's (estimated) height."""
+        return title_lines(text, self.cfg, width=self.plot_h, kind="axis")
 
 
 @checked(
@@ -176,12 +183,14 @@ def reward_length(
                               dpi=dpi, x_domain=xd, enabled=downsample)[[series, x, y, *cols]]
                .reset_index(drop=True) for m, c in curves.items()}  # fmt: skip
     width = float(stroke_width or cfg.get("line", {}).get("strokeWidth", 1.5))
+    legend, rows = _legend(cfg, [str(lv) for lv in levels], size, n_plots=n_plots,
+                           dual=layout == "dual")  # fmt: skip
     look = _Look(
         x=x, y=y, series=series, pal=series_palette(levels, palette, cfg),
         xe=axis_x(x, domain=xd, title=title_lines(x_title, cfg, width=plot_w, kind="axis"),
                   integer=is_integral(data[x])),
-        legend=_legend(cfg, [str(lv) for lv in levels], size, n_plots=n_plots,
-                       stroke_width=width, dual=layout == "dual"),
+        legend=legend, plot_h=plot_height(size[1], cfg, title=layout == "panels",
+                                          legend_rows=rows), cfg=cfg,
         stroke_width=stroke_width, raw_width=round(RAW_WIDTH * width, 3),
         raw_opacity=raw_opacity, band_opacity=band_opacity, hover_n=max(2, int(plot_w)),
     )  # fmt: skip
@@ -279,17 +288,20 @@ def _legend(
     size: tuple[float, float],
     *,
     n_plots: int,
-    stroke_width: float,
     dual: bool,
-) -> alt.Legend:
-    """Right of the plots when each keeps >= 110 pt of width, else under them."""
+) -> tuple[alt.Legend, int]:
+    """Right of the plots when each keeps >= 110 pt of width, else under them.
+
+    Returns the legend and the number of its rows under the plots (0: right).
+    """
     box_w, _ = legend_box(labels, cfg, symbol=LEGEND_SYMBOL)
     axes = 55.0 * (2 if dual else n_plots) + SPACING * (n_plots - 1)
     if (size[0] * 72 - axes - box_w - 20) / n_plots >= 110:
-        return curve_legend(cfg, orient="right", symbol=LEGEND_SYMBOL, stroke_width=2)
-    columns = bottom_columns(labels, cfg, symbol=LEGEND_SYMBOL, width=size[0] * 72 - 20)
-    return curve_legend(cfg, orient="bottom", symbol=LEGEND_SYMBOL, stroke_width=2,
-                        columns=columns)  # fmt: skip
+        return curve_legend(cfg, orient="right", symbol=LEGEND_SYMBOL, stroke_width=2), 0
+    columns = bottom_columns(labels, cfg, symbol=LEGEND_SYMBOL, width=size[0] * 72 - 60)
+    legend = curve_legend(cfg, orient="bottom", symbol=LEGEND_SYMBOL, stroke_width=2,
+                          columns=columns)  # fmt: skip
+    return legend, -(-len(labels) // columns)
 
 
 def _layers(
@@ -331,7 +343,7 @@ def _panel(
     domain = flat_domain(drawn)
 
     def ye(field: str) -> alt.Y:
-        return axis_y(field, domain=domain, title=title)
+        return axis_y(field, domain=domain, title=look.y_title(title))
 
     layers = _layers(look, curve, ye, raw=raw)
     if hover:
@@ -376,7 +388,7 @@ def _dual_panel(
 
         def ye(field: str, domain: list[float] = domain, title: str = f"{titles[m]} ({kind})",
                axis: dict[str, Any] = axis) -> alt.Y:  # fmt: skip
-            return axis_y(field, domain=domain, title=title, **axis)
+            return axis_y(field, domain=domain, title=look.y_title(title), **axis)
 
         for name, chart in _layers(look, curve, ye, raw=raw, dash=DUAL_DASHES[i]).items():
             layers[f"{name}_{m}"] = chart

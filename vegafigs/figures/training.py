@@ -29,6 +29,7 @@ from vegafigs.figures._curves import (
     legend_box,
     on_data,
     plot_columns,
+    plot_height,
     reduce_rows,
     series_palette,
     title_lines,
@@ -150,11 +151,12 @@ def training_curves(
     grey = reference_color or REFERENCE_GREY
     pal = series_palette(levels, palette, cfg, extra={label: grey for label in refs})
     width = float(stroke_width or cfg.get("line", {}).get("strokeWidth", 1.5))
-    legend = _legend(cfg, [*map(str, levels), *refs], size, scale=scale, title=title,
-                     stroke_width=width, highlight=highlight)  # fmt: skip
+    legend, rows = _legend(cfg, [*map(str, levels), *refs], size, scale=scale, title=title,
+                           stroke_width=width, highlight=highlight)  # fmt: skip
     xe = axis_x(x, domain=xd, title=title_lines(x_title or x, cfg, width=size[0] * 72 - 60,
                 kind="axis"), ticks=x_ticks, fmt=x_format, integer=is_integral(curves[x]))  # fmt: skip
-    y_text = title_lines(y_title or y, cfg, width=size[1] * 72 - 60, kind="axis")
+    plot_h = plot_height(size[1], cfg, title=title is not None, legend_rows=rows)
+    y_text = title_lines(y_title or y, cfg, width=plot_h, kind="axis")
 
     def ye(field: str) -> alt.Y:
         return axis_y(field, domain=yd, title=y_text, ticks=y_ticks, fmt=y_format)
@@ -250,19 +252,26 @@ def _legend(
     title: str | None,
     stroke_width: float,
     highlight: Any,
-) -> alt.Legend:
-    """Inside the plot's lower right when it takes little of it, else under the plot."""
-    symbol = LEGEND_SYMBOL * scale
+) -> tuple[alt.Legend, int]:
+    """Inside the plot's lower right when it takes little of it, else under the plot.
+
+    Returns the legend and the number of its rows under the plot (0: inside).
+    """
+    symbol = LEGEND_SYMBOL * min(scale, 1.0)
     box_w, box_h = legend_box(labels, cfg, symbol=symbol)
     plot_w = size[0] * 72 - 75 * scale
     plot_h = size[1] * 72 - (50 if title is None else 70) * scale
     inside = box_w <= 0.5 * plot_w and box_h <= 0.42 * plot_h
     if inside:
-        return curve_legend(cfg, orient="bottom-right", symbol=symbol,
-                            stroke_width=stroke_width, highlight=highlight)  # fmt: skip
-    columns = bottom_columns(labels, cfg, symbol=symbol, width=size[0] * 72 - 20)
-    return curve_legend(cfg, orient="bottom", symbol=symbol, stroke_width=stroke_width,
-                        highlight=highlight, columns=columns)  # fmt: skip
+        legend = curve_legend(cfg, orient="bottom-right", symbol=symbol,
+                              stroke_width=stroke_width, highlight=highlight)  # fmt: skip
+        return legend, 0
+    # Under the plot: shorter symbols, as many entries side by side as the plot's width holds.
+    symbol *= 0.6
+    columns = bottom_columns(labels, cfg, symbol=symbol, width=size[0] * 72 - 60 * scale)
+    legend = curve_legend(cfg, orient="bottom", symbol=symbol, stroke_width=stroke_width,
+                          highlight=highlight, columns=columns)  # fmt: skip
+    return legend, -(-len(labels) // columns)
 
 
 def _reference_layer(
