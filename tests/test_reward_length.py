@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 
+import altair as alt
+import numpy as np
+import pandas as pd
 import pytest
 
 import vegafigs as vf
+from tests.conftest import png_array
 from vegafigs.cli import main
 from vegafigs.errors import InputError
 from vegafigs.testing import drawn_texts, scene_items, undrawn_texts
@@ -67,19 +71,23 @@ def test_panels_side_by_side_with_raw_faint_smooth_on_top_and_band(panels):
 def test_dual_layout_has_left_and_right_y_axes(dual):
     texts = drawn_texts(dual)
     assert "Reward (solid)" in texts and "Response length (dashed)" in texts
+    assert list(dual.layers) == [
+        "band_reward", "raw_reward", "line_reward",
+        "band_response_length", "raw_response_length", "line_response_length", "hover",
+    ]  # fmt: skip
     spec = vf.to_spec(dual)
     assert spec["resolve"]["scale"]["y"] == "independent"
-    axes = [
-        layer["encoding"]["y"]["axis"]
-        for sub in spec["layer"]
-        for layer in sub.get("layer", [sub])  # the last one is the hover layer
-        if "y" in layer.get("encoding", {})
-    ]
-    assert {a.get("orient") for a in axes if a is not None} == {"left", "right"}
-    assert axes[-1] is None  # the hover points' own 0..1 scale has no axis
+    axes = [layer["encoding"]["y"].get("axis") for layer in spec["layer"]]
+    # one axis per side (the first layer of each metric draws it), none for hover
+    assert [a["orient"] for a in axes if a] == ["left", "right"]
+    assert axes[-1] is None
     lines = _marks(scene_items(dual), "line")
     dashed = [m for m, its in lines.items() if its[0].get("strokeDash") == [6, 3]]
     assert len(dashed) == 2  # raw + smooth of the second metric
+    # without the band the raw layer draws each axis
+    spec = vf.to_spec(dual.without("band_reward", "band_response_length"))
+    assert [a["orient"] for a in (ly["encoding"]["y"].get("axis") for ly in spec["layer"]) if a] == [
+        "left", "right"]  # fmt: skip
 
 
 def test_html_is_interactive_and_png_static(panels, tmp_path):
@@ -112,7 +120,7 @@ def test_dual_hover_points_sit_on_both_curves_with_both_metrics(dual):
     # every point sits on a vertex of its run's smoothed line, of either metric.
     items = scene_items(dual)
     lines = _marks(items, "line")
-    smooth = [m for m, its in lines.items() if its[0].get("strokeWidth") == pytest.approx(1.8)]
+    smooth = [m for m, its in lines.items() if its[0].get("strokeOpacity") in (None, 1)]
     assert len(smooth) == 2
     vertices = {
         m: {(it["stroke"], round(it["abs_x"], 1), round(it["abs_y"], 1)) for it in lines[m]}
@@ -138,28 +146,27 @@ def test_dual_hover_points_sit_on_both_curves_with_both_metrics(dual):
 
 
 @pytest.mark.parametrize(("scale", "offset"), [(1.0, 0.0), (1e-3, 0.0), (3e4, -7e4), (0.37, 12.3)])
-def test_dual_fixed_y_domains_draw_what_vega_would(scale, offset):
-    # interactive=True fixes each y domain (nice_domain) so the hover points can be
-    # placed; the picture must equal the one with Vega-Lite's own nice domains.
+def test_dual_fixed_y_domains_are_the_ones_vega_would_pick(scale, offset):
+    # The dual layout fixes each metric's y domain (every layer has its own y scale and
+    # the hover points are placed in it): it must be Vega-Lite's own nice domain.
     df = vf.demo.rl_logs(n_steps=80)
     df["value"] = df["value"] * scale + offset
-    kw = {"layout": "dual", "width_in": 4, "height_in": 2}
-    fixed, vega = (vf.figures.reward_length(df, interactive=i, **kw) for i in (True, False))
-    spec = vf.to_spec(fixed)
-    assert all(
-        layer["encoding"]["y"]["scale"]["nice"] is False
-        for sub in spec["layer"]
-        for layer in sub.get("layer", [sub])
-    )
-
-    def drawn(chart):
-        return sorted(
-            (it["marktype"], it.get("text"), round(it["abs_x"], 2), round(it["abs_y"], 2))
-            for it in scene_items(chart)
-            if it["marktype"] != "symbol" and "voronoi" not in (it["mark"] or "")
-        )
-
-    assert drawn(fixed) == drawn(vega)
+    fig = vf.figures.reward_length(df, layout="dual", width_in=4, height_in=2, band="std")
+    curves = fig.data["curves"]
+    for metric in ("reward", "response_length"):
+        part = curves[curves.metric == metric]
+        values = pd.concat([part[c] for c in ("value", "smooth", "lower", "upper")])
+        spec = fig.layers[f"line_{metric}"].to_dict()
+        fixed = spec["encoding"]["y"]["scale"]["domain"]
+        chart = alt.Chart(pd.DataFrame({"v": values})).mark_point().encode(
+            y=alt.Y("v:Q", scale=alt.Scale(zero=False), title=None)
+        ).properties(height=400)  # fmt: skip
+        ticks = [
+            float(i["text"].replace("\u2212", "-").replace(",", ""))
+            for i in scene_items(chart, marktype="text")
+        ]
+        assert min(ticks) == pytest.approx(fixed[0], rel=1e-9, abs=1e-12)
+        assert max(ticks) == pytest.approx(fixed[1], rel=1e-9, abs=1e-12)
 
 
 def test_long_logs_keep_the_spec_small():
@@ -175,9 +182,9 @@ def test_bad_arguments_are_named():
     with pytest.raises(InputError, match="layout"):
         vf.figures.reward_length(df, layout="grid")
     with pytest.raises(InputError, match="exactly two"):
-        vf.figures.reward_length(df, layout="dual", metrics=["reward"])
-    with pytest.raises(InputError, match=r"\['kl'\] not in column 'metric'"):
-        vf.figures.reward_length(df, metrics=["reward", "kl"])
+        vf.figures.reward_length(df, layout="dual", panels=["reward"])
+    with pytest.raises(InputError, match=r"panels: \['kl'\] not in column 'metric'"):
+        vf.figures.reward_length(df, panels=["reward", "kl"])
 
 
 def test_cli_curves_from_worker_files(tmp_path, capsys):
@@ -213,3 +220,66 @@ def test_cli_curves_reports_bad_logs(tmp_path, capsys):
         ["curves", str(tmp_path / "bad.csv"), "--y", "kl", "-q", "-o", str(tmp_path / "x.png")]
     )
     assert rc == 2
+
+
+def test_figure_layers_data_and_added_marks(panels):
+    assert panels.panels == ("reward", "response_length")
+    assert list(panels.layers) == [
+        f"{p}/{n}" for p in panels.panels for n in ("band", "raw", "line", "hover")
+    ]
+    curves = panels.data["curves"]
+    assert list(curves.columns) == ["metric", "run", "step", "value", "smooth", "lower", "upper"]
+    # the smoothed values are TensorBoard's EMA of each run's raw values
+    df = vf.demo.rl_logs()
+    want = vf.transforms.ema(df, x="step", y="value", weight=0.9, by=["metric", "run"])
+    got = curves.set_index(["metric", "run", "step"])["smooth"]
+    want = want.set_index(["metric", "run", "step"])["value_smooth"]
+    np.testing.assert_allclose(got.loc[want.index].to_numpy(), want.to_numpy())
+    assert (curves["lower"] <= curves["upper"]).all()
+    rule = alt.Chart().mark_rule(color="#ff00ff").encode(y=alt.datum(0.5))
+    added = panels.add(rule, panel="reward")
+    assert "reward/extra" in added.layers
+    assert any(i.get("stroke") == "#ff00ff" for i in scene_items(added, marktype="rule"))
+    with pytest.raises(InputError, match="panel"):
+        panels + rule  # two panels: say which
+
+
+def test_zoom_survives_removing_the_hover_layers(panels):
+    spec = vf.to_spec(panels.without("hover"))
+    zoom = next(p for p in spec["params"] if p["name"] == "zoom")
+    names = [ly.get("name") for p in spec["hconcat"] for ly in p["layer"] if ly.get("name")]
+    assert zoom["views"] == names and len(names) == 2
+    assert not any(p["name"].startswith("hover") for p in spec["params"])
+    assert scene_items(panels.without("hover"), marktype="line")
+
+
+def test_configure_axis_keeps_the_theme_and_latex_config(panels):
+    axis = panels.configure_axis(labelFontSize=20).to_dict()["config"]["axis"]
+    assert axis["labelFontSize"] == 20 and axis["labelFont"] == vf.paper()["axis"]["labelFont"]
+    fig = vf.figures.reward_length(vf.demo.rl_logs(n_steps=40), theme=vf.latex(font_size=8))
+    assert fig.to_dict()["config"]["axis"]["titleFontSize"] == 8
+    assert "Training step" in drawn_texts(fig)
+
+
+@pytest.mark.parametrize("layout", ["panels", "dual"])
+@pytest.mark.parametrize("size", [(3.25, 2.0), (6.75, 2.5)])
+def test_png_is_exactly_the_size_asked(layout, size):
+    fig = vf.figures.reward_length(
+        vf.demo.rl_logs(n_steps=120), layout=layout, band="q10-90", width_in=size[0],
+        height_in=size[1],
+    )  # fmt: skip
+    for dpi in (100, 300):
+        h, w = png_array(vf.export.render(fig, "png", dpi=dpi)).shape[:2]
+        assert abs(w - size[0] * dpi) <= 1 and abs(h - size[1] * dpi) <= 1, (w, h, dpi)
+    assert undrawn_texts(fig) == []
+    legend = [i for i in scene_items(fig) if i["marktype"] == "text" and i.get("text") == "GRPO"]
+    assert legend and all(t["abs_x"] < size[0] * 72 for t in legend)
+
+
+def test_narrow_figure_puts_the_legend_under_the_panels():
+    df = vf.demo.rl_logs(n_steps=60)
+    for width, below in ((3.25, True), (7.0, False)):
+        items = scene_items(vf.figures.reward_length(df, width_in=width, height_in=2.2))
+        label = next(i for i in items if i["marktype"] == "text" and i.get("text") == "GRPO")
+        step = max(i["abs_y"] for i in items if i.get("text") == "Training step")
+        assert (label["abs_y"] > step) is below

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
@@ -78,21 +79,105 @@ def test_bands_are_translucent_and_under_the_lines(chart, items):
     spec = vf.to_spec(chart)
     marks = [layer["mark"]["type"] for layer in spec["layer"]]
     assert marks.index("area") < marks.index("line")  # drawn first = underneath
+    assert all(ln["strokeWidth"] == pytest.approx(2.5) for ln in lines)
 
 
 def test_band_is_mean_plus_minus_std_of_smoothed_seeds(chart):
     df = vf.demo.training_curve()
     sm = vf.transforms.ema(df, x="step", y="accuracy", weight=0.96, by=["method", "seed"])
     last = sm[sm.step == 20000].groupby("method")["accuracy_smooth"]
-    spec = vf.to_spec(chart)
-    csv = spec["datasets"][spec["data"]["name"]]
-    assert spec["data"]["format"]["type"] == "csv"
-    rows = pd.read_csv(io.StringIO(csv))
-    end = rows[rows.step == 20000].set_index("method")
+    end = chart.data["curves"].query("step == 20000").set_index("method")
     for method in ("SDPO", "GRPO"):
-        assert end.loc[method, "accuracy"] == pytest.approx(last.mean()[method], rel=1e-6)
+        assert end.loc[method, "accuracy"] == pytest.approx(last.mean()[method], rel=1e-12)
         half = end.loc[method, "upper"] - end.loc[method, "accuracy"]
-        assert half == pytest.approx(last.std(ddof=1)[method], rel=1e-4)
+        assert half == pytest.approx(last.std(ddof=1)[method], rel=1e-9)
+        assert end.loc[method, "n"] == 3
+    runs = chart.data["runs"]
+    assert list(runs.columns) == ["method", "seed", "step", "accuracy", "smooth"]
+    got = runs.set_index(["method", "seed", "step"])["smooth"]
+    want = sm.set_index(["method", "seed", "step"])["accuracy_smooth"]
+    np.testing.assert_allclose(got.loc[want.index].to_numpy(), want.to_numpy())
+
+
+def test_the_spec_holds_one_csv_dataset_for_band_and_line(chart):
+    spec = vf.to_spec(chart)
+    csv = [v for v in spec["datasets"].values() if isinstance(v, str)]
+    assert len(csv) == 1  # band and line share it
+    rows = pd.read_csv(io.StringIO(csv[0]))
+    np.testing.assert_allclose(rows["accuracy"], chart.data["curves"]["accuracy"], rtol=1e-6)
+
+
+def test_figure_layers_replace_without_add(chart):
+    assert list(chart.layers) == ["band", "line", "reference"]
+    assert list(chart.data) == ["curves", "runs"]
+    assert len(scene_items(chart.without("band"), marktype="area")) == 0
+    rule = alt.Chart().mark_rule(color="#ff00ff", strokeWidth=3).encode(y=alt.datum(0.45))
+    added = chart + rule
+    assert list(added.layers) == ["band", "line", "reference", "extra"]
+    assert any(i.get("stroke") == "#ff00ff" for i in scene_items(added, marktype="rule"))
+    red = chart.replace("line", chart.layers["line"].encode(color=alt.value("red")))
+    assert {i["stroke"] for i in scene_items(red, marktype="line")} == {"red"}
+
+
+def test_configure_axis_keeps_the_theme_and_theme_configs_work(chart):
+    spec = chart.configure_axis(labelFontSize=20).to_dict()
+    axis = spec["config"]["axis"]
+    assert axis["labelFontSize"] == 20 and axis["tickSize"] == {"expr": "-5"}
+    assert axis["labelFont"] == vf.latex()["axis"]["labelFont"]
+    df = vf.demo.training_curve(n_steps=40)
+    small = vf.figures.training_curves(
+        df, x="step", y="accuracy", series="method", seed="seed", theme=vf.latex(font_size=8)
+    )
+    assert small.to_dict()["config"]["axis"]["titleFontSize"] == 8
+    assert "accuracy" in drawn_texts(small)
+
+
+@pytest.mark.parametrize("size", [(3.25, 2.0), (6.75, 2.5)])
+@pytest.mark.parametrize("dpi", [100, 300])
+def test_png_is_exactly_the_size_asked(size, dpi):
+    fig = vf.figures.training_curves(
+        vf.demo.training_curve(n_steps=60), x="step", y="accuracy", series="method",
+        seed="seed", reference=0.406, reference_label="Claude Sonnet 4", title="LiveCodeBench v6",
+        width_in=size[0], height_in=size[1],
+    )  # fmt: skip
+    h, w = png_array(vf.export.render(fig, "png", dpi=dpi)).shape[:2]
+    assert abs(w - size[0] * dpi) <= 1 and abs(h - size[1] * dpi) <= 1
+    assert undrawn_texts(fig) == []
+
+
+def test_small_figure_puts_the_legend_under_the_plot():
+    df = vf.demo.training_curve(n_steps=60)
+    kw = dict(x="step", y="accuracy", series="method", seed="seed", reference=0.406,
+              reference_label="Claude Sonnet 4")  # fmt: skip
+    for size, orient in (((3.25, 2.0), "bottom"), ((6.5, 4.4), "bottom-right")):
+        fig = vf.figures.training_curves(df, width_in=size[0], height_in=size[1], **kw)
+        legend = fig.to_dict()["layer"][1]["encoding"]["color"]["legend"]
+        assert legend["orient"] == orient
+    items = scene_items(vf.figures.training_curves(df, width_in=3.25, height_in=2.0, **kw))
+    labels = [i for i in items if i["marktype"] == "text" and i.get("text") in ("SDPO", "GRPO")]
+    ticks = [i for i in items if i["marktype"] == "text" and i.get("text") == "step"]
+    assert min(t["abs_y"] for t in labels) > ticks[0]["abs_y"]  # under the x title
+    assert max(t["abs_x"] + text_extent(t) for t in labels) < 3.25 * 72
+
+
+def text_extent(item):
+    return item.get("width", 0)
+
+
+def test_precomputed_bounds_and_partial_palette():
+    df = vf.demo.training_curve(n_steps=30)
+    agg = df.groupby(["method", "step"], as_index=False)["accuracy"].agg(["mean", "std"])
+    agg = agg.assign(lo=agg["mean"] - agg["std"], hi=agg["mean"] + agg["std"])
+    fig = vf.figures.training_curves(
+        agg, x="step", y="mean", series="method", lower="lo", upper="hi", smooth=None,
+        palette={"GRPO": "#000000"},
+    )  # fmt: skip
+    curves = fig.data["curves"]
+    np.testing.assert_allclose(curves["lower"], agg.sort_values(["method", "step"])["lo"])
+    fills = {a["fill"] for a in scene_items(fig, marktype="area")}
+    assert fills == {"#000000", vf.themes.TAB10[1]}  # SDPO (2nd level): the theme's 2nd
+    with pytest.raises(InputError, match=r"palette: \['PPO'\] are not series"):
+        vf.figures.training_curves(agg, x="step", y="mean", series="method", palette={"PPO": "red"})
 
 
 def test_long_logs_are_reduced_and_draw_the_same_picture():
@@ -119,10 +204,11 @@ def test_long_logs_are_reduced_and_draw_the_same_picture():
 def test_bad_inputs_are_named():
     df = vf.demo.training_curve()
     with pytest.raises(InputError, match="highlight"):
-        vf.figures.training_curves(df, x="step", y="accuracy", series="method", highlight="PPO")
+        vf.figures.training_curves(df, x="step", y="accuracy", series="method", seed="seed",
+                                   highlight="PPO")
     with pytest.raises(InputError, match="'acc'"):
         vf.figures.training_curves(df, x="step", y="acc", series="method")
-    with pytest.raises(InputError, match="weight"):
+    with pytest.raises(InputError, match="smooth: ema:2: weight"):
         vf.figures.training_curves(df, x="step", y="accuracy", series="method", smooth="ema:2")
     with pytest.raises(InputError, match="lower/upper"):
         vf.figures.training_curves(df, x="step", y="accuracy", series="method", lower="accuracy")

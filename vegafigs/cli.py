@@ -192,10 +192,10 @@ def _cmd_curves(args: argparse.Namespace) -> int:
     missing = [m for m in metrics if m not in present]
     if missing:
         raise InputError(f"--y: metric(s) {missing} not in the logs; they have {present}")
-    chart = reward_length(
+    fig = reward_length(
         df,
         x="step",
-        metrics=metrics,
+        panels=metrics,
         layout=args.layout,
         smooth=smooth,
         band=args.band,
@@ -205,7 +205,7 @@ def _cmd_curves(args: argparse.Namespace) -> int:
         height_in=args.height,
         dpi=args.dpi,
     )
-    out = save(chart, args.output, dpi=args.dpi)
+    out = save(fig, args.output, dpi=args.dpi)
     n_runs = df["run"].nunique()
     print(
         f"vegafigs curves: {len(df):,} points of {len(metrics)} metric(s) from {n_runs} run(s) "

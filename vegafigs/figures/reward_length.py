@@ -433,15 +433,18 @@ def _one_axis_per_side(panel: alt.LayerChart) -> alt.LayerChart:
     for layer in panel.layer:
         enc = getattr(layer, "encoding", alt.Undefined)
         ych = alt.Undefined if enc is alt.Undefined else getattr(enc, "y", alt.Undefined)
-        axis = getattr(ych, "axis", alt.Undefined) if ych is not alt.Undefined else alt.Undefined
+        # Channel attributes are property setters: read the schema values by key.
+        axis = ych._kwds.get("axis", alt.Undefined) if isinstance(ych, alt.Y) else alt.Undefined
         if isinstance(axis, alt.Axis):
-            side = str(axis.orient) if axis.orient is not alt.Undefined else "left"
+            side = axis._kwds.get("orient", alt.Undefined)
+            side = "left" if side is alt.Undefined else str(side)
             if side in seen:
-                layer = layer.copy(deep=False)
-                layer.encoding = enc.copy(deep=False)
                 ych = ych.copy(deep=False)
-                ych.axis = None
-                layer.encoding.y = ych
+                ych["axis"] = None
+                enc = enc.copy(deep=False)
+                enc["y"] = ych
+                layer = layer.copy(deep=False)
+                layer.encoding = enc
             seen.add(side)
         layers.append(layer)
     out = panel.copy(deep=False)

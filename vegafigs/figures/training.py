@@ -161,7 +161,7 @@ def training_curves(
     def ye(field: str) -> alt.Y:
         return axis_y(field, domain=yd, title=y_text, ticks=y_ticks, fmt=y_format)
 
-    dotted = [REFERENCE_WIDTH * width, 2 * REFERENCE_WIDTH * width]
+    dotted = [round(REFERENCE_WIDTH * width, 3), round(2 * REFERENCE_WIDTH * width, 3)]
     dashes = {**{lv: [] for lv in levels}, **{label: dotted for label in refs}}
     shared = inline_csv(drawn, numeric=[x, *cols])
     layers: dict[str, alt.Chart] = {}
