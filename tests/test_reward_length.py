@@ -86,8 +86,8 @@ def test_dual_layout_has_left_and_right_y_axes(dual):
     assert len(dashed) == 2  # raw + smooth of the second metric
     # without the band the raw layer draws each axis
     spec = vf.to_spec(dual.without("band_reward", "band_response_length"))
-    assert [a["orient"] for a in (ly["encoding"]["y"].get("axis") for ly in spec["layer"]) if a] == [
-        "left", "right"]  # fmt: skip
+    axes = [ly["encoding"]["y"].get("axis") for ly in spec["layer"]]
+    assert [a["orient"] for a in axes if a] == ["left", "right"]
 
 
 def test_html_is_interactive_and_png_static(panels, tmp_path):

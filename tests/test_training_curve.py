@@ -204,8 +204,9 @@ def test_long_logs_are_reduced_and_draw_the_same_picture():
 def test_bad_inputs_are_named():
     df = vf.demo.training_curve()
     with pytest.raises(InputError, match="highlight"):
-        vf.figures.training_curves(df, x="step", y="accuracy", series="method", seed="seed",
-                                   highlight="PPO")
+        vf.figures.training_curves(
+            df, x="step", y="accuracy", series="method", seed="seed", highlight="PPO"
+        )
     with pytest.raises(InputError, match="'acc'"):
         vf.figures.training_curves(df, x="step", y="acc", series="method")
     with pytest.raises(InputError, match="smooth: ema:2: weight"):

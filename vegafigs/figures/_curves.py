@@ -250,11 +250,18 @@ def clipped(chart: alt.Chart, **mark: Any) -> alt.Chart:
 
 
 def title_lines(
-    text: str | None, cfg: Mapping[str, Any], *, width: float, kind: str = "title"
+    text: str | None,
+    cfg: Mapping[str, Any],
+    *,
+    width: float,
+    kind: str = "title",
+    max_lines: int = 2,
 ) -> str | list[str] | None:
-    """``text`` wrapped into lines no wider than ``width`` pt in the theme's ``kind`` font.
+    """``text`` wrapped into at most ``max_lines`` lines no wider than ``width`` pt.
 
-    ``kind``: ``"title"`` (chart / panel title) or ``"axis"`` (axis title).
+    ``kind``: ``"title"`` (chart / panel title) or ``"axis"`` (axis title), whose
+    theme font and size measure the text. Lines break at spaces; text beyond
+    the last line is cut and marked with "..." (every font has it).
     """
     if text is None:
         return None
@@ -264,11 +271,21 @@ def title_lines(
     size = float(part.get(key, 11))
     # Lines break at spaces only (a word split over two lines reads badly).
     words = max((text_width(w, font=font, size=size) for w in text.split(" ")), default=0.0)
-    return wrap_title(text, width=max(width, words + 1.0), font=font, size=size)
+    lines = wrap_title(text, width=max(width, words + 1.0), font=font, size=size)
+    if isinstance(lines, str) or len(lines) <= max_lines:
+        return lines
+    kept = lines[:max_lines]
+    last = kept[-1]
+    while last and text_width(last + " ...", font=font, size=size) > max(width, words + 1.0):
+        last = last.rsplit(" ", 1)[0] if " " in last else ""
+    kept[-1] = f"{last} ...".strip()
+    return kept
 
 
 # ---------------------------------------------------------------- legend
-def legend_box(labels: Sequence[str], cfg: Mapping[str, Any], *, symbol: float) -> tuple[float, float]:
+def legend_box(
+    labels: Sequence[str], cfg: Mapping[str, Any], *, symbol: float
+) -> tuple[float, float]:
     """Estimated (width, height) in pt of a vertical legend of ``labels``."""
     leg = cfg.get("legend", {})
     size = float(leg.get("labelFontSize", 10))
@@ -306,6 +323,19 @@ def curve_legend(
     return legend
 
 
+#: Smallest plot side, pt, an estimate may leave before the figure is called too small.
+MIN_PLOT = 20.0
+
+
+def require_room(size: tuple[float, float], *, plot_w: float, plot_h: float, what: str) -> None:
+    """:class:`InputError` naming width_in/height_in when the estimated plot is too small."""
+    if plot_w < MIN_PLOT or plot_h < MIN_PLOT:
+        raise InputError(
+            f"width_in/height_in: {size[0]:g} x {size[1]:g} in is too small for {what} "
+            f"(it leaves a plot of about {max(plot_w, 0):.0f} x {max(plot_h, 0):.0f} pt)"
+        )
+
+
 def plot_height(
     height_in: float, cfg: Mapping[str, Any], *, title: bool, legend_rows: int = 0
 ) -> float:
@@ -318,7 +348,9 @@ def plot_height(
     return height_in * 72.0 - 10 - top - (label + axis_title + 16) - (legend if legend_rows else 0)
 
 
-def bottom_columns(labels: Sequence[str], cfg: Mapping[str, Any], *, symbol: float, width: float) -> int:
+def bottom_columns(
+    labels: Sequence[str], cfg: Mapping[str, Any], *, symbol: float, width: float
+) -> int:
     """How many legend entries fit side by side in ``width`` pt (at least 1)."""
     each = [legend_box([t], cfg, symbol=symbol)[0] + 10 for t in labels]
     for n in range(len(each), 0, -1):

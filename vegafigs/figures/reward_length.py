@@ -36,6 +36,7 @@ from vegafigs.figures._curves import (
     plot_columns,
     plot_height,
     reduce_rows,
+    require_room,
     series_palette,
     title_lines,
     zoomed,
@@ -185,12 +186,18 @@ def reward_length(
     width = float(stroke_width or cfg.get("line", {}).get("strokeWidth", 1.5))
     legend, rows = _legend(cfg, [str(lv) for lv in levels], size, n_plots=n_plots,
                            dual=layout == "dual")  # fmt: skip
+    plot_h = plot_height(size[1], cfg, title=layout == "panels", legend_rows=rows)
+    # A narrow estimate of each plot's width: an x title wider than its plot widens it.
+    room = legend_box([str(lv) for lv in levels], cfg, symbol=LEGEND_SYMBOL)[0] if not rows else 0
+    title_w = (size[0] * 72 - room - 60 * (2 if layout == "dual" else n_plots)
+               - SPACING * (n_plots - 1)) / n_plots  # fmt: skip
+    require_room(size, plot_w=plot_w - 40 * (2 if layout == "dual" else 1), plot_h=plot_h,
+                 what="the axes, titles and legend")  # fmt: skip
     look = _Look(
         x=x, y=y, series=series, pal=series_palette(levels, palette, cfg),
-        xe=axis_x(x, domain=xd, title=title_lines(x_title, cfg, width=plot_w, kind="axis"),
+        xe=axis_x(x, domain=xd, title=title_lines(x_title, cfg, width=title_w, kind="axis"),
                   integer=is_integral(data[x])),
-        legend=legend, plot_h=plot_height(size[1], cfg, title=layout == "panels",
-                                          legend_rows=rows), cfg=cfg,
+        legend=legend, plot_h=plot_h, cfg=cfg,
         stroke_width=stroke_width, raw_width=round(RAW_WIDTH * width, 3),
         raw_opacity=raw_opacity, band_opacity=band_opacity, hover_n=max(2, int(plot_w)),
     )  # fmt: skip
@@ -229,11 +236,11 @@ def _checked_rows(
     metrics = present if panels is None else list(panels)
     if not metrics:
         raise InputError("panels: expected at least one metric, got []")
+    if layout == "dual" and len(metrics) != 2:
+        raise InputError(f"panels: layout='dual' needs exactly two metrics, got {metrics}")
     missing = [m for m in metrics if m not in present]
     if missing:
         raise InputError(f"panels: {missing} not in column {panel!r}; it has {present}")
-    if layout == "dual" and len(metrics) != 2:
-        raise InputError(f"panels: layout='dual' needs exactly two metrics, got {metrics}")
     require_no_missing(data, series)
     picked = data[data[panel].isin(metrics)]
     dup = picked.duplicated([series, panel, x], keep=False)

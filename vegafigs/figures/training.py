@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import altair as alt
@@ -31,6 +31,7 @@ from vegafigs.figures._curves import (
     plot_columns,
     plot_height,
     reduce_rows,
+    require_room,
     series_palette,
     title_lines,
 )
@@ -153,14 +154,43 @@ def training_curves(
     width = float(stroke_width or cfg.get("line", {}).get("strokeWidth", 1.5))
     legend, rows = _legend(cfg, [*map(str, levels), *refs], size, scale=scale, title=title,
                            stroke_width=width, highlight=highlight)  # fmt: skip
-    xe = axis_x(x, domain=xd, title=title_lines(x_title or x, cfg, width=size[0] * 72 - 60,
-                kind="axis"), ticks=x_ticks, fmt=x_format, integer=is_integral(curves[x]))  # fmt: skip
+    plot_w = size[0] * 72 - 75 * scale
     plot_h = plot_height(size[1], cfg, title=title is not None, legend_rows=rows)
+    require_room(size, plot_w=plot_w, plot_h=plot_h, what="the axes, titles and legend")
+    xe = axis_x(x, domain=xd, title=title_lines(x_title or x, cfg, width=plot_w, kind="axis"),
+                ticks=x_ticks, fmt=x_format, integer=is_integral(curves[x]))  # fmt: skip
     y_text = title_lines(y_title or y, cfg, width=plot_h, kind="axis")
 
     def ye(field: str) -> alt.Y:
         return axis_y(field, domain=yd, title=y_text, ticks=y_ticks, fmt=y_format)
 
+    layers = _layers(drawn, x=x, y=y, series=series, levels=levels, refs=refs, pal=pal,
+                     legend=legend, xe=xe, ye=ye, width=width, stroke_width=stroke_width,
+                     band_opacity=band_opacity)  # fmt: skip
+    # The title is centred on the plot: wrapped to the plot's (estimated) width.
+    props = {} if title is None else {"title": title_lines(title, cfg, width=plot_w)}
+    return make_figure([Panel("plot", layers, properties=props)], theme=cfg, size=size,
+                       data={"curves": curves, "runs": runs}, kind="training_curves")  # fmt: skip
+
+
+def _layers(
+    drawn: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    series: str,
+    levels: Sequence[Any],
+    refs: Mapping[str, float],
+    pal: Mapping[Any, str],
+    legend: alt.Legend,
+    xe: alt.X,
+    ye: Callable[[str], alt.Y],
+    width: float,
+    stroke_width: float | None,
+    band_opacity: float,
+) -> dict[str, alt.Chart]:
+    """The ``band`` (when drawn has bounds), ``line`` and ``reference`` layers."""
+    cols = [c for c in (y, "lower", "upper") if c in drawn.columns]
     dotted = [round(REFERENCE_WIDTH * width, 3), round(2 * REFERENCE_WIDTH * width, 3)]
     dashes = {**{lv: [] for lv in levels}, **{label: dotted for label in refs}}
     shared = inline_csv(drawn, numeric=[x, *cols])
@@ -178,11 +208,10 @@ def training_curves(
     lines = clipped(on_data(lines, shared), strokeJoin="round")
     layers["line"] = lines.encode(x=xe, y=ye(y), tooltip=tooltip)
     if refs:
-        layers["reference"] = _reference_layer(refs, y=y, series=series, pal=pal,
-                                               dashes=dashes, width=dotted[0], ye=ye(y))  # fmt: skip
-    props = {} if title is None else {"title": title_lines(title, cfg, width=size[0] * 72 - 10)}
-    return make_figure([Panel("plot", layers, properties=props)], theme=cfg, size=size,
-                       data={"curves": curves, "runs": runs}, kind="training_curves")  # fmt: skip
+        layers["reference"] = _reference_layer(
+            refs, y=y, series=series, pal=pal, dashes=dashes, width=dotted[0], ye=ye(y)
+        )
+    return layers
 
 
 def _checked_rows(

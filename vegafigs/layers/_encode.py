@@ -29,7 +29,6 @@ from vegafigs.errors import InputError
 from vegafigs.themes.config import TAB10
 from vegafigs.themes.fonts import bold_stack
 
-
 SOLID: list[float] = []
 
 #: Vega-Lite legend positions.

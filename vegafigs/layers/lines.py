@@ -17,7 +17,6 @@ from vegafigs.layers._encode import (
     palette_for,
 )
 
-
 #: ``stroke_width`` of the layers: 0 (an invisible line) is allowed.
 _WIDTH = NONNEGATIVE.maybe("line width in pt (default: the theme's)")
 
