@@ -189,7 +189,7 @@ def reward_length(
     plot_h = plot_height(size[1], cfg, title=layout == "panels", legend_rows=rows)
     # A narrow estimate of each plot's width: an x title wider than its plot widens it.
     room = legend_box([str(lv) for lv in levels], cfg, symbol=LEGEND_SYMBOL)[0] if not rows else 0
-    title_w = (size[0] * 72 - room - 60 * (2 if layout == "dual" else n_plots)
+    title_w = (size[0] * 72 - room - 50 * (2 if layout == "dual" else n_plots)
                - SPACING * (n_plots - 1)) / n_plots  # fmt: skip
     require_room(size, plot_w=plot_w - 40 * (2 if layout == "dual" else 1), plot_h=plot_h,
                  what="the axes, titles and legend")  # fmt: skip
