@@ -238,11 +238,11 @@ Array.from(document.querySelectorAll('#vis g.mark-symbol.role-mark path'))
     return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })
 """
 # Screen position of a point ``at`` (0..1 of its length) along each smoothed line
-# (drawn 1.8 wide), with whether it is dashed (the dual layout's second metric).
+# (opaque; the raw traces are faint), with whether it is dashed (the second metric).
 _ON_SMOOTH_LINES = """
 ((at) => Array.from(document.querySelectorAll(
     "#vis g.role-mark[aria-roledescription='line mark container'] path"))
-  .filter(p => p.getAttribute('stroke-width') === '1.8')
+  .filter(p => (p.getAttribute('stroke-opacity') || '1') === '1')
   .map(p => {
     p.scrollIntoView({block: 'center'});
     const q = p.getPointAtLength(p.getTotalLength() * at), m = p.getScreenCTM();
@@ -261,6 +261,13 @@ def _tooltip_after_leaving(page, x, y):
     page.send("Input.dispatchMouseEvent", type="mouseMoved", x=1, y=1)
     page.wait_for(f"!{_TIP_VISIBLE}", timeout=5)
     return _tooltip_fields(page.tooltip_at(x, y))
+
+
+def _span_and_step(values):
+    """(span, smallest tick step) of axis label values: both shrink when zooming in."""
+    ticks = sorted(values)
+    step = min((b - a for a, b in zip(ticks, ticks[1:], strict=False)), default=0.0)
+    return (ticks[-1] - ticks[0], step) if step == 0 else (step, ticks[-1] - ticks[0])
 
 
 def _check_rl_tip(tip, keys):
@@ -307,7 +314,8 @@ def test_reward_length_tooltip_zoom_and_pan(browser, site, dual_page, layout):
         zoomed = json.loads(page.evaluate(_X_LABELS))
         first0 = [_number(v) for v in json.loads(x0)[0]]
         first1 = [_number(v) for v in zoomed[0]]
-        assert max(first1) - min(first1) < max(first0) - min(first0), (first0, first1)
+        # zoomed in: a shorter span of steps, or finer ticks (more of them per step)
+        assert _span_and_step(first1) < _span_and_step(first0), (first0, first1)
         assert page.evaluate(_Y_LABELS) == y0
         if layout == "panels":  # the panels share x: the second zooms with the first
             assert json.loads(x0)[1] == json.loads(x0)[0]
@@ -340,6 +348,28 @@ def test_training_curve_line_shows_tooltip(browser, site):
         assert set(tip) == {"method", "step", "accuracy"}, tip
         assert tip["method"] in ("SDPO", "GRPO"), tip
         assert 0 <= _number(tip["step"]) <= 20000 and 0.2 < _number(tip["accuracy"]) < 0.6, tip
+        _assert_clean(page)
+    finally:
+        page.close()
+
+
+def test_reward_length_zoom_links_panels_after_edits(browser, tmp_path):
+    # The zoom is bound when the figure is composed: without the hover layers and with
+    # an added layer it still zooms both panels together.
+    fig = FIGURES["reward_length"].build().without("hover")
+    rule = alt.Chart().mark_rule(color="#ff00ff").encode(y=alt.datum(0.5))
+    path = tmp_path / "edited.html"
+    vf.save(fig.add(rule, panel="reward"), path)
+    page = _open(browser, path)
+    try:
+        plot = page.box("#vis g.role-mark[aria-roledescription='area mark container'] path")
+        x0 = page.evaluate(_X_LABELS)
+        page.wheel(plot["x"], plot["y"], delta_y=-400)
+        page.wait_for(f"{_X_LABELS} !== {json.dumps(x0)}", timeout=5)
+        zoomed = json.loads(page.evaluate(_X_LABELS))
+        first0 = [_number(v) for v in json.loads(x0)[0]]
+        assert _span_and_step([_number(v) for v in zoomed[0]]) < _span_and_step(first0)
+        assert zoomed[1] == zoomed[0], zoomed
         _assert_clean(page)
     finally:
         page.close()
