@@ -56,7 +56,7 @@ TITLES = {
     "entropy": "Entropy",
 }
 #: Dash of each metric in the dual layout (first solid, second dashed).
-DUAL_DASHES = ([], [6, 3])
+DUAL_DASHES: tuple[list[float], list[float]] = ([], [6, 3])
 #: Gap between panels, pt.
 SPACING = 30.0
 #: Raw traces are this fraction of the smoothed lines' width (0.7 pt at 1.8 pt).
@@ -438,8 +438,8 @@ def _one_axis_per_side(panel: alt.LayerChart) -> alt.LayerChart:
     seen: set[str] = set()
     layers = []
     for layer in panel.layer:
-        enc = getattr(layer, "encoding", alt.Undefined)
-        ych = alt.Undefined if enc is alt.Undefined else getattr(enc, "y", alt.Undefined)
+        enc: Any = getattr(layer, "encoding", alt.Undefined)
+        ych: Any = alt.Undefined if enc is alt.Undefined else getattr(enc, "y", alt.Undefined)
         # Channel attributes are property setters: read the schema values by key.
         axis = ych._kwds.get("axis", alt.Undefined) if isinstance(ych, alt.Y) else alt.Undefined
         if isinstance(axis, alt.Axis):
@@ -500,7 +500,7 @@ def _at_nearest(
 ) -> np.ndarray:
     """``full[col]`` at the logged step of the same run nearest each row's ``x``."""
     out = np.full(len(rows), np.nan)
-    groups = {key: g for key, g in full.groupby(series, sort=False)}
+    groups: dict[Any, pd.DataFrame] = {key: g for key, g in full.groupby(series, sort=False)}
     for key, idx in rows.groupby(series, sort=False).indices.items():
         g = groups.get(key)
         if g is None or g.empty:

@@ -353,7 +353,7 @@ def curve_stats(
     if seed is not None and band is not None:
         curves = band_stats(smoothed, x=x, y=y, run=seed, by=series, kind=band, align=align)
     elif seed is not None:
-        curves = smoothed.groupby([series, x], sort=True, as_index=False)[y].mean()
+        curves = smoothed.groupby([series, x], sort=True, as_index=False)[[y]].mean()
     else:
         curves = smoothed[[series, x, y]].copy()
         if lower is not None and upper is not None:

@@ -60,7 +60,9 @@ def series_legend(
     ``"M..."``), a non-string font, ``symbol_size`` <= 0 and a negative stroke
     width are an :class:`~vegafigs.InputError`.
 
-    >>> leg = series_legend(highlight="SDPO", font=COMPUTER_MODERN)  # doctest: +SKIP
+    >>> from vegafigs.themes.fonts import COMPUTER_MODERN
+    >>> series_legend(highlight="SDPO", font=COMPUTER_MODERN).orient
+    'bottom-right'
     """
     require_text(font, param="font")
     require_choice(orient, LEGEND_ORIENTS, param="orient")

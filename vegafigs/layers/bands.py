@@ -30,17 +30,24 @@ def band(
 ) -> alt.Chart:
     """A ribbon from ``lower`` to ``upper`` along ``x`` (e.g. mean ± std), no legend.
 
-    When the line layers pass a custom ``legend`` (e.g. ``series_legend(...)``), pass
-    the same one here: the band is drawn first, and Vega-Lite takes the merged
-    legend's look (e.g. symbol opacity) from the first layer.
+    ``series``: one ribbon per level, coloured by ``palette`` ``{level: colour}``
+    (default tab10 in order of appearance), else all in ``color``. ``opacity``:
+    the ribbon's opacity (``None``: the theme's ``area`` setting); ``x_type``:
+    ``"Q"``, ``"O"``, ``"N"``, ``"T"`` (default: from the column's dtype);
+    ``interpolate``: Vega-Lite's line interpolation; ``tooltip``: the series,
+    x and bounds on hover. When the line layers pass a custom ``legend`` (e.g.
+    ``series_legend(...)``), pass the same one here: the band is drawn first,
+    and Vega-Lite takes the merged legend's look (e.g. symbol opacity) from the
+    first layer.
 
     Bad input: rows with NaN/±inf in ``lower``/``upper`` (or a quantitative ``x``)
     are dropped with a warning counting them; non-numeric bounds, an ``x``
     repeated within a series and an opacity outside [0, 1] are an
     :class:`~vegafigs.InputError`.
 
-    >>> chart = band(df, x="step", lower="lo", upper="hi", series="method") + line(
-    ...     df, x="step", y="mean", series="method")  # doctest: +SKIP
+    >>> df = pd.DataFrame({"step": [0, 1, 2], "lo": [0.1, 0.2, 0.2], "hi": [0.3, 0.4, 0.5]})
+    >>> band(df, x="step", lower="lo", upper="hi").mark.opacity
+    0.2
     """
     df, x_enc = numeric_frame(
         df, x=x, x_type=x_type, numeric=[lower, upper], series=series, func="band", unique_x=True

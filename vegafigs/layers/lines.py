@@ -40,9 +40,16 @@ def line(
 ) -> alt.Chart:
     """A line of ``y`` against ``x``; one per ``series`` coloured by ``palette``.
 
-    Pass the same ``palette`` (and ``dashes``) to every layer of a figure so they
-    share one colour scale and one legend. ``stroke_width`` (pt) defaults to the
-    theme's ``line.strokeWidth``; ``opacity`` is the line's opacity.
+    ``series``: one line per level, coloured by ``palette`` ``{level: colour}``
+    (default tab10 in order of appearance) and dashed by ``dashes`` ``{level:
+    [dash, gap]}`` (``[]``: solid); without it the line is ``color``. Pass the
+    same ``palette`` (and ``dashes``) to every layer of a figure so they share
+    one colour scale and one legend (``legend``: ``True``, ``False`` to leave it
+    to the other layers, or an ``alt.Legend``). ``stroke_width`` (pt) defaults
+    to the theme's ``line.strokeWidth``; ``opacity`` is the line's opacity
+    (``None``: the theme's). ``x_type``: ``"Q"``, ``"O"``, ``"N"``, ``"T"``
+    (default: from the dtype); ``interpolate``: Vega-Lite's interpolation;
+    ``tooltip``: series, x and y on hover.
 
     Bad input: rows with NaN/±inf in ``y`` (or a quantitative ``x``) are dropped
     with a warning counting them; non-numeric ``y``, an ``x`` repeated within a
@@ -51,7 +58,8 @@ def line(
 
     >>> df = pd.DataFrame({"step": [0, 1, 2] * 2, "acc": [.1, .2, .3, .1, .15, .2],
     ...                    "method": ["A"] * 3 + ["B"] * 3})
-    >>> chart = line(df, x="step", y="acc", series="method")
+    >>> line(df, x="step", y="acc", series="method").encoding.color.to_dict()["scale"]
+    {'domain': ['A', 'B'], 'range': ['#1f77b4', '#ff7f0e']}
     """
     df, x_enc = numeric_frame(
         df, x=x, x_type=x_type, numeric=[y], series=series, func="line", unique_x=True
@@ -69,7 +77,8 @@ def line(
         mark["strokeWidth"] = stroke_width
     if series is None:
         mark["color"] = color
-    return alt.Chart(df).mark_line(interpolate=interpolate, **mark).encode(**enc)
+    mark["interpolate"] = interpolate
+    return alt.Chart(df).mark_line(**mark).encode(**enc)
 
 
 def points(
