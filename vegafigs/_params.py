@@ -59,8 +59,6 @@ class Param:
 
 
 def _positive(value: Any, name: str) -> Any:
-    if isinstance(value, (bool, np.bool_)):  # require_positive takes True for 1
-        raise InputError(f"{name}: expected a positive number, got {value!r}")
     c.require_positive(value, param=name)
     return value
 
@@ -149,14 +147,14 @@ def _color(value: Any, name: str) -> Any:
 
 
 def _dpi(value: Any, name: str) -> Any:
-    _positive(value, name)
+    c.require_positive(value, param=name)
     if value > 2400:
         raise InputError(f"{name}: expected at most 2400 dots per inch, got {value!r}")
     return value
 
 
 def _size_in(value: Any, name: str) -> Any:
-    _positive(value, name)
+    c.require_positive(value, param=name)
     if value > 100:
         raise InputError(f"{name}: expected at most 100 inches, got {value!r}")
     return value
