@@ -1,7 +1,7 @@
 """Generated bad-value cases for the curve figures and layers (``tests/_paramgen.py``).
 
-Every declared parameter of ``training_curves``, ``reward_length``, ``layers.line``
-and ``layers.band`` refuses each of its declaration's bad values with an
+Every declared parameter of ``training_curves``, ``reward_length`` and the layers
+``line``, ``points``, ``band`` and ``series_legend`` refuses each of its declaration's bad values with an
 ``InputError`` starting with the parameter's name.
 """
 
@@ -32,6 +32,8 @@ CASES = bad_param_cases(
             (CURVE_DF,),
             {"x": "step", "lower": "lo", "upper": "hi", "series": "method"},
         ),
+        vf.layers.points: lambda: ((CURVE_DF,), {"x": "step", "y": "acc", "series": "method"}),
+        vf.layers.series_legend: lambda: ((), {"font": vf.themes.TIMES}),
     }
 )
 

@@ -50,18 +50,6 @@ def _band_kind(value: Any, name: str) -> Any:
     return value
 
 
-def choice(*options: str) -> Param:
-    """A parameter that must be one of ``options``."""
-
-    def check(value: Any, name: str) -> Any:
-        if not isinstance(value, str) or value not in options:
-            allowed = ", ".join(repr(o) for o in options)
-            raise InputError(f"{name}: got {value!r}; expected one of {allowed}")
-        return value
-
-    return Param(check, f"one of {', '.join(options)}", bad=("nope", 3, None))
-
-
 #: ``smooth``: ``"ema:0.9"``, ``"twema:…"``, ``"rolling:N"``, ``"gaussian:S"`` or None.
 SMOOTH = Param(
     _smooth,
@@ -250,7 +238,7 @@ def clipped(chart: alt.Chart, **mark: Any) -> alt.Chart:
 
 
 def title_lines(
-    text: str | None,
+    text: str | list[str] | None,
     cfg: Mapping[str, Any],
     *,
     width: float,
@@ -263,8 +251,8 @@ def title_lines(
     theme font and size measure the text. Lines break at spaces; text beyond
     the last line is cut and marked with "..." (every font has it).
     """
-    if text is None:
-        return None
+    if text is None or isinstance(text, list):  # None, or lines given as they are
+        return text
     part = cfg.get(kind, {})
     key = "fontSize" if kind == "title" else "titleFontSize"
     font = part.get("font" if kind == "title" else "titleFont", cfg.get("font"))

@@ -21,7 +21,6 @@ from vegafigs.figures._curves import (
     axis_x,
     axis_y,
     bottom_columns,
-    choice,
     clipped,
     curve_legend,
     domain_of,
@@ -41,6 +40,7 @@ from vegafigs.figures._curves import (
     title_lines,
     zoomed,
 )
+from vegafigs.layers._encode import choice
 from vegafigs.layers.bands import band as band_layer
 from vegafigs.layers.lines import line
 from vegafigs.themes import Style, figure_size, resolve_theme
@@ -115,7 +115,7 @@ def reward_length(
     order: Sequence[Any] | None = None,
     palette: Mapping[Any, str] | None = None,
     panel_titles: Mapping[str, str] | None = None,
-    x_title: str = "Training step",
+    x_title: str | list[str] = "Training step",
     x_domain: Sequence[float] | None = None,
     interactive: bool = True,
     stroke_width: float | None = None,

@@ -19,7 +19,6 @@ from vegafigs.figures._curves import (
     axis_x,
     axis_y,
     bottom_columns,
-    choice,
     clipped,
     curve_legend,
     domain_of,
@@ -35,7 +34,7 @@ from vegafigs.figures._curves import (
     series_palette,
     title_lines,
 )
-from vegafigs.layers._encode import color_encoding, dash_encoding
+from vegafigs.layers._encode import choice, color_encoding, dash_encoding
 from vegafigs.layers.bands import band as band_layer
 from vegafigs.layers.lines import line
 from vegafigs.themes import Style, figure_size, merge, resolve_theme
@@ -69,9 +68,9 @@ def training_curves(
     reference: float | Mapping[str, float] | None = None,
     reference_label: str | None = None,
     reference_color: str | None = None,
-    title: str | None = None,
-    x_title: str | None = None,
-    y_title: str | None = None,
+    title: str | list[str] | None = None,
+    x_title: str | list[str] | None = None,
+    y_title: str | list[str] | None = None,
     x_domain: Sequence[float] | None = None,
     y_domain: Sequence[float] | None = None,
     x_ticks: Sequence[float] | None = None,
@@ -278,7 +277,7 @@ def _legend(
     size: tuple[float, float],
     *,
     scale: float,
-    title: str | None,
+    title: str | list[str] | None,
     stroke_width: float,
     highlight: Any,
 ) -> tuple[alt.Legend, int]:

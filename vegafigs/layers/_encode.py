@@ -16,15 +16,13 @@ import numpy as np
 import pandas as pd
 
 from vegafigs._checks import (
-    require_choice,
     require_columns,
     require_frame,
     require_no_missing,
-    require_nonnegative,
     require_numeric,
-    require_positive,
     require_text,
 )
+from vegafigs._params import BOOL, COLOR, NONNEGATIVE, POSITIVE, TEXT, Param, checked
 from vegafigs.errors import InputError
 from vegafigs.themes.config import TAB10
 from vegafigs.themes.fonts import bold_stack
@@ -43,6 +41,72 @@ SYMBOL_SHAPES = (
 )  # fmt: skip
 
 
+def choice(*options: str, optional: bool = False) -> Param:
+    """A parameter that must be one of ``options`` (or ``None`` when ``optional``)."""
+
+    def check(value: Any, name: str) -> Any:
+        if not isinstance(value, str) or value not in options:
+            allowed = ", ".join(repr(o) for o in options)
+            raise InputError(f"{name}: got {value!r}; expected one of {allowed}")
+        return value
+
+    bad = ("nope", 3) if optional else ("nope", 3, None)
+    return Param(check, f"one of {', '.join(options)}", optional=optional, bad=bad)
+
+
+def _symbol(value: Any, name: str) -> Any:
+    require_text(value, param=name)
+    if value not in SYMBOL_SHAPES and not value.lstrip().startswith(("M", "m")):
+        raise InputError(
+            f"{name}: got {value!r}; expected one of {', '.join(SYMBOL_SHAPES)} "
+            "or an SVG path starting with 'M'"
+        )
+    return value
+
+
+def _legend_arg(value: Any, name: str) -> Any:
+    if not isinstance(value, (bool, alt.Legend)):
+        raise InputError(f"{name}: expected True, False or an alt.Legend, got {value!r}")
+    return value
+
+
+#: Declarations shared by the layers (``@checked``).
+LAYER_PARAMS: dict[str, Param] = {
+    "x_type": choice("Q", "O", "N", "T", optional=True),
+    "interpolate": choice(
+        "linear",
+        "linear-closed",
+        "step",
+        "step-before",
+        "step-after",
+        "basis",
+        "basis-open",
+        "basis-closed",
+        "cardinal",
+        "cardinal-open",
+        "cardinal-closed",
+        "bundle",
+        "monotone",
+        "natural",
+        "catmull-rom",
+    ),  # fmt: skip
+    "legend": Param(_legend_arg, "True, False or an alt.Legend", bad=("yes", None, 1.5)),
+    "tooltip": BOOL,
+    "color": COLOR,
+    "shape": Param(_symbol, "a Vega symbol shape or an SVG path", bad=("blob", 3)),
+    "size": POSITIVE,
+}
+#: ``stroke_width`` of the layers: 0 (an invisible line) is allowed.
+LAYER_WIDTH = NONNEGATIVE.maybe("line width in pt (default: the theme's)")
+
+
+@checked(
+    font=TEXT,
+    orient=choice(*LEGEND_ORIENTS),
+    symbol_type=Param(_symbol, "a Vega symbol shape or an SVG path", bad=("blob", 3)),
+    symbol_size=POSITIVE,
+    symbol_stroke_width=NONNEGATIVE,
+)
 def series_legend(
     *,
     highlight: Any = None,
@@ -64,16 +128,6 @@ def series_legend(
     >>> series_legend(highlight="SDPO", font=COMPUTER_MODERN).orient
     'bottom-right'
     """
-    require_text(font, param="font")
-    require_choice(orient, LEGEND_ORIENTS, param="orient")
-    require_text(symbol_type, param="symbol_type")
-    if symbol_type not in SYMBOL_SHAPES and not symbol_type.lstrip().startswith(("M", "m")):
-        raise InputError(
-            f"symbol_type: got {symbol_type!r}; expected one of {', '.join(SYMBOL_SHAPES)} "
-            "or an SVG path starting with 'M'"
-        )
-    require_positive(symbol_size, param="symbol_size")
-    require_nonnegative(symbol_stroke_width, param="symbol_stroke_width")
     props: dict[str, Any] = {
         "orient": orient,
         "symbolType": symbol_type,

@@ -8,11 +8,13 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from vegafigs._params import COLOR, checked
-from vegafigs.layers._encode import color_encoding, numeric_frame, palette_for
+from vegafigs._params import checked
+from vegafigs.layers._encode import LAYER_PARAMS, color_encoding, numeric_frame, palette_for
+
+_BAND = {k: LAYER_PARAMS[k] for k in ("x_type", "interpolate", "legend", "tooltip", "color")}
 
 
-@checked(color=COLOR)
+@checked(**_BAND)
 def band(
     df: pd.DataFrame,
     *,

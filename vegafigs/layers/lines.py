@@ -8,20 +8,20 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from vegafigs._checks import require_nonnegative, require_positive
-from vegafigs._params import COLOR, MAPPING, NONNEGATIVE, checked
+from vegafigs._params import COLOR, MAPPING, checked
 from vegafigs.layers._encode import (
+    LAYER_PARAMS,
+    LAYER_WIDTH,
     color_encoding,
     dash_encoding,
     numeric_frame,
     palette_for,
 )
 
-#: ``stroke_width`` of the layers: 0 (an invisible line) is allowed.
-_WIDTH = NONNEGATIVE.maybe("line width in pt (default: the theme's)")
+_LINE = {k: LAYER_PARAMS[k] for k in ("x_type", "interpolate", "legend", "tooltip", "color")}
 
 
-@checked(stroke_width=_WIDTH, color=COLOR, dashes=MAPPING.maybe("{series: dash pattern}"))
+@checked(stroke_width=LAYER_WIDTH, dashes=MAPPING.maybe("{series: dash pattern}"), **_LINE)
 def line(
     df: pd.DataFrame,
     *,
@@ -81,6 +81,15 @@ def line(
     return alt.Chart(df).mark_line(**mark).encode(**enc)
 
 
+_POINTS = {k: LAYER_PARAMS[k] for k in ("x_type", "legend", "tooltip", "color", "shape", "size")}
+
+
+@checked(
+    stroke_width=LAYER_WIDTH,
+    fill=COLOR.maybe("marker fill (default: the series colour)"),
+    stroke=COLOR.maybe("marker edge (None: the series colour)"),
+    **_POINTS,
+)
 def points(
     df: pd.DataFrame,
     *,
@@ -111,8 +120,6 @@ def points(
     >>> chart = line(df, x="step", y="acc", series="method") + points(
     ...     df, x="step", y="acc", series="method")  # doctest: +SKIP
     """
-    require_positive(size, param="size")
-    require_nonnegative(stroke_width, param="stroke_width")
     df, x_enc = numeric_frame(df, x=x, x_type=x_type, numeric=[y], series=series, func="points")
     enc: dict[str, Any] = {"x": x_enc, "y": f"{y}:Q"}
     mark: dict[str, Any] = {"shape": shape, "size": size, "filled": True, "opacity": 1}
