@@ -22,7 +22,8 @@ from vegafigs._checks import (
     require_numeric,
     require_text,
 )
-from vegafigs._params import BOOL, COLOR, NONNEGATIVE, POSITIVE, TEXT, Param, checked
+from vegafigs._params import BOOL, COLOR, NONNEGATIVE, POSITIVE, TEXT, Param
+from vegafigs._params import checked as declare
 from vegafigs.errors import InputError
 from vegafigs.themes.config import TAB10
 from vegafigs.themes.fonts import bold_stack
@@ -100,7 +101,7 @@ LAYER_PARAMS: dict[str, Param] = {
 LAYER_WIDTH = NONNEGATIVE.maybe("line width in pt (default: the theme's)")
 
 
-@checked(
+@declare(
     font=TEXT,
     orient=choice(*LEGEND_ORIENTS),
     symbol_type=Param(_symbol, "a Vega symbol shape or an SVG path", bad=("blob", 3)),
