@@ -53,14 +53,14 @@ def case_vegafigs(steps: int, dpi: float, out: Path, full: bool, raw: bool = Tru
 
     df = make_log(steps)
     t0 = time.perf_counter()
-    chart = vf.figures.reward_length(
+    fig = vf.figures.reward_length(
         df, smooth="ema:0.999", raw=raw, dpi=dpi, downsample=False if full else None
     )
-    spec = spec_json(chart)
+    spec = spec_json(fig)
     t1 = time.perf_counter()
-    png = render(chart, "png", dpi=dpi)
+    png = render(fig, "png", dpi=dpi)
     t2 = time.perf_counter()
-    pdf = render(chart, "pdf")
+    pdf = render(fig, "pdf")
     t3 = time.perf_counter()
     out.write_bytes(png)
     times = {"build_s": t1 - t0, "png_s": t2 - t1, "pdf_s": t3 - t2, "total_s": t3 - t0}
