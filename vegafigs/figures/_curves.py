@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import altair as alt
@@ -34,32 +34,29 @@ ZOOM = "zoom"
 
 
 # ---------------------------------------------------------------- parameters
-def _smooth(value: Any, name: str) -> Any:
-    try:
-        parse_smooth(value)
-    except InputError as exc:
-        raise InputError(f"{name}: {str(exc).removeprefix('smooth: ')}") from exc
-    return value
+def _parsed_by(parse: Callable[[Any], Any], prefix: str) -> Callable[[Any, str], Any]:
+    """A check calling ``parse`` and naming the parameter in its errors (not ``prefix``)."""
 
+    def check(value: Any, name: str) -> Any:
+        try:
+            parse(value)
+        except InputError as exc:
+            raise InputError(f"{name}: {str(exc).removeprefix(prefix)}") from exc
+        return value
 
-def _band_kind(value: Any, name: str) -> Any:
-    try:
-        parse_kind(value)
-    except InputError as exc:
-        raise InputError(f"{name}: {str(exc).removeprefix('kind: ')}") from exc
-    return value
+    return check
 
 
 #: ``smooth``: ``"ema:0.9"``, ``"twema:…"``, ``"rolling:N"``, ``"gaussian:S"`` or None.
 SMOOTH = Param(
-    _smooth,
+    _parsed_by(parse_smooth, "smooth: "),
     "smoothing: 'ema:W', 'twema:W', 'rolling:N', 'gaussian:S' or None",
     optional=True,
     bad=("lowess:3", "ema:1", "rolling:0", 3),
 )
 #: ``band``: ``"std"``, ``"ci95"``, ``"ci95-boot"``, ``"q10-90"`` ... or None.
 BAND = Param(
-    _band_kind,
+    _parsed_by(parse_kind, "kind: "),
     "band statistic: 'std', 'ci95', 'ci95-boot', 'qLO-HI' or None",
     optional=True,
     bad=("iqr", "q90-10", 3),
