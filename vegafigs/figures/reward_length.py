@@ -108,10 +108,10 @@ def reward_length(
     layout: str = "panels",
     smooth: str | tuple[str, float] | None = "ema:0.9",
     raw: bool = True,
-    raw_opacity: float = 0.3,
+    raw_opacity: float | None = 0.3,
     band: str | None = None,
     band_window: int | None = None,
-    band_opacity: float = 0.15,
+    band_opacity: float | None = 0.15,
     order: Sequence[Any] | None = None,
     palette: Mapping[Any, str] | None = None,
     panel_titles: Mapping[str, str] | None = None,
@@ -193,13 +193,16 @@ def reward_length(
                - SPACING * (n_plots - 1)) / n_plots  # fmt: skip
     require_room(size, plot_w=plot_w - 40 * (2 if layout == "dual" else 1), plot_h=plot_h,
                  what="the axes, titles and legend")  # fmt: skip
+    if band_opacity is None:  # the theme's area fill
+        band_opacity = float(cfg.get("area", {}).get("fillOpacity", 0.2))
     look = _Look(
         x=x, y=y, series=series, pal=series_palette(levels, palette, cfg),
         xe=axis_x(x, domain=xd, title=title_lines(x_title, cfg, width=title_w, kind="axis"),
                   integer=is_integral(data[x])),
         legend=legend, plot_h=plot_h, cfg=cfg,
         stroke_width=stroke_width, raw_width=round(RAW_WIDTH * width, 3),
-        raw_opacity=raw_opacity, band_opacity=band_opacity, hover_n=max(2, int(plot_w)),
+        raw_opacity=0.3 if raw_opacity is None else raw_opacity, band_opacity=band_opacity,
+        hover_n=max(2, int(plot_w)),
     )  # fmt: skip
     frames = {"curves": pd.concat([c.assign(**{panel: m})[[panel, *c.columns]]
                                    for m, c in curves.items()], ignore_index=True)}  # fmt: skip

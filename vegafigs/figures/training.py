@@ -77,7 +77,7 @@ def training_curves(
     y_ticks: Sequence[float] | None = None,
     x_format: str | None = "~s",
     y_format: str | None = None,
-    band_opacity: float = 0.2,
+    band_opacity: float | None = 0.2,
     stroke_width: float | None = None,
     theme: str | Mapping[str, Any] | None = None,
     style: Style | None = None,
@@ -143,6 +143,9 @@ def training_curves(
     curves, runs = curve_stats(data, x=x, y=y, series=series, seed=seed, lower=lower,
                                upper=upper, smooth=smooth, band=band, align=align)  # fmt: skip
     curves = curves[curves[series].isin(levels)].reset_index(drop=True)
+    runs = runs[runs[series].isin(levels)].reset_index(drop=True)
+    if band_opacity is None:  # the theme's area fill
+        band_opacity = float(cfg.get("area", {}).get("fillOpacity", 0.2))
     cols = [c for c in (y, "lower", "upper") if c in curves.columns]
     xd = domain_of([curves[x]], x_domain)
     yd = list(y_domain) if y_domain is not None else flat_domain([curves[c] for c in cols])
