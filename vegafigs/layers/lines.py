@@ -8,7 +8,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from vegafigs._checks import require_fraction, require_nonnegative, require_positive
+from vegafigs._checks import require_fraction, require_nonnegative
+from vegafigs._params import BOOL, COLOR, NONNEGATIVE, POSITIVE, TEXT, checked
 from vegafigs.layers._encode import (
     color_encoding,
     dash_encoding,
@@ -66,6 +67,15 @@ def line(
     return alt.Chart(df).mark_line(interpolate=interpolate, **mark).encode(**enc)
 
 
+@checked(
+    color=COLOR,
+    fill=COLOR.maybe(),
+    stroke=COLOR.maybe(),
+    stroke_width=NONNEGATIVE,
+    size=POSITIVE,
+    shape=TEXT,
+    tooltip=BOOL,
+)
 def points(
     df: pd.DataFrame,
     *,
@@ -85,19 +95,25 @@ def points(
 ) -> alt.Chart:
     """Outlined markers at each ``(x, y)``; filled with the series colour unless ``fill``.
 
-    ``size`` is the marker area in px² (matplotlib ``ms=7`` ≈ ``size=49``);
-    ``fill="white"`` gives hollow-looking markers edged in the series colour when
-    ``stroke=None``.
+    ``series`` / ``palette``: one colour per series level (complete mapping;
+    default tab10), else every marker is ``color``. ``fill``: one fill for all
+    markers; ``fill="white"`` gives hollow-looking markers edged in the series
+    colour when ``stroke=None``. ``stroke`` / ``stroke_width``: the edge colour
+    (``None``: the series colour) and width, px. ``size`` is the marker area
+    in px² (matplotlib ``ms=7`` ≈ ``size=49``); ``shape`` a Vega shape name.
+    ``x_type`` forces the x type (``"O"`` for evenly spaced categories);
+    ``legend``: whether (or how) this layer draws the series legend;
+    ``tooltip``: add a hover tooltip.
 
     Bad input: rows with NaN/±inf in ``y`` (or a quantitative ``x``) are dropped
-    with a warning counting them; non-numeric ``y``, ``size`` <= 0 and a negative
-    ``stroke_width`` are an :class:`~vegafigs.InputError`. Repeated x are fine.
+    with a warning counting them; non-numeric ``y`` and bad parameters are an
+    :class:`~vegafigs.InputError` naming them. Repeated x are fine.
 
-    >>> chart = line(df, x="step", y="acc", series="method") + points(
-    ...     df, x="step", y="acc", series="method")  # doctest: +SKIP
+    >>> df = pd.DataFrame({"step": [0, 1, 2], "acc": [.1, .2, .3]})
+    >>> chart = points(df, x="step", y="acc", color="#2ca02c", size=30)
+    >>> chart.mark.size, chart.mark.fill
+    (30, '#2ca02c')
     """
-    require_positive(size, param="size")
-    require_nonnegative(stroke_width, param="stroke_width")
     df, x_enc = numeric_frame(df, x=x, x_type=x_type, numeric=[y], series=series, func="points")
     enc: dict[str, Any] = {"x": x_enc, "y": f"{y}:Q"}
     mark: dict[str, Any] = {"shape": shape, "size": size, "filled": True, "opacity": 1}
