@@ -14,11 +14,12 @@ from vegafigs._params import COLUMN, NONNEGATIVE, POSITIVE, Param, checked
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
 from vegafigs.figures._common import clean_numeric, ordered_levels, wrap_title
+from vegafigs.figures._geometry import plot_size
 from vegafigs.layers._encode import series_legend
 from vegafigs.layers.axes import set_axis
 from vegafigs.layers.bands import band
 from vegafigs.layers.lines import line, points
-from vegafigs.themes import Style, figure_size, merge, palette_of, resolve_theme
+from vegafigs.themes import Style, figure_size, merge, palette_of, resolve_theme, text_width
 
 #: Legend symbol: a line through a filled circle. Path units are half the symbol's side
 #: (sqrt(symbol size) px); the line reaches beyond it, so labels get a wider offset.
@@ -27,6 +28,8 @@ LINE_MARKER_SYMBOL = (
     f"M-2.2,0L-{_R},0M{_R},0L2.2,0M{_R},0A{_R},{_R},0,1,1,-{_R},0A{_R},{_R},0,1,1,{_R},0Z"
 )
 LEGEND_ORIENTS = ("bottom-right", "bottom-left", "top-right", "top-left", "right", "bottom")
+#: Smallest plot side, px, before the figure is called too small.
+MIN_PLOT = 30.0
 #: Edge colour of the markers (seed 002: dark-edged circles).
 MARKER_EDGE = "black"
 
@@ -40,7 +43,7 @@ def _orient(value: Any, name: str) -> Any:
     err=COLUMN.maybe("column of ± half-widths of the band"),
     marker_size=POSITIVE,
     x_padding=NONNEGATIVE,
-    legend_orient=Param(_orient, "where the legend goes", bad=("middle", 3)),
+    legend_orient=Param(_orient, "where the legend goes", bad=("middle", 3)).maybe(),
 )
 def scaling_curves(
     df: pd.DataFrame,
@@ -64,7 +67,7 @@ def scaling_curves(
     marker_size: float = 49,
     band_opacity: float | None = None,
     x_padding: float = 0.35,
-    legend_orient: str = "bottom-right",
+    legend_orient: str | None = None,
     theme: str | Mapping[str, Any] | None = None,
     style: Style | None = None,
     width_in: float | None = None,
@@ -77,9 +80,11 @@ def scaling_curves(
     limit columns, e.g. precomputed quantiles) are given, a translucent band.
     ``x`` values are placed equally spaced in ascending order (labelled as
     given, e.g. 0.6, 1.7, 4, 8), ``x_padding`` steps from the frame. The
-    frameless legend (``legend_orient``) lists the series in ``order``
-    (default: first appearance) with the ``highlight`` series' label alone in
-    bold. ``palette`` maps series to colours (the others take the theme's).
+    frameless legend lists the series in ``order`` (default: first
+    appearance) with the ``highlight`` series' label alone in bold; it goes
+    where ``legend_orient`` says (default: inside the plot's bottom-right
+    corner, or right of the plot when it would cover more than a third of a
+    small plot). ``palette`` maps series to colours (the others take the theme's).
     ``stroke_width`` (default: the theme's ``line.strokeWidth``), ``band_opacity``
     (default: the theme's ``area.fillOpacity``), ``title``, ``x_title`` /
     ``y_title`` (wrapped when longer than the plot), ``y_domain``, ``y_ticks``,
@@ -119,7 +124,8 @@ def scaling_curves(
     data = data[data[series].isin(levels)]
     curves = _curves(data, x=x, y=y, series=series, err=err, lower=lower, upper=upper)
     width = float(stroke_width if stroke_width is not None else cfg["line"]["strokeWidth"])
-    legend = series_legend(highlight=highlight, font=cfg["font"], orient=legend_orient,
+    orient = legend_orient or _auto_orient(levels, cfg=cfg, size=size, titled=title is not None)
+    legend = series_legend(highlight=highlight, font=cfg["font"], orient=orient,
                            symbol_type=LINE_MARKER_SYMBOL, symbol_size=130,
                            symbol_stroke_width=width)  # fmt: skip
     # Room for the symbol's overhanging line: label gap, compact rows, inset from the frame.
@@ -143,8 +149,15 @@ def scaling_curves(
     )
     props = {} if title is None else {"title": _wrap(title, size[0] * 72 - 70, cfg, "title")}
     panel = Panel("main", {k: axes(v) for k, v in layers.items()}, properties=props)
-    return make_figure([panel], theme=cfg, size=size, data={"curves": curves},
-                       kind="scaling_curves")  # fmt: skip
+    fig = make_figure([panel], theme=cfg, size=size, data={"curves": curves},
+                      kind="scaling_curves")  # fmt: skip
+    plot = plot_size(fig)
+    if min(plot) < MIN_PLOT:
+        raise InputError(
+            f"width_in/height_in: {size[0]:.2f} x {size[1]:.2f} in is too small for this plot "
+            f"with its title, axes and legend (it would be {plot[0]:.0f} x {plot[1]:.0f} px)"
+        )
+    return fig
 
 
 def _clean(
@@ -174,6 +187,23 @@ def _clean(
             f"({plain(first[series])!r}, {plain(first[x])!r}); expected one row per series and x"
         )
     return data
+
+
+def _auto_orient(
+    levels: list[Any], *, cfg: Mapping[str, Any], size: tuple[float, float], titled: bool
+) -> str:
+    """Inside bottom-right, unless the legend would cover over a third of the plot's side."""
+    axis, legend = cfg.get("axis", {}), cfg.get("legend", {})
+    label = float(legend.get("labelFontSize", axis.get("labelFontSize", 10)))
+    room = 2 * float(axis.get("titleFontSize", 12)) + 2 * float(axis.get("labelFontSize", 10))
+    top = float(cfg.get("title", {}).get("fontSize", 12)) * 1.4 if titled else 0.0
+    plot_w, plot_h = size[0] * 72 - room - 20, size[1] * 72 - room - top - 20
+    labels = max(text_width(str(lv), font=cfg["font"], size=label) for lv in levels)
+    legend_w = labels + 14 + 10 + 10  # symbol + label offset, inset from the frame
+    legend_h = len(levels) * (label * 1.25 + 2) + 10
+    if legend_w > plot_w / 3 or legend_h > plot_h / 3:
+        return "right"
+    return "bottom-right"
 
 
 def _palette(
