@@ -204,12 +204,16 @@ def test_replace_without_and_add_recompose_the_figure(chart):
     assert len(_bars(items)) == 6
     moved = chart.replace("reference", vf.layers.hline(57.5, label="target"))
     assert "target" in drawn_texts(moved) and "GRPO 55.79" not in drawn_texts(moved)
-    extra = alt.Chart(pd.DataFrame({"avg_score": [56.5]})).mark_rule(color="#00ff00").encode(
-        y="avg_score:Q"
+    extra = (
+        alt.Chart(pd.DataFrame({"avg_score": [56.5]}))
+        .mark_rule(color="#00ff00")
+        .encode(y="avg_score:Q")
     )
     added = chart + extra
     assert list(added.layers)[-1] == "extra"
-    (rule,) = [i for i in scene_items(added) if i["marktype"] == "rule" and i.get("stroke") == "#00ff00"]
+    (rule,) = [
+        i for i in scene_items(added) if i["marktype"] == "rule" and i.get("stroke") == "#00ff00"
+    ]
     y_of = _y_of(scene_items(added))
     assert rule["abs_y"] == pytest.approx(y_of(56.5), abs=0.05)  # on the figure's y scale
 

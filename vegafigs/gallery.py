@@ -10,10 +10,10 @@ from pathlib import Path
 import altair as alt
 
 from vegafigs import demo
-from vegafigs.themes import latex, paper
 from vegafigs._checks import require_choice, require_positive
 from vegafigs.errors import InputError
 from vegafigs.export import Spec, render_spec, to_spec, write_atomic
+from vegafigs.themes import latex, paper
 
 #: Gallery output formats, in the order they are written, with their file suffixes.
 GALLERY_FORMATS = {"json": ".vl.json", "png": ".png", "svg": ".svg", "pdf": ".pdf", "html": ".html"}

@@ -12,13 +12,12 @@ import pandas as pd
 from vegafigs._params import BOOL, COLOR, FINITE, FORMAT, POSITIVE, checked
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
-from vegafigs.figures._common import clean_numeric, wrap_title
-from vegafigs.figures._geometry import plot_size
+from vegafigs.figures._common import clean_numeric
+from vegafigs.figures._geometry import settle
 from vegafigs.layers._category import category_levels
 from vegafigs.layers.axes import set_axis
-from vegafigs.layers.bars import BAR_DARK, BAR_LIGHT, BAR_WIDTH, GRADIENT, PADDING_OUTER
+from vegafigs.layers.bars import BAR_DARK, BAR_LIGHT, BAR_WIDTH, GRADIENT, PADDING_OUTER, darker
 from vegafigs.layers.bars import bars as bar_layer
-from vegafigs.layers.bars import darker
 from vegafigs.layers.labels import LABEL_COLOR, value_labels
 from vegafigs.layers.rules import hline
 from vegafigs.layers.trend import TREND_COLOR, trend_line
@@ -121,33 +120,35 @@ def bar_trend(
     if trend:
         line_color = TREND_COLOR if tuple(colors) == (BAR_LIGHT, BAR_DARK) else darker(colors[1])
         layers["trend"] = trend_line(data, x=x, y=y, order=levels, color=line_color)
-    frames = {"bars": data.assign(label_offset=(10.0 if trend else 3.0) if labels else np.nan)}
-    if labels:
-        layers["labels"] = _labels(frames["bars"], x=x, y=y, levels=levels, fmt=label_format)
+    first = (10.0 if trend else 3.0) if labels else np.nan
+    frames = {"bars": data.assign(label_offset=first)}
     if reference is not None:
         text = reference_label if reference_label is not None else _text(reference, label_format)
         layers["reference"] = _reference(reference, text, color=reference_color, cfg=cfg)
         frames["reference"] = pd.DataFrame({y: [reference], "label": [text]})
-    titles = _titles(x if x_title is None else x_title, y if y_title is None else y_title,
-                     size=size, cfg=cfg)  # fmt: skip
-    axes = {"domain": (lo, hi), "ticks": y_ticks, "format": y_format, **titles}
+    order_of = {"bars": 0, "trend": 1, "labels": 2, "reference": 3}
 
-    def build(layers: dict[str, alt.TopLevelMixin]) -> Figure:
-        panel = Panel("main", {k: _axes(v, **axes) for k, v in layers.items()})
-        return make_figure([panel], theme=cfg, size=size, data=frames, kind="bar_trend")
+    def build(titles: dict[str, Any], plot: tuple[float, float] | None) -> Figure:
+        if labels:
+            lifts = (
+                first
+                if plot is None
+                else _offsets(plot, data, y=y, lo=lo, hi=hi, fmt=label_format, trend=trend, cfg=cfg)
+            )
+            frames["bars"] = data.assign(label_offset=lifts)
+            layers["labels"] = value_labels(frames["bars"], x=x, y=y, label_format=label_format,
+                                            offset="label_offset", order=levels)  # fmt: skip
+        axes = {"domain": (lo, hi), "ticks": y_ticks, "format": y_format, **titles}
+        drawn = {k: _axes(layers[k], **axes) for k in sorted(layers, key=order_of.__getitem__)}
+        return make_figure([Panel("main", drawn)], theme=cfg, size=size, data=frames,
+                           kind="bar_trend")  # fmt: skip
 
-    fig = build(layers)
-    if not labels:
-        _check_room(plot_size(fig), n=len(levels), size=size)
-        return fig
-    for _ in range(3):  # lifted labels may push the plot down: lift for the final size
-        offsets = _offsets(fig, data, y=y, hi=hi, lo=lo, fmt=label_format, trend=trend, cfg=cfg)
-        done = np.allclose(offsets, frames["bars"]["label_offset"], atol=0.5)
-        frames["bars"]["label_offset"] = np.maximum(offsets, frames["bars"]["label_offset"])
-        layers["labels"] = _labels(frames["bars"], x=x, y=y, levels=levels, fmt=label_format)
-        fig = build(layers)
-        if done:
-            break
+    texts = {
+        "x_title": x if x_title is None else x_title,
+        "y_title": y if y_title is None else y_title,
+    }
+    fig, plot = settle(build, texts, cfg=cfg, size=size, needs_plot=labels and trend)
+    _check_room(plot, n=len(levels), size=size)
     return fig
 
 
@@ -165,26 +166,10 @@ def _text(value: float, fmt: str) -> str:
         return f"{value:.4g}"
 
 
-def _labels(frame: pd.DataFrame, *, x: str, y: str, levels: list[Any], fmt: str) -> alt.Chart:
-    return value_labels(frame, x=x, y=y, label_format=fmt, offset="label_offset", order=levels)
-
-
 def _reference(value: float, label: str, *, color: str, cfg: Mapping[str, Any]) -> Any:
     ink = REFERENCE_INK if color == REFERENCE_COLOR else darker(color)
     size = round(float(cfg.get("text", {}).get("fontSize", 7)) * 6 / 7, 2)
     return hline(value, label=label, color=color, label_color=ink, opacity=0.7, font_size=size)
-
-
-def _titles(
-    x_text: str, y_text: str, *, size: tuple[float, float], cfg: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Axis titles, wrapped onto more lines where longer than the plot (estimated)."""
-    font, title_size = cfg["font"], float(cfg["axis"]["titleFontSize"])
-    w_pt, h_pt = size[0] * 72.0, size[1] * 72.0
-    return {
-        "x_title": wrap_title(x_text, width=w_pt - 70, font=font, size=title_size),
-        "y_title": wrap_title(y_text, width=h_pt - 50, font=font, size=title_size),
-    }
 
 
 def _axes(
@@ -206,12 +191,12 @@ def _check_room(plot: tuple[float, float], *, n: int, size: tuple[float, float])
     if min(plot) < MIN_PLOT:
         raise InputError(
             f"width_in/height_in: {size[0]:.2f} x {size[1]:.2f} in is too small for {n} bars "
-            f"and their axes (the plot would be {plot[0]:.0f} x {plot[1]:.0f} px)"
+            f"with their axes and titles (the plot would be {plot[0]:.0f} x {plot[1]:.0f} px)"
         )
 
 
 def _offsets(
-    fig: Figure,
+    plot: tuple[float, float],
     data: pd.DataFrame,
     *,
     y: str,
@@ -220,19 +205,18 @@ def _offsets(
     fmt: str,
     trend: bool,
     cfg: Mapping[str, Any],
-) -> np.ndarray:
-    """Px each value label must be lifted to clear the trend line, at ``fig``'s plot size."""
-    plot_w, plot_h = plot_size(fig)
-    _check_room((plot_w, plot_h), n=len(data), size=(fig.width_in, fig.height_in))
+) -> np.ndarray | float:
+    """Px each value label must be lifted to clear the trend line, in a ``plot`` (w, h) px."""
     if not trend:
-        return np.full(len(data), 3.0)
+        return 3.0
+    if min(plot) < MIN_PLOT:  # too small: the caller says so
+        return 10.0
     text = cfg.get("text", {})
-    step = plot_w / (len(data) - (1 - BAR_WIDTH) + 2 * PADDING_OUTER)
     lifted = label_offsets(
         data,
         y=y,
-        step_px=step,
-        px_per_unit=plot_h / (hi - lo),
+        step_px=plot[0] / (len(data) - (1 - BAR_WIDTH) + 2 * PADDING_OUTER),
+        px_per_unit=plot[1] / (hi - lo),
         label_format=fmt,
         font=text.get("font", cfg["font"]),
         font_size=float(text.get("fontSize", 7)),
@@ -252,4 +236,3 @@ def _domain(
     vmin, vmax = float(pts.min()), float(pts.max())
     span = vmax - vmin or (abs(vmax) * 0.05 or 1.0)
     return round(vmin - 0.75 * span, 10), round(vmax + 0.25 * span, 10)
-

@@ -13,8 +13,8 @@ from vegafigs._checks import plain, require_choice, require_numeric
 from vegafigs._params import COLUMN, NONNEGATIVE, POSITIVE, Param, checked
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
-from vegafigs.figures._common import clean_numeric, ordered_levels, wrap_title
-from vegafigs.figures._geometry import plot_size
+from vegafigs.figures._common import clean_numeric, ordered_levels
+from vegafigs.figures._geometry import settle
 from vegafigs.layers._encode import series_legend
 from vegafigs.layers.axes import set_axis
 from vegafigs.layers.bands import band
@@ -138,20 +138,26 @@ def scaling_curves(
                               **common)  # fmt: skip
     layers["line"] = line(curves, y=y, stroke_width=width, legend=legend, **common)
     layers["points"] = points(curves, y=y, stroke=MARKER_EDGE, size=marker_size, **common)
-    axes = _axes(
-        sizes=sorted(set(curves[x].tolist())),
-        x_title=_wrap(x if x_title is None else x_title, size[0] * 72 - 70, cfg, "axis"),
-        y_title=_wrap(y if y_title is None else y_title, size[1] * 72 - 50, cfg, "axis"),
-        x_padding=x_padding,
-        y_domain=y_domain,
-        y_ticks=y_ticks,
-        y_format=y_format,
-    )
-    props = {} if title is None else {"title": _wrap(title, size[0] * 72 - 70, cfg, "title")}
-    panel = Panel("main", {k: axes(v) for k, v in layers.items()}, properties=props)
-    fig = make_figure([panel], theme=cfg, size=size, data={"curves": curves},
-                      kind="scaling_curves")  # fmt: skip
-    plot = plot_size(fig)
+    texts = {
+        "x_title": x if x_title is None else x_title,
+        "y_title": y if y_title is None else y_title,
+    }
+    if title is not None:
+        texts["title"] = title
+    fmt = y_format if y_format is not None else ("~r" if y_ticks is not None else None)
+    y_axis = {"domain": y_domain, "values": y_ticks, "format": fmt}
+    x_scale = {"padding": x_padding, "domain": [float(s) for s in sorted(set(curves[x].tolist()))]}
+
+    def build(titles: dict[str, Any], plot: tuple[float, float] | None) -> Figure:
+        drawn = {}
+        for name, layer in layers.items():
+            layer = set_axis(layer, "x", title=titles["x_title"], label_angle=0, scale=x_scale)
+            drawn[name] = set_axis(layer, "y", title=titles["y_title"], **y_axis)
+        props = {"title": titles["title"]} if "title" in titles else {}
+        return make_figure([Panel("main", drawn, properties=props)], theme=cfg, size=size,
+                           data={"curves": curves}, kind="scaling_curves")  # fmt: skip
+
+    fig, plot = settle(build, texts, cfg=cfg, size=size)
     if min(plot) < MIN_PLOT:
         raise InputError(
             f"width_in/height_in: {size[0]:.2f} x {size[1]:.2f} in is too small for this plot "
@@ -238,36 +244,11 @@ def _curves(
     elif lower is not None and upper is not None:
         lo, hi = data[lower].astype(float), data[upper].astype(float)
         if (lo > hi).any():
-            raise InputError(f"lower/upper: {int((lo > hi).sum())} row(s) where {lower!r} > {upper!r}")
+            raise InputError(
+                f"lower/upper: {int((lo > hi).sum())} row(s) where {lower!r} > {upper!r}"
+            )
     else:
         lo = hi = pd.Series(np.nan, index=data.index)
     keep = np.isfinite(lo) & np.isfinite(hi)
     out["lower"], out["upper"] = lo.where(keep), hi.where(keep)
     return out.reset_index(drop=True)
-
-
-def _wrap(text: str, width: float, cfg: Mapping[str, Any], key: str) -> str | list[str]:
-    group = cfg.get(key, {})
-    size = float(group.get("titleFontSize" if key == "axis" else "fontSize", 12))
-    return wrap_title(text, width=width, font=cfg["font"], size=size)
-
-
-def _axes(
-    *,
-    sizes: list[Any],
-    x_title: Any,
-    y_title: Any,
-    x_padding: float,
-    y_domain: tuple[float, float] | None,
-    y_ticks: Sequence[float] | None,
-    y_format: str | None,
-) -> Any:
-    """A function giving a layer the figure's x (evenly spaced sizes) and y axes."""
-    fmt = y_format if y_format is not None else ("~r" if y_ticks is not None else None)
-    scale = {"padding": x_padding, "domain": [float(s) for s in sizes]}
-
-    def apply(layer: Any) -> Any:
-        layer = set_axis(layer, "x", title=x_title, label_angle=0, scale=scale)
-        return set_axis(layer, "y", title=y_title, domain=y_domain, values=y_ticks, format=fmt)
-
-    return apply

@@ -8,6 +8,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from vegafigs._checks import require_choice
 from vegafigs._params import (
     COLOR,
     FINITE,
@@ -20,7 +21,6 @@ from vegafigs._params import (
     Param,
     checked,
 )
-from vegafigs._checks import require_choice
 from vegafigs.errors import InputError
 from vegafigs.layers._encode import color_encoding, dash_encoding
 
