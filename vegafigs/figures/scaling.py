@@ -130,8 +130,8 @@ def scaling_curves(
                            symbol_stroke_width=width)  # fmt: skip
     # Room for the symbol's overhanging line: label gap, compact rows, inset from the frame.
     legend["labelOffset"], legend["rowPadding"], legend["offset"] = 14, 2, 10
-    common = {"x": x, "series": series, "palette": pal, "x_type": "O"}
-    layers: dict[str, alt.Chart] = {}
+    common: dict[str, Any] = {"x": x, "series": series, "palette": pal, "x_type": "O"}
+    layers: dict[str, alt.Chart | alt.LayerChart] = {}
     spread = curves.dropna(subset=["lower", "upper"])
     if len(spread):
         layers["band"] = band(spread, lower="lower", upper="upper", opacity=1.0, legend=legend,
@@ -145,11 +145,11 @@ def scaling_curves(
     if title is not None:
         texts["title"] = title
     fmt = y_format if y_format is not None else ("~r" if y_ticks is not None else None)
-    y_axis = {"domain": y_domain, "values": y_ticks, "format": fmt}
+    y_axis: dict[str, Any] = {"domain": y_domain, "values": y_ticks, "format": fmt}
     x_scale = {"padding": x_padding, "domain": [float(s) for s in sorted(set(curves[x].tolist()))]}
 
     def build(titles: dict[str, Any], plot: tuple[float, float] | None) -> Figure:
-        drawn = {}
+        drawn: dict[str, Any] = {}
         for name, layer in layers.items():
             layer = set_axis(layer, "x", title=titles["x_title"], label_angle=0, scale=x_scale)
             drawn[name] = set_axis(layer, "y", title=titles["y_title"], **y_axis)

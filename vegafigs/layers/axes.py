@@ -111,8 +111,8 @@ def _apply(
         out.layer = [_apply(c, channel, title, scale, axis) for c in chart.layer]
         return out
     if not isinstance(chart, alt.Chart):
-        kind = type(chart).__name__
-        raise InputError(f"chart: expected an Altair Chart or LayerChart, got {kind}")
+        got = type(chart).__name__
+        raise InputError(f"chart: expected an Altair Chart or LayerChart, got {got}")
     encoding = chart.encoding
     obj = encoding[channel] if encoding is not alt.Undefined else alt.Undefined
     if obj is alt.Undefined:
@@ -121,7 +121,7 @@ def _apply(
     if not isinstance(current, dict) or "datum" in current or "value" in current:
         return chart  # this layer does not encode the channel with a field
     kind = current.get("type")
-    fmt = axis.get("format")
+    fmt: Any = axis.get("format")
     if kind == "quantitative" and isinstance(fmt, str) and not D3_FORMAT.fullmatch(fmt):
         raise InputError(
             f"format: {fmt!r} is not a d3 number format such as '.2f' or '~r' "
@@ -143,6 +143,6 @@ def _apply(
     if axis:
         new["axis"] = {**(new.get("axis") or {}), **axis}
     cls = alt.X if channel == "x" else alt.Y
-    enc = cls(**new)
+    enc: Any = cls(**new)
     enc.to_dict(validate=True, context={"data": chart.data})  # bad scale/axis props fail here
-    return chart.encode(**{channel: enc})
+    return chart.encode(x=enc) if channel == "x" else chart.encode(y=enc)

@@ -81,10 +81,9 @@ def value_labels(
         mark["dy"] = alt.expr(f"-datum[{json.dumps(offset)}]")
     else:
         mark["dy"] = -float(offset)
-    if x_type in {"O", "N"}:
-        x_enc = category_x(df, x, order)
+    x_channel: Any = category_x(df, x, order) if x_type in {"O", "N"} else x_enc
     return (
         alt.Chart(df)
         .mark_text(**mark)
-        .encode(x=x_enc, y=f"{y}:Q", text=alt.Text(f"{y}:Q", format=label_format))
+        .encode(x=x_channel, y=f"{y}:Q", text=alt.Text(f"{y}:Q", format=label_format))
     )

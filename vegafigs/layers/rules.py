@@ -107,7 +107,7 @@ def hline(
         if value is not None:
             text_mark[key] = value
     text = alt.Chart(data).mark_text(**text_mark).encode(y="y:Q", text="label:N")
-    return alt.layer(rule, text)
+    return alt.LayerChart(layer=[rule, text])
 
 
 def _legend_rule(

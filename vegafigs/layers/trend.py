@@ -73,4 +73,4 @@ def trend_line(
     if x_type in {"O", "N"}:
         x_enc = category_x(df, x, order)
         drawn, markers = drawn.encode(x=x_enc), markers.encode(x=x_enc)
-    return alt.layer(drawn, markers)
+    return alt.LayerChart(layer=[drawn, markers])
