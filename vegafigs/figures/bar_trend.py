@@ -129,16 +129,16 @@ def bar_trend(
     order_of = {"bars": 0, "trend": 1, "labels": 2, "reference": 3}
 
     def build(titles: dict[str, Any], plot: tuple[float, float] | None) -> Figure:
+        top = hi
         if labels:
-            lifts = (
-                first
-                if plot is None
-                else _offsets(plot, data, y=y, lo=lo, hi=hi, fmt=label_format, trend=trend, cfg=cfg)
-            )
+            lifts, top = (first, hi) if plot is None else _place(
+                plot, data, y=y, lo=lo, hi=hi, grow=y_domain is None, fmt=label_format,
+                trend=trend, cfg=cfg,
+            )  # fmt: skip
             frames["bars"] = data.assign(label_offset=lifts)
             layers["labels"] = value_labels(frames["bars"], x=x, y=y, label_format=label_format,
                                             offset="label_offset", order=levels)  # fmt: skip
-        axes = {"domain": (lo, hi), "ticks": y_ticks, "format": y_format, **titles}
+        axes = {"domain": (lo, top), "ticks": y_ticks, "format": y_format, **titles}
         drawn = {k: _axes(layers[k], **axes) for k in sorted(layers, key=order_of.__getitem__)}
         return make_figure([Panel("main", drawn)], theme=cfg, size=size, data=frames,
                            kind="bar_trend")  # fmt: skip
@@ -147,7 +147,8 @@ def bar_trend(
         "x_title": x if x_title is None else x_title,
         "y_title": y if y_title is None else y_title,
     }
-    fig, plot = settle(build, texts, cfg=cfg, size=size, needs_plot=labels and trend)
+    placed = labels and (trend or y_domain is None)  # labels placed for the final plot
+    fig, plot = settle(build, texts, cfg=cfg, size=size, needs_plot=placed)
     _check_room(plot, n=len(levels), size=size)
     return fig
 
@@ -224,6 +225,37 @@ def _offsets(
         gap=2.5,
     )
     return lifted["label_offset"].to_numpy(dtype=float)
+
+
+def _place(
+    plot: tuple[float, float],
+    data: pd.DataFrame,
+    *,
+    y: str,
+    lo: float,
+    hi: float,
+    grow: bool,
+    fmt: str,
+    trend: bool,
+    cfg: Mapping[str, Any],
+) -> tuple[np.ndarray | float, float]:
+    """Label lifts for ``plot`` and the y domain's top, raised (if ``grow``) to hold the labels.
+
+    A label's top is its lift plus its text height above its value; the top
+    ``t`` holds it when ``(t - v) * plot_h / (t - lo) >= need``.
+    """
+    lifts = _offsets(plot, data, y=y, lo=lo, hi=hi, fmt=fmt, trend=trend, cfg=cfg)
+    if not grow or min(plot) < MIN_PLOT:
+        return lifts, hi
+    text_h = float(cfg.get("text", {}).get("fontSize", 7)) * 1.1 + 2.0
+    share = (np.broadcast_to(lifts, (len(data),)) + text_h) / plot[1]
+    if (share >= 0.8).any():  # no room to make: the size check reports it
+        return lifts, hi
+    values = data[y].to_numpy(dtype=float)
+    top = max(hi, float(np.max((values - share * lo) / (1 - share))))
+    if top > hi:  # a taller domain: shallower slopes need less lift
+        lifts = _offsets(plot, data, y=y, lo=lo, hi=top, fmt=fmt, trend=trend, cfg=cfg)
+    return lifts, round(top, 10)
 
 
 def _domain(
