@@ -14,7 +14,7 @@ from vegafigs.errors import InputError
 from vegafigs.testing import drawn_texts, scene_items, undrawn_texts
 from vegafigs.themes.fonts import COMPUTER_MODERN, TIMES, text_width
 
-from .conftest import png_array
+from .conftest import assert_png_size, png_array
 
 VALUES = [55.69, 57.74, 57.11, 57.54, 57.27, 56.32]
 LIGHT, DARK = (154, 196, 245), (66, 138, 229)  # #9AC4F5, #428AE5
@@ -134,9 +134,7 @@ def test_value_labels_clear_the_trend_line_at_other_sizes(size):
 @pytest.mark.parametrize("size", [(3.25, 2.0), (6.75, 2.5)])
 @pytest.mark.parametrize("dpi", [100, 300])
 def test_png_is_exactly_the_size_asked_for(size, dpi):
-    img = png_array(vf.export.render(_gallery_at(*size), "png", dpi=dpi))
-    want = (round(size[1] * dpi), round(size[0] * dpi))
-    assert abs(img.shape[0] - want[0]) <= 1 and abs(img.shape[1] - want[1]) <= 1, img.shape
+    assert_png_size(_gallery_at(*size), size, dpi)
 
 
 def test_trend_markers_are_white_on_the_bar_tops(items):

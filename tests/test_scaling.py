@@ -12,7 +12,7 @@ from vegafigs.errors import InputError
 from vegafigs.testing import drawn_texts, scene_items, undrawn_texts
 from vegafigs.themes import fonts
 
-from .conftest import png_array
+from .conftest import assert_png_size
 
 COLORS = vf.demo.MODEL_SCALING_COLORS
 
@@ -247,9 +247,7 @@ def test_configure_axis_keeps_the_latex_axis(chart):
 @pytest.mark.parametrize("size", [(3.25, 2.0), (6.75, 2.5)])
 @pytest.mark.parametrize("dpi", [100, 300])
 def test_png_is_exactly_the_size_asked_for(size, dpi):
-    img = png_array(vf.export.render(_gallery_at(*size), "png", dpi=dpi))
-    want = (round(size[1] * dpi), round(size[0] * dpi))
-    assert abs(img.shape[0] - want[0]) <= 1 and abs(img.shape[1] - want[1]) <= 1, img.shape
+    assert_png_size(_gallery_at(*size), size, dpi)
 
 
 @pytest.mark.parametrize("size", [(3.25, 2.0), (6.75, 2.5)])

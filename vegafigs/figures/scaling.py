@@ -112,8 +112,8 @@ def scaling_curves(
     ['method', 'params_b', 'accuracy', 'lower', 'upper']
     >>> vf.save(fig, "scaling.pdf")  # doctest: +SKIP
     """
-    data = _clean(df, x=x, y=y, series=series, err=err, lower=lower, upper=upper)
-    levels = ordered_levels(data[series], order, param="order")
+    curves = _curves(df, x=x, y=y, series=series, err=err, lower=lower, upper=upper)
+    levels = ordered_levels(curves[series], order, param="order")
     if highlight is not None and highlight not in levels:
         raise InputError(f"highlight: {highlight!r} is not a series; the series are {levels}")
     cfg = resolve_theme(theme, default="latex", style=style)
@@ -121,8 +121,7 @@ def scaling_curves(
         cfg = merge(cfg, {"area": {"fillOpacity": band_opacity}})
     size = figure_size(width_in=width_in, height_in=height_in, style=style, default=(10.0, 5.0))
     pal = _palette(levels, palette, cfg)
-    data = data[data[series].isin(levels)]
-    curves = _curves(data, x=x, y=y, series=series, err=err, lower=lower, upper=upper)
+    curves = curves[curves[series].isin(levels)].reset_index(drop=True)
     width = float(stroke_width if stroke_width is not None else cfg["line"]["strokeWidth"])
     orient = legend_orient or _auto_orient(levels, cfg=cfg, size=size, titled=title is not None)
     legend = series_legend(highlight=highlight, font=cfg["font"], orient=orient,
@@ -166,35 +165,6 @@ def scaling_curves(
     return fig
 
 
-def _clean(
-    df: pd.DataFrame,
-    *,
-    x: str,
-    y: str,
-    series: str,
-    err: str | None,
-    lower: str | None,
-    upper: str | None,
-) -> pd.DataFrame:
-    """Checked rows: finite ``x`` / ``y``, numeric spreads, one row per (series, x)."""
-    if err is not None and (lower is not None or upper is not None):
-        raise InputError("err: give either err (± half-width) or lower and upper, not both")
-    if (lower is None) != (upper is None):
-        raise InputError("lower/upper: give both columns (the band's bottom and top) or neither")
-    spread = [c for c in (err, lower, upper) if c is not None]
-    data = clean_numeric(df, numeric=[x, y], other=[series, *spread], func="scaling_curves")
-    for col in spread:  # NaN allowed here: that point just has no band
-        data[col] = require_numeric(data, col)
-    dup = data[data.duplicated([series, x])]
-    if len(dup):
-        first = dup.iloc[0]
-        raise InputError(
-            f"df: {len(dup)} duplicate ({series!r}, {x!r}) row(s), e.g. "
-            f"({plain(first[series])!r}, {plain(first[x])!r}); expected one row per series and x"
-        )
-    return data
-
-
 def _auto_orient(
     levels: list[Any], *, cfg: Mapping[str, Any], size: tuple[float, float], titled: bool
 ) -> str:
@@ -225,7 +195,7 @@ def _palette(
 
 
 def _curves(
-    data: pd.DataFrame,
+    df: pd.DataFrame,
     *,
     x: str,
     y: str,
@@ -234,7 +204,26 @@ def _curves(
     lower: str | None,
     upper: str | None,
 ) -> pd.DataFrame:
-    """The drawn frame: series, x, y and the band's ``lower`` / ``upper`` (NaN: no band)."""
+    """The drawn frame: series, x, y and the band's ``lower`` / ``upper`` (NaN: no band).
+
+    Rows need a finite ``x`` / ``y`` and one row per (series, x); a NaN spread
+    only leaves that point out of the band.
+    """
+    if err is not None and (lower is not None or upper is not None):
+        raise InputError("err: give either err (± half-width) or lower and upper, not both")
+    if (lower is None) != (upper is None):
+        raise InputError("lower/upper: give both columns (the band's bottom and top) or neither")
+    spread = [c for c in (err, lower, upper) if c is not None]
+    data = clean_numeric(df, numeric=[x, y], other=[series, *spread], func="scaling_curves")
+    for col in spread:  # NaN allowed here: that point just has no band
+        data[col] = require_numeric(data, col)
+    dup = data[data.duplicated([series, x])]
+    if len(dup):
+        first = dup.iloc[0]
+        raise InputError(
+            f"df: {len(dup)} duplicate ({series!r}, {x!r}) row(s), e.g. "
+            f"({plain(first[series])!r}, {plain(first[x])!r}); expected one row per series and x"
+        )
     out = data[[series, x, y]].copy()
     if err is not None:
         e = data[err].astype(float)
