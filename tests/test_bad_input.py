@@ -347,7 +347,7 @@ LINE_CASES = [
     Case("line-missing-series-name", lambda t: layers.line(_curve_with("method", [None]), **CURVE), InputError,
          "column 'method' has 1 missing value"),
     Case("line-width-negative", lambda t: layers.line(_curve_df(), stroke_width=-1, **CURVE), InputError,
-         "stroke_width: expected a number >= 0"),
+         "stroke_width: expected a positive number"),
     Case("line-opacity-above-1", lambda t: layers.line(_curve_df(), opacity=2, **CURVE), InputError,
          "opacity: expected a number between 0 and 1"),
     Case("line-bad-x-type", lambda t: layers.line(_curve_df(), x_type="Z", **CURVE), InputError, "x_type: got 'Z'"),

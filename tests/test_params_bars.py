@@ -46,6 +46,7 @@ CALLS = {
     layers.bars: _bar_call,
     layers.trend_line: _bar_call,
     layers.value_labels: _bar_call,
+    layers.line: lambda: ((CURVES,), {"x": "n", "y": "acc", "series": "m"}),
     layers.points: lambda: ((CURVES,), {"x": "n", "y": "acc"}),
     layers.hline: lambda: ((), {"reference": 55.8, "label": "GRPO"}),
     layers.set_axis: _axis_call,

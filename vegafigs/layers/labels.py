@@ -12,7 +12,7 @@ import pandas as pd
 from vegafigs._checks import D3_FORMAT  # noqa: F401  (re-exported: it was defined here)
 from vegafigs._params import COLOR, FINITE, FORMAT, POSITIVE, TEXT, Param, checked
 from vegafigs.errors import InputError
-from vegafigs.layers._category import category_x
+from vegafigs.layers._category import X_TYPE, category_x
 from vegafigs.layers._encode import checked as frame_checked
 from vegafigs.layers._encode import numeric_frame
 
@@ -34,6 +34,7 @@ def _offset(value: Any, name: str) -> Any:
     font_size=POSITIVE.maybe(),
     font=TEXT.maybe(),
     color=COLOR.maybe(),
+    x_type=X_TYPE,
 )
 def value_labels(
     df: pd.DataFrame,

@@ -8,8 +8,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from vegafigs._checks import require_fraction, require_nonnegative
-from vegafigs._params import BOOL, COLOR, NONNEGATIVE, POSITIVE, TEXT, checked
+from vegafigs._params import BOOL, COLOR, MAPPING, NONNEGATIVE, POSITIVE, TEXT, checked
+from vegafigs.layers._category import LEGEND, X_TYPE
 from vegafigs.layers._encode import (
     color_encoding,
     dash_encoding,
@@ -18,6 +18,14 @@ from vegafigs.layers._encode import (
 )
 
 
+@checked(
+    color=COLOR,
+    dashes=MAPPING.maybe(),
+    x_type=X_TYPE.maybe(),
+    interpolate=TEXT,
+    legend=LEGEND,
+    tooltip=BOOL,
+)
 def line(
     df: pd.DataFrame,
     *,
@@ -27,8 +35,8 @@ def line(
     color: str = "#1f77b4",
     palette: Mapping[Any, str] | None = None,
     dashes: Mapping[Any, Sequence[float]] | None = None,
-    stroke_width: float = 2.0,
-    opacity: float = 1.0,
+    stroke_width: float | None = 2.0,
+    opacity: float | None = 1.0,
     x_type: str | None = None,
     interpolate: str = "linear",
     legend: bool | alt.Legend = True,
@@ -36,20 +44,23 @@ def line(
 ) -> alt.Chart:
     """A line of ``y`` against ``x``; one per ``series`` coloured by ``palette``.
 
-    Pass the same ``palette`` (and ``dashes``) to every layer of a figure so they
-    share one colour scale and one legend.
+    Pass the same ``palette`` (and ``dashes``: ``{level: dash pattern}``) to every
+    layer of a figure so they share one colour scale and one legend; without
+    ``series`` the line is ``color``. ``stroke_width`` (pt) and ``opacity``:
+    ``None`` leaves them to the theme (``line.strokeWidth``). ``x_type`` forces
+    the x type (default: inferred); ``interpolate`` is a Vega-Lite interpolation
+    (``"linear"``, ``"monotone"``, ``"step"`` ...); ``legend``: whether (or
+    how) this layer draws the series legend; ``tooltip``: add a hover tooltip.
 
     Bad input: rows with NaN/±inf in ``y`` (or a quantitative ``x``) are dropped
     with a warning counting them; non-numeric ``y``, an ``x`` repeated within a
-    series (aggregate seeds first), missing series names, negative widths and an
-    opacity outside [0, 1] are an :class:`~vegafigs.InputError`.
+    series (aggregate seeds first), missing series names and bad parameters
+    are an :class:`~vegafigs.InputError` naming them.
 
     >>> df = pd.DataFrame({"step": [0, 1, 2] * 2, "acc": [.1, .2, .3, .1, .15, .2],
     ...                    "method": ["A"] * 3 + ["B"] * 3})
     >>> chart = line(df, x="step", y="acc", series="method")
     """
-    require_nonnegative(stroke_width, param="stroke_width")
-    require_fraction(opacity, param="opacity")
     df, x_enc = numeric_frame(
         df, x=x, x_type=x_type, numeric=[y], series=series, func="line", unique_x=True
     )
@@ -61,10 +72,13 @@ def line(
             enc["strokeDash"] = dash_encoding(series, dashes, legend=legend)
     if tooltip:
         enc["tooltip"] = [c for c in (series, x, y) if c is not None]
-    mark: dict[str, Any] = {"strokeWidth": stroke_width, "opacity": opacity}
+    mark: dict[str, Any] = {"interpolate": interpolate}
+    for key, value in (("strokeWidth", stroke_width), ("opacity", opacity)):
+        if value is not None:
+            mark[key] = value
     if series is None:
         mark["color"] = color
-    return alt.Chart(df).mark_line(interpolate=interpolate, **mark).encode(**enc)
+    return alt.Chart(df).mark_line(**mark).encode(**enc)
 
 
 @checked(
@@ -74,6 +88,8 @@ def line(
     stroke_width=NONNEGATIVE,
     size=POSITIVE,
     shape=TEXT,
+    x_type=X_TYPE.maybe(),
+    legend=LEGEND,
     tooltip=BOOL,
 )
 def points(

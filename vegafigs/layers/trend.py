@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 from vegafigs._params import COLOR, NONNEGATIVE, POSITIVE, checked
-from vegafigs.layers._category import category_x
+from vegafigs.layers._category import X_TYPE, category_x
 from vegafigs.layers._encode import numeric_frame
 from vegafigs.layers.lines import line, points
 
@@ -23,6 +23,7 @@ TREND_COLOR = "#2E6FC7"
     marker_size=POSITIVE,
     marker_fill=COLOR,
     marker_stroke_width=NONNEGATIVE,
+    x_type=X_TYPE,
 )
 def trend_line(
     df: pd.DataFrame,
