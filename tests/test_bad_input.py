@@ -347,7 +347,7 @@ LINE_CASES = [
     Case("line-missing-series-name", lambda t: layers.line(_curve_with("method", [None]), **CURVE), InputError,
          "column 'method' has 1 missing value"),
     Case("line-width-negative", lambda t: layers.line(_curve_df(), stroke_width=-1, **CURVE), InputError,
-         "stroke_width: expected a number >= 0"),
+         "stroke_width: expected a positive number"),
     Case("line-opacity-above-1", lambda t: layers.line(_curve_df(), opacity=2, **CURVE), InputError,
          "opacity: expected a number between 0 and 1"),
     Case("line-bad-x-type", lambda t: layers.line(_curve_df(), x_type="Z", **CURVE), InputError, "x_type: got 'Z'"),
@@ -380,15 +380,9 @@ BAND_CASES = [
 ]  # fmt: skip
 
 HLINE_CASES = [
-    Case("hline-nan", lambda t: layers.hline(np.nan), InputError, "y: expected a finite number, got nan"),
-    Case("hline-inf", lambda t: layers.hline(np.inf), InputError, "y: expected a finite number, got inf"),
-    Case("hline-string", lambda t: layers.hline("high"), InputError, "y: expected a finite number, got 'high'"),  # type: ignore[arg-type]
-    Case("hline-font-size-zero", lambda t: layers.hline(1.0, label="ref", font_size=0), InputError, "font_size: expected a positive"),
-    Case("hline-bad-position", lambda t: layers.hline(1.0, label="ref", label_position="top"), InputError, "label_position: got 'top'"),
     Case("hline-legend-no-label", lambda t: layers.hline(1.0, legend_field="method"), InputError, "label: required"),
     Case("hline-palette-missing-label", lambda t: layers.hline(1.0, label="GRPO", legend_field="m", palette={"A": "red"}),
          InputError, "palette: must include the reference label 'GRPO'"),
-    Case("hline-label-not-text", lambda t: layers.hline(1.0, label=55.79), InputError, "label: expected a string"),  # type: ignore[arg-type]
     Case("hline-unicode-label", lambda t: layers.hline(1.0, label="GRPO ≈ 55.79 ✓").properties(config=vf.paper()), None,
          check=_texts_drawn("GRPO ≈ 55.79 ✓")),
 ]  # fmt: skip
@@ -518,7 +512,7 @@ def _bar_with(col: str, values: list[Any]) -> pd.DataFrame:
     return _with(col, values, _bar_df())
 
 
-def _bt(df: pd.DataFrame | None = None, **kw: Any) -> alt.LayerChart:
+def _bt(df: pd.DataFrame | None = None, **kw: Any) -> vf.Figure:
     return vf.figures.bar_trend(_bar_df() if df is None else df, x="step", y="score", **kw)
 
 
@@ -603,7 +597,7 @@ def _scale_df() -> pd.DataFrame:
     )
 
 
-def _sc(df: pd.DataFrame | None = None, **kw: Any) -> alt.LayerChart:
+def _sc(df: pd.DataFrame | None = None, **kw: Any) -> vf.Figure:
     args: dict[str, Any] = {"width_in": 4.0, "height_in": 2.5, **kw}
     return vf.figures.scaling_curves(
         _scale_df() if df is None else df, x="n", y="acc", series="m", **args
@@ -639,18 +633,15 @@ SCALING_CASES = [
          r"df: 1 duplicate \('m', 'n'\) row\(s\), e\.g\. \('a', 0\.6\); expected one row per series and x"),
     Case("sc-missing-series-name", lambda t: _sc(_sc_with("m", [None])), InputError, "column 'm' has 1 missing value"),
     Case("sc-err-negative", lambda t: _sc(_scale_df().assign(sd=-0.1), err="sd"), InputError, r"err: column 'sd' must be >= 0"),
-    Case("sc-width-zero", lambda t: _sc(width_in=0), InputError, "width_in: expected a positive"),
-    Case("sc-height-negative", lambda t: _sc(height_in=-2), InputError, "height_in: expected a positive"),
-    Case("sc-stroke-negative", lambda t: _sc(stroke_width=-1), InputError, "stroke_width: expected a number >= 0"),
-    Case("sc-marker-size-zero", lambda t: _sc(marker_size=0), InputError, "marker_size: expected a positive"),
-    Case("sc-band-opacity-above-1", lambda t: _sc(err="sd", band_opacity=1.5), InputError, "band_opacity: expected a number between 0 and 1"),
-    Case("sc-x-padding-negative", lambda t: _sc(x_padding=-0.2), InputError, "x_padding: expected a number >= 0"),
-    Case("sc-y-ticks-nan", lambda t: _sc(y_ticks=[0.1, np.nan]), InputError, r"y_ticks\[1\]: expected a finite number"),
-    Case("sc-y-format-printf", lambda t: _sc(y_format="%.1f"), InputError, "y_format: '%.1f' is not a d3 number format"),
-    Case("sc-title-not-text", lambda t: _sc(title=5), InputError, "title: expected a string, got 5"),
-    Case("sc-legend-orient", lambda t: _sc(legend_orient="middle"), InputError, "legend_orient: got 'middle'"),
     Case("sc-highlight-unknown", lambda t: _sc(highlight="c"), InputError, r"highlight: 'c' is not a series; the series are \['a', 'b'\]"),
     Case("sc-unknown-theme", lambda t: _sc(theme="dark"), InputError, "theme: got 'dark'"),
+    Case("sc-too-small", lambda t: _sc(width_in=1.0, height_in=0.8), InputError, r"width_in/height_in: 1\.00 x 0\.80 in is too small"),
+    Case("sc-err-and-limits", lambda t: _sc(err="sd", lower="sd", upper="sd"), InputError, "err: give either err"),
+    Case("sc-lower-without-upper", lambda t: _sc(lower="sd"), InputError, "lower/upper: give both"),
+    Case("sc-lower-above-upper", lambda t: _sc(_scale_df().assign(lo=1.0), lower="lo", upper="sd"), InputError,
+         r"lower/upper: 6 row\(s\) where 'lo' > 'sd'"),
+    Case("sc-palette-unknown", lambda t: _sc(palette={"z": "red"}), InputError, r"palette: \['z'\] are not series"),
+    Case("sc-order-unknown", lambda t: _sc(order=["a", "z"]), InputError, r"order: \['z'\] not found"),
     Case("sc-unicode", lambda t: _sc(_scale_df().assign(m=["Ünïcødé α"] * 3 + ["β"] * 3), highlight="β",
          title=UNICODE, x_title="Größe (Mrd.)", y_title="Genauigkeit ±σ"), None,
          check=_both(_title_fits(UNICODE, "symbol"), _texts_drawn("Größe (Mrd.)", "Genauigkeit ±σ", "Ünïcødé α", "β"))),
@@ -679,25 +670,18 @@ BAR_TREND_CASES = [
          r"categories must be unique, one bar each; 'step' repeats \[5\]"),
     Case("bt-missing-category", lambda t: _bt(_bar_with("step", [None])), InputError,
          "column 'step' has 1 missing value"),
-    Case("bt-width-zero", lambda t: _bt(width_in=0), InputError, "width_in: expected a positive number"),
-    Case("bt-height-negative", lambda t: _bt(height_in=-1), InputError, "height_in: expected a positive number"),
-    Case("bt-too-small", lambda t: _bt(width_in=0.6), InputError, "too small for 4 bars"),
-    Case("bt-label-size-zero", lambda t: _bt(label_size=0), InputError, "label_size: expected a positive"),
-    Case("bt-tick-size-negative", lambda t: _bt(tick_label_size=-8), InputError, "tick_label_size: expected a positive"),
-    Case("bt-exponent-zero", lambda t: _bt(exponent=0), InputError, "exponent: expected a positive"),
-    Case("bt-baseline-nan", lambda t: _bt(baseline=np.nan), InputError, "baseline: expected a finite number"),
-    Case("bt-y-domain-reversed", lambda t: _bt(y_domain=(58, 54)), InputError, "y_domain: expected low < high"),
-    Case("bt-y-ticks-text", lambda t: _bt(y_ticks=[55, "56"]), InputError, r"y_ticks\[1\]: expected a finite number, got '56'"),
-    Case("bt-y-ticks-nan", lambda t: _bt(y_ticks=[55, np.nan]), InputError, r"y_ticks\[1\]: expected a finite number, got nan"),
-    Case("bt-y-format-printf", lambda t: _bt(y_format="%d"), InputError, "y_format: '%d' is not a d3 number format"),
-    Case("bt-fmt-printf", lambda t: _bt(fmt="%.2f"), InputError, "fmt: '%.2f' is not a d3 number format"),
-    Case("bt-title-not-text", lambda t: _bt(x_title=3), InputError, "x_title: expected a string, got 3"),
+    Case("bt-too-small", lambda t: _bt(width_in=0.6), InputError, r"width_in/height_in: 0\.60 x 2\.30 in is too small for 4 bars"),
+    Case("bt-order-incomplete", lambda t: _bt(order=[5, 10, 15]), InputError, r"order: must list each category .* not listed \[20\]"),
+    Case("bt-tiny-venue-fonts-ok", lambda t: _bt(width_in=3.25, height_in=2.0, style=vf.themes.venue("icml")), None,
+         check=_all_texts_visible),
     Case("bt-unknown-theme", lambda t: _bt(theme="dark"), InputError, "theme: got 'dark'"),
     Case("bt-unicode", lambda t: _bt(_bar_df().assign(step=["α", "β", "γ", "δ"]), x_title="Schritte Δ",
-         y_title="Ø Punktzahl ±σ", baseline=56, baseline_label="GRPO ≈ 56 ✓"), None,
+         y_title="Ø Punktzahl ±σ", reference=56, reference_label="GRPO ≈ 56 ✓"), None,
          check=_texts_drawn("α", "δ", "Schritte Δ", "Ø Punktzahl ±σ", "GRPO ≈ 56 ✓")),
-    Case("bt-long-titles", lambda t: _bt(x_title=LONG.strip(), y_title=UNICODE * 3), None,
+    Case("bt-long-titles", lambda t: _bt(x_title=LONG.strip(), y_title=UNICODE * 3, width_in=10, height_in=5), None,
          check=_title_fits(LONG.strip(), "rect")),
+    Case("bt-long-titles-too-small", lambda t: _bt(x_title=LONG.strip(), y_title=UNICODE * 3), InputError,
+         r"width_in/height_in: 3\.60 x 2\.30 in is too small for 4 bars with their axes and titles"),
 ]  # fmt: skip
 
 BARS_CASES = [
@@ -715,17 +699,6 @@ BARS_CASES = [
     Case("bars-duplicated-steps", lambda t: _bar_layer(_bar_with("step", [10, 10])), InputError, r"'step' repeats \[10\]"),
     Case("bars-missing-category", lambda t: _bar_layer(_bar_with("step", [np.nan])), InputError,
          "column 'step' has 1 missing value"),
-    Case("bars-width-zero", lambda t: _bar_layer(bar_width=0), InputError, r"bar_width: expected a share of the step in \(0, 1\]"),
-    Case("bars-width-above-1", lambda t: _bar_layer(bar_width=1.5), InputError, "bar_width: expected a share"),
-    Case("bars-width-text", lambda t: _bar_layer(bar_width="wide"), InputError, "bar_width: expected a share"),
-    Case("bars-exponent-negative", lambda t: _bar_layer(exponent=-1), InputError, "exponent: expected a positive"),
-    Case("bars-edge-negative", lambda t: _bar_layer(edge_width=-1), InputError, "edge_width: expected a number >= 0"),
-    Case("bars-padding-negative", lambda t: _bar_layer(padding_outer=-0.5), InputError, "padding_outer: expected a number >= 0"),
-    Case("bars-colors-one", lambda t: _bar_layer(colors=("red",)), InputError, r"colors: expected \(light, dark\)"),
-    Case("bars-color-domain-reversed", lambda t: _bar_layer(color_domain=(3, 1)), InputError, "color_domain: expected low <= high"),
-    Case("bars-color-domain-one", lambda t: _bar_layer(color_domain=(3,)), InputError, r"color_domain: expected \(low, high\)"),
-    Case("bars-base-nan", lambda t: _bar_layer(base=np.nan), InputError, "base: expected a finite number, got nan"),
-    Case("bars-title-not-text", lambda t: _bar_layer(y_title=5), InputError, "y_title: expected a string, got 5"),
     Case("bars-unicode", lambda t: _bar_layer(_bar_df().assign(step=["α", "β", "γ", "δ"]), x_title=UNICODE,
          y_title="Häufigkeit").properties(config=vf.paper()), None, check=_all_texts_visible),
     Case("bars-long-title", lambda t: _bar_layer(x_title=LONG.strip()), None, check=_texts_drawn(LONG.strip())),
@@ -746,8 +719,6 @@ TREND_CASES = [
     Case("trend-duplicated-steps", lambda t: _trend(_bar_with("step", [5, 5])), InputError,
          "trend_line: column 'step' repeats the value 5"),
     Case("trend-missing-category", lambda t: _trend(_bar_with("step", [None])), InputError, "'step' has 1 missing value"),
-    Case("trend-marker-size-zero", lambda t: _trend(marker_size=0), InputError, "size: expected a positive"),
-    Case("trend-stroke-negative", lambda t: _trend(stroke_width=-1), InputError, "stroke_width: expected a number >= 0"),
     Case("trend-order-unknown", lambda t: _trend(order=[5, 10, 15, 99]), InputError, r"order: must list each category .* unknown \[99\]"),
     Case("trend-bad-x-type", lambda t: _trend(x_type="Z"), InputError, "x_type: got 'Z'"),
 ]  # fmt: skip
@@ -766,9 +737,6 @@ LABELS_CASES = [
     Case("labels-single-row", lambda t: _labels(_bar_df().iloc[:1]), None, check=_labels_drawn("55.70")),
     Case("labels-duplicated-x", lambda t: _labels(_bar_with("step", [5, 5])), None,
          check=_labels_drawn("55.70", "57.70", "57.10", "56.20")),
-    Case("labels-fmt-printf", lambda t: _labels(fmt="%.1f"), InputError, "fmt: '%.1f' is not a d3 number format"),
-    Case("labels-font-size-zero", lambda t: _labels(font_size=0), InputError, "font_size: expected a positive"),
-    Case("labels-offset-nan", lambda t: _labels(offset=np.nan), InputError, "offset: expected a finite number, got nan"),
     Case("labels-offset-column-text", lambda t: _labels(_bar_df().assign(lift="up"), offset="lift"), InputError,
          "column 'lift' must be numeric"),
     Case("labels-unknown-font", lambda t: vf.export.render(_labels(font="Arial"), "svg"), FontError, "'Arial'"),
@@ -781,19 +749,9 @@ def _temporal_chart() -> alt.Chart:
 
 
 AXIS_CASES = [
-    Case("axis-bad-channel", lambda t: layers.set_axis(_bar_layer(), "color"), InputError, "channel: got 'color'"),
     Case("axis-not-a-chart", lambda t: layers.set_axis(_bar_df(), "x"), InputError,
          "chart: expected an Altair Chart or LayerChart, got DataFrame"),
     Case("axis-concat", lambda t: layers.set_axis(_bar_layer() | _bar_layer(), "x"), InputError, "got HConcatChart"),
-    Case("axis-domain-one-value", lambda t: layers.set_axis(_bar_layer(), "y", domain=[54]), InputError,
-         r"domain: expected \(low, high\)"),
-    Case("axis-domain-reversed", lambda t: layers.set_axis(_bar_layer(), "y", domain=(58, 54)), InputError,
-         r"domain: expected low < high, got \(58, 54\)"),
-    Case("axis-domain-equal", lambda t: layers.set_axis(_bar_layer(), "y", domain=(5, 5)), InputError, "expected low < high"),
-    Case("axis-domain-nan", lambda t: layers.set_axis(_bar_layer(), "y", domain=(np.nan, 1)), InputError,
-         "domain: expected a finite number, got nan"),
-    Case("axis-values-inf", lambda t: layers.set_axis(_bar_layer(), "y", values=[55, np.inf]), InputError,
-         "values: tick values must be finite, got inf"),
     Case("axis-values-text", lambda t: layers.set_axis(_bar_layer(), "y", values=["high"]), InputError,
          "values: the y axis is quantitative; tick values must be numbers, got 'high'"),
     Case("axis-values-categories-ok", lambda t: layers.set_axis(_bar_layer(), "x", values=[5, 15]), None,
@@ -802,16 +760,10 @@ AXIS_CASES = [
          r"format: '%d' is not a d3 number format .*\(the y axis is quantitative\)"),
     Case("axis-format-time-ok", lambda t: layers.set_axis(_temporal_chart(), "x", format="%b %Y"), None,
          check=_texts_drawn("Jan 2024")),
-    Case("axis-title-not-text", lambda t: layers.set_axis(_bar_layer(), "y", title=5), InputError,
-         "title: expected a string, got 5"),
-    Case("axis-label-angle-nan", lambda t: layers.set_axis(_bar_layer(), "x", label_angle=np.nan), InputError,
-         "label_angle: expected a finite number"),
     Case("axis-scale-unknown-type", lambda t: layers.set_axis(_bar_layer(), "y", scale={"type": "logarithmic"}),
          InputError, r"scale/axis: not valid Vega-Lite \('logarithmic' is an invalid value for `type`"),
     Case("axis-axis-unknown-prop", lambda t: layers.set_axis(_bar_layer(), "y", axis={"tickColour": "red"}),
          InputError, "scale/axis: not valid Vega-Lite .*tickColour"),
-    Case("axis-scale-not-mapping", lambda t: layers.set_axis(_bar_layer(), "y", scale=5), InputError,
-         "scale: expected a mapping of Vega-Lite properties, got 5"),
     Case("axis-unicode-long-title", lambda t: layers.set_axis(_bar_layer(), "y", title=UNICODE + " " + LONG.strip()),
          None, check=_texts_drawn(UNICODE + " " + LONG.strip())),
 ]  # fmt: skip

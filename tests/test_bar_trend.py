@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,9 +12,9 @@ import pytest
 import vegafigs as vf
 from vegafigs.errors import InputError
 from vegafigs.testing import drawn_texts, scene_items, undrawn_texts
-from vegafigs.themes.fonts import TIMES, text_width
+from vegafigs.themes.fonts import COMPUTER_MODERN, TIMES, text_width
 
-from .conftest import png_array
+from .conftest import assert_png_size, png_array
 
 VALUES = [55.69, 57.74, 57.11, 57.54, 57.27, 56.32]
 LIGHT, DARK = (154, 196, 245), (66, 138, 229)  # #9AC4F5, #428AE5
@@ -82,16 +83,18 @@ def test_fills_darken_with_the_value_on_a_power_scale(items):
     assert abs(fills[1][0] - fills[3][0]) >= 4
 
 
-def test_value_labels_show_the_values_above_their_bars(items):
+def test_value_labels_show_the_values_above_their_bars(chart, items):
     bars = _bars(items)
     labels = sorted((i for i in items if i["mark"] == "layer_2_marks"), key=lambda t: t["abs_x"])
     assert [t["text"] for t in labels] == [f"{v:.2f}" for v in VALUES]
-    for bar, lab in zip(bars, labels, strict=True):
+    offsets = chart.data["bars"]["label_offset"].tolist()
+    for bar, lab, lift in zip(bars, labels, offsets, strict=True):
+        assert lab["dy"] == pytest.approx(-lift)  # the data holds the lift drawn
         assert lab["abs_x"] == pytest.approx(bar["abs_x"] + bar["width"] / 2, abs=0.01)
         assert lab["abs_y"] + lab["dy"] < bar["abs_y"] - 5  # bottom of the text above the top
 
 
-def test_value_labels_clear_the_trend_line(items):
+def _labels_clear_the_line(items):
     line = sorted(
         ((i["abs_x"], i["abs_y"]) for i in items if i["mark"] == "layer_1_layer_0_marks"),
     )
@@ -108,6 +111,32 @@ def test_value_labels_clear_the_trend_line(items):
                     assert y_line > bottom + 1, (lab["text"], x, y_line, bottom)
 
 
+def test_value_labels_clear_the_trend_line(items):
+    _labels_clear_the_line(items)
+
+
+def _gallery_at(width_in, height_in, **kw):
+    return vf.figures.bar_trend(
+        vf.demo.warmup_ablation(), x="warmup_steps", y="avg_score",
+        reference=vf.demo.WARMUP_BASELINE, reference_label="GRPO 55.79",
+        y_domain=(54.2, 58.2), y_ticks=[55, 56, 57, 58], x_title="Warmup Steps",
+        y_title="Avg Score", width_in=width_in, height_in=height_in, **kw,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("size", [(3.25, 2.0), (6.75, 2.5), (2.4, 1.6)])
+def test_value_labels_clear_the_trend_line_at_other_sizes(size):
+    fig = _gallery_at(*size)
+    _labels_clear_the_line(scene_items(fig))
+    assert undrawn_texts(fig) == []
+
+
+@pytest.mark.parametrize("size", [(3.25, 2.0), (6.75, 2.5)])
+@pytest.mark.parametrize("dpi", [100, 300])
+def test_png_is_exactly_the_size_asked_for(size, dpi):
+    assert_png_size(_gallery_at(*size), size, dpi)
+
+
 def test_trend_markers_are_white_on_the_bar_tops(items):
     bars = _bars(items)
     marks = sorted(
@@ -120,7 +149,7 @@ def test_trend_markers_are_white_on_the_bar_tops(items):
         assert m["abs_x"] == pytest.approx(bar["abs_x"] + bar["width"] / 2, abs=0.01)
 
 
-def test_baseline_rule_sits_at_55_79_inside_the_plot_with_its_label(items):
+def test_reference_rule_sits_at_55_79_inside_the_plot_with_its_label(items):
     y_of = _y_of(items)
     (rule,) = [i for i in items if i["mark"] == "layer_3_layer_0_marks"]
     assert rule["abs_y"] == pytest.approx(y_of(55.79), abs=0.05)
@@ -133,6 +162,7 @@ def test_baseline_rule_sits_at_55_79_inside_the_plot_with_its_label(items):
     assert label["abs_y"] + label["dy"] < rule["abs_y"]  # just above the line
     assert label["abs_y"] + label["dy"] > rule["abs_y"] - 5
     assert label["align"] == "left" and 0 <= label["abs_x"] < 5  # at the left end
+    assert label["fontSize"] == 6 and label["fill"] == "#C53E43"  # 6/7 of the text size
 
 
 def test_axes_titles_and_ticks_drawn(chart):
@@ -150,12 +180,85 @@ def test_figure_size_is_the_whole_picture(chart):
     assert img.shape[:2] == (230, 360)  # 2.3 x 3.6 in at 100 dpi
 
 
+def test_figure_has_named_layers_and_the_numbers_drawn(chart):
+    assert isinstance(chart, vf.Figure)
+    assert list(chart.layers) == ["bars", "trend", "labels", "reference"]
+    df = vf.demo.warmup_ablation()
+    bars = chart.data["bars"]
+    assert bars["warmup_steps"].tolist() == df["warmup_steps"].tolist()
+    assert bars["avg_score"].tolist() == pytest.approx(df["avg_score"].tolist())
+    assert (bars["label_offset"] >= 10).all() and bars["label_offset"].iloc[0] > 10
+    ref = chart.data["reference"]
+    assert ref["avg_score"].tolist() == [vf.demo.WARMUP_BASELINE]
+    assert ref["label"].tolist() == ["GRPO 55.79"]
+    drawn = chart.data["bars"]
+    drawn.loc[0, "avg_score"] = 0  # a copy: the figure is unchanged
+    assert chart.data["bars"]["avg_score"].iloc[0] == pytest.approx(VALUES[0])
+
+
+def test_replace_without_and_add_recompose_the_figure(chart):
+    items = scene_items(chart.without("trend", "reference"))
+    assert not [i for i in items if i["marktype"] in {"line", "rule"} and i["mark"]]
+    assert len(_bars(items)) == 6
+    moved = chart.replace("reference", vf.layers.hline(57.5, label="target"))
+    assert "target" in drawn_texts(moved) and "GRPO 55.79" not in drawn_texts(moved)
+    extra = (
+        alt.Chart(pd.DataFrame({"avg_score": [56.5]}))
+        .mark_rule(color="#00ff00")
+        .encode(y="avg_score:Q")
+    )
+    added = chart + extra
+    assert list(added.layers)[-1] == "extra"
+    (rule,) = [
+        i for i in scene_items(added) if i["marktype"] == "rule" and i.get("stroke") == "#00ff00"
+    ]
+    y_of = _y_of(scene_items(added))
+    assert rule["abs_y"] == pytest.approx(y_of(56.5), abs=0.05)  # on the figure's y scale
+
+
+def test_configure_axis_keeps_the_themes_other_axis_settings(chart):
+    spec = chart.configure_axis(labelFontSize=20).to_dict()
+    axis = spec["config"]["axis"]
+    assert axis["labelFontSize"] == 20
+    assert axis["tickColor"] == "#9490a8" and axis["labelColor"] == "#2e2b40"
+    assert axis["labelFont"] == TIMES and axis["titleFontSize"] == 9
+    assert "axis" not in chart.chart.to_dict().get("config", {})  # theme not in the chart
+
+
+def test_latex_theme_with_small_fonts():
+    fig = _gallery_at(3.25, 2.0, theme=vf.latex(font_size=8))
+    spec = fig.to_dict()
+    assert spec["config"]["axis"]["titleFontSize"] == 8
+    assert spec["config"]["axis"]["tickSize"] == {"expr": "-5"}  # latex's inward ticks kept
+    titles = [i for i in scene_items(fig, marktype="text") if i.get("text") == "Avg Score"]
+    assert titles and {t["font"] for t in titles} == {COMPUTER_MODERN}
+    assert titles[0]["fontSize"] == 8
+    img = png_array(vf.export.render(fig, "png", dpi=100))
+    assert img.shape[:2] == (200, 325)
+
+
+def test_venue_style_sets_size_and_font_sizes():
+    style = vf.themes.venue("icml")
+    fig = vf.figures.bar_trend(vf.demo.warmup_ablation(), x="warmup_steps", y="avg_score",
+                               style=style)  # fmt: skip
+    assert (fig.width_in, fig.height_in) == (style.width_in, style.height_in)
+    labels = [i for i in scene_items(fig, marktype="text") if i["mark"] == "layer_2_marks"]
+    assert {t["fontSize"] for t in labels} == {style.text_size}
+
+
+def test_enabled_vegafigs_theme_is_followed():
+    df = pd.DataFrame({"step": ["a", "b"], "score": [1.0, 2.0]})
+    with alt.theme.enable("vegafigs-sans"):
+        fig = vf.figures.bar_trend(df, x="step", y="score")
+    assert fig.theme["font"] == vf.themes.SANS
+
+
 def test_layers_build_a_new_bar_chart_without_the_figure_function():
     df = pd.DataFrame({"method": ["A", "B", "C"], "acc": [0.61, 0.7, 0.64]})
     chart = (
         vf.layers.bars(df, x="method", y="acc", order=["C", "A", "B"])
         + vf.layers.trend_line(df, x="method", y="acc", order=["C", "A", "B"])
-        + vf.layers.value_labels(df, x="method", y="acc", fmt=".1%", order=["C", "A", "B"])
+        + vf.layers.value_labels(df, x="method", y="acc", label_format=".1%", order=["C", "A", "B"])
         + vf.layers.hline(0.65, label="baseline", label_position="right")
     )
     chart = vf.layers.set_axis(chart, "y", title="Accuracy", domain=(0.5, 0.75))
@@ -222,16 +325,8 @@ GOOD = pd.DataFrame({"step": [5, 10], "score": [1.0, 2.0]})
         (GOOD.assign(score=["a", "b"]), {}, "must be numeric"),
         (GOOD.assign(score=[np.nan, np.inf]), {}, "no rows with finite"),
         (GOOD.assign(step=[5, 5]), {}, "categories must be unique"),
-        (GOOD, {"y_domain": (3, 1)}, "y_domain"),
-        (GOOD, {"y_domain": (0,)}, "y_domain"),
-        (GOOD, {"y_domain": (0, np.nan)}, "y_domain"),
-        (GOOD, {"baseline": "high"}, "baseline"),
-        (GOOD, {"baseline": np.inf}, "baseline"),
         (GOOD, {"order": [5, 7]}, "order"),
-        (GOOD, {"width_in": 0}, "width_in"),
-        (GOOD, {"width_in": 0.5}, "too small"),
-        (GOOD, {"fmt": "%.2f"}, "fmt"),
-        (GOOD, {"exponent": -1}, "exponent"),
+        (GOOD, {"width_in": 0.5}, "width_in/height_in: .* too small"),
     ],
 )
 def test_bad_input_is_a_clear_error(frame, kwargs, match):

@@ -1,8 +1,8 @@
 """Generated bad-value cases for the curve figures and layers (``tests/_paramgen.py``).
 
 Every declared parameter of ``training_curves``, ``reward_length`` and the layers
-``line``, ``points``, ``band`` and ``series_legend`` refuses each of its declaration's bad values with an
-``InputError`` starting with the parameter's name.
+``band`` and ``series_legend`` (``line`` / ``points``: test_params_bars.py) refuses
+each of its declaration's bad values with an ``InputError`` starting with its name.
 """
 
 from __future__ import annotations
@@ -27,12 +27,10 @@ CASES = bad_param_cases(
             {"x": "step", "y": "accuracy", "series": "method", "seed": "seed"},
         ),
         vf.figures.reward_length: lambda: ((RL_DF,), {}),
-        vf.layers.line: lambda: ((CURVE_DF,), {"x": "step", "y": "acc", "series": "method"}),
         vf.layers.band: lambda: (
             (CURVE_DF,),
             {"x": "step", "lower": "lo", "upper": "hi", "series": "method"},
         ),
-        vf.layers.points: lambda: ((CURVE_DF,), {"x": "step", "y": "acc", "series": "method"}),
         vf.layers.series_legend: lambda: ((), {"font": vf.themes.TIMES}),
     }
 )

@@ -34,9 +34,10 @@ def fit(spec: dict[str, Any], *, width: float, height: float) -> dict[str, Any]:
     out = dict(spec)
     key = next((k for k in _CONCAT if k in out), None)
     if key is None:
+        # +0.001: vl-convert floors the pixel size; never fall short by a rounding error.
         out.update(
-            width=width,
-            height=height,
+            width=round(width + 0.001, 4),
+            height=round(height + 0.001, 4),
             autosize={"type": "fit", "contains": "padding"},
             padding=PADDING,
         )

@@ -48,12 +48,13 @@ def _warmup_ablation() -> alt.TopLevelMixin:
         demo.warmup_ablation(),
         x="warmup_steps",
         y="avg_score",
-        baseline=demo.WARMUP_BASELINE,
-        baseline_label=f"GRPO {demo.WARMUP_BASELINE:.2f}",
+        reference=demo.WARMUP_BASELINE,
+        reference_label=f"GRPO {demo.WARMUP_BASELINE:.2f}",
         y_domain=(54.2, 58.2),
         y_ticks=[55, 56, 57, 58],
         x_title="Warmup Steps",
         y_title="Avg Score",
+        theme=paper(font_size=9, label_size=8, text_size=7),
     )
 
 
@@ -75,10 +76,12 @@ def _model_scaling() -> alt.TopLevelMixin:
         y_ticks=[0.1, 0.2, 0.3, 0.4, 0.5],
         # The reference picture's text is ~1.2x the seed's 10 x 5 in proportions:
         # a smaller canvas (same font sizes) with thinner lines/markers matches it.
+        theme=latex(),
         width_in=8.4,
         height_in=4.2,
         stroke_width=2.1,
         marker_size=34,
+        band_opacity=0.18,
     )
 
 

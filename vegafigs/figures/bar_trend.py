@@ -1,279 +1,270 @@
-"""``bar_trend``: ablation bars with a trend line, value labels and a baseline (seed 001)."""
+"""``bar_trend``: ablation bars with a trend line, value labels and a reference (seed 001)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from vegafigs._checks import (
-    require_finite_list,
-    require_fraction,
-    require_number_format,
-    require_optional_text,
-    require_positive,
-)
+from vegafigs._params import BOOL, COLOR, FINITE, FORMAT, POSITIVE, checked
 from vegafigs.errors import InputError
-from vegafigs.figures._common import clean_numeric, themed, wrap_title
+from vegafigs.figure import Figure, Panel, make_figure
+from vegafigs.figures._common import clean_numeric
+from vegafigs.figures._geometry import settle
 from vegafigs.layers._category import category_levels
 from vegafigs.layers.axes import set_axis
-from vegafigs.layers.bars import BAR_DARK, BAR_LIGHT, BAR_WIDTH, PADDING_OUTER, bars
+from vegafigs.layers.bars import BAR_DARK, BAR_LIGHT, BAR_WIDTH, GRADIENT, PADDING_OUTER, darker
+from vegafigs.layers.bars import bars as bar_layer
 from vegafigs.layers.labels import LABEL_COLOR, value_labels
 from vegafigs.layers.rules import hline
 from vegafigs.layers.trend import TREND_COLOR, trend_line
-from vegafigs.themes import get_theme, inches, text_width
+from vegafigs.themes import Style, figure_size, merge, resolve_theme
 from vegafigs.transforms.labels import label_offsets
 
-#: Autosize padding Vega adds on each side, and the paper theme's tick + label padding.
-_PAD, _TICK_ROOM, _TITLE_PAD = 5.0, 5.5, 4.0
+#: Reference rule colour and its (darker) label colour (seed 001).
+REFERENCE_COLOR, REFERENCE_INK = "#D4686A", "#C53E43"
+#: Smallest plot side, px, that still holds the bars and their labels.
+MIN_PLOT = 30.0
+#: Seed 001's look over the theme: ink-coloured text, light lavender dashed grid.
+LOOK: dict[str, Any] = {
+    "axis": {"labelColor": LABEL_COLOR, "titleColor": LABEL_COLOR, "titlePadding": 4},
+    "axisY": {"gridColor": "#d4d0e4", "gridOpacity": 1, "gridDash": [3, 4], "gridWidth": 0.5},
+    "text": {"color": LABEL_COLOR},
+}
+#: Short grey outward ticks and a thin axis line (only over themes with outward ticks).
+TICKS: dict[str, Any] = {"axis": {"tickColor": "#9490a8", "tickSize": 2, "domainWidth": 0.6}}
 
 
+@checked(
+    reference=FINITE.maybe("the reference value drawn as a dashed rule"),
+    reference_color=COLOR,
+    label_format=FORMAT,
+    trend=BOOL,
+    labels=BOOL,
+    colors=GRADIENT,
+    exponent=POSITIVE,
+)
 def bar_trend(
     df: pd.DataFrame,
     *,
     x: str,
     y: str,
-    baseline: float | None = None,
-    baseline_label: str | None = None,
+    order: Sequence[Any] | None = None,
+    reference: float | None = None,
+    reference_label: str | None = None,
+    reference_color: str = REFERENCE_COLOR,
     y_domain: tuple[float, float] | None = None,
     y_ticks: Sequence[float] | None = None,
     y_format: str | None = None,
-    order: Sequence[Any] | None = None,
-    fmt: str = ".2f",
+    label_format: str = ".2f",
     x_title: str | None = None,
     y_title: str | None = None,
     trend: bool = True,
     labels: bool = True,
     colors: tuple[str, str] = (BAR_LIGHT, BAR_DARK),
     exponent: float = 0.4,
-    line_color: str = TREND_COLOR,
-    baseline_color: str = "#D4686A",
-    baseline_label_color: str = "#C53E43",
-    baseline_opacity: float = 0.7,
-    ink: str = LABEL_COLOR,
-    theme: str = "paper",
-    width_in: float = 3.6,
-    height_in: float = 2.3,
-    label_size: float = 7,
-    tick_label_size: float = 8,
-    axis_title_size: float = 9,
-    baseline_label_size: float = 6,
-) -> alt.LayerChart:
-    """Bars of ``y`` per category ``x`` with a trend line, value labels and a baseline rule.
+    theme: str | Mapping[str, Any] | None = None,
+    style: Style | None = None,
+    width_in: float | None = None,
+    height_in: float | None = None,
+) -> Figure:
+    """Bars of ``y`` per category ``x`` with a trend line, value labels and a reference rule.
 
-    ``df`` has one row per bar. Bars are filled on a power colour scale (light =
-    lowest, dark = highest; see :func:`vegafigs.layers.bars`), the trend line joins
-    the bar tops, each value is written above its bar (``fmt``), lifted where
-    needed to stay clear of the trend line, and ``baseline`` draws a dashed rule
-    labelled ``baseline_label`` (default: the value) at its left end.
-    ``y_domain`` is the exact y range (default: from 0.75 × the data span below
-    the lowest value/baseline to 0.25 × above the highest); ``y_ticks`` the tick
-    values. Categories keep ``order`` (default: first appearance). ``width_in`` ×
-    ``height_in`` is the whole figure. Rows with a NaN/inf ``y`` are dropped with
-    a warning (their bar is not drawn). An empty frame, a missing column,
-    non-numeric ``y``, a repeated or missing category, sizes <= 0, non-string
-    titles, non-finite ``y_ticks`` and a ``fmt``/``y_format`` that is not a d3
-    number format are an :class:`~vegafigs.InputError`.
+    ``df`` has one row per bar. Categories keep ``order`` (default: first
+    appearance). Bars are filled on a power colour scale from ``colors[0]``
+    (lowest value) to ``colors[1]`` (highest) with ``exponent`` (see
+    :func:`vegafigs.layers.bars`); ``trend`` joins the bar tops with a line
+    (a darker shade of ``colors[1]``); ``labels`` writes each value above its
+    bar in ``label_format``, lifted where needed to stay clear of the trend
+    line at the figure's final size. ``reference`` draws a dashed rule in
+    ``reference_color`` labelled ``reference_label`` (default: the value) at
+    its left end. ``y_domain`` is the exact y range (default: from 0.75 × the
+    data span below the lowest value / reference to 0.25 × above the highest),
+    ``y_ticks`` the tick values, ``y_format`` their d3 format; ``x_title`` /
+    ``y_title`` default to the column names (wrapped when longer than the
+    plot). ``theme``, ``style``, ``width_in``, ``height_in``: see the glossary
+    (default 3.6 × 2.3 in, paper theme; font sizes and text colour come from
+    the theme, value labels use its ``text.fontSize``).
+
+    Layers: ``bars``, ``trend``, ``labels``, ``reference`` (those drawn); data:
+    ``bars`` (``x``, ``y`` and ``label_offset``: the px each label was lifted)
+    and ``reference`` (``y``, ``label``) when there is one.
+
+    Bad input: rows with a NaN/±inf ``y`` are dropped with a warning (their bar
+    is not drawn). An empty frame, a missing column, non-numeric ``y``, a
+    repeated or missing category, an ``order`` that does not list each
+    category once, a figure too small for its bars and bad parameters are an
+    :class:`~vegafigs.InputError` naming them.
 
     >>> import vegafigs as vf
-    >>> df = vf.demo.warmup_ablation()
-    >>> chart = vf.figures.bar_trend(df, x="warmup_steps", y="avg_score", baseline=55.79,
-    ...                              baseline_label="GRPO 55.79", y_domain=(54.2, 58.2))
-    >>> vf.save(chart, "warmup.pdf")  # doctest: +SKIP
+    >>> fig = vf.figures.bar_trend(vf.demo.warmup_ablation(), x="warmup_steps", y="avg_score",
+    ...                            reference=55.79, reference_label="GRPO 55.79")
+    >>> list(fig.layers)
+    ['bars', 'trend', 'labels', 'reference']
+    >>> fig.data["bars"].columns.tolist()
+    ['warmup_steps', 'avg_score', 'label_offset']
+    >>> vf.save(fig, "warmup.pdf")  # doctest: +SKIP
     """
-    func = "bar_trend"
-    data = clean_numeric(df, numeric=[y], other=[x], func=func)
-    require_positive(width_in, param="width_in")
-    require_positive(height_in, param="height_in")
-    for name, size in (
-        ("label_size", label_size),
-        ("tick_label_size", tick_label_size),
-        ("axis_title_size", axis_title_size),
-        ("baseline_label_size", baseline_label_size),
-    ):
-        require_positive(size, param=name)
-    require_fraction(baseline_opacity, param="baseline_opacity")
-    titles = {"x_title": x_title, "y_title": y_title, "baseline_label": baseline_label}
-    for name, text in titles.items():
-        require_optional_text(text, param=name)
-    require_number_format(fmt, param="fmt")
-    if y_format is not None:
-        require_number_format(y_format, param="y_format")
-    if y_ticks is not None:
-        require_finite_list(y_ticks, param="y_ticks")
+    data = clean_numeric(df, numeric=[y], other=[x], func="bar_trend")
     levels = category_levels(data, x, order)
-    data = data.set_index(x, drop=False).loc[levels].reset_index(drop=True)
-    values = data[y].to_numpy(dtype=float)
-    if baseline is not None:
-        baseline = _finite(baseline, param="baseline")
-    lo, hi = _domain(values, baseline, y_domain)
-
-    font = get_theme(theme)["font"]
-    w_px, h_px = inches(width_in, param="width_in"), inches(height_in, param="height_in")
-    # Titles longer than the plot wrap onto more lines instead of squeezing it.
-    x_text = wrap_title(
-        x_title if x_title is not None else x, width=w_px - 70, font=font, size=axis_title_size
-    )
-    y_text = wrap_title(
-        y_title if y_title is not None else y, width=h_px - 50, font=font, size=axis_title_size
-    )
-    layers: list[Any] = [
-        bars(
-            data,
-            x=x,
-            y=y,
-            order=levels,
-            colors=colors,
-            exponent=exponent,
-            base=lo,
-            x_title=x_title,
-            y_title=y_title,
-        )
-    ]
-    if trend:
-        layers.append(trend_line(data, x=x, y=y, order=levels, color=line_color))
-    if labels:
-        step, ppu = _plot_geometry(
-            data, y=y, n=len(levels), lo=lo, hi=hi, w_px=w_px, h_px=h_px, font=font,
-            ticks=y_ticks, tick_size=tick_label_size, title_size=axis_title_size,
-            label_size=label_size, fmt=fmt,
-            title_lines=(_n_lines(x_text), _n_lines(y_text)),
-        )  # fmt: skip
-        lifted = label_offsets(
-            data,
-            y=y,
-            step_px=step,
-            px_per_unit=ppu,
-            fmt=fmt,
-            font=font,
-            font_size=label_size,
-            min_offset=10.0 if trend else 3.0,
-            gap=2.5 if trend else 0.0,
-            column="_label_offset",
-        )
-        if not trend:
-            lifted["_label_offset"] = 3.0
-        layers.append(
-            value_labels(
-                lifted,
-                x=x,
-                y=y,
-                fmt=fmt,
-                offset="_label_offset",
-                order=levels,
-                font_size=label_size,
-                color=ink,
-            )
-        )
-    if baseline is not None:
-        layers.append(
-            hline(
-                baseline,
-                label=baseline_label if baseline_label is not None else format(baseline, ".2f"),
-                color=baseline_color,
-                label_color=baseline_label_color,
-                opacity=baseline_opacity,
-                font_size=baseline_label_size,
-            )
-        )
-    chart = alt.layer(*layers)
-    chart = set_axis(chart, "x", title=x_text)
-    chart = set_axis(
-        chart,
-        "y",
-        title=y_text,
-        domain=(lo, hi),
-        values=y_ticks,
-        format=y_format if y_format is not None else ("~r" if y_ticks is not None else None),
-    )
-    chart = chart.properties(
-        width=w_px, height=h_px, autosize=alt.AutoSizeParams(type="fit", contains="padding")
-    )
-    axis_style = {
-        "labelFontSize": tick_label_size,
-        "titleFontSize": axis_title_size,
-        "labelColor": ink,
-        "titleColor": ink,
-        "tickColor": "#9490a8",
-        "tickSize": 2,
-        "domainWidth": 0.6,
-        "titlePadding": _TITLE_PAD,
+    data = data.set_index(x, drop=False).loc[levels].reset_index(drop=True)[[x, y]]
+    lo, hi = _domain(data[y].to_numpy(dtype=float), reference, y_domain)
+    cfg = _look(resolve_theme(theme, default="paper", style=style))
+    size = figure_size(width_in=width_in, height_in=height_in, style=style, default=(3.6, 2.3))
+    layers: dict[str, alt.TopLevelMixin] = {
+        "bars": bar_layer(data, x=x, y=y, order=levels, colors=colors, exponent=exponent, base=lo)
     }
-    grid = {"gridColor": "#d4d0e4", "gridOpacity": 1, "gridDash": [3, 4], "gridWidth": 0.5}
-    return themed(chart, theme, axis=axis_style, axisY=grid)
+    if trend:
+        line_color = TREND_COLOR if tuple(colors) == (BAR_LIGHT, BAR_DARK) else darker(colors[1])
+        layers["trend"] = trend_line(data, x=x, y=y, order=levels, color=line_color)
+    first = (10.0 if trend else 3.0) if labels else np.nan
+    frames = {"bars": data.assign(label_offset=first)}
+    if reference is not None:
+        text = reference_label if reference_label is not None else _text(reference, label_format)
+        layers["reference"] = _reference(reference, text, color=reference_color, cfg=cfg)
+        frames["reference"] = pd.DataFrame({y: [reference], "label": [text]})
+    order_of = {"bars": 0, "trend": 1, "labels": 2, "reference": 3}
+
+    def build(titles: dict[str, Any], plot: tuple[float, float] | None) -> Figure:
+        top = hi
+        if labels:
+            lifts, top = (first, hi) if plot is None else _place(
+                plot, data, y=y, lo=lo, hi=hi, grow=y_domain is None, fmt=label_format,
+                trend=trend, cfg=cfg,
+            )  # fmt: skip
+            frames["bars"] = data.assign(label_offset=lifts)
+            layers["labels"] = value_labels(frames["bars"], x=x, y=y, label_format=label_format,
+                                            offset="label_offset", order=levels)  # fmt: skip
+        axes = {"domain": (lo, top), "ticks": y_ticks, "format": y_format, **titles}
+        drawn = {k: _axes(layers[k], **axes) for k in sorted(layers, key=order_of.__getitem__)}
+        return make_figure([Panel("main", drawn)], theme=cfg, size=size, data=frames,
+                           kind="bar_trend")  # fmt: skip
+
+    texts = {
+        "x_title": x if x_title is None else x_title,
+        "y_title": y if y_title is None else y_title,
+    }
+    placed = labels and (trend or y_domain is None)  # labels placed for the final plot
+    fig, plot = settle(build, texts, cfg=cfg, size=size, needs_plot=placed)
+    _check_room(plot, n=len(levels), size=size)
+    return fig
 
 
-def _n_lines(title: str | list[str]) -> int:
-    return len(title) if isinstance(title, list) else 1
+def _look(cfg: dict[str, Any]) -> dict[str, Any]:
+    """The theme with seed 001's colours (and short grey ticks where ticks point out)."""
+    out = merge(cfg, LOOK)
+    tick = out.get("axis", {}).get("tickSize", 0)
+    return merge(out, TICKS) if isinstance(tick, (int, float)) and tick >= 0 else out
 
 
-def _finite(value: Any, *, param: str) -> float:
+def _text(value: float, fmt: str) -> str:
     try:
-        out = float(value)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"{param}: expected a number, got {value!r}") from exc
-    if not np.isfinite(out):
-        raise InputError(f"{param}: expected a finite number, got {value!r}")
-    return out
+        return format(value, fmt)
+    except ValueError:  # a d3-only format
+        return f"{value:.4g}"
 
 
-def _domain(
-    values: np.ndarray, baseline: float | None, y_domain: tuple[float, float] | None
-) -> tuple[float, float]:
-    """The y range: ``y_domain`` checked, or padded around the values and baseline."""
-    if y_domain is not None:
-        try:
-            lo, hi = (_finite(v, param="y_domain") for v in y_domain)
-        except ValueError as exc:  # not two items
-            raise InputError(f"y_domain: expected (low, high), got {y_domain!r}") from exc
-        if not lo < hi:
-            raise InputError(f"y_domain: expected low < high, got {y_domain!r}")
-        return lo, hi
-    pts = np.append(values, [] if baseline is None else [baseline])
-    vmin, vmax = float(pts.min()), float(pts.max())
-    span = vmax - vmin or (abs(vmax) * 0.05 or 1.0)
-    return round(vmin - 0.75 * span, 10), round(vmax + 0.25 * span, 10)
+def _reference(value: float, label: str, *, color: str, cfg: Mapping[str, Any]) -> Any:
+    ink = REFERENCE_INK if color == REFERENCE_COLOR else darker(color)
+    size = round(float(cfg.get("text", {}).get("fontSize", 7)) * 6 / 7, 2)
+    return hline(value, label=label, color=color, label_color=ink, opacity=0.7, font_size=size)
 
 
-def _plot_geometry(
+def _axes(
+    layer: Any,
+    *,
+    x_title: Any,
+    y_title: Any,
+    domain: tuple[float, float],
+    ticks: Sequence[float] | None,
+    format: str | None,
+) -> Any:
+    """One layer with the figure's x title and y title, domain, ticks and format."""
+    layer = set_axis(layer, "x", title=x_title)
+    fmt = format if format is not None else ("~r" if ticks is not None else None)
+    return set_axis(layer, "y", title=y_title, domain=domain, values=ticks, format=fmt)
+
+
+def _check_room(plot: tuple[float, float], *, n: int, size: tuple[float, float]) -> None:
+    if min(plot) < MIN_PLOT:
+        raise InputError(
+            f"width_in/height_in: {size[0]:.2f} x {size[1]:.2f} in is too small for {n} bars "
+            f"with their axes and titles (the plot would be {plot[0]:.0f} x {plot[1]:.0f} px)"
+        )
+
+
+def _offsets(
+    plot: tuple[float, float],
     data: pd.DataFrame,
     *,
     y: str,
-    n: int,
     lo: float,
     hi: float,
-    w_px: float,
-    h_px: float,
-    font: str,
-    ticks: Sequence[float] | None,
-    tick_size: float,
-    title_size: float,
-    label_size: float,
     fmt: str,
-    title_lines: tuple[int, int] = (1, 1),
-) -> tuple[float, float]:
-    """Estimated category step (px) and px per y unit of the plot inside the figure.
+    trend: bool,
+    cfg: Mapping[str, Any],
+) -> np.ndarray | float:
+    """Px each value label must be lifted to clear the trend line, in a ``plot`` (w, h) px."""
+    if not trend:
+        return 3.0
+    if min(plot) < MIN_PLOT:  # too small: the caller says so
+        return 10.0
+    text = cfg.get("text", {})
+    lifted = label_offsets(
+        data,
+        y=y,
+        step_px=plot[0] / (len(data) - (1 - BAR_WIDTH) + 2 * PADDING_OUTER),
+        px_per_unit=plot[1] / (hi - lo),
+        label_format=fmt,
+        font=text.get("font", cfg["font"]),
+        font_size=float(text.get("fontSize", 7)),
+        min_offset=10.0,
+        gap=2.5,
+    )
+    return lifted["label_offset"].to_numpy(dtype=float)
 
-    Only used to lift value labels clear of the trend line: the figure size
-    minus the axes' room (tick labels measured in the theme font) and, for the
-    height, the labels overhanging the plot top.
+
+def _place(
+    plot: tuple[float, float],
+    data: pd.DataFrame,
+    *,
+    y: str,
+    lo: float,
+    hi: float,
+    grow: bool,
+    fmt: str,
+    trend: bool,
+    cfg: Mapping[str, Any],
+) -> tuple[np.ndarray | float, float]:
+    """Label lifts for ``plot`` and the y domain's top, raised (if ``grow``) to hold the labels.
+
+    A label's top is its lift plus its text height above its value; the top
+    ``t`` holds it when ``(t - v) * plot_h / (t - lo) >= need``.
     """
-    tick_texts = [format(hi, ".3g")] if ticks is None else [format(float(t), "g") for t in ticks]
-    y_room = max(text_width(t, font=font, size=tick_size) for t in tick_texts)
-    y_room += _TICK_ROOM + _TITLE_PAD + title_size * 1.1 * title_lines[1]
-    x_room = _TICK_ROOM + tick_size * 1.1 + _TITLE_PAD + title_size * 1.1 * title_lines[0]
-    plot_w = w_px - 2 * _PAD - y_room
-    plot_h = h_px - 2 * _PAD - x_room
-    if plot_w < 30 or plot_h < 30:
-        raise InputError(
-            f"width_in/height_in: the figure is too small for {n} bars and their axes "
-            f"({w_px / 72:.2f} x {h_px / 72:.2f} in)"
-        )
-    step = plot_w / (n - (1 - BAR_WIDTH) + 2 * PADDING_OUTER)
-    # Labels reaching above the plot top take their height from the plot.
-    ppu = plot_h / (hi - lo)
-    overhang = (float(data[y].max()) - hi) * ppu + 8.0 + label_size * 1.2
-    return step, (plot_h - max(overhang, 0.0)) / (hi - lo)
+    lifts = _offsets(plot, data, y=y, lo=lo, hi=hi, fmt=fmt, trend=trend, cfg=cfg)
+    if not grow or min(plot) < MIN_PLOT:
+        return lifts, hi
+    text_h = float(cfg.get("text", {}).get("fontSize", 7)) * 1.1 + 2.0
+    share = (np.broadcast_to(lifts, (len(data),)) + text_h) / plot[1]
+    if (share >= 0.8).any():  # no room to make: the size check reports it
+        return lifts, hi
+    values = data[y].to_numpy(dtype=float)
+    top = max(hi, float(np.max((values - share * lo) / (1 - share))))
+    if top > hi:  # a taller domain: shallower slopes need less lift
+        lifts = _offsets(plot, data, y=y, lo=lo, hi=top, fmt=fmt, trend=trend, cfg=cfg)
+    return lifts, round(top, 10)
+
+
+def _domain(
+    values: np.ndarray, reference: float | None, y_domain: tuple[float, float] | None
+) -> tuple[float, float]:
+    """The y range: ``y_domain`` (checked), or padded around the values and reference."""
+    if y_domain is not None:
+        return y_domain
+    pts = np.append(values, [] if reference is None else [reference])
+    vmin, vmax = float(pts.min()), float(pts.max())
+    span = vmax - vmin or (abs(vmax) * 0.05 or 1.0)
+    return round(vmin - 0.75 * span, 10), round(vmax + 0.25 * span, 10)

@@ -9,25 +9,17 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from vegafigs._checks import (
-    plain,
-    require_choice,
-    require_finite_list,
-    require_fraction,
-    require_nonnegative,
-    require_number_format,
-    require_numeric,
-    require_optional_text,
-    require_positive,
-    require_range,
-)
+from vegafigs._checks import plain, require_choice, require_numeric
+from vegafigs._params import COLUMN, NONNEGATIVE, POSITIVE, Param, checked
 from vegafigs.errors import InputError
-from vegafigs.figures._common import clean_numeric, ordered_levels, themed, wrap_title
-from vegafigs.layers._encode import palette_for, series_legend
+from vegafigs.figure import Figure, Panel, make_figure
+from vegafigs.figures._common import clean_numeric, ordered_levels
+from vegafigs.figures._geometry import settle
+from vegafigs.layers._encode import series_legend
 from vegafigs.layers.axes import set_axis
 from vegafigs.layers.bands import band
 from vegafigs.layers.lines import line, points
-from vegafigs.themes import get_theme, inches
+from vegafigs.themes import Style, figure_size, merge, palette_of, resolve_theme, text_width
 
 #: Legend symbol: a line through a filled circle. Path units are half the symbol's side
 #: (sqrt(symbol size) px); the line reaches beyond it, so labels get a wider offset.
@@ -36,8 +28,23 @@ LINE_MARKER_SYMBOL = (
     f"M-2.2,0L-{_R},0M{_R},0L2.2,0M{_R},0A{_R},{_R},0,1,1,-{_R},0A{_R},{_R},0,1,1,{_R},0Z"
 )
 LEGEND_ORIENTS = ("bottom-right", "bottom-left", "top-right", "top-left", "right", "bottom")
+#: Smallest plot side, px, before the figure is called too small.
+MIN_PLOT = 30.0
+#: Edge colour of the markers (seed 002: dark-edged circles).
+MARKER_EDGE = "black"
 
 
+def _orient(value: Any, name: str) -> Any:
+    require_choice(value, LEGEND_ORIENTS, param=name)
+    return value
+
+
+@checked(
+    err=COLUMN.maybe("column of ± half-widths of the band"),
+    marker_size=POSITIVE,
+    x_padding=NONNEGATIVE,
+    legend_orient=Param(_orient, "where the legend goes", bad=("middle", 3)).maybe(),
+)
 def scaling_curves(
     df: pd.DataFrame,
     *,
@@ -50,69 +57,166 @@ def scaling_curves(
     highlight: Any = None,
     order: Sequence[Any] | None = None,
     palette: Mapping[Any, str] | None = None,
+    title: str | None = None,
     x_title: str | None = None,
     y_title: str | None = None,
-    title: str | None = None,
     y_domain: tuple[float, float] | None = None,
     y_ticks: Sequence[float] | None = None,
     y_format: str | None = None,
-    theme: str = "latex",
-    width_in: float = 10.0,
-    height_in: float = 5.0,
-    stroke_width: float = 2.5,
+    stroke_width: float | None = None,
     marker_size: float = 49,
-    marker_edge: str = "black",
-    band_opacity: float = 0.18,
+    band_opacity: float | None = None,
     x_padding: float = 0.35,
-    legend_orient: str = "bottom-right",
-) -> alt.LayerChart:
+    legend_orient: str | None = None,
+    theme: str | Mapping[str, Any] | None = None,
+    style: Style | None = None,
+    width_in: float | None = None,
+    height_in: float | None = None,
+) -> Figure:
     """``y`` against ``x`` (e.g. model size) as evenly spaced categories, a line per ``series``.
 
-    Each method gets a line with dark-edged circle markers and, when ``err``
-    (± half-width) or ``lower``/``upper`` are given, a translucent band. ``x``
-    values are placed equally spaced in ascending order (labelled as given, e.g.
-    0.6, 1.7, 4, 8). The frameless legend (``legend_orient``) lists the series in
-    ``order`` (default: first appearance) with the ``highlight`` series' label
-    alone in bold. ``palette`` maps series to colours (default: tab10).
-    ``width_in`` × ``height_in`` is the whole figure. Rows with a NaN/inf ``y``
-    are dropped with a warning; a NaN ``err``/``lower``/``upper`` only leaves that
-    point out of the band (e.g. a base model without spread has no band), and
-    so does a ±inf one. An empty frame, a missing column, non-numeric values, a
-    missing series name, a repeated (series, x), sizes <= 0, negative widths,
-    non-string titles, non-finite ``y_ticks`` and a ``y_format`` that is not a d3
-    number format are an :class:`~vegafigs.InputError`.
+    Each series gets a line with dark-edged circle markers (``marker_size`` px²)
+    and, where ``err`` (± half-width column) or ``lower`` / ``upper`` (band
+    limit columns, e.g. precomputed quantiles) are given, a translucent band.
+    ``x`` values are placed equally spaced in ascending order (labelled as
+    given, e.g. 0.6, 1.7, 4, 8), ``x_padding`` steps from the frame. The
+    frameless legend lists the series in ``order`` (default: first
+    appearance) with the ``highlight`` series' label alone in bold; it goes
+    where ``legend_orient`` says (default: inside the plot's bottom-right
+    corner, or right of the plot when it would cover more than a third of a
+    small plot). ``palette`` maps series to colours (the others take the theme's).
+    ``stroke_width`` (default: the theme's ``line.strokeWidth``), ``band_opacity``
+    (default: the theme's ``area.fillOpacity``), ``title``, ``x_title`` /
+    ``y_title`` (wrapped when longer than the plot), ``y_domain``, ``y_ticks``,
+    ``y_format``, ``theme``, ``style``, ``width_in``, ``height_in``: see the
+    glossary (default 10 × 5 in, latex theme).
+
+    Layers: ``band`` (when there is a spread), ``line``, ``points``; data:
+    ``curves`` (``series``, ``x``, ``y``, ``lower``, ``upper``: the band limits
+    drawn, NaN where that point has none).
+
+    Bad input: rows with a NaN/inf ``y`` are dropped with a warning; a NaN or
+    ±inf ``err`` / ``lower`` / ``upper`` only leaves that point out of the band
+    (e.g. a base model without spread). An empty frame, a missing column,
+    non-numeric values, a missing series name, a repeated (series, x), both
+    ``err`` and ``lower`` / ``upper``, a negative ``err``, ``lower`` > ``upper``,
+    an unknown ``highlight`` / ``order`` / ``palette`` level and bad parameters
+    are an :class:`~vegafigs.InputError` naming them.
 
     >>> import vegafigs as vf
-    >>> df = vf.demo.model_scaling()
-    >>> chart = vf.figures.scaling_curves(df, x="params_b", y="accuracy", series="method",
-    ...                                   err="std", highlight="SDPO")
-    >>> vf.save(chart, "scaling.pdf")  # doctest: +SKIP
+    >>> fig = vf.figures.scaling_curves(vf.demo.model_scaling(), x="params_b", y="accuracy",
+    ...                                 series="method", err="std", highlight="SDPO")
+    >>> list(fig.layers)
+    ['band', 'line', 'points']
+    >>> fig.data["curves"].columns.tolist()
+    ['method', 'params_b', 'accuracy', 'lower', 'upper']
+    >>> vf.save(fig, "scaling.pdf")  # doctest: +SKIP
     """
-    func = "scaling_curves"
+    curves = _curves(df, x=x, y=y, series=series, err=err, lower=lower, upper=upper)
+    levels = ordered_levels(curves[series], order, param="order")
+    if highlight is not None and highlight not in levels:
+        raise InputError(f"highlight: {highlight!r} is not a series; the series are {levels}")
+    cfg = resolve_theme(theme, default="latex", style=style)
+    if band_opacity is not None:
+        cfg = merge(cfg, {"area": {"fillOpacity": band_opacity}})
+    size = figure_size(width_in=width_in, height_in=height_in, style=style, default=(10.0, 5.0))
+    pal = _palette(levels, palette, cfg)
+    curves = curves[curves[series].isin(levels)].reset_index(drop=True)
+    width = float(stroke_width if stroke_width is not None else cfg["line"]["strokeWidth"])
+    orient = legend_orient or _auto_orient(levels, cfg=cfg, size=size, titled=title is not None)
+    legend = series_legend(highlight=highlight, font=cfg["font"], orient=orient,
+                           symbol_type=LINE_MARKER_SYMBOL, symbol_size=130,
+                           symbol_stroke_width=width)  # fmt: skip
+    # Room for the symbol's overhanging line: label gap, compact rows, inset from the frame.
+    legend["labelOffset"], legend["rowPadding"], legend["offset"] = 14, 2, 10
+    common: dict[str, Any] = {"x": x, "series": series, "palette": pal, "x_type": "O"}
+    layers: dict[str, alt.Chart | alt.LayerChart] = {}
+    spread = curves.dropna(subset=["lower", "upper"])
+    if len(spread):
+        layers["band"] = band(spread, lower="lower", upper="upper", opacity=1.0, legend=legend,
+                              **common)  # fmt: skip
+    layers["line"] = line(curves, y=y, stroke_width=width, legend=legend, **common)
+    layers["points"] = points(curves, y=y, stroke=MARKER_EDGE, size=marker_size, **common)
+    texts = {
+        "x_title": x if x_title is None else x_title,
+        "y_title": y if y_title is None else y_title,
+    }
+    if title is not None:
+        texts["title"] = title
+    fmt = y_format if y_format is not None else ("~r" if y_ticks is not None else None)
+    y_axis: dict[str, Any] = {"domain": y_domain, "values": y_ticks, "format": fmt}
+    x_scale = {"padding": x_padding, "domain": [float(s) for s in sorted(set(curves[x].tolist()))]}
+
+    def build(titles: dict[str, Any], plot: tuple[float, float] | None) -> Figure:
+        drawn: dict[str, Any] = {}
+        for name, layer in layers.items():
+            layer = set_axis(layer, "x", title=titles["x_title"], label_angle=0, scale=x_scale)
+            drawn[name] = set_axis(layer, "y", title=titles["y_title"], **y_axis)
+        props = {"title": titles["title"]} if "title" in titles else {}
+        return make_figure([Panel("main", drawn, properties=props)], theme=cfg, size=size,
+                           data={"curves": curves}, kind="scaling_curves")  # fmt: skip
+
+    fig, plot = settle(build, texts, cfg=cfg, size=size)
+    if min(plot) < MIN_PLOT:
+        raise InputError(
+            f"width_in/height_in: {size[0]:.2f} x {size[1]:.2f} in is too small for this plot "
+            f"with its title, axes and legend (it would be {plot[0]:.0f} x {plot[1]:.0f} px)"
+        )
+    return fig
+
+
+def _auto_orient(
+    levels: list[Any], *, cfg: Mapping[str, Any], size: tuple[float, float], titled: bool
+) -> str:
+    """Inside bottom-right, unless the legend would cover over a third of the plot's side."""
+    axis, legend = cfg.get("axis", {}), cfg.get("legend", {})
+    label = float(legend.get("labelFontSize", axis.get("labelFontSize", 10)))
+    room = 2 * float(axis.get("titleFontSize", 12)) + 2 * float(axis.get("labelFontSize", 10))
+    top = float(cfg.get("title", {}).get("fontSize", 12)) * 1.4 if titled else 0.0
+    plot_w, plot_h = size[0] * 72 - room - 20, size[1] * 72 - room - top - 20
+    labels = max(text_width(str(lv), font=cfg["font"], size=label) for lv in levels)
+    legend_w = labels + 14 + 10 + 10  # symbol + label offset, inset from the frame
+    legend_h = len(levels) * (label * 1.25 + 2) + 10
+    if legend_w > plot_w / 3 or legend_h > plot_h / 3:
+        return "right"
+    return "bottom-right"
+
+
+def _palette(
+    levels: list[Any], palette: Mapping[Any, str] | None, cfg: Mapping[str, Any]
+) -> dict[Any, str]:
+    """``{series: colour}``: the given colours, the theme's for the levels it leaves out."""
+    given = dict(palette or {})
+    unknown = [k for k in given if k not in levels]
+    if unknown:
+        raise InputError(f"palette: {unknown} are not series; the series are {levels}")
+    theme = palette_of(cfg)
+    return {lv: given.get(lv, theme[i % len(theme)]) for i, lv in enumerate(levels)}
+
+
+def _curves(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    series: str,
+    err: str | None,
+    lower: str | None,
+    upper: str | None,
+) -> pd.DataFrame:
+    """The drawn frame: series, x, y and the band's ``lower`` / ``upper`` (NaN: no band).
+
+    Rows need a finite ``x`` / ``y`` and one row per (series, x); a NaN spread
+    only leaves that point out of the band.
+    """
     if err is not None and (lower is not None or upper is not None):
         raise InputError("err: give either err (± half-width) or lower and upper, not both")
     if (lower is None) != (upper is None):
         raise InputError("lower/upper: give both columns (the band's bottom and top) or neither")
     spread = [c for c in (err, lower, upper) if c is not None]
-    data = clean_numeric(df, numeric=[x, y], other=[series, *spread], func=func)
+    data = clean_numeric(df, numeric=[x, y], other=[series, *spread], func="scaling_curves")
     for col in spread:  # NaN allowed here: that point just has no band
         data[col] = require_numeric(data, col)
-    require_positive(width_in, param="width_in")
-    require_positive(height_in, param="height_in")
-    require_nonnegative(stroke_width, param="stroke_width")
-    require_nonnegative(x_padding, param="x_padding")
-    require_positive(marker_size, param="marker_size")
-    require_fraction(band_opacity, param="band_opacity")
-    for name, text in (("title", title), ("x_title", x_title), ("y_title", y_title)):
-        require_optional_text(text, param=name)
-    if y_format is not None:
-        require_number_format(y_format, param="y_format")
-    if y_ticks is not None:
-        require_finite_list(y_ticks, param="y_ticks")
-    require_choice(legend_orient, LEGEND_ORIENTS, param="legend_orient")
-    levels = ordered_levels(data[series], order, param="order")
-    if highlight is not None and highlight not in levels:
-        raise InputError(f"highlight: {highlight!r} is not a series; the series are {levels}")
     dup = data[data.duplicated([series, x])]
     if len(dup):
         first = dup.iloc[0]
@@ -120,120 +224,20 @@ def scaling_curves(
             f"df: {len(dup)} duplicate ({series!r}, {x!r}) row(s), e.g. "
             f"({plain(first[series])!r}, {plain(first[x])!r}); expected one row per series and x"
         )
-    pal = palette_for(data, series, palette)
-    pal = {lv: pal[lv] for lv in levels}
-    data = data[data[series].isin(levels)]
-
-    band_data = _band_rows(data, y=y, err=err, lower=lower, upper=upper)
-    cfg = get_theme(theme)
-    font = cfg["font"]
-    w_px, h_px = inches(width_in, param="width_in"), inches(height_in, param="height_in")
-    # Titles longer than the plot wrap onto more lines instead of squeezing it.
-    axis_size = cfg["axis"]["titleFontSize"]
-    x_text = wrap_title(
-        x_title if x_title is not None else x, width=w_px - 70, font=font, size=axis_size
-    )
-    y_text = wrap_title(
-        y_title if y_title is not None else y, width=h_px - 50, font=font, size=axis_size
-    )
-    legend = series_legend(
-        highlight=highlight,
-        font=font,
-        orient=legend_orient,
-        symbol_type=LINE_MARKER_SYMBOL,
-        symbol_size=130,
-        symbol_stroke_width=stroke_width,
-    )
-    # Room for the symbol's overhanging line: label gap, compact rows, inset from the frame.
-    legend["labelOffset"], legend["rowPadding"], legend["offset"] = 14, 2, 10
-    layers: list[alt.Chart] = []
-    if band_data is not None:
-        layers.append(
-            band(
-                band_data,
-                x=x,
-                lower="_lower",
-                upper="_upper",
-                series=series,
-                palette=pal,
-                opacity=band_opacity,
-                x_type="O",
-                legend=legend,
-            )  # fmt: skip
-        )
-    layers.append(
-        line(
-            data,
-            x=x,
-            y=y,
-            series=series,
-            palette=pal,
-            stroke_width=stroke_width,
-            x_type="O",
-            legend=legend,
-        )  # fmt: skip
-    )
-    layers.append(
-        points(
-            data,
-            x=x,
-            y=y,
-            series=series,
-            palette=pal,
-            stroke=marker_edge,
-            size=marker_size,
-            x_type="O",
-        )  # fmt: skip
-    )
-    sizes = sorted(set(data[x].tolist()))
-    chart = set_axis(
-        alt.layer(*layers),
-        "x",
-        title=x_text,
-        label_angle=0,
-        scale={"padding": x_padding, "domain": [float(s) for s in sizes]},
-    )
-    y_props: dict[str, Any] = {}
-    if y_domain is not None:
-        lo, hi = require_range(y_domain, param="y_domain")
-        y_props["domain"] = (lo, hi)
-    chart = set_axis(
-        chart,
-        "y",
-        title=y_text,
-        values=y_ticks,
-        format=y_format if y_format is not None else ("~r" if y_ticks is not None else None),
-        **y_props,
-    )
-    props: dict[str, Any] = {
-        "width": w_px,
-        "height": h_px,
-        "autosize": alt.AutoSizeParams(type="fit", contains="padding"),
-    }
-    if title is not None:
-        props["title"] = wrap_title(
-            title, width=w_px - 70, font=font, size=cfg["title"]["fontSize"]
-        )
-    return themed(chart.properties(**props), theme)
-
-
-def _band_rows(
-    data: pd.DataFrame, *, y: str, err: str | None, lower: str | None, upper: str | None
-) -> pd.DataFrame | None:
-    """Rows with a finite band, with ``_lower``/``_upper`` columns; None if there is none."""
-    if err is None and lower is None:
-        return None
-    out = data.copy()
+    out = data[[series, x, y]].copy()
     if err is not None:
-        e = out[err].astype(float)
+        e = data[err].astype(float)
         if (e < 0).any():
             raise InputError(f"err: column {err!r} must be >= 0 (a ± half-width)")
-        out["_lower"], out["_upper"] = out[y] - e, out[y] + e
+        lo, hi = data[y] - e, data[y] + e
+    elif lower is not None and upper is not None:
+        lo, hi = data[lower].astype(float), data[upper].astype(float)
+        if (lo > hi).any():
+            raise InputError(
+                f"lower/upper: {int((lo > hi).sum())} row(s) where {lower!r} > {upper!r}"
+            )
     else:
-        out["_lower"], out["_upper"] = out[lower].astype(float), out[upper].astype(float)
-        bad = out[(out["_lower"] > out["_upper"])]
-        if len(bad):
-            raise InputError(f"lower/upper: {len(bad)} row(s) where {lower!r} > {upper!r}")
-    keep = np.isfinite(out["_lower"]) & np.isfinite(out["_upper"])
-    out = out[keep]
-    return out if len(out) else None
+        lo = hi = pd.Series(np.nan, index=data.index)
+    keep = np.isfinite(lo) & np.isfinite(hi)
+    out["lower"], out["upper"] = lo.where(keep), hi.where(keep)
+    return out.reset_index(drop=True)

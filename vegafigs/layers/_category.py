@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 
 from vegafigs._checks import require_no_missing
+from vegafigs._params import Param
 from vegafigs.errors import InputError
 
 
@@ -40,3 +41,21 @@ def category_x(df: pd.DataFrame, x: str, order: Sequence[Any] | None, **props: A
     """An ordinal ``x`` encoding sorted by :func:`category_levels` (plus ``props``)."""
     levels = [v.item() if hasattr(v, "item") else v for v in category_levels(df, x, order)]
     return alt.X(f"{x}:O", sort=levels, **props)
+
+
+def _x_type(value: Any, name: str) -> Any:
+    if value not in ("Q", "O", "N", "T"):
+        raise InputError(f"{name}: got {value!r}; expected one of 'Q', 'O', 'N', 'T'")
+    return value
+
+
+def _legend(value: Any, name: str) -> Any:
+    if not isinstance(value, (bool, alt.Legend)):
+        raise InputError(f"{name}: expected True, False or an alt.Legend, got {value!r}")
+    return value
+
+
+#: The x encoding type of a layer: "Q" (numeric axis), "O" / "N" (categories), "T" (time).
+X_TYPE = Param(_x_type, "x encoding type 'Q', 'O', 'N' or 'T'", bad=("Z", "q", 3))
+#: Whether (True / False) or how (an ``alt.Legend``) a layer draws the series legend.
+LEGEND = Param(_legend, "True, False or an alt.Legend", bad=("yes", None, 1))

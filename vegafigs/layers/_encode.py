@@ -22,7 +22,7 @@ from vegafigs._checks import (
     require_numeric,
     require_text,
 )
-from vegafigs._params import BOOL, COLOR, NONNEGATIVE, POSITIVE, TEXT, Param
+from vegafigs._params import NONNEGATIVE, POSITIVE, TEXT, Param
 from vegafigs._params import checked as declare
 from vegafigs.errors import InputError
 from vegafigs.themes.config import TAB10
@@ -63,42 +63,6 @@ def _symbol(value: Any, name: str) -> Any:
             "or an SVG path starting with 'M'"
         )
     return value
-
-
-def _legend_arg(value: Any, name: str) -> Any:
-    if not isinstance(value, (bool, alt.Legend)):
-        raise InputError(f"{name}: expected True, False or an alt.Legend, got {value!r}")
-    return value
-
-
-#: Declarations shared by the layers (``@checked``).
-LAYER_PARAMS: dict[str, Param] = {
-    "x_type": choice("Q", "O", "N", "T", optional=True),
-    "interpolate": choice(
-        "linear",
-        "linear-closed",
-        "step",
-        "step-before",
-        "step-after",
-        "basis",
-        "basis-open",
-        "basis-closed",
-        "cardinal",
-        "cardinal-open",
-        "cardinal-closed",
-        "bundle",
-        "monotone",
-        "natural",
-        "catmull-rom",
-    ),  # fmt: skip
-    "legend": Param(_legend_arg, "True, False or an alt.Legend", bad=("yes", None, 1.5)),
-    "tooltip": BOOL,
-    "color": COLOR,
-    "shape": Param(_symbol, "a Vega symbol shape or an SVG path", bad=("blob", 3)),
-    "size": POSITIVE,
-}
-#: ``stroke_width`` of the layers: 0 (an invisible line) is allowed.
-LAYER_WIDTH = NONNEGATIVE.maybe("line width in pt (default: the theme's)")
 
 
 @declare(

@@ -8,17 +8,46 @@ from typing import Any
 import altair as alt
 import numpy as np
 
-from vegafigs._checks import (
-    D3_FORMAT,
-    require_choice,
-    require_finite,
-    require_optional_text,
-)
+from vegafigs._checks import D3_FORMAT, require_choice, require_optional_text
+from vegafigs._params import FINITE, MAPPING, RANGE, TEXT, Param, checked
 from vegafigs.errors import InputError
 
 _UNSET: Any = object()
 
 
+def _channel(value: Any, name: str) -> Any:
+    require_choice(value, ["x", "y"], param=name)
+    return value
+
+
+def _title(value: Any, name: str) -> Any:
+    if isinstance(value, (list, tuple)) and value:  # one string per line
+        for i, line in enumerate(value):
+            require_optional_text(line, param=f"{name}[{i}]")
+        return list(value)
+    return require_optional_text(value, param=name)
+
+
+def _values(value: Any, name: str) -> Any:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise InputError(f"{name}: expected a list of tick values, got {value!r}")
+    ticks = list(value)
+    bad = [v for v in ticks if isinstance(v, (float, np.floating)) and not np.isfinite(v)]
+    if bad:
+        raise InputError(f"{name}: tick values must be finite, got {bad[0]!r}")
+    return ticks
+
+
+@checked(
+    channel=Param(_channel, "'x' or 'y'", bad=("z", "color", 1)),
+    title=Param(_title, "a title or its lines", bad=(5, ["a", 3])),
+    domain=RANGE.maybe(),
+    values=Param(_values, "tick values", bad=("55", [55, float("inf")], 3)).maybe(),
+    format=TEXT.maybe(),
+    label_angle=FINITE.maybe(),
+    scale=MAPPING.maybe(),
+    axis=MAPPING.maybe(),
+)
 def set_axis(
     chart: alt.Chart | alt.LayerChart,
     channel: str,
@@ -41,50 +70,31 @@ def set_axis(
     ``scale`` / ``axis`` add any other Vega-Lite scale / axis properties. Returns
     a new chart (the input is unchanged).
 
+    ``format`` is the tick label format (d3 on a quantitative axis) and
+    ``label_angle`` the tick label angle in degrees.
+
     Bad input (an :class:`~vegafigs.InputError`, before anything is drawn): a
     ``domain`` that is not two finite numbers with low < high, non-finite tick
     ``values``, a ``format`` that is not a d3 number format on a quantitative
     axis, a non-string title and unknown ``scale`` / ``axis`` properties.
 
+    >>> import pandas as pd
+    >>> from vegafigs.layers import bars, hline
+    >>> df = pd.DataFrame({"step": [5, 10, 15], "score": [55.7, 57.7, 57.1]})
     >>> chart = set_axis(bars(df, x="step", y="score") + hline(55.79), "y",
     ...                  title="Avg Score", domain=(54.2, 58.2), values=[55, 56, 57, 58])
-    ... # doctest: +SKIP
+    >>> chart.layer[0].encoding.y.to_dict()["scale"]["domain"]
+    [54.2, 58.2]
     """
-    require_choice(channel, ["x", "y"], param="channel")
-    if title is not _UNSET:
-        if isinstance(title, (list, tuple)) and title:  # one string per line
-            for i, line in enumerate(title):
-                require_optional_text(line, param=f"title[{i}]")
-            title = list(title)
-        else:
-            require_optional_text(title, param="title")
-    for name, props in (("scale", scale), ("axis", axis)):
-        if props is not None and not isinstance(props, Mapping):
-            raise InputError(f"{name}: expected a mapping of Vega-Lite properties, got {props!r}")
     scale_props: dict[str, Any] = dict(scale or {})
     if domain is not None:
-        lo_hi = list(domain) if not isinstance(domain, (str, bytes)) else [domain]
-        if len(lo_hi) != 2:
-            raise InputError(f"domain: expected (low, high), got {domain!r}")
-        lo, hi = (require_finite(v, param="domain") for v in lo_hi)
-        if not lo < hi:
-            raise InputError(f"domain: expected low < high, got {domain!r}")
-        scale_props.update({"domain": lo_hi, "nice": False, "zero": False})
+        scale_props.update({"domain": list(domain), "nice": False, "zero": False})
     axis_props: dict[str, Any] = dict(axis or {})
     if values is not None:
-        if isinstance(values, (str, bytes)):
-            raise InputError(f"values: expected a list of tick values, got {values!r}")
-        ticks = list(values)
-        bad = [v for v in ticks if isinstance(v, (float, np.floating)) and not np.isfinite(v)]
-        if bad:
-            raise InputError(f"values: tick values must be finite, got {bad[0]!r}")
-        axis_props["values"] = ticks
+        axis_props["values"] = values
     if format is not None:
-        if not isinstance(format, str):
-            raise InputError(f"format: expected a format string, got {format!r}")
         axis_props["format"] = format
     if label_angle is not None:
-        require_finite(label_angle, param="label_angle")
         axis_props["labelAngle"] = label_angle
     try:
         return _apply(chart, channel, title, scale_props, axis_props)
@@ -101,8 +111,8 @@ def _apply(
         out.layer = [_apply(c, channel, title, scale, axis) for c in chart.layer]
         return out
     if not isinstance(chart, alt.Chart):
-        kind = type(chart).__name__
-        raise InputError(f"chart: expected an Altair Chart or LayerChart, got {kind}")
+        got = type(chart).__name__
+        raise InputError(f"chart: expected an Altair Chart or LayerChart, got {got}")
     encoding = chart.encoding
     obj = encoding[channel] if encoding is not alt.Undefined else alt.Undefined
     if obj is alt.Undefined:
@@ -111,7 +121,7 @@ def _apply(
     if not isinstance(current, dict) or "datum" in current or "value" in current:
         return chart  # this layer does not encode the channel with a field
     kind = current.get("type")
-    fmt = axis.get("format")
+    fmt: Any = axis.get("format")
     if kind == "quantitative" and isinstance(fmt, str) and not D3_FORMAT.fullmatch(fmt):
         raise InputError(
             f"format: {fmt!r} is not a d3 number format such as '.2f' or '~r' "
@@ -133,6 +143,6 @@ def _apply(
     if axis:
         new["axis"] = {**(new.get("axis") or {}), **axis}
     cls = alt.X if channel == "x" else alt.Y
-    enc = cls(**new)
+    enc: Any = cls(**new)
     enc.to_dict(validate=True, context={"data": chart.data})  # bad scale/axis props fail here
-    return chart.encode(**{channel: enc})
+    return chart.encode(x=enc) if channel == "x" else chart.encode(y=enc)

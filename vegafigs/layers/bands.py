@@ -8,13 +8,12 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from vegafigs._params import checked
-from vegafigs.layers._encode import LAYER_PARAMS, color_encoding, numeric_frame, palette_for
+from vegafigs._params import BOOL, COLOR, TEXT, checked
+from vegafigs.layers._category import LEGEND, X_TYPE
+from vegafigs.layers._encode import color_encoding, numeric_frame, palette_for
 
-_BAND = {k: LAYER_PARAMS[k] for k in ("x_type", "interpolate", "legend", "tooltip", "color")}
 
-
-@checked(**_BAND)
+@checked(color=COLOR, x_type=X_TYPE.maybe(), interpolate=TEXT, legend=LEGEND, tooltip=BOOL)
 def band(
     df: pd.DataFrame,
     *,

@@ -10,12 +10,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from vegafigs._checks import (
-    require_finite,
-    require_nonnegative,
-    require_optional_text,
-    require_positive,
-)
+from vegafigs._params import BOOL, COLOR, FINITE, NONNEGATIVE, POSITIVE, Param, checked
 from vegafigs.errors import InputError
 from vegafigs.layers._category import category_x
 from vegafigs.layers._encode import numeric_frame
@@ -30,6 +25,50 @@ BAR_WIDTH, PADDING_OUTER = 0.52, 0.28
 COLOR_FIELD = "_bar_color_value"
 
 
+def _share(value: Any, name: str) -> Any:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.integer, np.floating))
+        or not 0 < value <= 1
+    ):
+        raise InputError(f"{name}: expected a share of the step in (0, 1], got {value!r}")
+    return float(value)
+
+
+def _gradient(value: Any, name: str) -> Any:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) != 2:
+        raise InputError(f"{name}: expected (light, dark), got {value!r}")
+    if not all(isinstance(c, str) and c.strip() for c in value):
+        raise InputError(f"{name}: expected two CSS colour strings (light, dark), got {value!r}")
+    return tuple(value)
+
+
+def _low_high(value: Any, name: str) -> Any:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) != 2:
+        raise InputError(f"{name}: expected (low, high), got {value!r}")
+    lo, hi = (FINITE(v, name) for v in value)
+    if hi < lo:
+        raise InputError(f"{name}: expected low <= high, got {value!r}")
+    return lo, hi
+
+
+#: Shared declarations of the bar chart layers' own parameters.
+SHARE = Param(_share, "a share of the category step in (0, 1]", bad=(0, 1.5, "wide", True))
+GRADIENT = Param(_gradient, "(light, dark) colours", bad=("red", ("red",), ("a", 3)))
+LOW_HIGH = Param(_low_high, "a (low, high) pair", bad=((3, 1), (3,), "ab", (0, float("nan"))))
+
+
+@checked(
+    colors=GRADIENT,
+    exponent=POSITIVE,
+    color_domain=LOW_HIGH.maybe(),
+    edge_color=COLOR.maybe(),
+    edge_width=NONNEGATIVE,
+    bar_width=SHARE,
+    padding_outer=NONNEGATIVE,
+    base=FINITE.maybe(),
+    tooltip=BOOL,
+)
 def bars(
     df: pd.DataFrame,
     *,
@@ -52,37 +91,31 @@ def bars(
 
     The fill is a Vega-Lite ``pow`` colour scale from ``colors[0]`` (lowest value)
     to ``colors[1]`` (highest): a bar's shade is ``((v - lo) / (hi - lo)) ** exponent``
-    of the way along, with ``(lo, hi)`` = ``color_domain`` (default: the data's
-    range), so close high scores stay distinguishable. The scale reads
-    ``v - lo`` (a computed field) over the domain ``[0, hi - lo]``; there is no
-    per-row colour column and no legend. ``bar_width`` is the bar's share of a
-    category step; bars start at ``base`` (default: the bottom of the plot,
-    clipped to it) and have a thin ``edge_color`` outline (default: a darker shade
-    of ``colors[1]``; ``#3A78CC`` for the default blues, as in seed 001).
+    of the way along, so close high scores stay distinguishable. The scale reads
+    ``v - lo`` (a computed field) over ``[0, hi - lo]``; there is no per-row
+    colour column and no legend.
+
+    Parameters: ``x`` (category column), ``y`` (value column), ``order``
+    (category order), ``x_title`` / ``y_title``: see the glossary. ``colors``:
+    (light, dark) ends of the gradient. ``exponent``: the power of the colour
+    scale (1 = linear). ``color_domain``: ``(lo, hi)`` mapped to the two ends
+    (default: the data's range). ``edge_color`` / ``edge_width``: the bars'
+    outline (default: a darker shade of ``colors[1]``; ``#3A78CC`` for the
+    default blues, as in seed 001). ``bar_width``: the bar's share of a
+    category step; ``padding_outer``: space before the first / after the last
+    bar, in steps. ``base``: the value bars start at (default: the bottom of
+    the plot, bars clipped to it). ``tooltip``: add a hover tooltip.
 
     Bad input: rows with a NaN/±inf ``y`` are dropped with a warning counting
-    them (no bar there); non-numeric ``y``, a repeated or missing category, a
-    ``bar_width`` outside (0, 1], negative widths and paddings are an
-    :class:`~vegafigs.InputError`. Equal values all get the middle colour.
+    them (no bar there); non-numeric ``y``, a repeated or missing category and
+    bad parameters are an :class:`~vegafigs.InputError` naming them. Equal
+    values all get the middle colour.
 
     >>> df = pd.DataFrame({"step": [5, 10, 15], "score": [55.7, 57.7, 57.1]})
-    >>> chart = bars(df, x="step", y="score")
+    >>> chart = bars(df, x="step", y="score", base=50, colors=("#F5C49A", "#E5862A"))
+    >>> chart.mark.stroke  # a darker shade of the dark end
+    '#C37224'
     """
-    if (
-        isinstance(bar_width, bool)
-        or not isinstance(bar_width, (int, float, np.integer, np.floating))
-        or not 0 < bar_width <= 1
-    ):
-        raise InputError(f"bar_width: expected a share of the step in (0, 1], got {bar_width!r}")
-    require_positive(exponent, param="exponent")
-    require_nonnegative(edge_width, param="edge_width")
-    require_nonnegative(padding_outer, param="padding_outer")
-    if isinstance(colors, str) or len(colors) != 2:
-        raise InputError(f"colors: expected (light, dark), got {colors!r}")
-    if base is not None:
-        base = require_finite(base, param="base")
-    require_optional_text(x_title, param="x_title")
-    require_optional_text(y_title, param="y_title")
     df, _ = numeric_frame(df, x=x, x_type="O", numeric=[y], series=None, func="bars")
     values = df[y].astype(float)
     dup = df[x][df[x].duplicated()].tolist()
@@ -91,16 +124,12 @@ def bars(
     if color_domain is None:
         lo, hi = float(values.min()), float(values.max())
     else:
-        if isinstance(color_domain, str) or len(color_domain) != 2:
-            raise InputError(f"color_domain: expected (low, high), got {color_domain!r}")
-        lo, hi = (require_finite(v, param="color_domain") for v in color_domain)
-        if hi < lo:
-            raise InputError(f"color_domain: expected low <= high, got {color_domain!r}")
+        lo, hi = color_domain
     # Equal values: a domain around 0 puts every bar mid-way along the gradient.
     domain = [0.0, hi - lo] if hi > lo else [-1.0, 1.0]
 
     if edge_color is None:
-        edge_color = EDGE if tuple(colors) == (BAR_LIGHT, BAR_DARK) else _darker(colors[1])
+        edge_color = EDGE if tuple(colors) == (BAR_LIGHT, BAR_DARK) else darker(colors[1])
     data = df.assign(**{y: values})
     y_enc: dict[str, Any] = {"title": y_title if y_title is not None else y}
     enc: dict[str, Any] = {
@@ -138,7 +167,7 @@ def bars(
     )
 
 
-def _darker(color: str, factor: float = 0.85) -> str:
+def darker(color: str, factor: float = 0.85) -> str:
     """``color`` (``#rrggbb``) darkened by ``factor``; other colour strings are returned as is."""
     if len(color) != 7 or not color.startswith("#"):
         return color

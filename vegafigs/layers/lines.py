@@ -8,20 +8,24 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from vegafigs._params import COLOR, MAPPING, checked
+from vegafigs._params import BOOL, COLOR, MAPPING, NONNEGATIVE, POSITIVE, TEXT, checked
+from vegafigs.layers._category import LEGEND, X_TYPE
 from vegafigs.layers._encode import (
-    LAYER_PARAMS,
-    LAYER_WIDTH,
     color_encoding,
     dash_encoding,
     numeric_frame,
     palette_for,
 )
 
-_LINE = {k: LAYER_PARAMS[k] for k in ("x_type", "interpolate", "legend", "tooltip", "color")}
 
-
-@checked(stroke_width=LAYER_WIDTH, dashes=MAPPING.maybe("{series: dash pattern}"), **_LINE)
+@checked(
+    color=COLOR,
+    dashes=MAPPING.maybe(),
+    x_type=X_TYPE.maybe(),
+    interpolate=TEXT,
+    legend=LEGEND,
+    tooltip=BOOL,
+)
 def line(
     df: pd.DataFrame,
     *,
@@ -31,7 +35,7 @@ def line(
     color: str = "#1f77b4",
     palette: Mapping[Any, str] | None = None,
     dashes: Mapping[Any, Sequence[float]] | None = None,
-    stroke_width: float | None = None,
+    stroke_width: float | None = 2.0,
     opacity: float | None = 1.0,
     x_type: str | None = None,
     interpolate: str = "linear",
@@ -40,26 +44,22 @@ def line(
 ) -> alt.Chart:
     """A line of ``y`` against ``x``; one per ``series`` coloured by ``palette``.
 
-    ``series``: one line per level, coloured by ``palette`` ``{level: colour}``
-    (default tab10 in order of appearance) and dashed by ``dashes`` ``{level:
-    [dash, gap]}`` (``[]``: solid); without it the line is ``color``. Pass the
-    same ``palette`` (and ``dashes``) to every layer of a figure so they share
-    one colour scale and one legend (``legend``: ``True``, ``False`` to leave it
-    to the other layers, or an ``alt.Legend``). ``stroke_width`` (pt) defaults
-    to the theme's ``line.strokeWidth``; ``opacity`` is the line's opacity
-    (``None``: the theme's). ``x_type``: ``"Q"``, ``"O"``, ``"N"``, ``"T"``
-    (default: from the dtype); ``interpolate``: Vega-Lite's interpolation;
-    ``tooltip``: series, x and y on hover.
+    Pass the same ``palette`` (and ``dashes``: ``{level: dash pattern}``) to every
+    layer of a figure so they share one colour scale and one legend; without
+    ``series`` the line is ``color``. ``stroke_width`` (pt) and ``opacity``:
+    ``None`` leaves them to the theme (``line.strokeWidth``). ``x_type`` forces
+    the x type (default: inferred); ``interpolate`` is a Vega-Lite interpolation
+    (``"linear"``, ``"monotone"``, ``"step"`` ...); ``legend``: whether (or
+    how) this layer draws the series legend; ``tooltip``: add a hover tooltip.
 
     Bad input: rows with NaN/±inf in ``y`` (or a quantitative ``x``) are dropped
     with a warning counting them; non-numeric ``y``, an ``x`` repeated within a
-    series (aggregate seeds first), missing series names, negative widths and an
-    opacity outside [0, 1] are an :class:`~vegafigs.InputError`.
+    series (aggregate seeds first), missing series names and bad parameters
+    are an :class:`~vegafigs.InputError` naming them.
 
     >>> df = pd.DataFrame({"step": [0, 1, 2] * 2, "acc": [.1, .2, .3, .1, .15, .2],
     ...                    "method": ["A"] * 3 + ["B"] * 3})
-    >>> line(df, x="step", y="acc", series="method").encoding.color.to_dict()["scale"]
-    {'domain': ['A', 'B'], 'range': ['#1f77b4', '#ff7f0e']}
+    >>> chart = line(df, x="step", y="acc", series="method")
     """
     df, x_enc = numeric_frame(
         df, x=x, x_type=x_type, numeric=[y], series=series, func="line", unique_x=True
@@ -72,23 +72,25 @@ def line(
             enc["strokeDash"] = dash_encoding(series, dashes, legend=legend)
     if tooltip:
         enc["tooltip"] = [c for c in (series, x, y) if c is not None]
-    mark: dict[str, Any] = {} if opacity is None else {"opacity": opacity}
-    if stroke_width is not None:
-        mark["strokeWidth"] = stroke_width
+    mark: dict[str, Any] = {"interpolate": interpolate}
+    for key, value in (("strokeWidth", stroke_width), ("opacity", opacity)):
+        if value is not None:
+            mark[key] = value
     if series is None:
         mark["color"] = color
-    mark["interpolate"] = interpolate
     return alt.Chart(df).mark_line(**mark).encode(**enc)
 
 
-_POINTS = {k: LAYER_PARAMS[k] for k in ("x_type", "legend", "tooltip", "color", "shape", "size")}
-
-
 @checked(
-    stroke_width=LAYER_WIDTH,
-    fill=COLOR.maybe("marker fill (default: the series colour)"),
-    stroke=COLOR.maybe("marker edge (None: the series colour)"),
-    **_POINTS,
+    color=COLOR,
+    fill=COLOR.maybe(),
+    stroke=COLOR.maybe(),
+    stroke_width=NONNEGATIVE,
+    size=POSITIVE,
+    shape=TEXT,
+    x_type=X_TYPE.maybe(),
+    legend=LEGEND,
+    tooltip=BOOL,
 )
 def points(
     df: pd.DataFrame,
@@ -109,16 +111,24 @@ def points(
 ) -> alt.Chart:
     """Outlined markers at each ``(x, y)``; filled with the series colour unless ``fill``.
 
-    ``size`` is the marker area in px² (matplotlib ``ms=7`` ≈ ``size=49``);
-    ``fill="white"`` gives hollow-looking markers edged in the series colour when
-    ``stroke=None``.
+    ``series`` / ``palette``: one colour per series level (complete mapping;
+    default tab10), else every marker is ``color``. ``fill``: one fill for all
+    markers; ``fill="white"`` gives hollow-looking markers edged in the series
+    colour when ``stroke=None``. ``stroke`` / ``stroke_width``: the edge colour
+    (``None``: the series colour) and width, px. ``size`` is the marker area
+    in px² (matplotlib ``ms=7`` ≈ ``size=49``); ``shape`` a Vega shape name.
+    ``x_type`` forces the x type (``"O"`` for evenly spaced categories);
+    ``legend``: whether (or how) this layer draws the series legend;
+    ``tooltip``: add a hover tooltip.
 
     Bad input: rows with NaN/±inf in ``y`` (or a quantitative ``x``) are dropped
-    with a warning counting them; non-numeric ``y``, ``size`` <= 0 and a negative
-    ``stroke_width`` are an :class:`~vegafigs.InputError`. Repeated x are fine.
+    with a warning counting them; non-numeric ``y`` and bad parameters are an
+    :class:`~vegafigs.InputError` naming them. Repeated x are fine.
 
-    >>> chart = line(df, x="step", y="acc", series="method") + points(
-    ...     df, x="step", y="acc", series="method")  # doctest: +SKIP
+    >>> df = pd.DataFrame({"step": [0, 1, 2], "acc": [.1, .2, .3]})
+    >>> chart = points(df, x="step", y="acc", color="#2ca02c", size=30)
+    >>> chart.mark.size, chart.mark.fill
+    (30, '#2ca02c')
     """
     df, x_enc = numeric_frame(df, x=x, x_type=x_type, numeric=[y], series=series, func="points")
     enc: dict[str, Any] = {"x": x_enc, "y": f"{y}:Q"}

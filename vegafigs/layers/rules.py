@@ -8,20 +8,51 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from vegafigs._checks import (
-    require_choice,
-    require_finite,
-    require_fraction,
-    require_nonnegative,
-    require_positive,
-    require_text,
+from vegafigs._checks import require_choice
+from vegafigs._params import (
+    COLOR,
+    FINITE,
+    FINITE_LIST,
+    FRACTION,
+    MAPPING,
+    NONNEGATIVE,
+    POSITIVE,
+    TEXT,
+    Param,
+    checked,
 )
 from vegafigs.errors import InputError
 from vegafigs.layers._encode import color_encoding, dash_encoding
 
 
+def _position(value: Any, name: str) -> Any:
+    require_choice(value, ["left", "right"], param=name)
+    return value
+
+
+def _field(value: Any, name: str) -> Any:
+    if not isinstance(value, str) or not value:
+        raise InputError(f"{name}: expected a column name (a non-empty string), got {value!r}")
+    return value
+
+
+@checked(
+    reference=FINITE,
+    label=TEXT.maybe(),
+    color=COLOR,
+    dash=FINITE_LIST,
+    stroke_width=POSITIVE,
+    opacity=FRACTION,
+    label_position=Param(_position, "'left' or 'right'", bad=("top", 3)),
+    label_color=COLOR.maybe(),
+    font_size=POSITIVE.maybe(),
+    font=TEXT.maybe(),
+    label_offset=NONNEGATIVE,
+    legend_field=Param(_field, "a legend field name", bad=("", 3)).maybe(),
+    dashes=MAPPING.maybe(),
+)
 def hline(
-    y: float,
+    reference: float,
     *,
     label: str | None = None,
     color: str = "#D4686A",
@@ -30,50 +61,33 @@ def hline(
     opacity: float = 1.0,
     label_position: str = "left",
     label_color: str | None = None,
-    font_size: float = 6,
+    font_size: float | None = None,
     font: str | None = None,
     label_offset: float = 2,
     legend_field: str | None = None,
     palette: Mapping[Any, str] | None = None,
     dashes: Mapping[Any, Sequence[float]] | None = None,
 ) -> alt.LayerChart | alt.Chart:
-    """A horizontal rule at ``y`` across the plot, labelled at one end or in the legend.
+    """A horizontal rule at y = ``reference`` across the plot, labelled at one end or in a legend.
 
-    By default the ``label`` is drawn just above the rule at the ``label_position``
-    end ("left" or "right"). With ``legend_field`` the rule instead becomes a legend
-    entry named ``label``: pass the figure's shared ``palette`` and ``dashes``
-    (including ``label``) so it joins the other series' legend. A non-finite
-    ``y``, a non-string label and zero/negative sizes are an
-    :class:`~vegafigs.InputError`.
+    By default the ``label`` is drawn just above the rule (``label_offset`` px
+    up and in) at the ``label_position`` end ("left" or "right"), in
+    ``label_color`` (default ``color``), ``font_size`` and ``font`` (default:
+    the theme's text mark settings). ``color``, ``dash`` (dash pattern, px),
+    ``stroke_width`` (pt) and ``opacity`` style the rule. With ``legend_field``
+    the rule instead becomes a legend entry named ``label``: pass the figure's
+    shared ``palette`` and ``dashes`` (including ``label``) so it joins the
+    other series' legend. A non-finite ``reference`` and bad parameters are an
+    :class:`~vegafigs.InputError` naming them.
 
-    >>> chart = bars_chart + hline(55.79, label="GRPO 55.79")  # doctest: +SKIP
+    >>> rule = hline(55.79, label="GRPO 55.79", label_position="right")
+    >>> [layer.mark.type for layer in rule.layer]
+    ['rule', 'text']
     """
-    require_choice(label_position, ["left", "right"], param="label_position")
-    y = require_finite(y, param="y")
-    require_positive(font_size, param="font_size")
-    require_nonnegative(stroke_width, param="stroke_width")
-    require_fraction(opacity, param="opacity")
-    if label is not None:
-        require_text(label, param="label")
     if legend_field is not None:
-        if label is None:
-            raise InputError("label: required when legend_field is set (it names the entry)")
-        data = pd.DataFrame({legend_field: [label], "y": [y]})
-        pal = dict(palette) if palette is not None else {label: color}
-        dsh = dict(dashes) if dashes is not None else {label: list(dash)}
-        for name, mapping in (("palette", pal), ("dashes", dsh)):
-            if label not in mapping:
-                raise InputError(f"{name}: must include the reference label {label!r}")
-        return (
-            alt.Chart(data)
-            .mark_rule(strokeWidth=stroke_width, opacity=opacity)
-            .encode(
-                y="y:Q",
-                color=color_encoding(legend_field, pal),
-                strokeDash=dash_encoding(legend_field, dsh),
-            )
-        )
-    data = pd.DataFrame({"y": [y], "label": [label or ""]})
+        return _legend_rule(reference, label, legend_field, color, dash, stroke_width, opacity,
+                            palette, dashes)  # fmt: skip
+    data = pd.DataFrame({"y": [reference], "label": [label or ""]})
     rule = (
         alt.Chart(data)
         .mark_rule(color=color, strokeDash=list(dash), strokeWidth=stroke_width, opacity=opacity)
@@ -85,12 +99,42 @@ def hline(
         "align": label_position,
         "baseline": "bottom",
         "dy": -label_offset,
-        "fontSize": font_size,
         "color": label_color or color,
         "x": 0 if label_position == "left" else "width",
         "xOffset": label_offset if label_position == "left" else -label_offset,
     }
-    if font is not None:
-        text_mark["font"] = font
+    for key, value in (("fontSize", font_size), ("font", font)):
+        if value is not None:
+            text_mark[key] = value
     text = alt.Chart(data).mark_text(**text_mark).encode(y="y:Q", text="label:N")
-    return alt.layer(rule, text)
+    return alt.LayerChart(layer=[rule, text])
+
+
+def _legend_rule(
+    reference: float,
+    label: str | None,
+    legend_field: str,
+    color: str,
+    dash: Sequence[float],
+    stroke_width: float,
+    opacity: float,
+    palette: Mapping[Any, str] | None,
+    dashes: Mapping[Any, Sequence[float]] | None,
+) -> alt.Chart:
+    if label is None:
+        raise InputError("label: required when legend_field is set (it names the entry)")
+    data = pd.DataFrame({legend_field: [label], "y": [reference]})
+    pal = dict(palette) if palette is not None else {label: color}
+    dsh = dict(dashes) if dashes is not None else {label: list(dash)}
+    for name, mapping in (("palette", pal), ("dashes", dsh)):
+        if label not in mapping:
+            raise InputError(f"{name}: must include the reference label {label!r}")
+    return (
+        alt.Chart(data)
+        .mark_rule(strokeWidth=stroke_width, opacity=opacity)
+        .encode(
+            y="y:Q",
+            color=color_encoding(legend_field, pal),
+            strokeDash=dash_encoding(legend_field, dsh),
+        )
+    )

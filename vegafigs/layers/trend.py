@@ -8,7 +8,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from vegafigs.layers._category import category_x
+from vegafigs._params import COLOR, NONNEGATIVE, POSITIVE, checked
+from vegafigs.layers._category import X_TYPE, category_x
 from vegafigs.layers._encode import numeric_frame
 from vegafigs.layers.lines import line, points
 
@@ -16,6 +17,14 @@ from vegafigs.layers.lines import line, points
 TREND_COLOR = "#2E6FC7"
 
 
+@checked(
+    color=COLOR,
+    stroke_width=POSITIVE,
+    marker_size=POSITIVE,
+    marker_fill=COLOR,
+    marker_stroke_width=NONNEGATIVE,
+    x_type=X_TYPE,
+)
 def trend_line(
     df: pd.DataFrame,
     *,
@@ -33,16 +42,19 @@ def trend_line(
 
     ``x`` is a category axis by default (``x_type="O"``, sorted like
     :func:`~vegafigs.layers.bars`: ``order`` or first appearance), so the
-    markers sit on the bar centres; use ``x_type="Q"`` over a numeric axis.
-    ``marker_size`` is the marker area in px² (matplotlib ``markersize=3`` ≈ 9–12).
+    markers sit on the bar centres; ``x_type="Q"`` draws over a numeric axis.
+    ``color``: line and marker edge colour; ``stroke_width``: line width, pt;
+    ``marker_size``: marker area in px² (matplotlib ``markersize=3`` ≈ 9–12);
+    ``marker_fill`` / ``marker_stroke_width``: the markers' fill and edge width.
 
     Bad input: rows with a NaN/±inf ``y`` are dropped with one warning counting
-    them; non-numeric ``y``, a repeated or missing ``x``, ``marker_size`` <= 0 and
-    negative widths are an :class:`~vegafigs.InputError`.
+    them; non-numeric ``y``, a repeated or missing ``x`` and bad parameters are
+    an :class:`~vegafigs.InputError` naming them.
 
     >>> df = pd.DataFrame({"step": [5, 10, 15], "score": [55.7, 57.7, 57.1]})
-    >>> chart = bars(df, x="step", y="score") + trend_line(df, x="step", y="score")
-    ... # doctest: +SKIP
+    >>> chart = trend_line(df, x="step", y="score", color="#444444")
+    >>> [layer.mark.type for layer in chart.layer]
+    ['line', 'point']
     """
     df, _ = numeric_frame(
         df, x=x, x_type=x_type, numeric=[y], series=None, func="trend_line", unique_x=True
@@ -62,4 +74,4 @@ def trend_line(
     if x_type in {"O", "N"}:
         x_enc = category_x(df, x, order)
         drawn, markers = drawn.encode(x=x_enc), markers.encode(x=x_enc)
-    return alt.layer(drawn, markers)
+    return alt.LayerChart(layer=[drawn, markers])

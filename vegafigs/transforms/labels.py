@@ -5,24 +5,28 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from vegafigs._checks import (
-    require_columns,
-    require_frame,
-    require_nonnegative,
-    require_numeric,
-    require_positive,
-    require_text,
-)
+from vegafigs._checks import require_columns, require_frame, require_numeric
+from vegafigs._params import FORMAT, NONNEGATIVE, POSITIVE, TEXT, checked
 from vegafigs.themes.fonts import TIMES, text_width
 
 
+@checked(
+    step_px=POSITIVE,
+    px_per_unit=POSITIVE,
+    label_format=FORMAT,
+    font=TEXT,
+    font_size=POSITIVE,
+    min_offset=NONNEGATIVE,
+    gap=NONNEGATIVE,
+    column=TEXT,
+)
 def label_offsets(
     df: pd.DataFrame,
     *,
     y: str,
     step_px: float,
     px_per_unit: float,
-    fmt: str = ".2f",
+    label_format: str = ".2f",
     font: str = TIMES,
     font_size: float = 7,
     min_offset: float = 8.0,
@@ -32,14 +36,13 @@ def label_offsets(
     """``df`` plus ``column``: px to lift each value label so it clears the line through ``y``.
 
     Rows are the line's points in drawing order, ``step_px`` apart horizontally;
-    ``px_per_unit`` converts ``y`` to px. A label is centred above its point; where
-    the line rises towards a neighbour, the label's bottom corner on that side
-    must clear it by ``gap`` px, so the lift is ``half label width × slope + gap``
-    (at least ``min_offset``). Labels are measured in the bundled ``font``.
-    A NaN/±inf value gets ``min_offset`` and lifts no neighbour (no warning:
-    nothing is dropped); non-numeric ``y``, ``step_px``/``px_per_unit``/
-    ``font_size`` <= 0 and a negative ``min_offset``/``gap`` are an
-    :class:`~vegafigs.InputError`.
+    ``px_per_unit`` converts ``y`` to px. A label (the value in ``label_format``,
+    measured in the bundled ``font`` at ``font_size`` pt) is centred above its
+    point; where the line rises towards a neighbour, the label's bottom corner
+    on that side must clear it by ``gap`` px, so the lift is ``half label width
+    × slope + gap`` (at least ``min_offset``). A NaN/±inf value gets
+    ``min_offset`` and lifts no neighbour (no warning: nothing is dropped);
+    non-numeric ``y`` and bad parameters are an :class:`~vegafigs.InputError`.
 
     >>> df = pd.DataFrame({"v": [55.69, 57.74, 57.11]})
     >>> label_offsets(df, y="v", step_px=37, px_per_unit=34)["label_offset"].round(1).tolist()
@@ -47,18 +50,12 @@ def label_offsets(
     """
     require_frame(df)
     require_columns(df, [y])
-    require_positive(step_px, param="step_px")
-    require_positive(px_per_unit, param="px_per_unit")
-    require_positive(font_size, param="font_size")
-    require_nonnegative(min_offset, param="min_offset")
-    require_nonnegative(gap, param="gap")
-    require_text(column, param="column")
     numbers = require_numeric(df, y).to_numpy()
     values = np.where(np.isfinite(numbers), numbers, np.nan).tolist()  # inf lifts nothing
     offsets = []
     for i, v in enumerate(values):
         try:
-            text = format(v, fmt)
+            text = format(v, label_format)
         except ValueError:  # a d3-only format: measure a close Python rendering
             text = f"{v:.4g}"
         half = min(text_width(text, font=font, size=font_size) / 2, step_px)
