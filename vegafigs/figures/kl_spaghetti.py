@@ -39,6 +39,8 @@ BAR = "M0,-1L0,1"
 SPACING, PADDING = 14.0, 5.0
 #: Legend text relative to the theme's legend labels (the seed: 7 pt beside 9 pt labels).
 LEGEND_SCALE = 7 / 9
+#: Path width relative to the theme's line width (hundreds of paths: hairlines).
+PATH_SCALE = 1 / 3
 #: Tolerance of the path simplification, px of the estimated plot.
 TOLERANCE = 0.3
 
@@ -101,7 +103,6 @@ def _theme(theme: str | Mapping[str, Any] | None, style: Style | None) -> Config
                  "grid": False},
         "axisY": {"grid": False},
         "legend": {"symbolStrokeColor": None, "labelFontSize": legend_size},
-        "line": {"strokeWidth": 0.5},
     }  # fmt: skip
     return merge(cfg, look)
 
@@ -152,8 +153,8 @@ def kl_spaghetti(
     ``window``, the median (black) and the dashed target (1 when normalised,
     else alpha², a note when it is off-scale). All panels share the y range
     ``[-0.05 ymax, ymax]``; ``kl_log``: symlog y axis.
-    ``stroke_width``: path width (default: the figure theme's ``line.strokeWidth``,
-    0.5 pt); ``opacity``: path opacity (default ``clip(8/n, .2, .7)`` per panel).
+    ``stroke_width``: path width (default: a third of the theme's
+    ``line.strokeWidth``, 0.5 pt; the legend's lines are the theme's width); ``opacity``: path opacity (default ``clip(8/n, .2, .7)`` per panel).
     ``model``: the model named in the default ``title``. Path points that a
     straight line replaces to within ``tolerance`` px are dropped (state changes
     kept; ``None`` keeps every token); the plot size in px is *estimated* from
@@ -214,7 +215,7 @@ def kl_spaghetti(
         panel, drawn = _panel(alpha, j, tokens=tokens, per_traj=per_traj, medians=medians,
                               look=look, window=window, normalize_kl=normalize_kl,
                               calib_tokens=calib_tokens, tolerance=tolerance,
-                              stroke_width=stroke_width,
+                              stroke_width=_path_width(cfg, stroke_width),
                               opacity=_opacities(summary, opacity)[j])  # fmt: skip
         built.append(panel)
         frames.append(drawn)
@@ -241,6 +242,13 @@ def _palette(palette: Mapping[str, str] | None) -> dict[str, str]:
     if unknown:
         raise InputError(f"palette: {unknown} are not legend entries; they are {list(STATES)}")
     return {**COLORS, **dict(palette or {})}
+
+
+def _path_width(cfg: Config, stroke_width: float | None) -> float:
+    """The paths' width: ``stroke_width``, else a third of the theme's line width."""
+    if stroke_width is not None:
+        return float(stroke_width)
+    return round(float(cfg.get("line", {}).get("strokeWidth", 1.5)) * PATH_SCALE, 3)
 
 
 def _opacities(summary: pd.DataFrame, opacity: float | None) -> list[float]:
@@ -416,7 +424,6 @@ def _legend(
         labelExpr=f"{label_map}[datum.value]",
         symbolType={"expr": f"datum.value === 'EOS' ? '{BAR}' : 'stroke'"},
         symbolDash={"expr": "datum.value === 'target' ? [3, 1.5] : []"},
-        symbolStrokeWidth={"expr": "{'alive': 2, 'dead': 2, 'EOS': 1}[datum.value] || 0.9"},
         symbolOpacity={"expr": f"indexof(['alive', 'dead'], datum.value) >= 0 ? {opacity} : 1"},
         symbolSize={"expr": f"datum.value === 'EOS' ? {round(30 * scale**2, 2)} : "
                             f"{round(130 * scale**2, 2)}"},  # fmt: skip
@@ -455,7 +462,7 @@ def _panel(
     normalize_kl: bool,
     calib_tokens: int,
     tolerance: float | None,
-    stroke_width: float | None,
+    stroke_width: float,
     opacity: float,
 ) -> tuple[Panel, dict[str, pd.DataFrame]]:
     """One alpha's panel and the frames it drew."""
@@ -516,12 +523,12 @@ def _vertices(pts: pd.DataFrame, shown: pd.DataFrame) -> np.ndarray:
 
 
 def _paths_layer(
-    pts: pd.DataFrame, look: _Look, *, legend: Any, stroke_width: float | None, opacity: float
+    pts: pd.DataFrame, look: _Look, *, legend: Any, stroke_width: float, opacity: float
 ) -> alt.Chart:
     if not len(pts):  # nothing drawn (e.g. alpha 0: no KL scale); keeps the layer and legend
         return (
             alt.Chart(alt.Data(values=[]))
-            .mark_line()
+            .mark_line(strokeWidth=stroke_width)
             .encode(color=color_encoding("state", look.palette, legend=legend))
         )
     return segment_paths(pts[["traj", "t", "kl", "state"]], x="t", y="kl", path="traj",
