@@ -110,7 +110,7 @@ def _cmd_spaghetti(args: argparse.Namespace) -> int:
         )
     for w in caught:
         print(f"vegafigs spaghetti: warning: {w.message}", file=sys.stderr)
-    chart, summary = kl_spaghetti(
+    fig = kl_spaghetti(
         runs,
         window=args.window,
         threshold=args.threshold,
@@ -118,13 +118,15 @@ def _cmd_spaghetti(args: argparse.Namespace) -> int:
         normalize_kl=not args.no_normalize_kl,
         calib_tokens=args.calib_tokens,
         kl_log=args.kl_log,
-        line_lw=args.line_lw,
-        line_alpha=args.line_alpha,
+        stroke_width=args.stroke_width,
+        opacity=args.opacity,
+        width_in=args.width_in,
+        height_in=args.height_in,
     )
     # Render everything first, then write; a failed write removes the files this run
     # created, so a failure leaves no partial set of files behind.
-    table = summary_markdown(summary)
-    spec = to_spec(chart)  # converted once for all formats
+    table = summary_markdown(fig.data["summary"])
+    spec = to_spec(fig)  # converted once for all formats
     data = [render_spec(spec, fmt, dpi=args.dpi) for fmt in formats]
     data.append(table.encode("utf-8"))
     files = dict(zip(targets, data, strict=True))
@@ -292,13 +294,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="use cell folders whose name contains TEXT (default: Qwen3.5-0.8B)",
     )
     s.add_argument("--roll", type=int, default=65, help="rolling-mean window (default: 65)")
-    s.add_argument("--line-lw", type=float, default=0.5, help="line width, pt (default: 0.5)")
     s.add_argument(
-        "--line-alpha",
+        "--stroke-width",
         type=float,
         default=None,
-        help="line opacity (default: clip(8/n, 0.2, 0.7) per panel)",
+        help="path width, pt (default: a third of the theme's line width, 0.5)",
     )
+    s.add_argument(
+        "--opacity",
+        type=float,
+        default=None,
+        help="path opacity (default: clip(8/n, 0.2, 0.7) per panel)",
+    )
+    s.add_argument(
+        "--width-in", type=float, default=None, help="figure width, in (default: 3 per panel)"
+    )
+    s.add_argument("--height-in", type=float, default=None, help="figure height, in (default: 3.4)")
     s.add_argument(
         "--no-normalize-kl",
         action="store_true",
