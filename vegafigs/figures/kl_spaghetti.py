@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from vegafigs._layout import MIN_PLOT
 from vegafigs._params import BOOL, NONNEGATIVE, POSITIVE, POSITIVE_INT, TEXT, checked
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
@@ -207,9 +209,12 @@ def kl_spaghetti(
                  f"Model: {runs.model_contains if model is None else model}. window={window}.")  # fmt: skip
     heads = [_panel_title(row) for row in summary.itertuples(index=False)]
     texts = _texts(thr, normalize_kl=normalize_kl, calib_tokens=calib_tokens)
-    look = _layout(cfg, size, texts, heads=heads, title=title, palette=colors,
+    title_text, shortened = _title(title, cfg, size)
+    look = _layout(cfg, size, texts, heads=heads, title=title_text, palette=colors,
                    y_range=(-0.05 * y_hi, y_hi), kl_log=kl_log, decimals=decimals,
                    opacity=_opacities(summary, opacity)[-1])  # fmt: skip
+    if shortened:
+        warnings.warn(shortened, stacklevel=3)
     built, frames = [], []
     for j, alpha in enumerate(alphas):
         panel, drawn = _panel(alpha, j, tokens=tokens, per_traj=per_traj, medians=medians,
@@ -222,7 +227,8 @@ def kl_spaghetti(
     data = {"summary": summary, **{k: pd.concat([f[k] for f in frames], ignore_index=True)
                                    for k in ("paths", "median", "eos", "target")}}  # fmt: skip
     return make_figure(built, theme=cfg, size=size, data=data, kind="kl_spaghetti",
-                       compose=_compose(_title(title, cfg, size), shared=not look.legend_inside))  # fmt: skip
+                       compose=_compose(alt.Title(title_text, anchor="middle", offset=_title_offset(size)),
+                                        shared=not look.legend_inside))  # fmt: skip
 
 
 def _panel_list(runs: KLRuns, panels: Sequence[Any] | None) -> list[str]:
@@ -283,11 +289,20 @@ def _title_offset(size: tuple[float, float]) -> float:
     return 12.0 if height >= 200 else 5.0 if height >= 160 else 2.0
 
 
-def _title(title: str, cfg: Config, size: tuple[float, float]) -> alt.Title:
-    t = cfg["title"]
-    text = wrap_title(title, width=size[0] * 72 - 2 * PADDING - 16, font=t["font"],
-                      size=float(t["fontSize"]))  # fmt: skip
-    return alt.Title(text, anchor="middle", offset=_title_offset(size))
+def _title(title: str, cfg: Config, size: tuple[float, float]) -> tuple[str | list[str], str]:
+    """``title`` wrapped to the figure's width, in at most a third of its height.
+
+    Lines beyond that are dropped (the last kept one ends with "…"); the second
+    item is then the warning to give (else "").
+    """
+    font, font_size = cfg["title"]["font"], float(cfg["title"]["fontSize"])
+    text = wrap_title(title, width=size[0] * 72 - 2 * PADDING - 16, font=font, size=font_size)
+    most = max(1, int(size[1] * 72 / 3 // (font_size * 1.2)))
+    if isinstance(text, str) or len(text) <= most:
+        return text, ""
+    warning = (f"title: shortened to {most} line(s) to fit {size[0]:g} x {size[1]:g} in; "
+               "pass a shorter title or a larger width_in/height_in")  # fmt: skip
+    return [*text[: most - 1], text[most - 1] + " …"], warning
 
 
 def _compose(title: alt.Title, *, shared: bool) -> Any:
@@ -308,7 +323,7 @@ def _layout(
     texts: dict[str, str],
     *,
     heads: list[tuple[str, str]],
-    title: str,
+    title: str | list[str],
     palette: dict[str, str],
     y_range: tuple[float, float],
     kl_log: bool,
@@ -326,7 +341,7 @@ def _layout(
                for h in heads]  # fmt: skip
     head_lines = max(_lines(h) for h in wrapped)
     counts, counts_size = None, legend_size
-    title_lines = _lines(wrap_title(title, width=width - 16, font=font, size=title_size))
+    title_lines = _lines(title)
     top = (title_lines + head_lines) * title_size * 1.2 + _title_offset(size) + 2
     plot_h = height - top - (label + axis_title + 10)
     inside, columns, labels, below = _legend_place(
@@ -338,13 +353,18 @@ def _layout(
         plot_h += (head_lines - 1) * title_size * 1.2
         widest = max(text_width(c, font=font, size=legend_size) for c in counts)
         counts_size = round(min(legend_size, legend_size * (plot_w - 8) / widest), 2)
+    if min(plot_w, plot_h) < MIN_PLOT:
+        raise InputError(
+            f"width_in/height_in: {size[0]:.2f} x {size[1]:.2f} in is too small for {n} "
+            "panels with their titles, axes and legend"
+        )
     y_title = _y_title(texts["y_title"], height=plot_h, font=font, size=axis_title)
     legend = _legend(labels, palette=palette, size=legend_size, opacity=opacity, inside=inside,
                      columns=columns, compact=any(labels[k] != texts[k] for k in STATES))  # fmt: skip
     if decimals is None:
         decimals = max(0, int(np.ceil(-np.log10(y_range[1] - y_range[0]))) + 3)
     return _Look(palette=palette, labels=texts, y_title=y_title, y_range=y_range, kl_log=kl_log,
-                 decimals=decimals, plot=(max(plot_w, 20.0), max(plot_h, 20.0)), legend=legend,
+                 decimals=decimals, plot=(plot_w, plot_h), legend=legend,
                  legend_inside=inside, legend_size=legend_size, heads=wrapped, counts=counts,
                  counts_size=counts_size)  # fmt: skip
 
