@@ -54,6 +54,7 @@ class _Look:
     palette: dict[str, str]
     labels: dict[str, str]
     y_title: str | list[str]
+    y_title_size: float | None
     y_range: tuple[float, float]
     kl_log: bool
     decimals: int
@@ -344,79 +345,117 @@ def _layout(
     title_lines = _lines(title)
     top = (title_lines + head_lines) * title_size * 1.2 + _title_offset(size) + 2
     plot_h = height - top - (label + axis_title + 10)
-    inside, columns, labels, below = _legend_place(
-        texts, font=font, size=legend_size, plot=(plot_w, plot_h), width=width,
-        axis_room=2 * axis_title + 1.6 * label + 10)  # fmt: skip
+    if min(plot_w, plot_h) < MIN_PLOT:
+        raise _too_small(size, n)
+    legend, inside, below = _legend_place(texts, cfg=cfg, palette=palette, opacity=opacity,
+                                          plot=(plot_w, plot_h), width=width)  # fmt: skip
     plot_h -= below
-    if plot_h < 40 and head_lines > 1:  # the counts move into the plot's (empty) top
+    if plot_h < 40 and head_lines > 1 and plot_w > 2 * MIN_PLOT:  # the counts move into the plot's (empty) top
         wrapped, counts = [h[0] for h in heads], [h[1] for h in heads]
         plot_h += (head_lines - 1) * title_size * 1.2
         widest = max(text_width(c, font=font, size=legend_size) for c in counts)
-        counts_size = round(min(legend_size, legend_size * (plot_w - 8) / widest), 2)
+        counts_size = round(min(legend_size, legend_size * (0.85 * plot_w - 8) / widest), 2)
     if min(plot_w, plot_h) < MIN_PLOT:
-        raise InputError(
-            f"width_in/height_in: {size[0]:.2f} x {size[1]:.2f} in is too small for {n} "
-            "panels with their titles, axes and legend"
-        )
-    y_title = _y_title(texts["y_title"], height=plot_h, font=font, size=axis_title)
-    legend = _legend(labels, palette=palette, size=legend_size, opacity=opacity, inside=inside,
-                     columns=columns, compact=any(labels[k] != texts[k] for k in STATES))  # fmt: skip
+        raise _too_small(size, n)
+    y_title, y_title_size = _y_title(texts["y_title"], height=plot_h, font=font, size=axis_title)
     if decimals is None:
         decimals = max(0, int(np.ceil(-np.log10(y_range[1] - y_range[0]))) + 3)
-    return _Look(palette=palette, labels=texts, y_title=y_title, y_range=y_range, kl_log=kl_log,
+    return _Look(palette=palette, labels=texts, y_title=y_title, y_title_size=y_title_size,
+                 y_range=y_range, kl_log=kl_log,
                  decimals=decimals, plot=(plot_w, plot_h), legend=legend,
                  legend_inside=inside, legend_size=legend_size, heads=wrapped, counts=counts,
                  counts_size=counts_size)  # fmt: skip
 
 
-def _y_title(text: str, *, height: float, font: str, size: float) -> str | list[str]:
-    """The y title in one or two lines, without its parenthesis if need be, to fit ``height``."""
+def _too_small(size: tuple[float, float], n: int) -> InputError:
+    return InputError(
+        f"width_in/height_in: {size[0]:.2f} x {size[1]:.2f} in is too small for {n} "
+        "panel(s) with their titles, axes and legend"
+    )
+
+
+def _y_title(
+    text: str, *, height: float, font: str, size: float
+) -> tuple[str | list[str], float | None]:
+    """The y title fitting ``height``: in one or two lines, without its parenthesis if
+    need be, and as a last resort in a smaller font (returned; else ``None``)."""
 
     def split(t: str) -> list[str]:
         head, sep, tail = t.partition(" / ") if " / " in t else t.rpartition(" ")
         return [f"{head}{sep.rstrip()}", tail] if sep else [t]
 
+    def length(c: str | list[str]) -> float:
+        return max(text_width(t, font=font, size=size) for t in ([c] if isinstance(c, str) else c))
+
     short = re.sub(r"\(.*\)", "", text).strip()
     candidates: list[str | list[str]] = [text, split(text), short, split(short)]
     for c in candidates:
-        if max(text_width(t, font=font, size=size) for t in ([c] if isinstance(c, str) else c)) \
-                <= height:  # fmt: skip
-            return c
-    return candidates[-1]
+        if length(c) <= height:
+            return c, None
+    return candidates[-1], round(max(5.0, size * height / length(candidates[-1])), 2)
 
 
 def _legend_place(
     texts: dict[str, str],
     *,
-    font: str,
-    size: float,
+    cfg: Config,
+    palette: dict[str, str],
+    opacity: float,
     plot: tuple[float, float],
     width: float,
-    axis_room: float,
-) -> tuple[bool, int, dict[str, str], float]:
-    """Legend inside the first plot's top right if it covers little of it, else below.
+) -> tuple[alt.Legend, bool, float]:
+    """The legend, whether it is inside the first plot, and the height it takes below.
 
-    Returns (inside, columns, labels, height it takes below the panels). Below,
-    it takes 4, 2 or 1 columns, whatever fits the width; when the plots would be
-    left too low, the labels drop their parenthesised part and sit in one row.
+    Inside the first plot's top right if it covers little of it; else below the
+    panels in 4, 2 or 1 columns, whatever fits the width; when the plots would be
+    left too low, the labels drop their parenthesised part (one or two rows).
+    Each candidate is measured as Vega lays it out.
     """
-    row = max(size, 11.4 * size / 7) + 1
-
-    def box_w(labels: dict[str, str]) -> float:
-        return max(text_width(labels[s], font=font, size=size) for s in STATES) + 2.4 * size + 8
-
     full = {s: texts[s] for s in STATES}
-    if box_w(full) <= 0.75 * plot[0] and 4 * row + 8 <= 0.65 * plot[1]:
-        return True, 1, full, 0.0
-    columns = next((c for c in (4, 2) if c * box_w(full) <= width), 1)
-    below = -(-4 // columns) * row + 8 + 6
-    if plot[1] - below >= 3.5 * row + 10 or columns == 4:
-        return False, columns, full, below
     short = {s: re.sub(r"\s*\([^)]*\)", "", v) for s, v in full.items()}
-    one_row = sum(text_width(v, font=font, size=size) for v in short.values()) + 4 * (
-        0.75 * 11.4 * size / 7 + 5) + 4 + axis_room  # fmt: skip
-    rows = 1 if one_row <= width else 2
-    return False, 4 // rows, short, rows * row + 4 + 4
+    size = float(cfg["legend"]["labelFontSize"])
+    kw = {"palette": palette, "size": size, "opacity": opacity}
+    inside = _legend(full, inside=True, columns=1, **kw)
+    w, h = _legend_box(inside, cfg, palette)
+    if w <= 0.75 * plot[0] and h <= 0.65 * plot[1]:
+        return inside, True, 0.0
+    fallback: tuple[alt.Legend, bool, float] | None = None
+    for labels, columns in ((full, 4), (full, 2), (full, 1), (short, 4), (short, 2)):
+        legend = _legend(labels, inside=False, columns=columns, compact=labels is short, **kw)
+        w, h = _legend_box(legend, cfg, palette)
+        if w > width:
+            continue
+        fallback = fallback or (legend, False, h + 4)
+        if plot[1] - h - 4 >= 40 or labels is short:
+            return legend, False, h + 4
+    if fallback is None:
+        raise InputError(f"width_in/height_in: {width / 72:.2f} in is too narrow for the legend")
+    return fallback
+
+
+def _legend_box(legend: alt.Legend, cfg: Config, palette: dict[str, str]) -> tuple[float, float]:
+    """Width and height (pt) of ``legend`` as Vega draws it with the theme ``cfg``."""
+    import vl_convert as vlc
+
+    from vegafigs.themes import applied, fonts
+
+    fonts.ensure_registered()
+    chart = (
+        alt.Chart(alt.Data(values=[{"state": s} for s in STATES]))
+        .mark_point()
+        .encode(color=color_encoding("state", palette, legend=legend))
+        .properties(width=1, height=1)
+    )
+    with applied(cfg):
+        spec = chart.to_dict()
+    scene = vlc.vegalite_to_scenegraph(spec)["scenegraph"]
+    stack = [scene]
+    while stack:
+        node = stack.pop()
+        if node.get("stroke") == "#cccccc" and "width" in node:
+            return float(node["width"]), float(node["height"])
+        stack.extend(node.get("items", []))
+    raise AssertionError("the legend was not drawn")
 
 
 def _legend(
@@ -460,13 +499,14 @@ def _encodings(look: _Look, x_hi: float, first: bool) -> tuple[alt.X, alt.Y]:
     x = alt.X("t:Q", scale=alt.Scale(domain=[-1, x_hi], nice=False, zero=False),
               title="token t", axis=alt.Axis(tickCount=3))  # fmt: skip
     y_scale: dict[str, Any] = {"domain": [round(lo, 6), round(hi, 6)], "nice": False}
+    axis: dict[str, Any] = {"tickCount": int(max(2, min(5, look.plot[1] // 18)))}
     if look.kl_log:
         y_scale.update(type="symlog", constant=0.1)
-        axis = alt.Axis(values=_symlog_ticks(lo, hi), format="~r")
-    else:
-        axis = alt.Axis(tickCount=int(max(2, min(5, look.plot[1] // 18))))
+        axis = {"values": _symlog_ticks(lo, hi), "format": "~r"}
+    if first and look.y_title_size is not None:
+        axis["titleFontSize"] = look.y_title_size
     y = alt.Y("kl:Q", scale=alt.Scale(**y_scale), title=look.y_title if first else None,
-              axis=axis)  # fmt: skip
+              axis=alt.Axis(**axis))  # fmt: skip
     return x, y
 
 
@@ -602,7 +642,8 @@ def _text(
     return (
         alt.Chart(alt.Data(values=[{"text": text}]))
         .mark_text(x={"expr": x_expr}, y={"expr": y_expr}, align=align, baseline="top",  # type: ignore[arg-type]
-                   fontSize=look.legend_size if size is None else size, color=color)  # fmt: skip
+                   fontSize=look.legend_size if size is None else size, color=color,
+                   limit={"expr": "width - 4"})  # type: ignore[arg-type]  # fmt: skip
         .encode(text="text:N")
     )
 
