@@ -338,7 +338,7 @@ def _layout(
     legend_size = float(cfg["legend"]["labelFontSize"])
     width, height = size[0] * 72 - 2 * PADDING, size[1] * 72 - 2 * PADDING
     plot_w = (width - (n - 1) * SPACING - (axis_title + 6) - n * (1.6 * label + 4)) / n
-    wrapped = [wrap_title(" ".join(h), width=plot_w + SPACING / 2, font=font, size=title_size)
+    wrapped = [wrap_title(" ".join(h), width=0.85 * plot_w, font=font, size=title_size)
                for h in heads]  # fmt: skip
     head_lines = max(_lines(h) for h in wrapped)
     counts, counts_size = None, legend_size
