@@ -326,8 +326,8 @@ def test_figure_panels_layers_and_data(small_fig, small_runs):
         "paths", "eos", "median", "target"]  # fmt: skip
     tokens, per_traj = kl_states(small_runs.trajectories, small_runs.kl, small_runs.pmass,
                                  window=128)  # fmt: skip
-    pd.testing.assert_frame_equal(fig.data["summary"],
-                                  kl_alive_summary(per_traj, alphas=list(SMALL_ALPHAS)))  # fmt: skip
+    summary = kl_alive_summary(per_traj, alphas=list(SMALL_ALPHAS))
+    pd.testing.assert_frame_equal(fig.data["summary"], summary)
     med = kl_median(tokens, window=128)
     np.testing.assert_array_equal(fig.data["median"]["median"], med["median"])
     paths = fig.data["paths"]
@@ -364,8 +364,9 @@ def test_replace_without_add_and_configure(two_runs):
 
 @pytest.mark.parametrize(("w", "h"), [(3.25, 2.0), (6.75, 2.5)])
 def test_exact_png_sizes_and_legend_placement(two_runs, w, h):
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     from vegafigs.export import render
 
@@ -386,7 +387,8 @@ def test_exact_png_sizes_and_legend_placement(two_runs, w, h):
         assert any(t.startswith("α=0.5 n=6 died=") for t in texts)
         assert plot["abs_x"] <= box["abs_x"]
         assert box["abs_x"] + box["width"] <= plot["abs_x"] + plot["width"]
-        assert plot["abs_y"] <= box["abs_y"] and box["abs_y"] + box["height"] <= 0.65 * plot["height"]
+        assert plot["abs_y"] <= box["abs_y"]
+        assert box["abs_y"] + box["height"] <= 0.65 * plot["height"]
     else:  # below the panels; the counts sit in the plots
         assert any(k.endswith("/counts") for k in fig.layers)
         assert any(t.startswith("n=6 died=") for t in texts)

@@ -216,54 +216,8 @@ def _cmd_curves(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (exposed for documentation and tests)."""
-    parser = argparse.ArgumentParser(
-        prog="vegafigs",
-        description="Publication-quality ML/RL figures as Vega-Lite charts.",
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    g = sub.add_parser(
-        "gallery",
-        help="render every gallery figure from the built-in demo data",
-        description="Render every gallery figure from the built-in demo data to "
-        "DIR/<name>.png|.svg|.pdf|.vl.json|.html.",
-    )
-    g.add_argument(
-        "--out", default="outputs", metavar="DIR", help="output folder (default: outputs)"
-    )
-    g.add_argument(
-        "--format",
-        default="png,svg,pdf,json,html",
-        help="comma-separated formats among png,svg,pdf,json,html (default: all)",
-    )
-    g.add_argument(
-        "--only", action="append", metavar="NAME", help="render only this figure (repeatable)"
-    )
-    g.add_argument("--dpi", type=float, default=300, help="PNG resolution (default: 300)")
-    g.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    g.set_defaults(func=_cmd_gallery)
-
-    r = sub.add_parser(
-        "render",
-        help="render a Vega-Lite JSON spec to PNG/SVG/PDF/HTML",
-        description="Render a Vega-Lite JSON spec (e.g. a saved .vl.json) to an image or page; "
-        "the format comes from OUT's suffix.",
-    )
-    r.add_argument("spec", metavar="SPEC.vl.json", help="the Vega-Lite spec to render")
-    r.add_argument(
-        "-o", "--output", required=True, metavar="OUT", help="output .png/.svg/.pdf/.html"
-    )
-    r.add_argument("--dpi", type=float, default=300, help="PNG resolution (default: 300)")
-    r.add_argument(
-        "--allow-external-data",
-        action="store_true",
-        help="let the spec load data from URLs and from files outside the working folder "
-        "(refused by default; files inside it are inlined)",
-    )
-    r.set_defaults(func=_cmd_render)
-
+def _add_spaghetti(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``vegafigs spaghetti`` command's arguments."""
     s = sub.add_parser(
         "spaghetti",
         help="KL trajectories coloured by alive/dead, from steering run folders",
@@ -329,6 +283,57 @@ def build_parser() -> argparse.ArgumentParser:
         "--name", default="kl_alive_spaghetti", help="figure file stem (default: %(default)s)"
     )
     s.set_defaults(func=_cmd_spaghetti)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    parser = argparse.ArgumentParser(
+        prog="vegafigs",
+        description="Publication-quality ML/RL figures as Vega-Lite charts.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    g = sub.add_parser(
+        "gallery",
+        help="render every gallery figure from the built-in demo data",
+        description="Render every gallery figure from the built-in demo data to "
+        "DIR/<name>.png|.svg|.pdf|.vl.json|.html.",
+    )
+    g.add_argument(
+        "--out", default="outputs", metavar="DIR", help="output folder (default: outputs)"
+    )
+    g.add_argument(
+        "--format",
+        default="png,svg,pdf,json,html",
+        help="comma-separated formats among png,svg,pdf,json,html (default: all)",
+    )
+    g.add_argument(
+        "--only", action="append", metavar="NAME", help="render only this figure (repeatable)"
+    )
+    g.add_argument("--dpi", type=float, default=300, help="PNG resolution (default: 300)")
+    g.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    g.set_defaults(func=_cmd_gallery)
+
+    r = sub.add_parser(
+        "render",
+        help="render a Vega-Lite JSON spec to PNG/SVG/PDF/HTML",
+        description="Render a Vega-Lite JSON spec (e.g. a saved .vl.json) to an image or page; "
+        "the format comes from OUT's suffix.",
+    )
+    r.add_argument("spec", metavar="SPEC.vl.json", help="the Vega-Lite spec to render")
+    r.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help="output .png/.svg/.pdf/.html"
+    )
+    r.add_argument("--dpi", type=float, default=300, help="PNG resolution (default: 300)")
+    r.add_argument(
+        "--allow-external-data",
+        action="store_true",
+        help="let the spec load data from URLs and from files outside the working folder "
+        "(refused by default; files inside it are inlined)",
+    )
+    r.set_defaults(func=_cmd_render)
+
+    _add_spaghetti(sub)
 
     c = sub.add_parser(
         "curves",

@@ -12,8 +12,8 @@ import altair as alt
 from vegafigs import demo
 from vegafigs._checks import require_choice, require_positive
 from vegafigs.errors import InputError
-from vegafigs.figure import Figure
 from vegafigs.export import Spec, render_spec, to_spec, write_atomic
+from vegafigs.figure import Figure
 from vegafigs.themes import latex, paper
 
 #: Gallery output formats, in the order they are written, with their file suffixes.

@@ -7,7 +7,7 @@ import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import altair as alt
 import numpy as np
@@ -102,11 +102,16 @@ def _theme(theme: str | Mapping[str, Any] | None, style: Style | None) -> Config
     legend_size = round(float(cfg["legend"]["labelFontSize"]) * LEGEND_SCALE, 2)
     look = {
         "background": BACKGROUND,
-        "axis": {"domainColor": INK, "domainWidth": 1.1, "ticks": False, "labelPadding": 4,
-                 "grid": False},
+        "axis": {
+            "domainColor": INK,
+            "domainWidth": 1.1,
+            "ticks": False,
+            "labelPadding": 4,
+            "grid": False,
+        },
         "axisY": {"grid": False},
         "legend": {"symbolStrokeColor": None, "labelFontSize": legend_size},
-    }  # fmt: skip
+    }
     return merge(cfg, look)
 
 
@@ -157,7 +162,8 @@ def kl_spaghetti(
     else alpha², a note when it is off-scale). All panels share the y range
     ``[-0.05 ymax, ymax]``; ``kl_log``: symlog y axis.
     ``stroke_width``: path width (default: a third of the theme's
-    ``line.strokeWidth``, 0.5 pt; the legend's lines are the theme's width); ``opacity``: path opacity (default ``clip(8/n, .2, .7)`` per panel).
+    ``line.strokeWidth``, 0.5 pt; the legend's lines are the theme's width);
+    ``opacity``: path opacity (default ``clip(8/n, .2, .7)`` per panel).
     ``model``: the model named in the default ``title``. Path points that a
     straight line replaces to within ``tolerance`` px are dropped (state changes
     kept; ``None`` keeps every token); the plot size in px is *estimated* from
@@ -193,43 +199,77 @@ def kl_spaghetti(
     alphas = _panel_list(runs, panels)
     colors = _palette(palette)
     cfg = _theme(theme, style)
-    size = figure_size(width_in=width_in, height_in=height_in, style=style,
-                       default=(3.0 * len(alphas), 3.4))  # fmt: skip
-    tokens, per_traj = kl_states(runs.trajectories, runs.kl, runs.pmass, window=window,
-                                 threshold=threshold, roll=roll, normalize_kl=normalize_kl,
-                                 calib_tokens=calib_tokens)  # fmt: skip
-    summary = kl_alive_summary(per_traj, alphas=alphas)
-    if int(summary["n"].sum()) == 0:
-        raise InputError(f"panels: no trajectories for {alphas}; the runs have {list(runs.alphas)}")
-    tokens = tokens[tokens["alpha"].isin(alphas)]
-    medians = kl_median(tokens, window=window)
+    size = figure_size(
+        width_in=width_in, height_in=height_in, style=style, default=(3.0 * len(alphas), 3.4)
+    )
+    tokens, per_traj, summary, medians = _statistics(
+        runs, alphas, window=window, threshold=threshold, roll=roll,
+        normalize_kl=normalize_kl, calib_tokens=calib_tokens,
+    )  # fmt: skip
     y_hi = kl_ymax(tokens["kl"].to_numpy())
     thr = str(float(threshold))
     if title is None:
-        title = (f"KL trajectories coloured by survival (pmass < {thr} = dead). "
-                 f"Model: {runs.model_contains if model is None else model}. window={window}.")  # fmt: skip
+        name = runs.model_contains if model is None else model
+        title = f"KL trajectories coloured by survival (pmass < {thr} = dead). Model: {name}. "
+        title += f"window={window}."
     heads = [_panel_title(row) for row in summary.itertuples(index=False)]
     texts = _texts(thr, normalize_kl=normalize_kl, calib_tokens=calib_tokens)
     title_text, shortened = _title(title, cfg, size)
-    look = _layout(cfg, size, texts, heads=heads, title=title_text, palette=colors,
-                   y_range=(-0.05 * y_hi, y_hi), kl_log=kl_log, decimals=decimals,
-                   opacity=_opacities(summary, opacity)[-1])  # fmt: skip
+    look = _layout(
+        cfg,
+        size,
+        texts,
+        heads=heads,
+        title=title_text,
+        palette=colors,
+        y_range=(-0.05 * y_hi, y_hi),
+        kl_log=kl_log,
+        decimals=decimals,
+        opacity=_opacities(summary, opacity)[-1],
+    )
     if shortened:
         warnings.warn(shortened, stacklevel=3)
     built, frames = [], []
     for j, alpha in enumerate(alphas):
-        panel, drawn = _panel(alpha, j, tokens=tokens, per_traj=per_traj, medians=medians,
-                              look=look, window=window, normalize_kl=normalize_kl,
-                              calib_tokens=calib_tokens, tolerance=tolerance,
-                              stroke_width=_path_width(cfg, stroke_width),
-                              opacity=_opacities(summary, opacity)[j])  # fmt: skip
+        panel, drawn = _panel(
+            alpha,
+            j,
+            tokens=tokens,
+            per_traj=per_traj,
+            medians=medians,
+            look=look,
+            window=window,
+            normalize_kl=normalize_kl,
+            calib_tokens=calib_tokens,
+            tolerance=tolerance,
+            stroke_width=_path_width(cfg, stroke_width),
+            opacity=_opacities(summary, opacity)[j],
+        )
         built.append(panel)
         frames.append(drawn)
-    data = {"summary": summary, **{k: pd.concat([f[k] for f in frames], ignore_index=True)
-                                   for k in ("paths", "median", "eos", "target")}}  # fmt: skip
-    return make_figure(built, theme=cfg, size=size, data=data, kind="kl_spaghetti",
-                       compose=_compose(alt.Title(title_text, anchor="middle", offset=_title_offset(size)),
-                                        shared=not look.legend_inside))  # fmt: skip
+    data = {"summary": summary}
+    data.update({k: pd.concat([f[k] for f in frames], ignore_index=True) for k in frames[0]})
+    head = alt.Title(title_text, anchor="middle", offset=_title_offset(size))
+    return make_figure(
+        built,
+        theme=cfg,
+        size=size,
+        data=data,
+        kind="kl_spaghetti",
+        compose=_compose(head, shared=not look.legend_inside),
+    )
+
+
+def _statistics(
+    runs: KLRuns, alphas: list[str], *, window: int, **options: Any
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Tokens and per-trajectory flags (:func:`kl_states`), the summary and the medians."""
+    tokens, per_traj = kl_states(runs.trajectories, runs.kl, runs.pmass, window=window, **options)
+    summary = kl_alive_summary(per_traj, alphas=alphas)
+    if int(summary["n"].sum()) == 0:
+        raise InputError(f"panels: no trajectories for {alphas}; the runs have {list(runs.alphas)}")
+    tokens = tokens[tokens["alpha"].isin(alphas)]
+    return tokens, per_traj, summary, kl_median(tokens, window=window)
 
 
 def _panel_list(runs: KLRuns, panels: Sequence[Any] | None) -> list[str]:
@@ -301,17 +341,20 @@ def _title(title: str, cfg: Config, size: tuple[float, float]) -> tuple[str | li
     most = max(1, int(size[1] * 72 / 3 // (font_size * 1.2)))
     if isinstance(text, str) or len(text) <= most:
         return text, ""
-    warning = (f"title: shortened to {most} line(s) to fit {size[0]:g} x {size[1]:g} in; "
-               "pass a shorter title or a larger width_in/height_in")  # fmt: skip
+    warning = (
+        f"title: shortened to {most} line(s) to fit {size[0]:g} x {size[1]:g} in; "
+        "pass a shorter title or a larger width_in/height_in"
+    )
     return [*text[: most - 1], text[most - 1] + " …"], warning
 
 
 def _compose(title: alt.Title, *, shared: bool) -> Any:
     def compose(panels: Sequence[alt.LayerChart]) -> alt.TopLevelMixin:
-        color = "shared" if shared else "independent"
         return (
             alt.hconcat(*panels, spacing=SPACING)
-            .resolve_scale(color=color, x="independent", y="independent")
+            .resolve_scale(
+                color="shared" if shared else "independent", x="independent", y="independent"
+            )
             .properties(title=title)
         )
 
@@ -338,8 +381,9 @@ def _layout(
     legend_size = float(cfg["legend"]["labelFontSize"])
     width, height = size[0] * 72 - 2 * PADDING, size[1] * 72 - 2 * PADDING
     plot_w = (width - (n - 1) * SPACING - (axis_title + 6) - n * (1.6 * label + 4)) / n
-    wrapped = [wrap_title(" ".join(h), width=0.85 * plot_w, font=font, size=title_size)
-               for h in heads]  # fmt: skip
+    wrapped = [
+        wrap_title(" ".join(h), width=0.85 * plot_w, font=font, size=title_size) for h in heads
+    ]
     head_lines = max(_lines(h) for h in wrapped)
     counts, counts_size = None, legend_size
     title_lines = _lines(title)
@@ -347,10 +391,12 @@ def _layout(
     plot_h = height - top - (label + axis_title + 10)
     if min(plot_w, plot_h) < MIN_PLOT:
         raise _too_small(size, n)
-    legend, inside, below = _legend_place(texts, cfg=cfg, palette=palette, opacity=opacity,
-                                          plot=(plot_w, plot_h), width=width)  # fmt: skip
+    legend, inside, below = _legend_place(
+        texts, cfg=cfg, palette=palette, opacity=opacity, plot=(plot_w, plot_h), width=width
+    )
     plot_h -= below
-    if plot_h < 40 and head_lines > 1 and plot_w > 2 * MIN_PLOT:  # the counts move into the plot's (empty) top
+    if plot_h < 40 and head_lines > 1 and plot_w > 2 * MIN_PLOT:
+        # The counts move into the plot's top (empty: the y range reaches 1.4 x p99).
         wrapped, counts = [h[0] for h in heads], [h[1] for h in heads]
         plot_h += (head_lines - 1) * title_size * 1.2
         widest = max(text_width(c, font=font, size=legend_size) for c in counts)
@@ -360,11 +406,22 @@ def _layout(
     y_title, y_title_size = _y_title(texts["y_title"], height=plot_h, font=font, size=axis_title)
     if decimals is None:
         decimals = max(0, int(np.ceil(-np.log10(y_range[1] - y_range[0]))) + 3)
-    return _Look(palette=palette, labels=texts, y_title=y_title, y_title_size=y_title_size,
-                 y_range=y_range, kl_log=kl_log,
-                 decimals=decimals, plot=(plot_w, plot_h), legend=legend,
-                 legend_inside=inside, legend_size=legend_size, heads=wrapped, counts=counts,
-                 counts_size=counts_size)  # fmt: skip
+    return _Look(
+        palette=palette,
+        labels=texts,
+        y_title=y_title,
+        y_title_size=y_title_size,
+        y_range=y_range,
+        kl_log=kl_log,
+        decimals=decimals,
+        plot=(plot_w, plot_h),
+        legend=legend,
+        legend_inside=inside,
+        legend_size=legend_size,
+        heads=wrapped,
+        counts=counts,
+        counts_size=counts_size,
+    )
 
 
 def _too_small(size: tuple[float, float], n: int) -> InputError:
@@ -414,7 +471,7 @@ def _legend_place(
     full = {s: texts[s] for s in STATES}
     short = {s: re.sub(r"\s*\([^)]*\)", "", v) for s, v in full.items()}
     size = float(cfg["legend"]["labelFontSize"])
-    kw = {"palette": palette, "size": size, "opacity": opacity}
+    kw: dict[str, Any] = {"palette": palette, "size": size, "opacity": opacity}
     inside = _legend(full, inside=True, columns=1, **kw)
     w, h = _legend_box(inside, cfg, palette)
     if w <= 0.75 * plot[0] and h <= 0.65 * plot[1]:
@@ -474,18 +531,26 @@ def _legend(
     place: dict[str, Any] = (
         {"orient": "top-right", "offset": 4, "padding": 4}
         if inside
-        else {"orient": "bottom", "direction": "horizontal", "columns": columns, "offset": 4,
-              "columnPadding": 3 if compact else 8, "padding": 2 if compact else 4,
-              "labelOffset": 2 if compact else 4}
-    )  # fmt: skip
+        else {
+            "orient": "bottom",
+            "direction": "horizontal",
+            "columns": columns,
+            "offset": 4,
+            "columnPadding": 3 if compact else 8,
+            "padding": 2 if compact else 4,
+            "labelOffset": 2 if compact else 4,
+        }
+    )
     return alt.Legend(
         title=None,
         labelExpr=f"{label_map}[datum.value]",
         symbolType={"expr": f"datum.value === 'EOS' ? '{BAR}' : 'stroke'"},
         symbolDash={"expr": "datum.value === 'target' ? [3, 1.5] : []"},
         symbolOpacity={"expr": f"indexof(['alive', 'dead'], datum.value) >= 0 ? {opacity} : 1"},
-        symbolSize={"expr": f"datum.value === 'EOS' ? {round(30 * scale**2, 2)} : "
-                            f"{round(130 * scale**2, 2)}"},  # fmt: skip
+        symbolSize={
+            "expr": f"datum.value === 'EOS' ? {round(30 * scale**2, 2)} : "
+            f"{round(130 * scale**2, 2)}"
+        },
         fillColor=BACKGROUND,
         strokeColor="#cccccc",
         cornerRadius=3,
@@ -496,8 +561,12 @@ def _legend(
 
 def _encodings(look: _Look, x_hi: float, first: bool) -> tuple[alt.X, alt.Y]:
     lo, hi = look.y_range
-    x = alt.X("t:Q", scale=alt.Scale(domain=[-1, x_hi], nice=False, zero=False),
-              title="token t", axis=alt.Axis(tickCount=3))  # fmt: skip
+    x = alt.X(
+        "t:Q",
+        scale=alt.Scale(domain=[-1, x_hi], nice=False, zero=False),
+        title="token t",
+        axis=alt.Axis(tickCount=3),
+    )
     y_scale: dict[str, Any] = {"domain": [round(lo, 6), round(hi, 6)], "nice": False}
     axis: dict[str, Any] = {"tickCount": int(max(2, min(5, look.plot[1] // 18)))}
     if look.kl_log:
@@ -505,8 +574,12 @@ def _encodings(look: _Look, x_hi: float, first: bool) -> tuple[alt.X, alt.Y]:
         axis = {"values": _symlog_ticks(lo, hi), "format": "~r"}
     if first and look.y_title_size is not None:
         axis["titleFontSize"] = look.y_title_size
-    y = alt.Y("kl:Q", scale=alt.Scale(**y_scale), title=look.y_title if first else None,
-              axis=alt.Axis(**axis))  # fmt: skip
+    y = alt.Y(
+        "kl:Q",
+        scale=alt.Scale(**y_scale),
+        title=look.y_title if first else None,
+        axis=alt.Axis(**axis),
+    )
     return x, y
 
 
@@ -537,18 +610,24 @@ def _panel(
         shown = _simplified(pts, x_range=(-1.0, x_hi), look=look, tolerance=tolerance)
     paths = _paths_layer(shown, look, legend=legend, stroke_width=stroke_width, opacity=opacity)
     ends = trajs[trajs["censored"]]
-    eos_rows = [{"t": int(t), "kl": v, "state": "EOS"}
-                for t, v in zip(ends["end_t"], json_numbers(ends["end_kl"].to_numpy(),
-                                                            look.decimals), strict=True)
-                if v is not None]  # fmt: skip
+    eos_rows = [
+        {"t": int(t), "kl": v, "state": "EOS"}
+        for t, v in zip(
+            ends["end_t"], json_numbers(ends["end_kl"].to_numpy(), look.decimals), strict=True
+        )
+        if v is not None
+    ]
     eos = (
         alt.Chart(alt.Data(values=eos_rows))
         .mark_point(shape=BAR, size=9, strokeWidth=0.8, opacity=0.6, filled=False, clip=True)
         .encode(x=x, y=y, color=color_encoding("state", look.palette, legend=legend))
     )
     med = medians[medians["alpha"] == alpha]
-    layers = {"paths": paths.encode(x=x, y=y), "eos": eos, "median": _median_layer(med, look)
-              .encode(x=x, y=y)}  # fmt: skip
+    layers = {
+        "paths": paths.encode(x=x, y=y),
+        "eos": eos,
+        "median": _median_layer(med, look).encode(x=x, y=y),
+    }
     target = _target(alpha, normalize_kl)
     shown_target = bool(np.isfinite(target) and 0 < target <= look.y_range[1])
     if shown_target:
@@ -560,17 +639,20 @@ def _panel(
     elif np.isfinite(target) and target > 0:
         layers["note"] = _note(alpha, target, look, normalize_kl, calib_tokens)
     if look.counts is not None:
-        layers["counts"] = _text(look.counts[j], look, x=3.0, y=1.0, align="left",
-                                 size=look.counts_size)  # fmt: skip
+        layers["counts"] = _text(
+            look.counts[j], look, x=3.0, y=1.0, align="left", size=look.counts_size
+        )
     props = {"width": 100.0, "height": 100.0, "title": look.heads[j]}
     drawn = {
-        "paths": pts[["alpha", "traj", "t", "kl", "state"]].assign(
-            vertex=_vertices(pts, shown)).reset_index(drop=True),
+        "paths": pts[["alpha", "traj", "t", "kl", "state"]]
+        .assign(vertex=_vertices(pts, shown))
+        .reset_index(drop=True),
         "median": med.reset_index(drop=True),
         "eos": ends[["alpha", "traj", "end_t", "end_kl"]]
-        .rename(columns={"end_t": "t", "end_kl": "kl"}).reset_index(drop=True),
+        .rename(columns={"end_t": "t", "end_kl": "kl"})
+        .reset_index(drop=True),
         "target": pd.DataFrame({"alpha": [alpha], "target": [target], "shown": [shown_target]}),
-    }  # fmt: skip
+    }
     return Panel(alpha, layers, properties=props), drawn
 
 
@@ -591,10 +673,19 @@ def _paths_layer(
             .mark_line(strokeWidth=stroke_width)
             .encode(color=color_encoding("state", look.palette, legend=legend))
         )
-    return segment_paths(pts[["traj", "t", "kl", "state"]], x="t", y="kl", path="traj",
-                         state="state", palette=look.palette, draw_order=["dead", "alive"],
-                         stroke_width=stroke_width, opacity=opacity, decimals=look.decimals,
-                         legend=legend)  # fmt: skip
+    return segment_paths(
+        pts[["traj", "t", "kl", "state"]],
+        x="t",
+        y="kl",
+        path="traj",
+        state="state",
+        palette=look.palette,
+        draw_order=["dead", "alive"],
+        stroke_width=stroke_width,
+        opacity=opacity,
+        decimals=look.decimals,
+        legend=legend,
+    )
 
 
 def _median_layer(med: pd.DataFrame, look: _Look) -> alt.Chart:
@@ -620,8 +711,9 @@ def _target(alpha: str, normalize_kl: bool) -> float:
 def _note(alpha: str, target: float, look: _Look, normalize_kl: bool, calib_tokens: int) -> Any:
     label = look.labels["target"] if normalize_kl else f"calib target α²={target:.2g}"
     below = 0.0 if look.counts is None else round(1.3 * look.legend_size, 2)
-    return _text(f"{label} off-scale", look, x=-0.02, y=0.08, y_offset=below, align="right",
-                 color="#404040")  # fmt: skip
+    return _text(
+        f"{label} off-scale", look, x=-0.02, y=0.08, y_offset=below, align="right", color="#404040"
+    )
 
 
 def _text(
@@ -630,7 +722,7 @@ def _text(
     *,
     x: float,
     y: float,
-    align: str,
+    align: Literal["left", "right"],
     y_offset: float = 0.0,
     color: str = INK,
     size: float | None = None,
@@ -641,9 +733,15 @@ def _text(
     y_expr = f"{y}" if y >= 1 else f"height * {y:g} + {y_offset:g}"
     return (
         alt.Chart(alt.Data(values=[{"text": text}]))
-        .mark_text(x={"expr": x_expr}, y={"expr": y_expr}, align=align, baseline="top",  # type: ignore[arg-type]
-                   fontSize=look.legend_size if size is None else size, color=color,
-                   limit={"expr": "width - 4"})  # type: ignore[arg-type]  # fmt: skip
+        .mark_text(
+            x={"expr": x_expr},
+            y={"expr": y_expr},
+            align=align,
+            baseline="top",
+            fontSize=look.legend_size if size is None else size,
+            color=color,
+            limit={"expr": "width - 4"},
+        )
         .encode(text="text:N")
     )
 

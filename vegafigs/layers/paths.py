@@ -56,15 +56,13 @@ def unpack(chart: alt.Chart, fields: Sequence[str]) -> alt.Chart:
     tmp = [f"_{f}_items" for f in fields]
     for f, t in zip(fields, tmp, strict=True):
         chart = chart.transform_calculate(**{t: f"split(datum[{json.dumps(f)}], ' ')"})
-    chart = chart.transform_flatten(tmp, as_=list(fields))
+    chart = chart.transform_flatten(tmp, as_=list(fields))  # type: ignore[arg-type]
     for f in fields:
         chart = chart.transform_calculate(**{f: f"toNumber(datum[{json.dumps(f)}])"})
     return chart
 
 
-def state_palette(
-    states: Sequence[Any], palette: Mapping[Any, str] | None
-) -> dict[Any, str]:
+def state_palette(states: Sequence[Any], palette: Mapping[Any, str] | None) -> dict[Any, str]:
     """``{state: colour}``: ``palette`` (its order first), states it leaves out from tab10.
 
     Keys of ``palette`` that no point has are kept: they are legend entries the
@@ -175,7 +173,7 @@ def segment_paths(
     )
     return (
         unpack(alt.Chart(pd.DataFrame.from_records(records)), [x, y])
-        .mark_line(clip=clip, **_mark_style(stroke_width=stroke_width, opacity=opacity))
+        .mark_line(clip=clip, **_mark_style(stroke_width=stroke_width, opacity=opacity))  # type: ignore[arg-type]
         .encode(
             x=alt.X(f"{x}:Q"),
             y=alt.Y(f"{y}:Q"),
