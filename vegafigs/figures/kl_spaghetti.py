@@ -750,7 +750,7 @@ def summary_markdown(summary: pd.DataFrame) -> str:
     """The per-alpha counts as a Markdown (pipe) table, numbers right-aligned.
 
     >>> print(summary_markdown(pd.DataFrame({"alpha": ["0.5"], "n": [32], "n_died": [1],
-    ...                                      "n_censored": [9]})))
+    ...                                      "n_censored": [9]})), end="")
     | alpha |  n | n_died | n_censored |
     |------:|---:|-------:|-----------:|
     |   0.5 | 32 |      1 |          9 |
