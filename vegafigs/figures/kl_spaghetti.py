@@ -6,7 +6,7 @@ import json
 import re
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import altair as alt
@@ -250,14 +250,61 @@ def kl_spaghetti(
     data = {"summary": summary}
     data.update({k: pd.concat([f[k] for f in frames], ignore_index=True) for k in frames[0]})
     head = alt.Title(title_text, anchor="middle", offset=_title_offset(size))
-    return make_figure(
-        built,
-        theme=cfg,
-        size=size,
-        data=data,
-        kind="kl_spaghetti",
-        compose=_compose(head, shared=not look.legend_inside),
-    )
+    compose = _compose(head, shared=not look.legend_inside)
+    built = _presized(built, theme=cfg, size=size, compose=compose)
+    return make_figure(built, theme=cfg, size=size, data=data, kind="kl_spaghetti", compose=compose)
+
+
+def _presized(
+    panels: list[Panel], *, theme: Config, size: tuple[float, float], compose: Any
+) -> list[Panel]:
+    """``panels`` with the plot sizes that make the figure ``size``, found without the data.
+
+    The layout does not depend on the data (explicit domains, clipped marks), so
+    it is fitted on the panels with their data layers emptied, which is cheap.
+    Whole-pt plot widths are then spread so the content is within 1 pt of the
+    width: Vega rounds each panel's bounds up, so uniform fractional widths can
+    miss it by up to one pt per panel, and converting the figure would search
+    again on the full data (seconds per measurement).
+    """
+    from vegafigs._layout import PADDING as PAD
+    from vegafigs._layout import _measure
+
+    light = [
+        replace(p, layers={k: _emptied(c) if k in ("paths", "eos", "median") else c
+                           for k, c in p.layers.items()})
+        for p in panels
+    ]  # fmt: skip
+    spec = make_figure(light, theme=theme, size=size, compose=compose).to_dict(validate=False)
+    views = spec["hconcat"]
+    widths = _whole_widths(spec, target=size[0] * 72 - 2 * PAD, measure=_measure)
+    sizes = [float(v["width"]) for v in views] if widths is None else widths
+    props = [{"width": float(w), "height": float(views[0]["height"])} for w in sizes]
+    return [
+        replace(p, properties={**p.properties, **o}) for p, o in zip(panels, props, strict=True)
+    ]
+
+
+def _whole_widths(spec: dict[str, Any], *, target: float, measure: Any) -> list[int] | None:
+    """Whole-pt plot widths for the fitted ``spec`` whose content is within 1 pt of ``target``."""
+    views = spec["hconcat"]
+    widths = [int(np.floor(float(v["width"]))) for v in views]
+    trial = dict(spec, padding=0, autosize={"type": "pad"})
+    for _ in range(2):
+        trial["hconcat"] = [dict(v, width=w) for v, w in zip(views, widths, strict=True)]
+        spare = target - measure(trial)[0]
+        if 0 <= spare < 1:
+            return widths
+        extra, n = int(np.floor(spare)), len(widths)
+        widths = [w + extra // n + (i < extra % n) for i, w in enumerate(widths)]
+    return None
+
+
+def _emptied(chart: Any) -> Any:
+    """``chart`` drawing nothing: the same marks and encodings on no rows."""
+    out = chart.copy(deep=False)
+    out.data = alt.Data(values=[])
+    return out
 
 
 def _statistics(
