@@ -13,7 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from vegafigs._layout import MIN_PLOT
+from vegafigs._layout import MIN_PLOT, PADDING
 from vegafigs._params import BOOL, NONNEGATIVE, POSITIVE, POSITIVE_INT, TEXT, checked
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
@@ -37,8 +37,8 @@ STATES = ("alive", "dead", "EOS", "target")
 COLORS = {"alive": ALIVE_COLOR, "dead": DEAD_COLOR, "EOS": "black", "target": "black"}
 #: Vertical bar marker (matplotlib's "|"), as an SVG path in the unit square.
 BAR = "M0,-1L0,1"
-#: Gap between panels, pt; Vega's padding around the figure, pt.
-SPACING, PADDING = 14.0, 5.0
+#: Gap between panels, pt.
+SPACING = 14.0
 #: Legend text relative to the theme's legend labels (the seed: 7 pt beside 9 pt labels).
 LEGEND_SCALE = 7 / 9
 #: Path width relative to the theme's line width (hundreds of paths: hairlines).
@@ -166,16 +166,24 @@ def kl_spaghetti(
     ``opacity``: path opacity (default ``clip(8/n, .2, .7)`` per panel).
     ``model``: the model named in the default ``title``. Path points that a
     straight line replaces to within ``tolerance`` px are dropped (state changes
-    kept; ``None`` keeps every token); the plot size in px is *estimated* from
-    the figure size (the exact one is only known when the figure is converted).
-    ``decimals``: digits of the values in the spec (default: enough for 1/1000
-    of the y range). ``theme`` (default ``"sans"``, with the seed's background
-    and axes merged over it), ``style``, ``width_in``, ``height_in``: see the
-    glossary (default 3.0 in per panel × 3.4 in). The legend sits in the first
-    panel, or below the panels when it would cover too much of it.
+    kept; ``None`` keeps every token), measuring px on the plot size *estimated*
+    from the figure size and fonts. ``decimals``: digits of the values in the
+    spec (default: enough for 1/1000 of the y range). ``theme`` (default
+    ``"sans"``, with the seed's background, axis colours and no ticks merged
+    over it; legend text at 7/9 of its label size), ``style``, ``width_in``,
+    ``height_in``: see the glossary (the whole figure; default 3.0 in per
+    panel × 3.4 in).
 
-    Layers per panel (panel id = the alpha): ``paths``, ``eos``, ``median`` and
-    ``target`` or ``note``. Data: ``summary`` (alpha, n, n_died, n_censored),
+    Small sizes: the legend sits at the first plot's top right, or below the
+    panels (4, 2 or 1 columns; labels without their parenthesis when room is
+    short) when it would cover too much of it; panel titles wrap, and when the
+    plots would be too low their counts move into the plots' top (layer
+    ``counts``); the y title splits or shrinks; a title taller than a third of
+    the figure is shortened with a warning; a size that cannot hold the panels
+    is an :class:`~vegafigs.InputError` naming ``width_in/height_in``.
+
+    Layers per panel (panel id = the alpha): ``paths``, ``eos``, ``median``,
+    ``target`` or ``note`` (target off-scale), maybe ``counts``. Data: ``summary`` (alpha, n, n_died, n_censored),
     ``paths`` (alpha, traj, t, kl, state, vertex: kept by the simplification),
     ``median`` (alpha, t, median), ``eos`` (alpha, traj, t, kl), ``target``
     (alpha, target, shown).
@@ -267,7 +275,6 @@ def _presized(
     miss it by up to one pt per panel, and converting the figure would search
     again on the full data (seconds per measurement).
     """
-    from vegafigs._layout import PADDING as PAD
     from vegafigs._layout import _measure
 
     light = [
@@ -277,7 +284,7 @@ def _presized(
     ]  # fmt: skip
     spec = make_figure(light, theme=theme, size=size, compose=compose).to_dict(validate=False)
     views = spec["hconcat"]
-    widths = _whole_widths(spec, target=size[0] * 72 - 2 * PAD, measure=_measure)
+    widths = _whole_widths(spec, target=size[0] * 72 - 2 * PADDING, measure=_measure)
     sizes = [float(v["width"]) for v in views] if widths is None else widths
     props = [{"width": float(w), "height": float(views[0]["height"])} for w in sizes]
     return [
