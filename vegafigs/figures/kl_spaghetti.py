@@ -183,10 +183,10 @@ def kl_spaghetti(
     is an :class:`~vegafigs.InputError` naming ``width_in/height_in``.
 
     Layers per panel (panel id = the alpha): ``paths``, ``eos``, ``median``,
-    ``target`` or ``note`` (target off-scale), maybe ``counts``. Data: ``summary`` (alpha, n, n_died, n_censored),
-    ``paths`` (alpha, traj, t, kl, state, vertex: kept by the simplification),
-    ``median`` (alpha, t, median), ``eos`` (alpha, traj, t, kl), ``target``
-    (alpha, target, shown).
+    ``target`` or ``note`` (target off-scale), maybe ``counts``. Data:
+    ``summary`` (alpha, n, n_died, n_censored), ``paths`` (alpha, traj, t, kl,
+    state, vertex: kept by the simplification), ``median`` (alpha, t, median),
+    ``eos`` (alpha, traj, t, kl), ``target`` (alpha, target, shown).
 
     Bad input: NaN/±inf KL values leave gaps in their lines (see
     :func:`~vegafigs.transforms.kl_states`); runs that are not a ``KLRuns``, no
