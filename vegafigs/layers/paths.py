@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 from vegafigs._checks import require_count, require_no_missing, require_numeric
-from vegafigs._params import COLUMN, Param, checked
+from vegafigs._params import BOOL, COLUMN, LEVELS, Param, checked
 from vegafigs.errors import InputError
+from vegafigs.layers._category import LEGEND
 from vegafigs.layers._encode import checked as checked_frame
 from vegafigs.layers._encode import color_encoding
 from vegafigs.themes.config import TAB10
@@ -25,6 +26,9 @@ def _decimals(value: Any, name: str) -> Any:
 
 #: ``decimals``: digits kept after the point in the spec (None: all).
 DECIMALS = Param(_decimals, "an integer >= 0", optional=True, bad=(-1, 1.5, "2", True))
+#: ``legend`` of a layer drawn in several panels: ``None`` draws none for its scale.
+PANEL_LEGEND = Param(LEGEND.check, "True, False, None or an alt.Legend", optional=True,
+                     bad=("yes", 1))  # fmt: skip
 
 
 def json_numbers(values: np.ndarray, decimals: int | None) -> list[Any]:
@@ -78,7 +82,14 @@ def state_palette(states: Sequence[Any], palette: Mapping[Any, str] | None) -> d
     return out
 
 
-@checked(path=COLUMN, state=COLUMN, decimals=DECIMALS)
+@checked(
+    path=COLUMN,
+    state=COLUMN,
+    draw_order=LEVELS.maybe("states, first drawn underneath"),
+    decimals=DECIMALS,
+    legend=PANEL_LEGEND,
+    clip=BOOL,
+)
 def segment_paths(
     df: pd.DataFrame,
     *,
@@ -91,7 +102,7 @@ def segment_paths(
     stroke_width: float | None = None,
     opacity: float | None = None,
     decimals: int | None = None,
-    legend: bool | alt.Legend = True,
+    legend: bool | alt.Legend | None = True,
     clip: bool = True,
 ) -> alt.Chart:
     """One line per (``path``, run of equal ``state``), coloured by the state.
@@ -112,7 +123,8 @@ def segment_paths(
     shared mapping merge their legends); ``stroke_width`` (default: the theme's
     ``line.strokeWidth``) and ``opacity`` (default: the theme's) of the lines;
     ``decimals``: digits kept of ``y`` in the spec (``None``: all); ``legend``:
-    ``True``, ``False`` (leave it to other layers) or an ``alt.Legend``;
+    ``True``, ``False`` (leave it to other layers), ``None`` (no legend for the
+    colour scale, e.g. in a figure's other panels) or an ``alt.Legend``;
     ``clip``: clip the lines to the plot.
 
     Bad input: a NaN/±inf ``y`` is kept as a gap in its line (no warning); a
@@ -177,7 +189,7 @@ def segment_paths(
         .encode(
             x=alt.X(f"{x}:Q"),
             y=alt.Y(f"{y}:Q"),
-            color=color_encoding(state, pal, legend=legend),
+            color=color_encoding(state, pal, legend=legend),  # type: ignore[arg-type]  # None: no legend
             detail="run:N",
             order=alt.Order(f"{x}:Q"),
         )
