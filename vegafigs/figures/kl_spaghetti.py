@@ -39,7 +39,8 @@ COLORS = {"alive": ALIVE_COLOR, "dead": DEAD_COLOR, "EOS": "black", "target": "b
 BAR = "M0,-1L0,1"
 #: Gap between panels, pt.
 SPACING = 14.0
-#: Legend text relative to the theme's legend labels (the seed: 7 pt beside 9 pt labels).
+#: Legend text relative to the theme's legend labels (the seed: 7 pt beside 9 pt labels),
+#: but not below 7 pt (or the labels' size if they are smaller).
 LEGEND_SCALE = 7 / 9
 #: Path width relative to the theme's line width (hundreds of paths: hairlines).
 PATH_SCALE = 1 / 3
@@ -99,7 +100,8 @@ def _simplified(
 def _theme(theme: str | Mapping[str, Any] | None, style: Style | None) -> Config:
     """The theme with the seed's look merged over it (background, axis colours, no ticks)."""
     cfg = resolve_theme(theme, default="sans", style=style)
-    legend_size = round(float(cfg["legend"]["labelFontSize"]) * LEGEND_SCALE, 2)
+    label = float(cfg["legend"]["labelFontSize"])
+    legend_size = round(max(label * LEGEND_SCALE, min(label, 7.0)), 2)
     look = {
         "background": BACKGROUND,
         "axis": {
@@ -170,7 +172,7 @@ def kl_spaghetti(
     from the figure size and fonts. ``decimals``: digits of the values in the
     spec (default: enough for 1/1000 of the y range). ``theme`` (default
     ``"sans"``, with the seed's background, axis colours and no ticks merged
-    over it; legend text at 7/9 of its label size), ``style``, ``width_in``,
+    over it; legend text at 7/9 of its label size, at least 7 pt), ``style``, ``width_in``,
     ``height_in``: see the glossary (the whole figure; default 3.0 in per
     panel × 3.4 in).
 
