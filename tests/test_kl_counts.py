@@ -257,3 +257,25 @@ def test_alive_mask_equals_the_seed_loop(pm, n_tokens, threshold):
     # Death is permanent.
     if (~ours).any():
         assert not ours[int(np.argmin(ours)) :].any()
+
+
+def test_figure_data_equal_the_seed(runs_root):
+    """What kl_spaghetti reports it drew (fig.data) is the seed's numbers."""
+    from vegafigs.figures import kl_spaghetti
+
+    runs, tokens, per_traj = _ours(runs_root)
+    expected, masks, medians, _ = _oracle(runs_root, alphas=ALPHAS, model=demo.KL_MODEL)
+    fig = kl_spaghetti(runs, width_in=12, height_in=3)
+    assert fig.data["summary"].to_dict("records") == expected
+    med = fig.data["median"]
+    for alpha, values in medians.items():
+        np.testing.assert_array_equal(med.loc[med["alpha"] == alpha, "median"], values)
+    paths = fig.data["paths"]
+    for alpha, panel_masks in zip(ALPHAS, masks, strict=True):
+        part = paths[paths["alpha"] == alpha]
+        alive = [g["state"].eq("alive").to_numpy() for _, g in part.groupby("traj", sort=True)]
+        assert len(alive) == len(panel_masks)
+        for a, b in zip(alive, panel_masks, strict=True):
+            np.testing.assert_array_equal(a, b)
+    eos = fig.data["eos"]
+    assert len(eos) == int(per_traj["censored"].sum())

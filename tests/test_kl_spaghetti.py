@@ -196,7 +196,7 @@ def test_segment_paths_draws_one_continuous_path_per_run():
 
 # ---------------------------------------------------------------- figure
 def test_figure_texts_are_drawn(small_fig):
-    chart, summary = small_fig
+    chart, summary = small_fig, small_fig.data["summary"]
     texts = drawn_texts(chart)
     for row in summary.itertuples():
         assert f"α={row.alpha} n={row.n} died={row.n_died} cens={row.n_censored}" in texts
@@ -217,7 +217,7 @@ def test_figure_texts_are_drawn(small_fig):
 
 
 def test_figure_draws_paths_ticks_median_and_shared_target(small_fig, small_runs):
-    chart, summary = small_fig
+    chart = small_fig
     from vegafigs.transforms.kl import kl_states
 
     _, per_traj = kl_states(small_runs.trajectories, small_runs.kl, small_runs.pmass, window=128)
@@ -240,7 +240,8 @@ def test_raw_kl_target_off_scale_note(small_runs):
                        "kl": np.r_[np.full(64, 0.2), np.full(64, 0.3)]})  # fmt: skip
     pm = pd.DataFrame({"traj": [0, 1], "t": [0, 0], "pmass": [0.9, 0.9]})
     runs = KLRuns(t, kl, pm, ("0.5", "4.0"), "toy")
-    chart, summary = kl_spaghetti(runs, normalize_kl=False, window=64)
+    chart = kl_spaghetti(runs, normalize_kl=False, window=64)
+    summary = chart.data["summary"]
     texts = drawn_texts(chart)
     assert "calib target α²=16 off-scale" in texts  # ymax = 1.4 x 0.3
     assert "calib target α²=0.25 off-scale" not in texts
@@ -251,10 +252,12 @@ def test_raw_kl_target_off_scale_note(small_runs):
 def test_bad_figure_inputs(small_runs):
     with pytest.raises(InputError, match="runs: expected a KLRuns"):
         kl_spaghetti(small_runs.trajectories)
-    with pytest.raises(InputError, match="line_alpha"):
-        kl_spaghetti(small_runs, line_alpha=2)
-    with pytest.raises(InputError, match=r"alphas: no trajectories for \['7'\]"):
-        kl_spaghetti(small_runs, alphas=["7"])
+    with pytest.raises(InputError, match="opacity"):
+        kl_spaghetti(small_runs, opacity=2)
+    with pytest.raises(InputError, match=r"panels: no trajectories for \['7'\]"):
+        kl_spaghetti(small_runs, panels=["7"])
+    with pytest.raises(InputError, match=r"palette: \['gone'\] are not legend entries"):
+        kl_spaghetti(small_runs, palette={"gone": "red"})
 
 
 # ---------------------------------------------------------------- CLI
@@ -265,7 +268,7 @@ def test_cli_writes_figure_and_summary(small_root, small_runs, tmp_path, capsys)
     assert main(args) == 0
     names = sorted(p.name for p in out.iterdir())
     assert names == ["kl_alive_spaghetti.svg", "kl_alive_spaghetti.vl.json", "kl_alive_summary.md"]
-    _, summary = kl_spaghetti(small_runs, window=128)
+    summary = kl_spaghetti(small_runs, window=128).data["summary"]
     md = (out / "kl_alive_summary.md").read_text()
     assert md == summary_markdown(summary)
     assert md.splitlines()[0] == "| alpha | n | n_died | n_censored |"
@@ -284,7 +287,7 @@ def test_cli_errors_leave_no_files(small_root, tmp_path, capsys):
 def test_kl_log_uses_a_symlog_axis_with_power_of_ten_ticks(small_runs):
     from vegafigs.export import to_spec
 
-    chart, _ = kl_spaghetti(small_runs, window=128, normalize_kl=False, kl_log=True)
+    chart = kl_spaghetti(small_runs, window=128, normalize_kl=False, kl_log=True)
     spec = to_spec(chart)
     layer = spec["hconcat"][1]["layer"][0]
     assert layer["encoding"]["y"]["scale"]["type"] == "symlog"
@@ -306,3 +309,104 @@ def test_cli_prints_one_warning_line_per_skipped_cell(small_root, tmp_path, caps
     assert err == [
         f"vegafigs spaghetti: warning: cell '{demo.KL_MODEL}__cell9': skipped, missing pmass.json"
     ]
+
+
+# ---------------------------------------------------------------- the Figure contract
+@pytest.fixture(scope="module")
+def two_runs(small_root):
+    return load_kl_runs(small_root, alphas=["0.5", "4.0"], model_contains=demo.KL_MODEL)
+
+
+def test_figure_panels_layers_and_data(small_fig, small_runs):
+    from vegafigs.transforms.kl import kl_alive_summary, kl_median, kl_states
+
+    fig = small_fig
+    assert fig.panels == SMALL_ALPHAS
+    assert [k.split("/")[1] for k in fig.layers if k.startswith("0.5/")] == [
+        "paths", "eos", "median", "target"]  # fmt: skip
+    tokens, per_traj = kl_states(small_runs.trajectories, small_runs.kl, small_runs.pmass,
+                                 window=128)  # fmt: skip
+    summary = kl_alive_summary(per_traj, alphas=list(SMALL_ALPHAS))
+    pd.testing.assert_frame_equal(fig.data["summary"], summary)
+    med = kl_median(tokens, window=128)
+    np.testing.assert_array_equal(fig.data["median"]["median"], med["median"])
+    paths = fig.data["paths"]
+    drawn = per_traj.loc[per_traj["drawn"], "traj"]
+    expected = tokens[tokens["traj"].isin(drawn)]
+    np.testing.assert_array_equal(paths["kl"], expected["kl"])
+    assert paths["vertex"].any() and not paths["vertex"].all()  # simplified, some kept
+    assert set(fig.data["target"]["shown"]) == {True}
+
+
+def test_replace_without_add_and_configure(two_runs):
+    import altair as alt
+
+    import vegafigs as vf
+
+    fig = kl_spaghetti(two_runs, window=128, width_in=6.75, height_in=2.5)
+    assert "0.5/median" not in fig.without("median").layers
+    rule = alt.Chart(pd.DataFrame({"kl": [2.5]})).mark_rule(color="#ff00ff").encode(y="kl:Q")
+    added = fig.add(rule, panel="4.0")
+    magenta = [i for i in scene_items(added, marktype="rule") if i.get("stroke") == "#ff00ff"]
+    assert len(magenta) == 1
+    swapped = fig.replace("0.5/target", rule)
+    assert len([i for i in scene_items(swapped, marktype="rule")
+                if i.get("stroke") == "#ff00ff"]) == 1  # fmt: skip
+    spec = fig.configure_axis(labelFontSize=20).to_dict()
+    axis = spec["config"]["axis"]
+    assert axis["labelFontSize"] == 20 and axis["domainWidth"] == 1.1 and axis["ticks"] is False
+    assert "config" not in fig.chart.to_dict() or "axis" not in fig.chart.to_dict()["config"]
+    latex = kl_spaghetti(two_runs, window=128, width_in=6.75, height_in=2.5,
+                         theme=vf.latex(font_size=8)).to_dict()  # fmt: skip
+    assert latex["config"]["axis"]["titleFontSize"] == 8
+    assert latex["config"]["background"] == "#faf7f2"
+
+
+@pytest.mark.parametrize(("w", "h"), [(3.25, 2.0), (6.75, 2.5)])
+def test_exact_png_sizes_and_legend_placement(two_runs, w, h):
+    import io
+
+    from PIL import Image
+
+    from vegafigs.export import render
+
+    fig = kl_spaghetti(two_runs, window=128, width_in=w, height_in=h)
+    for dpi in (100, 300):
+        png = Image.open(io.BytesIO(render(fig, "png", dpi=dpi)))
+        assert abs(png.width - round(w * dpi)) <= 1 and abs(png.height - round(h * dpi)) <= 1
+    items = scene_items(fig)
+    boxes = [i for i in items if i["marktype"] == "group" and i.get("fill") == "#faf7f2"
+             and i.get("stroke") == "#cccccc"]  # fmt: skip
+    assert len(boxes) == 1  # one legend
+    box = boxes[0]
+    plot = next(i for i in items if i.get("mark") == "concat_0_group")
+    x_titles = [i for i in items if i["marktype"] == "text" and i.get("text") == "token t"]
+    texts = drawn_texts(fig)
+    if w > 5:  # inside the first panel's plot, at its top right
+        assert not any(k.endswith("/counts") for k in fig.layers)
+        assert any(t.startswith("α=0.5 n=6 died=") for t in texts)
+        assert plot["abs_x"] <= box["abs_x"]
+        assert box["abs_x"] + box["width"] <= plot["abs_x"] + plot["width"]
+        assert plot["abs_y"] <= box["abs_y"]
+        assert box["abs_y"] + box["height"] <= 0.65 * plot["height"]
+    else:  # below the panels; the counts sit in the plots
+        assert any(k.endswith("/counts") for k in fig.layers)
+        assert any(t.startswith("n=6 died=") for t in texts)
+        assert box["abs_y"] > max(i["abs_y"] for i in x_titles)
+    assert undrawn_texts(fig) == []
+
+
+def test_long_title_wraps_and_fits(two_runs):
+    long = "A very long title that cannot fit on one line of a small figure " * 3
+    fig = kl_spaghetti(two_runs, window=128, width_in=3.25, height_in=2.5, title=long.strip())
+    spec = fig.to_dict()
+    assert isinstance(spec["title"]["text"], list) and len(spec["title"]["text"]) > 2
+    from vegafigs.themes import text_width
+
+    font, size = fig.theme["title"]["font"], fig.theme["title"]["fontSize"]
+    assert all(text_width(t, font=font, size=size) <= 3.25 * 72 - 10 for t in spec["title"]["text"])
+    import vl_convert as vlc
+
+    scene = vlc.vegalite_to_scenegraph(spec)
+    assert scene["width"] == pytest.approx(3.25 * 72, abs=0.01)
+    assert scene["height"] == pytest.approx(2.5 * 72, abs=0.01)

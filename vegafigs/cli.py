@@ -110,7 +110,7 @@ def _cmd_spaghetti(args: argparse.Namespace) -> int:
         )
     for w in caught:
         print(f"vegafigs spaghetti: warning: {w.message}", file=sys.stderr)
-    chart, summary = kl_spaghetti(
+    fig = kl_spaghetti(
         runs,
         window=args.window,
         threshold=args.threshold,
@@ -118,13 +118,15 @@ def _cmd_spaghetti(args: argparse.Namespace) -> int:
         normalize_kl=not args.no_normalize_kl,
         calib_tokens=args.calib_tokens,
         kl_log=args.kl_log,
-        line_lw=args.line_lw,
-        line_alpha=args.line_alpha,
+        stroke_width=args.stroke_width,
+        opacity=args.opacity,
+        width_in=args.width_in,
+        height_in=args.height_in,
     )
     # Render everything first, then write; a failed write removes the files this run
     # created, so a failure leaves no partial set of files behind.
-    table = summary_markdown(summary)
-    spec = to_spec(chart)  # converted once for all formats
+    table = summary_markdown(fig.data["summary"])
+    spec = to_spec(fig)  # converted once for all formats
     data = [render_spec(spec, fmt, dpi=args.dpi) for fmt in formats]
     data.append(table.encode("utf-8"))
     files = dict(zip(targets, data, strict=True))
@@ -214,6 +216,75 @@ def _cmd_curves(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_spaghetti(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``vegafigs spaghetti`` command's arguments."""
+    s = sub.add_parser(
+        "spaghetti",
+        help="KL trajectories coloured by alive/dead, from steering run folders",
+        description="Read RUNS_ROOT/<cell>/{calib,trajectory,pmass}.json for cells whose name "
+        "contains --model-contains and draw every rollout's smoothed KL per alpha, coloured "
+        "alive/dead by pmass; writes OUT/<name>.<ext> and OUT/kl_alive_summary.md.",
+    )
+    s.add_argument("--runs-root", required=True, metavar="DIR", help="folder of cell folders")
+    s.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    s.add_argument("--window", type=int, default=512, help="generation window (default: 512)")
+    s.add_argument(
+        "--alphas",
+        nargs="+",
+        default=["0.0", "0.25", "0.5", "0.75", "1.0", "1.5", "2.0", "4.0"],
+        metavar="ALPHA",
+        help="alpha keys, one panel each (default: 0.0 0.25 0.5 0.75 1.0 1.5 2.0 4.0)",
+    )
+    s.add_argument(
+        "--threshold", type=float, default=0.8, help="pmass below this = dead (default: 0.8)"
+    )
+    s.add_argument(
+        "--metric", default="pmass_eval", help="pmass.json key of the pmass lists (pmass_eval)"
+    )
+    s.add_argument(
+        "--model-contains",
+        default="Qwen3.5-0.8B",
+        metavar="TEXT",
+        help="use cell folders whose name contains TEXT (default: Qwen3.5-0.8B)",
+    )
+    s.add_argument("--roll", type=int, default=65, help="rolling-mean window (default: 65)")
+    s.add_argument(
+        "--stroke-width",
+        type=float,
+        default=None,
+        help="path width, pt (default: a third of the theme's line width, 0.5)",
+    )
+    s.add_argument(
+        "--opacity",
+        type=float,
+        default=None,
+        help="path opacity (default: clip(8/n, 0.2, 0.7) per panel)",
+    )
+    s.add_argument(
+        "--width-in", type=float, default=None, help="figure width, in (default: 3 per panel)"
+    )
+    s.add_argument("--height-in", type=float, default=None, help="figure height, in (default: 3.4)")
+    s.add_argument(
+        "--no-normalize-kl",
+        action="store_true",
+        help="plot raw KL (target alpha^2) instead of KL / p95(KL[:calib_tokens])",
+    )
+    s.add_argument(
+        "--calib-tokens", type=int, default=20, help="tokens of the p95 scale (default: 20)"
+    )
+    s.add_argument("--kl-log", action="store_true", help="symlog y axis")
+    s.add_argument(
+        "--format",
+        default="png,svg,pdf,json,html",
+        help="comma-separated formats among png,svg,pdf,json,html (default: all)",
+    )
+    s.add_argument("--dpi", type=float, default=160, help="PNG resolution (default: 160)")
+    s.add_argument(
+        "--name", default="kl_alive_spaghetti", help="figure file stem (default: %(default)s)"
+    )
+    s.set_defaults(func=_cmd_spaghetti)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     parser = argparse.ArgumentParser(
@@ -262,62 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.set_defaults(func=_cmd_render)
 
-    s = sub.add_parser(
-        "spaghetti",
-        help="KL trajectories coloured by alive/dead, from steering run folders",
-        description="Read RUNS_ROOT/<cell>/{calib,trajectory,pmass}.json for cells whose name "
-        "contains --model-contains and draw every rollout's smoothed KL per alpha, coloured "
-        "alive/dead by pmass; writes OUT/<name>.<ext> and OUT/kl_alive_summary.md.",
-    )
-    s.add_argument("--runs-root", required=True, metavar="DIR", help="folder of cell folders")
-    s.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    s.add_argument("--window", type=int, default=512, help="generation window (default: 512)")
-    s.add_argument(
-        "--alphas",
-        nargs="+",
-        default=["0.0", "0.25", "0.5", "0.75", "1.0", "1.5", "2.0", "4.0"],
-        metavar="ALPHA",
-        help="alpha keys, one panel each (default: 0.0 0.25 0.5 0.75 1.0 1.5 2.0 4.0)",
-    )
-    s.add_argument(
-        "--threshold", type=float, default=0.8, help="pmass below this = dead (default: 0.8)"
-    )
-    s.add_argument(
-        "--metric", default="pmass_eval", help="pmass.json key of the pmass lists (pmass_eval)"
-    )
-    s.add_argument(
-        "--model-contains",
-        default="Qwen3.5-0.8B",
-        metavar="TEXT",
-        help="use cell folders whose name contains TEXT (default: Qwen3.5-0.8B)",
-    )
-    s.add_argument("--roll", type=int, default=65, help="rolling-mean window (default: 65)")
-    s.add_argument("--line-lw", type=float, default=0.5, help="line width, pt (default: 0.5)")
-    s.add_argument(
-        "--line-alpha",
-        type=float,
-        default=None,
-        help="line opacity (default: clip(8/n, 0.2, 0.7) per panel)",
-    )
-    s.add_argument(
-        "--no-normalize-kl",
-        action="store_true",
-        help="plot raw KL (target alpha^2) instead of KL / p95(KL[:calib_tokens])",
-    )
-    s.add_argument(
-        "--calib-tokens", type=int, default=20, help="tokens of the p95 scale (default: 20)"
-    )
-    s.add_argument("--kl-log", action="store_true", help="symlog y axis")
-    s.add_argument(
-        "--format",
-        default="png,svg,pdf,json,html",
-        help="comma-separated formats among png,svg,pdf,json,html (default: all)",
-    )
-    s.add_argument("--dpi", type=float, default=160, help="PNG resolution (default: 160)")
-    s.add_argument(
-        "--name", default="kl_alive_spaghetti", help="figure file stem (default: %(default)s)"
-    )
-    s.set_defaults(func=_cmd_spaghetti)
+    _add_spaghetti(sub)
 
     c = sub.add_parser(
         "curves",

@@ -13,6 +13,7 @@ from vegafigs import demo
 from vegafigs._checks import require_choice, require_positive
 from vegafigs.errors import InputError
 from vegafigs.export import Spec, render_spec, to_spec, write_atomic
+from vegafigs.figure import Figure
 from vegafigs.themes import latex, paper
 
 #: Gallery output formats, in the order they are written, with their file suffixes.
@@ -85,7 +86,7 @@ def _model_scaling() -> alt.TopLevelMixin:
     )
 
 
-def _kl_spaghetti() -> alt.TopLevelMixin:
+def _kl_spaghetti() -> Figure:
     import tempfile
 
     from vegafigs.figures import kl_spaghetti
@@ -94,7 +95,7 @@ def _kl_spaghetti() -> alt.TopLevelMixin:
     with tempfile.TemporaryDirectory(prefix="vegafigs-kl-") as tmp:
         root = demo.kl_runs(tmp)
         runs = load_kl_runs(root, alphas=demo.KL_ALPHAS, model_contains=demo.KL_MODEL)
-    return kl_spaghetti(runs).chart
+    return kl_spaghetti(runs)
 
 
 def _training_curve() -> alt.TopLevelMixin:

@@ -3,63 +3,69 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any, NamedTuple
+import re
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from vegafigs._checks import require_count, require_optional_text, require_positive
+from vegafigs._layout import MIN_PLOT, PADDING
+from vegafigs._params import BOOL, NONNEGATIVE, POSITIVE, POSITIVE_INT, TEXT, checked
 from vegafigs.errors import InputError
+from vegafigs.figure import Figure, Panel, make_figure
 from vegafigs.figures._common import wrap_title
 from vegafigs.io.kl_runs import KLRuns
 from vegafigs.layers._encode import color_encoding
-from vegafigs.layers.paths import json_numbers, packed_numbers, segment_paths, unpack
-from vegafigs.themes import SANS, inches
-from vegafigs.themes.config import paper
+from vegafigs.layers.paths import DECIMALS, json_numbers, packed_numbers, segment_paths, unpack
+from vegafigs.themes import Style, figure_size, merge, resolve_theme, text_width
+from vegafigs.themes.config import Config
 from vegafigs.transforms.kl import kl_alive_summary, kl_median, kl_states, kl_ymax, panel_xmax
 from vegafigs.transforms.states import simplify_paths
 
 ALIVE_COLOR = "#3a7ca5"
 DEAD_COLOR = "#d97706"
 BACKGROUND = "#faf7f2"
-#: Text and axis colour (seaborn's ".15" grey).
+#: Text and axis colour (seaborn's ".15" grey; the ``sans`` theme's ink).
 INK = "#262626"
 #: Legend entries (the colour scale's domain) in legend order.
 STATES = ("alive", "dead", "EOS", "target")
+#: The seed's colours per legend entry (``palette`` overrides some).
+COLORS = {"alive": ALIVE_COLOR, "dead": DEAD_COLOR, "EOS": "black", "target": "black"}
 #: Vertical bar marker (matplotlib's "|"), as an SVG path in the unit square.
 BAR = "M0,-1L0,1"
+#: Gap between panels, pt.
+SPACING = 14.0
+#: Legend text relative to the theme's legend labels (the seed: 7 pt beside 9 pt labels),
+#: but not below 7 pt (or the labels' size if they are smaller).
+LEGEND_SCALE = 7 / 9
+#: Path width relative to the theme's line width (hundreds of paths: hairlines).
+PATH_SCALE = 1 / 3
+#: Tolerance of the path simplification, px of the estimated plot.
+TOLERANCE = 0.3
 
 
-class KLSpaghetti(NamedTuple):
-    """The chart and the per-alpha counts (``alpha, n, n_died, n_censored``)."""
+@dataclass(frozen=True)
+class _Look:
+    """What every panel shares: texts, encodings' settings, sizes (estimated, pt)."""
 
-    chart: alt.HConcatChart
-    summary: pd.DataFrame
-
-
-def _legend(labels: dict[str, str], *, font_size: float, opacity: float) -> alt.Legend:
-    label_map = json.dumps(labels, sort_keys=True)
-    return alt.Legend(
-        orient="top-right",
-        title=None,
-        labelExpr=f"{label_map}[datum.value]",
-        labelFont=SANS,
-        labelFontSize=font_size,
-        labelColor=INK,
-        symbolType={"expr": f"datum.value === 'EOS' ? '{BAR}' : 'stroke'"},
-        symbolDash={"expr": "datum.value === 'target' ? [3, 1.5] : []"},
-        symbolStrokeWidth={"expr": "{'alive': 2, 'dead': 2, 'EOS': 1}[datum.value] || 0.9"},
-        symbolOpacity={"expr": f"indexof(['alive', 'dead'], datum.value) >= 0 ? {opacity} : 1"},
-        symbolSize={"expr": "datum.value === 'EOS' ? 30 : 130"},
-        fillColor=BACKGROUND,
-        strokeColor="#cccccc",
-        cornerRadius=3,
-        padding=4,
-        offset=4,
-        rowPadding=1,
-    )
+    palette: dict[str, str]
+    labels: dict[str, str]
+    y_title: str | list[str]
+    y_title_size: float | None
+    y_range: tuple[float, float]
+    kl_log: bool
+    decimals: int
+    plot: tuple[float, float]
+    legend: alt.Legend
+    legend_inside: bool
+    legend_size: float
+    heads: list[str | list[str]]
+    counts: list[str] | None
+    counts_size: float
 
 
 def _symlog(v: np.ndarray, constant: float = 0.1) -> np.ndarray:
@@ -69,22 +75,20 @@ def _symlog(v: np.ndarray, constant: float = 0.1) -> np.ndarray:
 def _symlog_ticks(lo: float, hi: float) -> list[float]:
     """0 and the powers of ten (either sign) inside ``[lo, hi]``, for a symlog axis."""
     powers = [10.0**k for k in range(7)]
-    ticks = [-p for p in reversed(powers) if -p >= lo] + [0.0] + [p for p in powers if p <= hi]
-    return ticks
+    return [-p for p in reversed(powers) if -p >= lo] + [0.0] + [p for p in powers if p <= hi]
 
 
 def _simplified(
     pts: pd.DataFrame,
     *,
     x_range: tuple[float, float],
-    y_range: tuple[float, float],
-    size: tuple[float, float],
-    symlog: bool,
+    look: _Look,
     tolerance: float,
 ) -> pd.DataFrame:
     """``pts`` without the points a straight line replaces to within ``tolerance`` px."""
-    f = _symlog if symlog else np.asarray
-    y0, y1 = (float(v) for v in f(np.asarray(y_range, dtype=float)))
+    f = _symlog if look.kl_log else np.asarray
+    y0, y1 = (float(v) for v in f(np.asarray(look.y_range, dtype=float)))
+    size = look.plot
     px = pts.assign(
         _x=(pts["t"] - x_range[0]) / (x_range[1] - x_range[0]) * size[0],
         _y=(f(pts["kl"].to_numpy(float)) - y0) / (y1 - y0) * size[1],
@@ -93,295 +97,716 @@ def _simplified(
     return out.drop(columns=["_x", "_y"])
 
 
-def _config(*, title_size: float, font_size: float, label_size: float) -> dict[str, Any]:
-    cfg = paper(
-        font=SANS, font_size=font_size, title_size=title_size, label_size=label_size, color=INK
-    )
-    cfg["background"] = BACKGROUND
-    cfg["axis"].update(
-        {"domainColor": INK, "domainWidth": 1.1, "ticks": False, "labelPadding": 4, "grid": False}
-    )
-    cfg["axisY"] = {"grid": False}
-    cfg["legend"].update({"symbolStrokeColor": None})
-    return cfg
+def _theme(theme: str | Mapping[str, Any] | None, style: Style | None) -> Config:
+    """The theme with the seed's look merged over it (background, axis colours, no ticks)."""
+    cfg = resolve_theme(theme, default="sans", style=style)
+    label = float(cfg["legend"]["labelFontSize"])
+    legend_size = round(max(label * LEGEND_SCALE, min(label, 7.0)), 2)
+    look = {
+        "background": BACKGROUND,
+        "axis": {
+            "domainColor": INK,
+            "domainWidth": 1.1,
+            "ticks": False,
+            "labelPadding": 4,
+            "grid": False,
+        },
+        "axisY": {"grid": False},
+        "legend": {"symbolStrokeColor": None, "labelFontSize": legend_size},
+    }
+    return merge(cfg, look)
 
 
+@checked(
+    window=POSITIVE_INT,
+    threshold=POSITIVE,
+    roll=POSITIVE_INT,
+    normalize_kl=BOOL,
+    calib_tokens=POSITIVE_INT,
+    kl_log=BOOL,
+    model=TEXT.maybe("model name in the default title"),
+    tolerance=NONNEGATIVE.maybe("px a simplified path may move (None: every token)"),
+    decimals=DECIMALS,
+)
 def kl_spaghetti(
     runs: KLRuns,
     *,
-    alphas: Sequence[str] | None = None,
+    panels: Sequence[str] | None = None,
     window: int = 512,
     threshold: float = 0.8,
     roll: int = 65,
     normalize_kl: bool = True,
     calib_tokens: int = 20,
     kl_log: bool = False,
-    line_lw: float = 0.5,
-    line_alpha: float | None = None,
+    palette: Mapping[str, str] | None = None,
+    stroke_width: float | None = None,
+    opacity: float | None = None,
     model: str | None = None,
     title: str | None = None,
-    tolerance: float | None = 0.3,
+    tolerance: float | None = TOLERANCE,
     decimals: int | None = None,
-    panel_width_in: float = 3.0,
-    height_in: float = 3.4,
-    title_size: float = 10,
-    font_size: float = 9,
-    label_size: float = 9,
-    legend_size: float = 7,
-) -> KLSpaghetti:
+    theme: str | Mapping[str, Any] | None = None,
+    style: Style | None = None,
+    width_in: float | None = None,
+    height_in: float | None = None,
+) -> Figure:
     """Every trajectory's smoothed KL as a thin line, alive/dead coloured; one panel per alpha.
 
-    ``runs`` comes from :func:`vegafigs.io.load_kl_runs`. Each panel shows the
-    paths (alive ``#3a7ca5`` over dead ``#d97706``, opacity ``clip(8/n, .2, .7)``
-    unless ``line_alpha``), an EOS tick where a rollout ended before ``window``,
-    the median (black) and the dashed target (1 when normalised, else alpha²).
-    All panels share the y range ``[-0.05 ymax, ymax]``. Path points that a
-    straight line replaces to within ``tolerance`` px (1 px = 1 pt) are dropped
-    (state changes kept exactly; ``None`` keeps every token); values keep
-    ``decimals`` decimals (default: enough for 1/1000 of the y range).
+    ``runs`` comes from :func:`vegafigs.io.load_kl_runs`; ``panels``: the alphas
+    to draw, in order (default: all of ``runs``). ``window``, ``threshold``,
+    ``roll``, ``normalize_kl``, ``calib_tokens``: as in
+    :func:`~vegafigs.transforms.kl_states` (generation window, pmass below
+    ``threshold`` = dead, rolling-mean width, divide by the p95 of the first
+    ``calib_tokens``). Each panel shows the paths (alive over dead, ``palette``
+    keys ``alive``, ``dead``, ``EOS``, ``target``; default the seed's
+    ``#3a7ca5`` / ``#d97706`` / black), an EOS tick where a rollout ended before
+    ``window``, the median (black) and the dashed target (1 when normalised,
+    else alpha², a note when it is off-scale). All panels share the y range
+    ``[-0.05 ymax, ymax]``; ``kl_log``: symlog y axis.
+    ``stroke_width``: path width (default: a third of the theme's
+    ``line.strokeWidth``, 0.5 pt; the legend's lines are the theme's width);
+    ``opacity``: path opacity (default ``clip(8/n, .2, .7)`` per panel).
+    ``model``: the model named in the default ``title``. Path points that a
+    straight line replaces to within ``tolerance`` px are dropped (state changes
+    kept; ``None`` keeps every token), measuring px on the plot size *estimated*
+    from the figure size and fonts. ``decimals``: digits of the values in the
+    spec (default: enough for 1/1000 of the y range). ``theme`` (default
+    ``"sans"``, with the seed's background, axis colours and no ticks merged
+    over it; legend text at 7/9 of its label size, at least 7 pt), ``style``, ``width_in``,
+    ``height_in``: see the glossary (the whole figure; default 3.0 in per
+    panel × 3.4 in).
+
+    Small sizes: the legend sits at the first plot's top right, or below the
+    panels (4, 2 or 1 columns; labels without their parenthesis when room is
+    short) when it would cover too much of it; panel titles wrap, and when the
+    plots would be too low their counts move into the plots' top (layer
+    ``counts``); the y title splits or shrinks; a title taller than a third of
+    the figure is shortened with a warning; a size that cannot hold the panels
+    is an :class:`~vegafigs.InputError` naming ``width_in/height_in``.
+
+    Layers per panel (panel id = the alpha): ``paths``, ``eos``, ``median``,
+    ``target`` or ``note`` (target off-scale), maybe ``counts``. Data:
+    ``summary`` (alpha, n, n_died, n_censored), ``paths`` (alpha, traj, t, kl,
+    state, vertex: kept by the simplification), ``median`` (alpha, t, median),
+    ``eos`` (alpha, traj, t, kl), ``target`` (alpha, target, shown).
 
     Bad input: NaN/±inf KL values leave gaps in their lines (see
-    :func:`~vegafigs.transforms.kl_states`); no alphas, an alpha given twice or
-    without trajectories, non-integer or non-positive windows, sizes <= 0, a
-    negative ``tolerance`` or ``decimals``, a ``line_alpha`` outside (0, 1] and
-    non-string titles are an :class:`~vegafigs.InputError`.
+    :func:`~vegafigs.transforms.kl_states`); runs that are not a ``KLRuns``, no
+    panels, an alpha given twice or without trajectories, an unknown palette key
+    and bad parameters are an :class:`~vegafigs.InputError` naming them.
 
-    >>> import vegafigs as vf
-    >>> runs = vf.io.load_kl_runs(
-    ...     "runs/", alphas=["0.5", "1.0"], model_contains="Qwen")  # doctest: +SKIP
-    >>> chart, summary = vf.figures.kl_spaghetti(runs)  # doctest: +SKIP
+    >>> import vegafigs as vf, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     runs = vf.io.load_kl_runs(vf.demo.kl_runs(tmp, alphas=["0.5", "4.0"], n_cells=1),
+    ...                               alphas=["0.5", "4.0"], model_contains=vf.demo.KL_MODEL)
+    >>> fig = vf.figures.kl_spaghetti(runs, width_in=6.75, height_in=2.5)
+    >>> fig.panels, list(fig.data["summary"]["n"])
+    (('0.5', '4.0'), [8, 8])
+    >>> vf.save(fig, "kl.png")  # doctest: +SKIP
     """
     if not isinstance(runs, KLRuns):
         raise InputError(f"runs: expected a KLRuns (from load_kl_runs), got {type(runs).__name__}")
-    if isinstance(alphas, (str, bytes)):
-        raise InputError(f"alphas: expected a list of alpha keys, got {alphas!r}")
-    panels = list(runs.alphas if alphas is None else [str(a) for a in alphas])
-    if not panels:
-        raise InputError("alphas: expected at least one alpha")
-    dup = [a for i, a in enumerate(panels) if a in panels[:i]]
-    if dup:
-        raise InputError(f"alphas: {dup[0]!r} is given twice")
-    require_positive(threshold, param="threshold")
-    require_positive(line_lw, param="line_lw")
-    require_positive(panel_width_in, param="panel_width_in")
-    require_positive(height_in, param="height_in")
-    for name, size in (
-        ("title_size", title_size),
-        ("font_size", font_size),
-        ("label_size", label_size),
-        ("legend_size", legend_size),
-    ):
-        require_positive(size, param=name)
-    require_optional_text(title, param="title")
-    require_optional_text(model, param="model")
-    if decimals is not None:
-        require_count(decimals, param="decimals")
-    if tolerance is not None and (
-        isinstance(tolerance, bool)
-        or not isinstance(tolerance, (int, float, np.integer, np.floating))
-        or not tolerance >= 0
-    ):
-        raise InputError(f"tolerance: expected a number >= 0 (px) or None, got {tolerance!r}")
-    if line_alpha is not None and (
-        isinstance(line_alpha, bool)
-        or not isinstance(line_alpha, (int, float, np.integer, np.floating))
-        or not 0 < line_alpha <= 1
-    ):
-        raise InputError(f"line_alpha: expected a number in (0, 1], got {line_alpha!r}")
-    tokens, per_traj = kl_states(
-        runs.trajectories,
-        runs.kl,
-        runs.pmass,
-        window=window,
-        threshold=threshold,
-        roll=roll,
-        normalize_kl=normalize_kl,
-        calib_tokens=calib_tokens,
+    alphas = _panel_list(runs, panels)
+    colors = _palette(palette)
+    cfg = _theme(theme, style)
+    size = figure_size(
+        width_in=width_in, height_in=height_in, style=style, default=(3.0 * len(alphas), 3.4)
     )
-    summary = kl_alive_summary(per_traj, alphas=panels)
-    if int(summary["n"].sum()) == 0:
-        raise InputError(f"alphas: no trajectories for {panels}; the runs have {list(runs.alphas)}")
-    tokens = tokens[tokens["alpha"].isin(panels)]
-    medians = kl_median(tokens, window=window)
+    tokens, per_traj, summary, medians = _statistics(
+        runs, alphas, window=window, threshold=threshold, roll=roll,
+        normalize_kl=normalize_kl, calib_tokens=calib_tokens,
+    )  # fmt: skip
     y_hi = kl_ymax(tokens["kl"].to_numpy())
-    y_lo = -0.05 * y_hi
-    if decimals is None:
-        decimals = max(0, int(np.ceil(-np.log10(y_hi - y_lo))) + 3)
-
     thr = str(float(threshold))
-    if normalize_kl:
-        target_label = f"calib p95 (tokens<{calib_tokens}) = 1"
-        legend_target = target_label
-        y_title = f"KL / p95(KL[:{calib_tokens}])"
-    else:
-        target_label = ""  # per panel: alpha-dependent
-        legend_target = "calib target α²"
-        y_title = "per-token KL"
-    labels = {
+    if title is None:
+        name = runs.model_contains if model is None else model
+        title = f"KL trajectories coloured by survival (pmass < {thr} = dead). Model: {name}. "
+        title += f"window={window}."
+    heads = [_panel_title(row) for row in summary.itertuples(index=False)]
+    texts = _texts(thr, normalize_kl=normalize_kl, calib_tokens=calib_tokens)
+    title_text, shortened = _title(title, cfg, size)
+    look = _layout(
+        cfg,
+        size,
+        texts,
+        heads=heads,
+        title=title_text,
+        palette=colors,
+        y_range=(-0.05 * y_hi, y_hi),
+        kl_log=kl_log,
+        decimals=decimals,
+        opacity=_opacities(summary, opacity)[-1],
+    )
+    if shortened:
+        warnings.warn(shortened, stacklevel=3)
+    built, frames = [], []
+    for j, alpha in enumerate(alphas):
+        panel, drawn = _panel(
+            alpha,
+            j,
+            tokens=tokens,
+            per_traj=per_traj,
+            medians=medians,
+            look=look,
+            window=window,
+            normalize_kl=normalize_kl,
+            calib_tokens=calib_tokens,
+            tolerance=tolerance,
+            stroke_width=_path_width(cfg, stroke_width),
+            opacity=_opacities(summary, opacity)[j],
+        )
+        built.append(panel)
+        frames.append(drawn)
+    data = {"summary": summary}
+    data.update({k: pd.concat([f[k] for f in frames], ignore_index=True) for k in frames[0]})
+    head = alt.Title(title_text, anchor="middle", offset=_title_offset(size))
+    compose = _compose(head, shared=not look.legend_inside)
+    built = _presized(built, theme=cfg, size=size, compose=compose)
+    return make_figure(built, theme=cfg, size=size, data=data, kind="kl_spaghetti", compose=compose)
+
+
+def _presized(
+    panels: list[Panel], *, theme: Config, size: tuple[float, float], compose: Any
+) -> list[Panel]:
+    """``panels`` with the plot sizes that make the figure ``size``, found without the data.
+
+    The layout does not depend on the data (explicit domains, clipped marks), so
+    it is fitted on the panels with their data layers emptied, which is cheap.
+    Whole-pt plot widths are then spread so the content is within 1 pt of the
+    width: Vega rounds each panel's bounds up, so uniform fractional widths can
+    miss it by up to one pt per panel, and converting the figure would search
+    again on the full data (seconds per measurement).
+    """
+    from vegafigs._layout import _measure
+
+    light = [
+        replace(p, layers={k: _emptied(c) if k in ("paths", "eos", "median") else c
+                           for k, c in p.layers.items()})
+        for p in panels
+    ]  # fmt: skip
+    spec = make_figure(light, theme=theme, size=size, compose=compose).to_dict(validate=False)
+    views = spec["hconcat"]
+    widths = _whole_widths(spec, target=size[0] * 72 - 2 * PADDING, measure=_measure)
+    sizes = [float(v["width"]) for v in views] if widths is None else widths
+    props = [{"width": float(w), "height": float(views[0]["height"])} for w in sizes]
+    return [
+        replace(p, properties={**p.properties, **o}) for p, o in zip(panels, props, strict=True)
+    ]
+
+
+def _whole_widths(spec: dict[str, Any], *, target: float, measure: Any) -> list[int] | None:
+    """Whole-pt plot widths for the fitted ``spec`` whose content is within 1 pt of ``target``."""
+    views = spec["hconcat"]
+    widths = [int(np.floor(float(v["width"]))) for v in views]
+    trial = dict(spec, padding=0, autosize={"type": "pad"})
+    for _ in range(2):
+        trial["hconcat"] = [dict(v, width=w) for v, w in zip(views, widths, strict=True)]
+        spare = target - measure(trial)[0]
+        if 0 <= spare < 1:
+            return widths
+        extra, n = int(np.floor(spare)), len(widths)
+        widths = [w + extra // n + (i < extra % n) for i, w in enumerate(widths)]
+    return None
+
+
+def _emptied(chart: Any) -> Any:
+    """``chart`` drawing nothing: the same marks and encodings on no rows."""
+    out = chart.copy(deep=False)
+    out.data = alt.Data(values=[])
+    return out
+
+
+def _statistics(
+    runs: KLRuns, alphas: list[str], *, window: int, **options: Any
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Tokens and per-trajectory flags (:func:`kl_states`), the summary and the medians."""
+    tokens, per_traj = kl_states(runs.trajectories, runs.kl, runs.pmass, window=window, **options)
+    summary = kl_alive_summary(per_traj, alphas=alphas)
+    if int(summary["n"].sum()) == 0:
+        raise InputError(f"panels: no trajectories for {alphas}; the runs have {list(runs.alphas)}")
+    tokens = tokens[tokens["alpha"].isin(alphas)]
+    return tokens, per_traj, summary, kl_median(tokens, window=window)
+
+
+def _panel_list(runs: KLRuns, panels: Sequence[Any] | None) -> list[str]:
+    if isinstance(panels, (str, bytes)):
+        raise InputError(f"panels: expected a list of alpha keys, got {panels!r}")
+    out = list(runs.alphas if panels is None else [str(a) for a in panels])
+    if not out:
+        raise InputError("panels: expected at least one alpha")
+    dup = [a for i, a in enumerate(out) if a in out[:i]]
+    if dup:
+        raise InputError(f"panels: {dup[0]!r} is given twice")
+    return out
+
+
+def _palette(palette: Mapping[str, str] | None) -> dict[str, str]:
+    unknown = [k for k in (palette or {}) if k not in COLORS]
+    if unknown:
+        raise InputError(f"palette: {unknown} are not legend entries; they are {list(STATES)}")
+    return {**COLORS, **dict(palette or {})}
+
+
+def _path_width(cfg: Config, stroke_width: float | None) -> float:
+    """The paths' width: ``stroke_width``, else a third of the theme's line width."""
+    if stroke_width is not None:
+        return float(stroke_width)
+    return round(float(cfg.get("line", {}).get("strokeWidth", 1.5)) * PATH_SCALE, 3)
+
+
+def _opacities(summary: pd.DataFrame, opacity: float | None) -> list[float]:
+    if opacity is not None:
+        return [float(opacity)] * len(summary)
+    return [float(np.clip(8.0 / max(int(n), 1), 0.2, 0.7)) for n in summary["n"]]
+
+
+def _panel_title(row: Any) -> tuple[str, str]:
+    """The seed's panel title in two parts: the alpha and the counts."""
+    return f"α={row.alpha}", f"n={row.n} died={int(row.n_died)} cens={int(row.n_censored)}"
+
+
+def _texts(thr: str, *, normalize_kl: bool, calib_tokens: int) -> dict[str, str]:
+    """Legend labels and the y title."""
+    target = f"calib p95 (tokens<{calib_tokens}) = 1" if normalize_kl else "calib target α²"
+    return {
         "alive": f"alive (pmass >= {thr})",
         "dead": f"dead (pmass < {thr})",
         "EOS": "EOS (right-censored)",
-        "target": legend_target,
+        "target": target,
+        "y_title": f"KL / p95(KL[:{calib_tokens}])" if normalize_kl else "per-token KL",
     }
-    palette = {"alive": ALIVE_COLOR, "dead": DEAD_COLOR, "EOS": "black", "target": "black"}
 
-    n_panels = len(panels)
-    spacing, y_axis_room = 14.0, 24.0
-    panel_w = round(
-        (inches(panel_width_in * n_panels) - n_panels * y_axis_room - (n_panels - 1) * spacing)
-        / n_panels
-        - 10 / n_panels,
-        2,
+
+def _lines(text: str | list[str]) -> int:
+    return 1 if isinstance(text, str) else len(text)
+
+
+def _title_offset(size: tuple[float, float]) -> float:
+    height = size[1] * 72
+    return 12.0 if height >= 200 else 5.0 if height >= 160 else 2.0
+
+
+def _title(title: str, cfg: Config, size: tuple[float, float]) -> tuple[str | list[str], str]:
+    """``title`` wrapped to the figure's width, in at most a third of its height.
+
+    Lines beyond that are dropped (the last kept one ends with "…"); the second
+    item is then the warning to give (else "").
+    """
+    font, font_size = cfg["title"]["font"], float(cfg["title"]["fontSize"])
+    text = wrap_title(title, width=size[0] * 72 - 2 * PADDING - 16, font=font, size=font_size)
+    most = max(1, int(size[1] * 72 / 3 // (font_size * 1.2)))
+    if isinstance(text, str) or len(text) <= most:
+        return text, ""
+    warning = (
+        f"title: shortened to {most} line(s) to fit {size[0]:g} x {size[1]:g} in; "
+        "pass a shorter title or a larger width_in/height_in"
     )
-    panel_h = round(inches(height_in) - 3.2 * title_size - 2.4 * label_size - 1.6 * font_size, 2)
-    if panel_w < 40 or panel_h < 40:
-        raise InputError(
-            f"panel_width_in/height_in: {panel_width_in} x {height_in} in is too small"
+    return [*text[: most - 1], text[most - 1] + " …"], warning
+
+
+def _compose(title: alt.Title, *, shared: bool) -> Any:
+    def compose(panels: Sequence[alt.LayerChart]) -> alt.TopLevelMixin:
+        return (
+            alt.hconcat(*panels, spacing=SPACING)
+            .resolve_scale(
+                color="shared" if shared else "independent", x="independent", y="independent"
+            )
+            .properties(title=title)
         )
 
-    y_scale: dict[str, Any] = {"domain": [round(y_lo, 6), round(y_hi, 6)], "nice": False}
-    if kl_log:
-        y_scale.update(type="symlog", constant=0.1)
-    opacities = [
-        float(line_alpha) if line_alpha is not None else float(np.clip(8.0 / max(n, 1), 0.2, 0.7))
-        for n in summary["n"]
+    return compose
+
+
+def _layout(
+    cfg: Config,
+    size: tuple[float, float],
+    texts: dict[str, str],
+    *,
+    heads: list[tuple[str, str]],
+    title: str | list[str],
+    palette: dict[str, str],
+    y_range: tuple[float, float],
+    kl_log: bool,
+    decimals: int | None,
+    opacity: float,
+) -> _Look:
+    """Estimated plot size (pt) and where the legend goes, from the figure size and fonts."""
+    axis, font = cfg["axis"], cfg["font"]
+    label, axis_title = float(axis["labelFontSize"]), float(axis["titleFontSize"])
+    title_size, n = float(cfg["title"]["fontSize"]), len(heads)
+    legend_size = float(cfg["legend"]["labelFontSize"])
+    width, height = size[0] * 72 - 2 * PADDING, size[1] * 72 - 2 * PADDING
+    plot_w = (width - (n - 1) * SPACING - (axis_title + 6) - n * (1.6 * label + 4)) / n
+    wrapped = [
+        wrap_title(" ".join(h), width=0.85 * plot_w, font=font, size=title_size) for h in heads
     ]
-    charts = []
-    for j, alpha in enumerate(panels):
-        row = summary.iloc[j]
-        n = int(row["n"])
-        opacity = opacities[j]
-        trajs = per_traj[per_traj["alpha"] == alpha]
-        x_hi = panel_xmax(int(trajs["n_tokens"].max()) if len(trajs) else 0, window)
-        x_scale = alt.Scale(domain=[-1, x_hi], nice=False, zero=False)
-        yscale = alt.Scale(**y_scale)
-        legend: Any = (
-            _legend(labels, font_size=legend_size, opacity=opacities[-1]) if j == 0 else None
-        )
-        x_enc = alt.X("t:Q", scale=x_scale, title="token t", axis=alt.Axis(tickCount=3))
-        y_axis = (
-            alt.Axis(values=_symlog_ticks(y_lo, y_hi), format="~r")
-            if kl_log
-            else alt.Axis(tickCount=5)
-        )
-        y_enc = alt.Y("kl:Q", scale=yscale, title=y_title if j == 0 else None, axis=y_axis)
-        layers: list[alt.Chart] = []
-
-        drawn_ids = trajs.loc[trajs["drawn"], "traj"]
-        pts = tokens[tokens["traj"].isin(drawn_ids)]
-        pts = pts.assign(state=np.where(pts["alive"].to_numpy(), "alive", "dead"))
-        if len(pts):
-            if tolerance is not None:
-                pts = _simplified(
-                    pts, x_range=(-1.0, x_hi), y_range=(y_lo, y_hi), size=(panel_w, panel_h),
-                    symlog=kl_log, tolerance=tolerance,
-                )  # fmt: skip
-            layers.append(
-                segment_paths(
-                    pts[["traj", "t", "kl", "state"]],
-                    x="t",
-                    y="kl",
-                    path="traj",
-                    state="state",
-                    palette=palette,
-                    draw_order=["dead", "alive"],
-                    stroke_width=line_lw,
-                    opacity=opacity,
-                    decimals=decimals,
-                    legend=legend,
-                ).encode(x=x_enc, y=y_enc)
-            )
-
-        ends = trajs[trajs["censored"]]
-        eos = [
-            {"t": int(t), "kl": v, "state": "EOS"}
-            for t, v in zip(
-                ends["end_t"], json_numbers(ends["end_kl"].to_numpy(), decimals), strict=True
-            )
-            if v is not None
-        ]
-        layers.append(
-            alt.Chart(alt.Data(values=eos))
-            .mark_point(shape=BAR, size=9, strokeWidth=0.8, opacity=0.6, filled=False, clip=True)
-            .encode(x=x_enc, y=y_enc, color=color_encoding("state", palette, legend=legend))
-        )
-
-        med = medians[medians["alpha"] == alpha]
-        if len(med):
-            med_rows = {
-                "t": packed_numbers(med["t"].to_numpy(int), None),
-                "kl": packed_numbers(med["median"].to_numpy(), decimals),
-            }
-            layers.append(
-                unpack(alt.Chart(pd.DataFrame([med_rows])), ["t", "kl"])
-                .mark_line(color="black", strokeWidth=1.3, opacity=0.9, clip=True)
-                .encode(x=x_enc, y=y_enc)
-            )
-
-        if normalize_kl:
-            target, label = 1.0, target_label
-        else:
-            try:
-                target = float(alpha) ** 2
-            except ValueError:
-                target = float("nan")
-            label = f"calib target α²={target:.2g}"
-        if np.isfinite(target) and target > 0 and target <= y_hi:
-            layers.append(
-                alt.Chart(alt.Data(values=[{"kl": target, "state": "target"}]))
-                .mark_rule(strokeDash=[3.3, 1.4], strokeWidth=0.9)
-                .encode(y=y_enc, color=color_encoding("state", palette, legend=legend))
-            )
-        elif np.isfinite(target) and target > 0:
-            layers.append(
-                alt.Chart(alt.Data(values=[{"note": f"{label} off-scale"}]))
-                .mark_text(
-                    x="width",
-                    xOffset=round(-0.02 * panel_w, 2),
-                    y=round(0.08 * panel_h, 2),
-                    align="right",
-                    baseline="top",
-                    fontSize=legend_size,
-                    color="#404040",
-                    font=SANS,
-                )
-                .encode(text="note:N")
-            )
-        panel_title = f"α={alpha} n={n} died={int(row['n_died'])} cens={int(row['n_censored'])}"
-        charts.append(
-            alt.layer(*layers).properties(width=panel_w, height=panel_h, title=panel_title)
-        )
-
-    if title is None:
-        name = model if model is not None else runs.model_contains
-        title = (
-            f"KL trajectories coloured by survival (pmass < {thr} = dead). "
-            f"Model: {name}. window={window}."
-        )
-    chart = (
-        alt.hconcat(*charts, spacing=spacing)
-        .resolve_scale(color="independent", x="independent", y="independent")
-        .properties(
-            title=alt.Title(
-                wrap_title(
-                    title, width=inches(panel_width_in * n_panels) - 20, font=SANS, size=title_size
-                ),
-                fontSize=title_size,
-                anchor="middle",
-                offset=12,
-                color=INK,
-            ),
-            config=_config(title_size=title_size, font_size=font_size, label_size=label_size),
-        )
+    head_lines = max(_lines(h) for h in wrapped)
+    counts, counts_size = None, legend_size
+    title_lines = _lines(title)
+    top = (title_lines + head_lines) * title_size * 1.2 + _title_offset(size) + 2
+    plot_h = height - top - (label + axis_title + 10)
+    if min(plot_w, plot_h) < MIN_PLOT:
+        raise _too_small(size, n)
+    legend, inside, below = _legend_place(
+        texts, cfg=cfg, palette=palette, opacity=opacity, plot=(plot_w, plot_h), width=width
     )
-    return KLSpaghetti(chart, summary)
+    plot_h -= below
+    if plot_h < 40 and head_lines > 1 and plot_w > 2 * MIN_PLOT:
+        # The counts move into the plot's top (empty: the y range reaches 1.4 x p99).
+        wrapped, counts = [h[0] for h in heads], [h[1] for h in heads]
+        plot_h += (head_lines - 1) * title_size * 1.2
+        widest = max(text_width(c, font=font, size=legend_size) for c in counts)
+        counts_size = round(min(legend_size, legend_size * (0.85 * plot_w - 8) / widest), 2)
+    if min(plot_w, plot_h) < MIN_PLOT:
+        raise _too_small(size, n)
+    y_title, y_title_size = _y_title(texts["y_title"], height=plot_h, font=font, size=axis_title)
+    if decimals is None:
+        decimals = max(0, int(np.ceil(-np.log10(y_range[1] - y_range[0]))) + 3)
+    return _Look(
+        palette=palette,
+        labels=texts,
+        y_title=y_title,
+        y_title_size=y_title_size,
+        y_range=y_range,
+        kl_log=kl_log,
+        decimals=decimals,
+        plot=(plot_w, plot_h),
+        legend=legend,
+        legend_inside=inside,
+        legend_size=legend_size,
+        heads=wrapped,
+        counts=counts,
+        counts_size=counts_size,
+    )
+
+
+def _too_small(size: tuple[float, float], n: int) -> InputError:
+    return InputError(
+        f"width_in/height_in: {size[0]:.2f} x {size[1]:.2f} in is too small for {n} "
+        "panel(s) with their titles, axes and legend"
+    )
+
+
+def _y_title(
+    text: str, *, height: float, font: str, size: float
+) -> tuple[str | list[str], float | None]:
+    """The y title fitting ``height``: in one or two lines, without its parenthesis if
+    need be, and as a last resort in a smaller font (returned; else ``None``)."""
+
+    def split(t: str) -> list[str]:
+        head, sep, tail = t.partition(" / ") if " / " in t else t.rpartition(" ")
+        return [f"{head}{sep.rstrip()}", tail] if sep else [t]
+
+    def length(c: str | list[str]) -> float:
+        return max(text_width(t, font=font, size=size) for t in ([c] if isinstance(c, str) else c))
+
+    short = re.sub(r"\(.*\)", "", text).strip()
+    candidates: list[str | list[str]] = [text, split(text), short, split(short)]
+    for c in candidates:
+        if length(c) <= height:
+            return c, None
+    return candidates[-1], round(max(5.0, size * height / length(candidates[-1])), 2)
+
+
+def _legend_place(
+    texts: dict[str, str],
+    *,
+    cfg: Config,
+    palette: dict[str, str],
+    opacity: float,
+    plot: tuple[float, float],
+    width: float,
+) -> tuple[alt.Legend, bool, float]:
+    """The legend, whether it is inside the first plot, and the height it takes below.
+
+    Inside the first plot's top right if it covers little of it; else below the
+    panels in 4, 2 or 1 columns, whatever fits the width; when the plots would be
+    left too low, the labels drop their parenthesised part (one or two rows).
+    Each candidate is measured as Vega lays it out.
+    """
+    full = {s: texts[s] for s in STATES}
+    short = {s: re.sub(r"\s*\([^)]*\)", "", v) for s, v in full.items()}
+    size = float(cfg["legend"]["labelFontSize"])
+    kw: dict[str, Any] = {"palette": palette, "size": size, "opacity": opacity}
+    inside = _legend(full, inside=True, columns=1, **kw)
+    w, h = _legend_box(inside, cfg, palette)
+    if w <= 0.75 * plot[0] and h <= 0.65 * plot[1]:
+        return inside, True, 0.0
+    fallback: tuple[alt.Legend, bool, float] | None = None
+    for labels, columns in ((full, 4), (full, 2), (full, 1), (short, 4), (short, 2)):
+        legend = _legend(labels, inside=False, columns=columns, compact=labels is short, **kw)
+        w, h = _legend_box(legend, cfg, palette)
+        if w > width:
+            continue
+        fallback = fallback or (legend, False, h + 4)
+        if plot[1] - h - 4 >= 40 or labels is short:
+            return legend, False, h + 4
+    if fallback is None:
+        raise InputError(f"width_in/height_in: {width / 72:.2f} in is too narrow for the legend")
+    return fallback
+
+
+def _legend_box(legend: alt.Legend, cfg: Config, palette: dict[str, str]) -> tuple[float, float]:
+    """Width and height (pt) of ``legend`` as Vega draws it with the theme ``cfg``."""
+    import vl_convert as vlc
+
+    from vegafigs.themes import applied, fonts
+
+    fonts.ensure_registered()
+    chart = (
+        alt.Chart(alt.Data(values=[{"state": s} for s in STATES]))
+        .mark_point()
+        .encode(color=color_encoding("state", palette, legend=legend))
+        .properties(width=1, height=1)
+    )
+    with applied(cfg):
+        spec = chart.to_dict()
+    scene = vlc.vegalite_to_scenegraph(spec)["scenegraph"]
+    stack = [scene]
+    while stack:
+        node = stack.pop()
+        if node.get("stroke") == "#cccccc" and "width" in node:
+            return float(node["width"]), float(node["height"])
+        stack.extend(node.get("items", []))
+    raise AssertionError("the legend was not drawn")
+
+
+def _legend(
+    texts: dict[str, str],
+    *,
+    palette: dict[str, str],
+    size: float,
+    opacity: float,
+    inside: bool,
+    columns: int,
+    compact: bool = False,
+) -> alt.Legend:
+    """The legend: inside the first panel's top right, or below the panels in ``columns``."""
+    label_map = json.dumps({s: texts[s] for s in STATES}, sort_keys=True)
+    scale = size / 7 * (0.75 if compact else 1.0)
+    place: dict[str, Any] = (
+        {"orient": "top-right", "offset": 4, "padding": 4}
+        if inside
+        else {
+            "orient": "bottom",
+            "direction": "horizontal",
+            "columns": columns,
+            "offset": 4,
+            "columnPadding": 3 if compact else 8,
+            "padding": 2 if compact else 4,
+            "labelOffset": 2 if compact else 4,
+        }
+    )
+    return alt.Legend(
+        title=None,
+        labelExpr=f"{label_map}[datum.value]",
+        symbolType={"expr": f"datum.value === 'EOS' ? '{BAR}' : 'stroke'"},
+        symbolDash={"expr": "datum.value === 'target' ? [3, 1.5] : []"},
+        symbolOpacity={"expr": f"indexof(['alive', 'dead'], datum.value) >= 0 ? {opacity} : 1"},
+        symbolSize={
+            "expr": f"datum.value === 'EOS' ? {round(30 * scale**2, 2)} : "
+            f"{round(130 * scale**2, 2)}"
+        },
+        fillColor=BACKGROUND,
+        strokeColor="#cccccc",
+        cornerRadius=3,
+        rowPadding=1,
+        **place,
+    )
+
+
+def _encodings(look: _Look, x_hi: float, first: bool) -> tuple[alt.X, alt.Y]:
+    lo, hi = look.y_range
+    x = alt.X(
+        "t:Q",
+        scale=alt.Scale(domain=[-1, x_hi], nice=False, zero=False),
+        title="token t",
+        axis=alt.Axis(tickCount=3),
+    )
+    y_scale: dict[str, Any] = {"domain": [round(lo, 6), round(hi, 6)], "nice": False}
+    axis: dict[str, Any] = {"tickCount": int(max(2, min(5, look.plot[1] // 18)))}
+    if look.kl_log:
+        y_scale.update(type="symlog", constant=0.1)
+        axis = {"values": _symlog_ticks(lo, hi), "format": "~r"}
+    if first and look.y_title_size is not None:
+        axis["titleFontSize"] = look.y_title_size
+    y = alt.Y(
+        "kl:Q",
+        scale=alt.Scale(**y_scale),
+        title=look.y_title if first else None,
+        axis=alt.Axis(**axis),
+    )
+    return x, y
+
+
+def _panel(
+    alpha: str,
+    j: int,
+    *,
+    tokens: pd.DataFrame,
+    per_traj: pd.DataFrame,
+    medians: pd.DataFrame,
+    look: _Look,
+    window: int,
+    normalize_kl: bool,
+    calib_tokens: int,
+    tolerance: float | None,
+    stroke_width: float,
+    opacity: float,
+) -> tuple[Panel, dict[str, pd.DataFrame]]:
+    """One alpha's panel and the frames it drew."""
+    trajs = per_traj[per_traj["alpha"] == alpha]
+    x_hi = panel_xmax(int(trajs["n_tokens"].max()) if len(trajs) else 0, window)
+    x, y = _encodings(look, x_hi, first=j == 0)
+    legend: Any = look.legend if j == 0 or not look.legend_inside else None
+    pts = tokens[tokens["traj"].isin(trajs.loc[trajs["drawn"], "traj"])]
+    pts = pts.assign(state=np.where(pts["alive"].to_numpy(), "alive", "dead"))
+    shown = pts
+    if len(pts) and tolerance is not None:
+        shown = _simplified(pts, x_range=(-1.0, x_hi), look=look, tolerance=tolerance)
+    paths = _paths_layer(shown, look, legend=legend, stroke_width=stroke_width, opacity=opacity)
+    ends = trajs[trajs["censored"]]
+    eos_rows = [
+        {"t": int(t), "kl": v, "state": "EOS"}
+        for t, v in zip(
+            ends["end_t"], json_numbers(ends["end_kl"].to_numpy(), look.decimals), strict=True
+        )
+        if v is not None
+    ]
+    eos = (
+        alt.Chart(alt.Data(values=eos_rows))
+        .mark_point(shape=BAR, size=9, strokeWidth=0.8, opacity=0.6, filled=False, clip=True)
+        .encode(x=x, y=y, color=color_encoding("state", look.palette, legend=legend))
+    )
+    med = medians[medians["alpha"] == alpha]
+    layers = {
+        "paths": paths.encode(x=x, y=y),
+        "eos": eos,
+        "median": _median_layer(med, look).encode(x=x, y=y),
+    }
+    target = _target(alpha, normalize_kl)
+    shown_target = bool(np.isfinite(target) and 0 < target <= look.y_range[1])
+    if shown_target:
+        layers["target"] = (
+            alt.Chart(alt.Data(values=[{"kl": target, "state": "target"}]))
+            .mark_rule(strokeDash=[3.3, 1.4], strokeWidth=0.9)
+            .encode(y=y, color=color_encoding("state", look.palette, legend=legend))
+        )
+    elif np.isfinite(target) and target > 0:
+        layers["note"] = _note(alpha, target, look, normalize_kl, calib_tokens)
+    if look.counts is not None:
+        layers["counts"] = _text(
+            look.counts[j], look, x=3.0, y=1.0, align="left", size=look.counts_size
+        )
+    props = {"width": 100.0, "height": 100.0, "title": look.heads[j]}
+    drawn = {
+        "paths": pts[["alpha", "traj", "t", "kl", "state"]]
+        .assign(vertex=_vertices(pts, shown))
+        .reset_index(drop=True),
+        "median": med.reset_index(drop=True),
+        "eos": ends[["alpha", "traj", "end_t", "end_kl"]]
+        .rename(columns={"end_t": "t", "end_kl": "kl"})
+        .reset_index(drop=True),
+        "target": pd.DataFrame({"alpha": [alpha], "target": [target], "shown": [shown_target]}),
+    }
+    return Panel(alpha, layers, properties=props), drawn
+
+
+def _vertices(pts: pd.DataFrame, shown: pd.DataFrame) -> np.ndarray:
+    """Which rows of ``pts`` are vertices of the drawn (simplified) lines."""
+    if not len(pts):
+        return np.zeros(0, dtype=bool)
+    kept = pd.MultiIndex.from_frame(shown[["traj", "t"]])
+    return pd.MultiIndex.from_frame(pts[["traj", "t"]]).isin(kept)
+
+
+def _paths_layer(
+    pts: pd.DataFrame, look: _Look, *, legend: Any, stroke_width: float, opacity: float
+) -> alt.Chart:
+    if not len(pts):  # nothing drawn (e.g. alpha 0: no KL scale); keeps the layer and legend
+        return (
+            alt.Chart(alt.Data(values=[]))
+            .mark_line(strokeWidth=stroke_width)
+            .encode(color=color_encoding("state", look.palette, legend=legend))
+        )
+    return segment_paths(
+        pts[["traj", "t", "kl", "state"]],
+        x="t",
+        y="kl",
+        path="traj",
+        state="state",
+        palette=look.palette,
+        draw_order=["dead", "alive"],
+        stroke_width=stroke_width,
+        opacity=opacity,
+        decimals=look.decimals,
+        legend=legend,
+    )
+
+
+def _median_layer(med: pd.DataFrame, look: _Look) -> alt.Chart:
+    rows = {
+        "t": packed_numbers(med["t"].to_numpy(int), None),
+        "kl": packed_numbers(med["median"].to_numpy(), look.decimals),
+    }
+    data = pd.DataFrame([rows]) if len(med) else pd.DataFrame({"t": [], "kl": []})
+    chart = unpack(alt.Chart(data), ["t", "kl"]) if len(med) else alt.Chart(data)
+    return chart.mark_line(color="black", strokeWidth=1.3, opacity=0.9, clip=True)
+
+
+def _target(alpha: str, normalize_kl: bool) -> float:
+    """The calibration target: 1 when normalised, else alpha² (NaN for a non-number alpha)."""
+    if normalize_kl:
+        return 1.0
+    try:
+        return float(alpha) ** 2
+    except ValueError:
+        return float("nan")
+
+
+def _note(alpha: str, target: float, look: _Look, normalize_kl: bool, calib_tokens: int) -> Any:
+    label = look.labels["target"] if normalize_kl else f"calib target α²={target:.2g}"
+    below = 0.0 if look.counts is None else round(1.3 * look.legend_size, 2)
+    return _text(
+        f"{label} off-scale", look, x=-0.02, y=0.08, y_offset=below, align="right", color="#404040"
+    )
+
+
+def _text(
+    text: str,
+    look: _Look,
+    *,
+    x: float,
+    y: float,
+    align: Literal["left", "right"],
+    y_offset: float = 0.0,
+    color: str = INK,
+    size: float | None = None,
+) -> alt.Chart:
+    """One line of text in the plot: ``x``/``y`` in px (>= 1) or fractions of the plot
+    (``x`` < 0: from the right edge), at the legend's text size."""
+    x_expr = f"{x}" if x >= 1 else f"width * {1 + x:g}" if x < 0 else f"width * {x:g}"
+    y_expr = f"{y}" if y >= 1 else f"height * {y:g} + {y_offset:g}"
+    return (
+        alt.Chart(alt.Data(values=[{"text": text}]))
+        .mark_text(
+            x={"expr": x_expr},
+            y={"expr": y_expr},
+            align=align,
+            baseline="top",
+            fontSize=look.legend_size if size is None else size,
+            color=color,
+            limit={"expr": "width - 4"},
+        )
+        .encode(text="text:N")
+    )
 
 
 def summary_markdown(summary: pd.DataFrame) -> str:
     """The per-alpha counts as a Markdown (pipe) table, numbers right-aligned.
 
     >>> print(summary_markdown(pd.DataFrame({"alpha": ["0.5"], "n": [32], "n_died": [1],
-    ...                                      "n_censored": [9]})))
+    ...                                      "n_censored": [9]})), end="")
     | alpha |  n | n_died | n_censored |
     |------:|---:|-------:|-----------:|
     |   0.5 | 32 |      1 |          9 |

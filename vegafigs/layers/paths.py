@@ -10,16 +10,25 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from vegafigs._checks import (
-    require_count,
-    require_fraction,
-    require_no_missing,
-    require_nonnegative,
-    require_numeric,
-)
+from vegafigs._checks import require_count, require_no_missing, require_numeric
+from vegafigs._params import BOOL, COLUMN, LEVELS, Param, checked
 from vegafigs.errors import InputError
-from vegafigs.layers._encode import checked, color_encoding, palette_for
+from vegafigs.layers._category import LEGEND
+from vegafigs.layers._encode import checked as checked_frame
+from vegafigs.layers._encode import color_encoding
+from vegafigs.themes.config import TAB10
 from vegafigs.transforms.states import state_runs
+
+
+def _decimals(value: Any, name: str) -> Any:
+    return require_count(value, param=name)
+
+
+#: ``decimals``: digits kept after the point in the spec (None: all).
+DECIMALS = Param(_decimals, "an integer >= 0", optional=True, bad=(-1, 1.5, "2", True))
+#: ``legend`` of a layer drawn in several panels: ``None`` draws none for its scale.
+PANEL_LEGEND = Param(LEGEND.check, "True, False, None or an alt.Legend", optional=True,
+                     bad=("yes", 1))  # fmt: skip
 
 
 def json_numbers(values: np.ndarray, decimals: int | None) -> list[Any]:
@@ -51,12 +60,36 @@ def unpack(chart: alt.Chart, fields: Sequence[str]) -> alt.Chart:
     tmp = [f"_{f}_items" for f in fields]
     for f, t in zip(fields, tmp, strict=True):
         chart = chart.transform_calculate(**{t: f"split(datum[{json.dumps(f)}], ' ')"})
-    chart = chart.transform_flatten(tmp, as_=list(fields))
+    chart = chart.transform_flatten(tmp, as_=list(fields))  # type: ignore[arg-type]
     for f in fields:
         chart = chart.transform_calculate(**{f: f"toNumber(datum[{json.dumps(f)}])"})
     return chart
 
 
+def state_palette(states: Sequence[Any], palette: Mapping[Any, str] | None) -> dict[Any, str]:
+    """``{state: colour}``: ``palette`` (its order first), states it leaves out from tab10.
+
+    Keys of ``palette`` that no point has are kept: they are legend entries the
+    layer shares with other layers drawn with the same mapping.
+
+    >>> state_palette(["alive", "dead"], {"dead": "#d97706"})
+    {'dead': '#d97706', 'alive': '#1f77b4'}
+    """
+    out = dict(palette or {})
+    free = [c for c in TAB10 if c not in out.values()] or list(TAB10)
+    for i, level in enumerate(lv for lv in dict.fromkeys(states) if lv not in out):
+        out[level] = free[i % len(free)]
+    return out
+
+
+@checked(
+    path=COLUMN,
+    state=COLUMN,
+    draw_order=LEVELS.maybe("states, first drawn underneath"),
+    decimals=DECIMALS,
+    legend=PANEL_LEGEND,
+    clip=BOOL,
+)
 def segment_paths(
     df: pd.DataFrame,
     *,
@@ -66,10 +99,10 @@ def segment_paths(
     state: str,
     palette: Mapping[Any, str] | None = None,
     draw_order: Sequence[Any] | None = None,
-    stroke_width: float = 0.5,
-    opacity: float = 1.0,
+    stroke_width: float | None = None,
+    opacity: float | None = None,
     decimals: int | None = None,
-    legend: bool | alt.Legend = True,
+    legend: bool | alt.Legend | None = True,
     clip: bool = True,
 ) -> alt.Chart:
     """One line per (``path``, run of equal ``state``), coloured by the state.
@@ -81,29 +114,38 @@ def segment_paths(
     run's points as two packed number strings (unpacked by Vega-Lite transforms),
     not one object per point.
     Runs are drawn in ``draw_order`` of their states (first underneath; default:
-    ``palette`` order). Pass the figure's shared ``palette`` so the legend merges.
+    ``palette`` order).
+
+    ``x``, ``y``: the position columns; ``path``: the column naming each
+    trajectory; ``state``: the column whose value colours each segment;
+    ``palette``: ``{state: colour}`` (states it leaves out take tab10 colours;
+    keys no point has stay as legend entries, so layers drawn with the figure's
+    shared mapping merge their legends); ``stroke_width`` (default: the theme's
+    ``line.strokeWidth``) and ``opacity`` (default: the theme's) of the lines;
+    ``decimals``: digits kept of ``y`` in the spec (``None``: all); ``legend``:
+    ``True``, ``False`` (leave it to other layers), ``None`` (no legend for the
+    colour scale, e.g. in a figure's other panels) or an ``alt.Legend``;
+    ``clip``: clip the lines to the plot.
 
     Bad input: a NaN/±inf ``y`` is kept as a gap in its line (no warning); a
-    non-numeric ``x`` or ``y``, a NaN/±inf ``x``, a missing path or state, a state
-    without a colour, a negative width, an opacity outside [0, 1] and
-    ``decimals`` < 0 are an :class:`~vegafigs.InputError`.
+    non-numeric ``x`` or ``y``, a NaN/±inf ``x``, a missing path or state, a
+    ``draw_order`` without a drawn state and bad parameters (see the glossary)
+    are an :class:`~vegafigs.InputError`.
 
     >>> df = pd.DataFrame({"traj": 0, "t": [0, 1, 2, 3], "kl": [1.0, 1.2, 0.9, 1.1],
     ...                    "state": ["alive", "alive", "dead", "dead"]})
     >>> chart = segment_paths(df, x="t", y="kl", path="traj", state="state",
     ...                       palette={"alive": "#3a7ca5", "dead": "#d97706"})
+    >>> chart.mark.strokeWidth  # the theme's line width
+    Undefined
     """
-    checked(df, [x, y, path, state])
+    checked_frame(df, [x, y, path, state])
     if len({x, y, path, state}) != 4:
         raise InputError(
             f"x, y, path, state: expected four different columns, got {x, y, path, state}"
         )
     if "run" in (x, y, state):
         raise InputError("x, y, state: the name 'run' is used for the runs; rename that column")
-    require_nonnegative(stroke_width, param="stroke_width")
-    require_fraction(opacity, param="opacity")
-    if decimals is not None:
-        require_count(decimals, param="decimals")
     xs_all = require_numeric(df, x)
     bad_x = int((~np.isfinite(xs_all.to_numpy())).sum())
     if bad_x:
@@ -116,7 +158,7 @@ def segment_paths(
             df = df.assign(**{col: values})
     require_no_missing(df, path)
     require_no_missing(df, state)
-    pal = palette_for(df, state, palette)
+    pal = state_palette(df[state].tolist(), palette)
     order = list(pal) if draw_order is None else list(draw_order)
     unknown = [s for s in dict.fromkeys(df[state].tolist()) if s not in order]
     if unknown:
@@ -143,12 +185,18 @@ def segment_paths(
     )
     return (
         unpack(alt.Chart(pd.DataFrame.from_records(records)), [x, y])
-        .mark_line(strokeWidth=stroke_width, opacity=opacity, clip=clip)
+        .mark_line(clip=clip, **_mark_style(stroke_width=stroke_width, opacity=opacity))  # type: ignore[arg-type]
         .encode(
             x=alt.X(f"{x}:Q"),
             y=alt.Y(f"{y}:Q"),
-            color=color_encoding(state, pal, legend=legend),
+            color=color_encoding(state, pal, legend=legend),  # type: ignore[arg-type]  # None: no legend
             detail="run:N",
             order=alt.Order(f"{x}:Q"),
         )
     )
+
+
+def _mark_style(*, stroke_width: float | None, opacity: float | None) -> dict[str, float]:
+    """The mark properties given (the others come from the theme)."""
+    given = {"strokeWidth": stroke_width, "opacity": opacity}
+    return {k: float(v) for k, v in given.items() if v is not None}
