@@ -60,7 +60,7 @@ def to_spec(chart: ChartLike) -> Spec:
         return chart.to_dict()
     if not isinstance(chart, alt.TopLevelMixin):
         raise ExportError(
-            "chart: expected a vegafigs Figure, an Altair chart or a Vega-Lite dict, "
+            "chart: expected an Altair chart, a vegafigs Figure or a Vega-Lite dict, "
             f"got {type(chart).__name__}"
         )
     with alt.data_transformers.disable_max_rows():

@@ -6,15 +6,14 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import altair as alt
+from typing import Any
 
 from vegafigs import demo
 from vegafigs._checks import require_choice, require_positive
 from vegafigs.errors import InputError
 from vegafigs.export import Spec, render_spec, to_spec, write_atomic
 from vegafigs.figure import Figure
-from vegafigs.themes import latex, paper
+from vegafigs.themes import Config, Style, latex, paper
 
 #: Gallery output formats, in the order they are written, with their file suffixes.
 GALLERY_FORMATS = {"json": ".vl.json", "png": ".png", "svg": ".svg", "pdf": ".pdf", "html": ".html"}
@@ -27,10 +26,21 @@ class GalleryFigure:
     name: str
     title: str
     source: str
-    build: Callable[[], alt.TopLevelMixin]
+    build: Callable[..., Figure]
 
 
-def _grad_metrics_hist() -> alt.TopLevelMixin:
+def _look(style: Style | None, name: str, theme: Config, **sized: Any) -> dict[str, Any]:
+    """The gallery's own look (theme config, size), or ``style``'s size and font sizes.
+
+    With a venue style the figure gets the named theme at the venue's font sizes and
+    the style's size; the gallery's size-specific settings (``sized``) are left out.
+    """
+    if style is None:
+        return {"theme": theme, **sized}
+    return {"theme": name, "style": style}
+
+
+def _grad_metrics_hist(style: Style | None = None) -> Figure:
     from vegafigs.figures import metric_histograms
 
     return metric_histograms(
@@ -38,11 +48,11 @@ def _grad_metrics_hist() -> alt.TopLevelMixin:
         x="value",
         panel="panel",
         x_titles={name: spec["x_title"] for name, spec in demo.GRAD_METRICS.items()},
-        theme=paper(font_size=11, title_size=16, label_size=10, text_size=10),
+        **_look(style, "paper", paper(font_size=11, title_size=16, label_size=10, text_size=10)),
     )
 
 
-def _warmup_ablation() -> alt.TopLevelMixin:
+def _warmup_ablation(style: Style | None = None) -> Figure:
     from vegafigs.figures import bar_trend
 
     return bar_trend(
@@ -55,11 +65,11 @@ def _warmup_ablation() -> alt.TopLevelMixin:
         y_ticks=[55, 56, 57, 58],
         x_title="Warmup Steps",
         y_title="Avg Score",
-        theme=paper(font_size=9, label_size=8, text_size=7),
+        **_look(style, "paper", paper(font_size=9, label_size=8, text_size=7)),
     )
 
 
-def _model_scaling() -> alt.TopLevelMixin:
+def _model_scaling(style: Style | None = None) -> Figure:
     from vegafigs.figures import scaling_curves
 
     return scaling_curves(
@@ -77,16 +87,13 @@ def _model_scaling() -> alt.TopLevelMixin:
         y_ticks=[0.1, 0.2, 0.3, 0.4, 0.5],
         # The reference picture's text is ~1.2x the seed's 10 x 5 in proportions:
         # a smaller canvas (same font sizes) with thinner lines/markers matches it.
-        theme=latex(),
-        width_in=8.4,
-        height_in=4.2,
-        stroke_width=2.1,
-        marker_size=34,
         band_opacity=0.18,
-    )
+        **_look(style, "latex", latex(), width_in=8.4, height_in=4.2, stroke_width=2.1,
+                marker_size=34),
+    )  # fmt: skip
 
 
-def _kl_spaghetti() -> Figure:
+def _kl_spaghetti(style: Style | None = None) -> Figure:
     import tempfile
 
     from vegafigs.figures import kl_spaghetti
@@ -95,10 +102,10 @@ def _kl_spaghetti() -> Figure:
     with tempfile.TemporaryDirectory(prefix="vegafigs-kl-") as tmp:
         root = demo.kl_runs(tmp)
         runs = load_kl_runs(root, alphas=demo.KL_ALPHAS, model_contains=demo.KL_MODEL)
-    return kl_spaghetti(runs)
+    return kl_spaghetti(runs, **({} if style is None else {"style": style}))
 
 
-def _training_curve() -> alt.TopLevelMixin:
+def _training_curve(style: Style | None = None) -> Figure:
     from vegafigs.figures import training_curves
 
     return training_curves(
@@ -120,18 +127,19 @@ def _training_curve() -> alt.TopLevelMixin:
         y_domain=(0.28, 0.52),
         x_ticks=[0, 5000, 10000, 15000, 20000],
         y_ticks=[0.30, 0.35, 0.40, 0.45, 0.50],
-        stroke_width=2.5,
         # The reference picture's text, measured at its 6.5 x 4.4 in.
-        theme=latex(font_size=14.5, title_size=16.5, label_size=12.5),
-    )
+        **_look(style, "latex", latex(font_size=14.5, title_size=16.5, label_size=12.5),
+                stroke_width=2.5),
+    )  # fmt: skip
 
 
-def _reward_length() -> alt.TopLevelMixin:
+def _reward_length(style: Style | None = None) -> Figure:
     from vegafigs.figures import reward_length
 
     return reward_length(
-        demo.rl_logs(), smooth="ema:0.9", band="q10-90", layout="panels", stroke_width=1.8
-    )
+        demo.rl_logs(), smooth="ema:0.9", band="q10-90", layout="panels",
+        **_look(style, "paper", paper(), stroke_width=1.8),
+    )  # fmt: skip
 
 
 FIGURES: dict[str, GalleryFigure] = {
