@@ -49,9 +49,7 @@ def test_vocabulary_names_keep_their_meaning(fn):
     """A vocabulary name is never redeclared with a looser check (no None where it has none)."""
     for name, spec in declared(fn).items():
         if name in VOCABULARY and spec is not VOCABULARY[name]:
-            assert spec.bad, (
-                f"{fn.__name__}.{name} redeclares a vocabulary name without bad values"
-            )
+            assert spec.bad, f"{fn.__name__}.{name} redeclares a vocabulary name without bad values"
 
 
 def test_glossary_lists_every_entry():
