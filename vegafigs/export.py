@@ -145,7 +145,8 @@ def _validator() -> Any:
 def _js_bundle() -> str:
     import vl_convert as vlc
 
-    bundle = vlc.javascript_bundle()
+    # The stub marks ``snippet`` required; without it the bundle defines the globals.
+    bundle = vlc.javascript_bundle()  # type: ignore[call-arg]
     # The bundle is inlined in a <script> element; it must not close it early.
     return bundle.replace("</script", "<\\/script").replace("<!--", "<\\!--")
 
@@ -236,7 +237,7 @@ def _render_checked(spec: Spec, fmt: str, *, dpi: float, allow_external_data: bo
     if fmt == "html":
         return html_page(spec, allow_external_data=allow_external_data).encode("utf-8")
     # Second guard: vl-convert itself fetches from no URL unless allowed.
-    allowed = None if allow_external_data else []
+    allowed: list[str] | None = None if allow_external_data else []
     renderers: dict[str, Callable[[Spec], bytes]] = {
         "png": functools.partial(_render_png, dpi=dpi, allowed=allowed),
         "svg": functools.partial(_render_svg, allowed=allowed),

@@ -45,7 +45,7 @@ def load_csv(
     """
     p = open_check(path)
     name = run if run is not None else p.stem
-    chunks = []
+    chunks: list[pd.DataFrame] = []
     with csv_errors(p, expected="a CSV log"), open(p, "rb") as fh:
         reader = pd.read_csv(fh, chunksize=chunk_rows, skipinitialspace=True)
         last = 0

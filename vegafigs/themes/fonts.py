@@ -138,7 +138,7 @@ def _faces_in(directory: Path) -> Iterator[FontFace]:
                     fonts = [TTFont(path, lazy=True)]
             except Exception:  # unreadable font files are skipped, like fontdb does
                 continue
-            faces = []
+            faces: list[FontFace] = []
             for index, font in enumerate(fonts):
                 try:
                     names = {rec.toUnicode() for rec in font["name"].names if rec.nameID in (1, 16)}

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -293,17 +294,7 @@ def parse_smooth(spec: str | tuple[str, float] | None) -> tuple[str, float | Non
     """
     if spec is None:
         return ("none", None)
-    if isinstance(spec, tuple):
-        if len(spec) != 2:
-            raise InputError(f"smooth: expected (method, parameter), got {spec!r}")
-        name, param = str(spec[0]), spec[1]
-    elif isinstance(spec, str):
-        m = _SPEC.match(spec.lower())
-        if not m:
-            raise InputError(f"smooth: cannot parse {spec!r}; expected e.g. 'ema:0.9', 'none'")
-        name, param = m.group(1), m.group(2)
-    else:
-        raise InputError(f"smooth: expected a string like 'ema:0.9', got {spec!r}")
+    name, param = _split_smooth(spec)
     if name not in METHODS:
         raise InputError(f"smooth: unknown method {name!r}; expected one of {', '.join(METHODS)}")
     if name == "none":
@@ -315,17 +306,35 @@ def parse_smooth(spec: str | tuple[str, float] | None) -> tuple[str, float | Non
     except (TypeError, ValueError) as exc:
         raise InputError(f"smooth: parameter {param!r} of {name!r} is not a number") from exc
     try:
-        if name in ("ema", "twema"):
-            _check_weight(value, upper_open=name == "ema", name=name)
-        elif name == "rolling":
-            if not (math.isfinite(value) and value == int(value)):
-                raise InputError(f"window: rolling needs a whole number of points, got {param!r}")
-            _check_window(int(value))
-        else:
-            _check_sigma(value)
+        _check_smooth_param(name, value, param)
     except InputError as exc:
         raise InputError(f"smooth: {name}:{param}: {exc}") from exc
     return (name, value)
+
+
+def _split_smooth(spec: object) -> tuple[str, Any]:
+    """``(method name, raw parameter or None)`` of a ``smooth=`` string or tuple."""
+    if isinstance(spec, tuple):
+        if len(spec) != 2:
+            raise InputError(f"smooth: expected (method, parameter), got {spec!r}")
+        return str(spec[0]), spec[1]
+    if isinstance(spec, str):
+        m = _SPEC.match(spec.lower())
+        if not m:
+            raise InputError(f"smooth: cannot parse {spec!r}; expected e.g. 'ema:0.9', 'none'")
+        return m.group(1), m.group(2)
+    raise InputError(f"smooth: expected a string like 'ema:0.9', got {spec!r}")
+
+
+def _check_smooth_param(name: str, value: float, param: object) -> None:
+    if name in ("ema", "twema"):
+        _check_weight(value, upper_open=name == "ema", name=name)
+    elif name == "rolling":
+        if not (math.isfinite(value) and value == int(value)):
+            raise InputError(f"window: rolling needs a whole number of points, got {param!r}")
+        _check_window(int(value))
+    else:
+        _check_sigma(value)
 
 
 def smooth(
