@@ -140,9 +140,11 @@ def kl_runs(
     comes more often at larger alpha; a few NaNs; about a quarter of the rollouts
     end early). Also an ignored ``_scratch`` folder and another model's cell.
 
-    >>> root = kl_runs("/tmp/kl_demo")  # doctest: +SKIP
+    >>> root = kl_runs("kl_demo")
     >>> from vegafigs.io import load_kl_runs
-    >>> runs = load_kl_runs(root, alphas=KL_ALPHAS, model_contains=KL_MODEL)  # doctest: +SKIP
+    >>> runs = load_kl_runs(root, alphas=KL_ALPHAS, model_contains=KL_MODEL)
+    >>> runs.alphas == tuple(KL_ALPHAS)
+    True
     """
     rng = np.random.default_rng(seed)
     root = Path(root)

@@ -1,8 +1,13 @@
 """Snapshot testing of chart specs, for vegafigs' own tests and for users' suites.
 
+>>> import altair as alt
 >>> from vegafigs.testing import assert_spec_matches
->>> def test_my_figure():  # doctest: +SKIP
+>>> def make_chart():
+...     return alt.Chart({"values": [{"x": 1}]}).mark_point().encode(x="x:Q")
+>>> def test_my_figure():
 ...     assert_spec_matches(make_chart(), "specs/my_figure.vl.json")
+>>> test_my_figure()  # the first run writes the golden file, later runs compare
+>>> test_my_figure()
 
 Set ``VEGAFIGS_UPDATE_SPECS=1`` (or pass ``update=True``) to rewrite the golden files.
 
@@ -106,7 +111,10 @@ def scene_items(chart: ChartLike, *, marktype: str | None = None) -> list[dict]:
     name, e.g. ``"concat_0_layer_1_marks"``) and ``abs_x`` / ``abs_y`` (its
     position including all enclosing group offsets). Filter with ``marktype``.
 
-    >>> texts = [i["text"] for i in scene_items(chart, marktype="text")]  # doctest: +SKIP
+    >>> import altair as alt
+    >>> chart = alt.Chart({"values": [{"t": "hi"}]}).mark_text().encode(text="t:N")
+    >>> [i["text"] for i in scene_items(chart, marktype="text")]
+    ['hi']
     """
     import vl_convert as vlc
 

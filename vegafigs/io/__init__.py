@@ -1,8 +1,16 @@
 """Loaders: training logs of many formats -> one tidy frame ``run, step, metric, value``;
 steering run folders -> :class:`~vegafigs.io.kl_runs.KLRuns`.
 
->>> import vegafigs as vf
->>> df = vf.io.load(["logs/seed0.csv", "logs/seed1.csv"])  # doctest: +SKIP
+>>> import pandas as pd, vegafigs as vf
+>>> for seed in (0, 1):
+...     log = pd.DataFrame({"step": [0, 10], "reward": [0.1, 0.5 + seed]})
+...     log.to_csv(f"seed{seed}.csv", index=False)
+>>> vf.io.load(["seed0.csv", "seed1.csv"])
+     run  step  metric  value
+0  seed0     0  reward    0.1
+1  seed0    10  reward    0.5
+2  seed1     0  reward    0.1
+3  seed1    10  reward    1.5
 
 One module per format family: :mod:`~vegafigs.io.tabular` (CSV, JSON Lines,
 Parquet; wide or long), :mod:`~vegafigs.io.trainer_state` (Hugging Face),
@@ -94,7 +102,16 @@ def load(
     anything is returned: a bad file raises :class:`~vegafigs.LoadError` naming
     the file and the line or key. ``progress`` shows a tqdm bar (bytes read).
 
-    >>> df = load({"baseline": ["w0.jsonl", "w1.jsonl"], "ours": "ours.csv"})  # doctest: +SKIP
+    >>> from pathlib import Path
+    >>> _ = Path("w0.jsonl").write_text('{"step": 0, "loss": 1.0}\\n{"step": 1, "loss": 0.8}\\n')
+    >>> _ = Path("w1.jsonl").write_text('{"step": 1, "loss": 0.6}\\n')
+    >>> _ = Path("ours.csv").write_text("step,loss\\n0,0.9\\n1,0.5\\n")
+    >>> load({"baseline": ["w0.jsonl", "w1.jsonl"], "ours": "ours.csv"})
+            run  step metric  value
+    0  baseline     0   loss    1.0
+    1  baseline     1   loss    0.7
+    2      ours     0   loss    0.9
+    3      ours     1   loss    0.5
     """
     jobs = _jobs(logs)
     if format is not None and format not in FORMATS:

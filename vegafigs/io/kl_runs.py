@@ -193,9 +193,14 @@ def load_kl_runs(
     read as NaN. No alphas, a repeated alpha and a non-string ``model_contains``
     or ``metric`` are an :class:`~vegafigs.InputError`.
 
-    >>> runs = load_kl_runs("outputs/qwen35_w512_v3", alphas=["0.5", "1.0"],
-    ...                     model_contains="Qwen3.5-0.8B")  # doctest: +SKIP
-    >>> runs.trajectories.groupby("alpha").size()  # doctest: +SKIP
+    >>> from vegafigs import demo
+    >>> root = demo.kl_runs("runs", n_cells=2, prompts_per_cell=3)
+    >>> runs = load_kl_runs(root, alphas=["0.5", "1.0"], model_contains=demo.KL_MODEL)
+    >>> runs.trajectories.groupby("alpha").size()
+    alpha
+    0.5    6
+    1.0    6
+    dtype: int64
     """
     keys = _check_kl_args(root, alphas, model_contains, metric)
     root = Path(root)

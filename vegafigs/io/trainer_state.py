@@ -26,7 +26,17 @@ def load_trainer_state(path: str | os.PathLike[str], *, run: str | None = None) 
     other loaders. A missing ``log_history`` key, an entry without ``step`` or
     not valid JSON raise :class:`~vegafigs.LoadError` naming the file and key.
 
-    >>> df = load_trainer_state("out/checkpoint-500/trainer_state.json")  # doctest: +SKIP
+    >>> import json
+    >>> from pathlib import Path
+    >>> state = {"log_history": [{"step": 10, "epoch": 0.1, "loss": 1.2},
+    ...                          {"step": 20, "epoch": 0.2, "loss": 0.9, "eval_acc": 0.4}]}
+    >>> Path("checkpoint-500").mkdir()
+    >>> _ = Path("checkpoint-500/trainer_state.json").write_text(json.dumps(state))
+    >>> load_trainer_state("checkpoint-500/trainer_state.json")
+                  run  step    metric  value
+    0  checkpoint-500    20  eval_acc    0.4
+    1  checkpoint-500    10      loss    1.2
+    2  checkpoint-500    20      loss    0.9
     """
     p = open_check(path)
     name = run if run is not None else (p.parent.name or p.stem)

@@ -91,7 +91,8 @@ def register_font_directory(path: str | os.PathLike[str]) -> None:
     """Make the fonts in ``path`` available to rendering and to the font check.
 
     >>> import vegafigs
-    >>> vegafigs.register_font_directory("~/fonts")  # doctest: +SKIP
+    >>> import matplotlib
+    >>> vegafigs.register_font_directory(f"{matplotlib.get_data_path()}/fonts/ttf")
     """
     import vl_convert as vlc
 

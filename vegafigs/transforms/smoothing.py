@@ -121,7 +121,10 @@ def ema(
     advance the debias count (TensorBoard's ``vz_line_chart2`` does the same).
     ``weight=0`` returns the data; TensorBoard's slider default is 0.6.
 
-    >>> ema(df, x="step", y="reward", weight=0.9, by="run")  # doctest: +SKIP
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"run": "a", "step": [0, 1, 2, 3], "reward": [0.0, 1.0, 1.0, 1.0]})
+    >>> ema(df, x="step", y="reward", weight=0.5, by="run")["reward_smooth"].round(3).tolist()
+    [0.0, 0.667, 0.857, 0.933]
     """
     w = _check_weight(weight, upper_open=True, name="ema")
     return _apply(df, x=x, y=y, by=by, out=out, core=lambda v, _x: ema_values(v, w))
@@ -150,7 +153,11 @@ def twema(
     so a gap twice as long decays the past twice as much. Non-finite values are
     passed through and skipped.
 
-    >>> twema(df, x="step", y="reward", weight=0.6, by="run")  # doctest: +SKIP
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"run": "a", "step": [0, 1, 3, 4], "reward": [0.0, 1.0, 0.0, 1.0]})
+    >>> out = twema(df, x="step", y="reward", weight=0.6, by="run", x_range=1000)
+    >>> out["reward_smooth"].round(3).tolist()  # the gap 1 -> 3 decays twice as much
+    [0.0, 0.564, 0.291, 0.564]
     """
     w = _check_weight(weight, upper_open=False, name="twema")
     s = min(math.sqrt(w), 0.999)
@@ -215,7 +222,10 @@ def rolling(
     ``y`` is extended by repeating its first / last value ``h`` times, so the
     ends are smoothed over a full window too.
 
-    >>> rolling(df, x="step", y="reward", window=25, by="run")  # doctest: +SKIP
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"run": "a", "step": [0, 1, 2, 3], "reward": [0.0, 1.0, 1.0, 1.0]})
+    >>> rolling(df, x="step", y="reward", window=3, by="run")["reward_smooth"].round(3).tolist()
+    [0.333, 0.667, 1.0, 1.0]
     """
     _check_window(window)
     h = int(window) // 2
@@ -258,7 +268,10 @@ def gaussian(
     ``smoothed_i = sum_k g_k y_{i+k}`` with ``g_k ∝ exp(-k² / (2 sigma²))`` for
     ``|k| <= ceil(4 sigma)``, normalised to sum 1; ``y`` is edge-padded.
 
-    >>> gaussian(df, x="step", y="reward", sigma=5, by="run")  # doctest: +SKIP
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"run": "a", "step": [0, 1, 2, 3], "reward": [0.0, 1.0, 1.0, 1.0]})
+    >>> gaussian(df, x="step", y="reward", sigma=1, by="run")["reward_smooth"].round(3).tolist()
+    [0.301, 0.699, 0.941, 0.995]
     """
     _check_sigma(sigma)
     kernel = gaussian_kernel(float(sigma))
@@ -349,7 +362,10 @@ def smooth(
     """Dispatch on ``method`` (``"ema:0.9"``, ``"twema:0.6"``, ``"rolling:25"``,
     ``"gaussian:3"``, ``"none"`` / ``None``); see the functions for the formulas.
 
-    >>> smooth(df, x="step", y="reward", method="ema:0.9", by="run")  # doctest: +SKIP
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"run": "a", "step": [0, 1, 2, 3], "reward": [0.0, 1.0, 1.0, 1.0]})
+    >>> smooth(df, x="step", y="reward", method="ema:0.5", by="run").columns.tolist()
+    ['run', 'step', 'reward', 'reward_smooth']
     """
     name, param = parse_smooth(method)
     if name == "ema":
