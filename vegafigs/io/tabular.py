@@ -66,7 +66,7 @@ def load_csv(
     if not chunks:
         raise LoadError(f"log {where(p)}: empty file")
     df = pd.concat(chunks, ignore_index=True)
-    df.columns = [str(c).strip() for c in df.columns]
+    df.columns = pd.Index([str(c).strip() for c in df.columns])
     if is_long(df.columns):
         return tidy_from_long(df, path=p, run=name, step=step)
     return tidy_from_wide(df, path=p, run=name, step=step)
@@ -122,7 +122,7 @@ def load_jsonl(
     if not records:
         raise LoadError(f"log {where(p)}: no JSON records")
     df = pd.DataFrame.from_records(records)
-    df.columns = [str(c) for c in df.columns]
+    df.columns = pd.Index([str(c) for c in df.columns])
     # Line numbers of records for error messages: map row i -> lines[i].
     offset_df = df.copy()
     try:
@@ -168,7 +168,7 @@ def load_parquet(
         ) from exc
     except Exception as exc:  # pyarrow raises its own error types
         raise LoadError(f"log {where(p)}: not a readable Parquet file ({exc})") from exc
-    df.columns = [str(c) for c in df.columns]
+    df.columns = pd.Index([str(c) for c in df.columns])
     if is_long(df.columns):
         return tidy_from_long(df, path=p, run=name, step=step, line_offset=0)
     return tidy_from_wide(df, path=p, run=name, step=step, line_offset=0)

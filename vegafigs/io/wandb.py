@@ -50,8 +50,9 @@ def load_wandb_csv(path: str | os.PathLike[str], *, step: str | None = None) -> 
         df = pd.read_csv(p)
     check_fields(df, path=p)
     columns = [str(c) for c in df.columns]
-    df.columns = columns
-    step_col = step if step is not None else next((c for c in STEP_NAMES if c in columns), None)
+    df.columns = pd.Index(columns)
+    found = [c for c in STEP_NAMES if c in columns]
+    step_col = step if step is not None else (found[0] if found else None)
     if step_col is None or step_col not in columns:
         raise LoadError(
             f"log {where(p)}: no step column (looked for {', '.join(STEP_NAMES)}); "
