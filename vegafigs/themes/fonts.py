@@ -19,6 +19,7 @@ spec is the same on every machine whatever fonts it has installed.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
 import re
 import sys
@@ -67,9 +68,11 @@ class FontFace:
 
 def bundled_font_dir() -> Path:
     """The directory of TTFs inside matplotlib's wheel (STIX, Computer Modern, DejaVu)."""
-    import matplotlib
-
-    path = Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf"
+    # Found without importing matplotlib (slow, and older releases warn on import
+    # with a newer pyparsing); only its data files are used.
+    spec = importlib.util.find_spec("matplotlib")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    path = Path(locations[0] if locations else ".") / "mpl-data" / "fonts" / "ttf"
     if not path.is_dir():  # pragma: no cover - a broken matplotlib install
         raise FontError(
             f"matplotlib's bundled fonts are missing ({path}); reinstall with "
@@ -91,8 +94,8 @@ def register_font_directory(path: str | os.PathLike[str]) -> None:
     """Make the fonts in ``path`` available to rendering and to the font check.
 
     >>> import vegafigs
-    >>> import matplotlib
-    >>> vegafigs.register_font_directory(f"{matplotlib.get_data_path()}/fonts/ttf")
+    >>> from vegafigs.themes.fonts import bundled_font_dir
+    >>> vegafigs.register_font_directory(bundled_font_dir())  # a folder again: no-op
     """
     import vl_convert as vlc
 
