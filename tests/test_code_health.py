@@ -85,3 +85,26 @@ def test_complexity_c901():
         text=True,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _version(text: str) -> tuple[int, ...]:
+    parts = tuple(int(p) for p in text.split("."))
+    return parts + (0,) * (4 - len(parts))
+
+
+def test_constraints_min_pins_every_lower_bound():
+    """CI's minimum-versions run installs exactly the lower bounds of pyproject.toml."""
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    bounds = {}
+    for req in [*project["dependencies"], *project["optional-dependencies"]["test"]]:
+        name, _, low = req.partition(">=")
+        assert low, f"{req!r}: every dependency needs a lower bound (>=)"
+        bounds[name.strip().lower()] = _version(low.strip())
+    pins = {}
+    for line in (ROOT / "constraints-min.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            pins[name.strip().lower()] = _version(version.strip())
+    assert pins == bounds
