@@ -128,7 +128,7 @@ def require_finite(value: object, *, param: str) -> float:
 def require_range(value: object, *, param: str) -> tuple[float, float]:
     """``value`` as a finite ``(min, max)`` pair with min < max, or :class:`InputError`."""
     try:
-        lo, hi = (float(v) for v in value)  # type: ignore[union-attr]
+        lo, hi = (float(v) for v in value)  # type: ignore[attr-defined]
     except (TypeError, ValueError) as exc:
         raise InputError(f"{param}: expected (min, max), got {value!r}") from exc
     if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo):

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 #: Per-panel statistics quoted in the PreRL paper's gradient-metric figure (seed 000).
-GRAD_METRICS = {
+GRAD_METRICS: dict[str, dict[str, Any]] = {
     "Gradient Dot Product": {
         "x_title": "Dot Product", "n": 230, "max": 46.1835, "min": 0.9386, "mean": 9.2263,
     },
@@ -53,7 +54,7 @@ def grad_metrics_hist(seed: int = 42) -> pd.DataFrame:
     ['panel', 'value']
     """
     rng = np.random.default_rng(seed)
-    shapes = {
+    shapes: dict[str, Callable[[int], np.ndarray]] = {
         "Gradient Dot Product": lambda n: rng.gamma(1.1, 1.0, n),
         "Gradient Cosine Similarity": lambda n: rng.beta(4.0, 5.0, n),
         "log P(y|x) - log P(y)": lambda n: rng.gamma(1.3, 1.0, n),
@@ -139,9 +140,11 @@ def kl_runs(
     comes more often at larger alpha; a few NaNs; about a quarter of the rollouts
     end early). Also an ignored ``_scratch`` folder and another model's cell.
 
-    >>> root = kl_runs("/tmp/kl_demo")  # doctest: +SKIP
+    >>> root = kl_runs("kl_demo")
     >>> from vegafigs.io import load_kl_runs
-    >>> runs = load_kl_runs(root, alphas=KL_ALPHAS, model_contains=KL_MODEL)  # doctest: +SKIP
+    >>> runs = load_kl_runs(root, alphas=KL_ALPHAS, model_contains=KL_MODEL)
+    >>> runs.alphas == tuple(KL_ALPHAS)
+    True
     """
     rng = np.random.default_rng(seed)
     root = Path(root)
@@ -170,7 +173,7 @@ def kl_runs(
     cells[f"_scratch_{model}"] = "ignored"
     for name in cells:
         kl_doc: dict[str, list] = {}
-        pm_doc: dict[str, dict] = {}
+        pm_doc: dict[str, list] = {}
         gl_doc: dict[str, list] = {}
         for key in alphas:
             trajs = [one(float(key)) for _ in range(prompts_per_cell)]

@@ -48,8 +48,10 @@ _EMBED = (
 def index_page(figures: Sequence[PageFigure], *, title: str = "vegafigs gallery") -> str:
     """The gallery index page as HTML text (deterministic for the same input).
 
+    >>> spec = {"mark": "point", "data": {"values": [{"x": 1}]}}
     >>> page = index_page([PageFigure("f", "My figure", "seed 0", spec, (("PNG", "f.png"),))])
-    ... # doctest: +SKIP
+    >>> page.startswith("<!DOCTYPE html>"), "My figure" in page
+    (True, True)
     """
     esc = html.escape
     parts = [

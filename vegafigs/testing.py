@@ -1,21 +1,57 @@
 """Snapshot testing of chart specs, for vegafigs' own tests and for users' suites.
 
+>>> import altair as alt
 >>> from vegafigs.testing import assert_spec_matches
->>> def test_my_figure():  # doctest: +SKIP
+>>> def make_chart():
+...     return alt.Chart({"values": [{"x": 1}]}).mark_point().encode(x="x:Q")
+>>> def test_my_figure():
 ...     assert_spec_matches(make_chart(), "specs/my_figure.vl.json")
+>>> test_my_figure()  # the first run writes the golden file, later runs compare
+>>> test_my_figure()
 
 Set ``VEGAFIGS_UPDATE_SPECS=1`` (or pass ``update=True``) to rewrite the golden files.
+
+Specs are compared with their ``$schema`` URL cut to the major version
+(``.../vega-lite/v6.4.1.json`` -> ``.../vega-lite/v6.json``, see
+:func:`normalize_schema`), and golden files are written that way: a new Altair
+patch or minor release, which only changes that URL, does not change them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import json
 import os
+import re
 from pathlib import Path
+from typing import Any
 
-from vegafigs.export import ChartLike, spec_json, write_atomic
+from vegafigs.export import ChartLike, spec_json, to_spec, write_atomic
 
 UPDATE_ENV = "VEGAFIGS_UPDATE_SPECS"
+
+_SCHEMA_VERSION = re.compile(r"^(https?://vega\.github\.io/schema/[a-z-]+/v\d+)(?:\.[^/]*)?\.json$")
+
+
+def normalize_schema(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` with its ``$schema`` URL cut to the major version (a shallow copy).
+
+    >>> normalize_schema({"$schema": "https://vega.github.io/schema/vega-lite/v6.4.1.json"})
+    {'$schema': 'https://vega.github.io/schema/vega-lite/v6.json'}
+
+    Other ``$schema`` values (and specs without one) are returned unchanged.
+    """
+    url = spec.get("$schema")
+    if not isinstance(url, str):
+        return spec
+    return {**spec, "$schema": _SCHEMA_VERSION.sub(r"\1.json", url)}
+
+
+def _golden_text(spec: Any) -> str:
+    if isinstance(spec, dict):
+        spec = normalize_schema(spec)
+    return spec_json(spec)
 
 
 def _update_requested() -> bool:
@@ -32,17 +68,22 @@ def assert_spec_matches(
 ) -> None:
     """Assert the canonical JSON of ``chart`` equals the golden file at ``path``.
 
+    Both sides' ``$schema`` is cut to the major version first (:func:`normalize_schema`).
     A missing golden file is written (and the assertion passes). With ``update``
     (default: the ``VEGAFIGS_UPDATE_SPECS`` environment variable) the file is
     rewritten. On a mismatch the error shows a unified diff of the two specs.
     """
     golden = Path(path)
-    actual = spec_json(chart)
+    actual = _golden_text(to_spec(chart))
     do_update = _update_requested() if update is None else update
     if do_update or not golden.exists():
         write_atomic(golden, actual.encode("utf-8"))
         return
     expected = golden.read_text(encoding="utf-8")
+    if expected == actual:
+        return
+    with contextlib.suppress(ValueError):  # a golden file with another $schema version
+        expected = _golden_text(json.loads(expected))
     if expected == actual:
         return
     diff = list(
@@ -70,7 +111,10 @@ def scene_items(chart: ChartLike, *, marktype: str | None = None) -> list[dict]:
     name, e.g. ``"concat_0_layer_1_marks"``) and ``abs_x`` / ``abs_y`` (its
     position including all enclosing group offsets). Filter with ``marktype``.
 
-    >>> texts = [i["text"] for i in scene_items(chart, marktype="text")]  # doctest: +SKIP
+    >>> import altair as alt
+    >>> chart = alt.Chart({"values": [{"t": "hi"}]}).mark_text().encode(text="t:N")
+    >>> [i["text"] for i in scene_items(chart, marktype="text")]
+    ['hi']
     """
     import vl_convert as vlc
 

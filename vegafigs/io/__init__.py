@@ -1,8 +1,16 @@
 """Loaders: training logs of many formats -> one tidy frame ``run, step, metric, value``;
 steering run folders -> :class:`~vegafigs.io.kl_runs.KLRuns`.
 
->>> import vegafigs as vf
->>> df = vf.io.load(["logs/seed0.csv", "logs/seed1.csv"])  # doctest: +SKIP
+>>> import pandas as pd, vegafigs as vf
+>>> for seed in (0, 1):
+...     log = pd.DataFrame({"step": [0, 10], "reward": [0.1, 0.5 + seed]})
+...     log.to_csv(f"seed{seed}.csv", index=False)
+>>> vf.io.load(["seed0.csv", "seed1.csv"])
+     run  step  metric  value
+0  seed0     0  reward    0.1
+1  seed0    10  reward    0.5
+2  seed1     0  reward    0.1
+3  seed1    10  reward    1.5
 
 One module per format family: :mod:`~vegafigs.io.tabular` (CSV, JSON Lines,
 Parquet; wide or long), :mod:`~vegafigs.io.trainer_state` (Hugging Face),
@@ -21,7 +29,7 @@ import pandas as pd
 from vegafigs.errors import LoadError
 from vegafigs.io._common import merge_runs
 from vegafigs.io.kl_runs import KLRuns, load_kl_runs
-from vegafigs.io.tabular import load_csv, load_jsonl, load_parquet
+from vegafigs.io.tabular import Progress, load_csv, load_jsonl, load_parquet
 from vegafigs.io.tensorboard import is_event_file, load_tensorboard
 from vegafigs.io.trainer_state import load_trainer_state
 from vegafigs.io.wandb import is_wandb_columns, load_wandb_csv
@@ -94,8 +102,47 @@ def load(
     anything is returned: a bad file raises :class:`~vegafigs.LoadError` naming
     the file and the line or key. ``progress`` shows a tqdm bar (bytes read).
 
-    >>> df = load({"baseline": ["w0.jsonl", "w1.jsonl"], "ours": "ours.csv"})  # doctest: +SKIP
+    >>> from pathlib import Path
+    >>> _ = Path("w0.jsonl").write_text('{"step": 0, "loss": 1.0}\\n{"step": 1, "loss": 0.8}\\n')
+    >>> _ = Path("w1.jsonl").write_text('{"step": 1, "loss": 0.6}\\n')
+    >>> _ = Path("ours.csv").write_text("step,loss\\n0,0.9\\n1,0.5\\n")
+    >>> load({"baseline": ["w0.jsonl", "w1.jsonl"], "ours": "ours.csv"})
+            run  step metric  value
+    0  baseline     0   loss    1.0
+    1  baseline     1   loss    0.7
+    2      ours     0   loss    0.9
+    3      ours     1   loss    0.5
     """
+    jobs = _jobs(logs)
+    if format is not None and format not in FORMATS:
+        raise LoadError(f"format: got {format!r}; expected one of {', '.join(FORMATS)}")
+    for _, p in jobs:
+        if not p.exists():
+            raise LoadError(f"log {str(p)!r}: no such file or folder")
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        total = sum(_size(p) for _, p in jobs)
+        bar = tqdm(total=total, unit="B", unit_scale=True, desc="loading logs", leave=False)
+    frames = []
+    try:
+        for run, p in jobs:
+            before = bar.n if bar is not None else 0
+            tick = bar.update if bar is not None else None
+            frames.append(_load_one(p, format or detect_format(p), run=run, step=step, tick=tick))
+            if bar is not None:
+                bar.update(max(0, before + _size(p) - bar.n))
+    finally:
+        if bar is not None:
+            bar.close()
+    return merge_runs(frames)
+
+
+def _jobs(
+    logs: PathLike | Sequence[PathLike] | Mapping[str, PathLike | Sequence[PathLike]],
+) -> list[tuple[str | None, Path]]:
+    """``(run name or None, path)`` for every file of ``load``'s ``logs``."""
     jobs: list[tuple[str | None, Path]] = []
     try:
         if isinstance(logs, Mapping):
@@ -112,41 +159,29 @@ def load(
         ) from exc
     if not jobs:
         raise LoadError("logs: no files given")
-    if format is not None and format not in FORMATS:
-        raise LoadError(f"format: got {format!r}; expected one of {', '.join(FORMATS)}")
-    for _, p in jobs:
-        if not p.exists():
-            raise LoadError(f"log {str(p)!r}: no such file or folder")
-    bar = None
-    if progress:
-        from tqdm import tqdm
+    return jobs
 
-        total = sum(_size(p) for _, p in jobs)
-        bar = tqdm(total=total, unit="B", unit_scale=True, desc="loading logs", leave=False)
-    frames = []
-    try:
-        for run, p in jobs:
-            fmt = format or detect_format(p)
-            before = bar.n if bar is not None else 0
-            tick = bar.update if bar is not None else None
-            if fmt == "csv":
-                frames.append(load_csv(p, run=run, step=step, progress=tick))
-            elif fmt == "jsonl":
-                frames.append(load_jsonl(p, run=run, step=step, progress=tick))
-            elif fmt == "parquet":
-                frames.append(load_parquet(p, run=run, step=step))
-            elif fmt == "trainer_state":
-                frames.append(load_trainer_state(p, run=run))
-            elif fmt == "wandb":
-                df = load_wandb_csv(p, step=step)
-                if run is not None:
-                    df["run"] = run
-                frames.append(df)
-            else:
-                frames.append(load_tensorboard(p, run=run))
-            if bar is not None:
-                bar.update(max(0, before + _size(p) - bar.n))
-    finally:
-        if bar is not None:
-            bar.close()
-    return merge_runs(frames)
+
+def _load_one(
+    p: Path,
+    fmt: str,
+    *,
+    run: str | None,
+    step: str | None,
+    tick: Progress | None,
+) -> pd.DataFrame:
+    """One log of format ``fmt`` as a tidy frame (``tick(n)`` reports bytes read)."""
+    if fmt == "csv":
+        return load_csv(p, run=run, step=step, progress=tick)
+    if fmt == "jsonl":
+        return load_jsonl(p, run=run, step=step, progress=tick)
+    if fmt == "parquet":
+        return load_parquet(p, run=run, step=step)
+    if fmt == "trainer_state":
+        return load_trainer_state(p, run=run)
+    if fmt == "wandb":
+        df = load_wandb_csv(p, step=step)
+        if run is not None:
+            df["run"] = run
+        return df
+    return load_tensorboard(p, run=run)

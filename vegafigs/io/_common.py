@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -153,7 +153,7 @@ def tidy_from_long(
     return finish(out, path=path)
 
 
-def is_long(columns: Sequence[str]) -> bool:
+def is_long(columns: Iterable[Hashable]) -> bool:
     return "metric" in columns and "value" in columns
 
 

@@ -193,10 +193,49 @@ def load_kl_runs(
     read as NaN. No alphas, a repeated alpha and a non-string ``model_contains``
     or ``metric`` are an :class:`~vegafigs.InputError`.
 
-    >>> runs = load_kl_runs("outputs/qwen35_w512_v3", alphas=["0.5", "1.0"],
-    ...                     model_contains="Qwen3.5-0.8B")  # doctest: +SKIP
-    >>> runs.trajectories.groupby("alpha").size()  # doctest: +SKIP
+    >>> from vegafigs import demo
+    >>> root = demo.kl_runs("runs", n_cells=2, prompts_per_cell=3)
+    >>> runs = load_kl_runs(root, alphas=["0.5", "1.0"], model_contains=demo.KL_MODEL)
+    >>> runs.trajectories.groupby("alpha").size()
+    alpha
+    0.5    6
+    1.0    6
+    dtype: int64
     """
+    keys = _check_kl_args(root, alphas, model_contains, metric)
+    root = Path(root)
+    cells = _cells(root, model_contains)
+    if not cells:
+        raise LoadError(
+            f"runs root {str(root)!r}: no cell folder whose name contains {model_contains!r}"
+        )
+    loaded = _read_cells(cells)
+
+    meta: list[tuple[str, str, int, int, int]] = []
+    kl_parts: list[np.ndarray] = []
+    pm_parts: list[tuple[np.ndarray, np.ndarray]] = []
+    for alpha, key in zip(alphas, keys, strict=True):
+        for cell, traj_doc, pm_doc in loaded:
+            for prompt, (kl_arr, pmv, fork, gl) in enumerate(
+                _cell_trajectories(cell, traj_doc, pm_doc, alpha, metric)
+            ):
+                meta.append((key, cell.name, prompt, gl, len(kl_arr)))
+                kl_parts.append(kl_arr)
+                pm_parts.append((fork, pmv))
+    if not meta:
+        raise LoadError(
+            f"runs root {str(root)!r}: no trajectories for alphas {keys} in "
+            f"{len(cells)} cell(s) matching {model_contains!r} ({len(loaded)} readable; "
+            f"pmass key {metric!r})"
+        )
+    trajectories, kl, pmass = _frames(meta, kl_parts, pm_parts)
+    return KLRuns(trajectories, kl, pmass, tuple(keys), model_contains)
+
+
+def _check_kl_args(
+    root: object, alphas: object, model_contains: object, metric: object
+) -> list[str]:
+    """The alpha keys of :func:`load_kl_runs`, after checking its arguments."""
     if isinstance(alphas, (str, bytes)) or not isinstance(alphas, Sequence) or not alphas:
         raise InputError(f"alphas: expected a non-empty list of alpha keys, got {alphas!r}")
     keys = [str(a) for a in alphas]
@@ -208,18 +247,18 @@ def load_kl_runs(
             raise InputError(f"{name}: expected a string, got {value!r}")
     if not isinstance(root, (str, os.PathLike)):
         raise InputError(f"root: expected a folder path, got {root!r}")
-    root = Path(root)
-    cells = _cells(root, model_contains)
-    if not cells:
-        raise LoadError(
-            f"runs root {str(root)!r}: no cell folder whose name contains {model_contains!r}"
-        )
+    return keys
+
+
+def _read_cells(cells: list[Path]) -> list[tuple[Path, Any, Any]]:
+    """``(cell, trajectory.json, pmass.json)`` of each complete cell (others warn)."""
     loaded: list[tuple[Path, Any, Any]] = []
     for cell in cells:
         missing = [f for f in CELL_FILES if not (cell / f).exists()]
         if missing:
+            # stacklevel 3: the warning points at load_kl_runs' caller
             warnings.warn(
-                f"cell {cell.name!r}: skipped, missing {', '.join(missing)}", stacklevel=2
+                f"cell {cell.name!r}: skipped, missing {', '.join(missing)}", stacklevel=3
             )
             continue
         traj_doc = _read_json(cell / "trajectory.json")
@@ -227,27 +266,18 @@ def load_kl_runs(
         if not isinstance(pm_doc, dict):
             raise LoadError(f"{cell / 'pmass.json'}: expected a JSON object")
         if not pm_doc.get("computed", True):
-            warnings.warn(f"cell {cell.name!r}: skipped, pmass not computed", stacklevel=2)
+            warnings.warn(f"cell {cell.name!r}: skipped, pmass not computed", stacklevel=3)
             continue
         loaded.append((cell, traj_doc, pm_doc))
+    return loaded
 
-    meta: list[tuple[str, str, int, int, int]] = []
-    kl_parts: list[np.ndarray] = []
-    pm_parts: list[tuple[np.ndarray, np.ndarray]] = []
-    for alpha, key in zip(alphas, keys, strict=True):
-        for cell, traj_doc, pm_doc in loaded:
-            for prompt, (kl, pmv, fork, gl) in enumerate(
-                _cell_trajectories(cell, traj_doc, pm_doc, alpha, metric)
-            ):
-                meta.append((key, cell.name, prompt, gl, len(kl)))
-                kl_parts.append(kl)
-                pm_parts.append((fork, pmv))
-    if not meta:
-        raise LoadError(
-            f"runs root {str(root)!r}: no trajectories for alphas {keys} in "
-            f"{len(cells)} cell(s) matching {model_contains!r} ({len(loaded)} readable; "
-            f"pmass key {metric!r})"
-        )
+
+def _frames(
+    meta: list[tuple[str, str, int, int, int]],
+    kl_parts: list[np.ndarray],
+    pm_parts: list[tuple[np.ndarray, np.ndarray]],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The ``trajectories``, ``kl`` and ``pmass`` frames of :class:`KLRuns`."""
     n = len(meta)
     trajectories = pd.DataFrame(meta, columns=["alpha", "cell", "prompt", "gen_len", "n_kl"])
     trajectories.insert(0, "traj", np.arange(n))
@@ -268,4 +298,4 @@ def load_kl_runs(
             "pmass": np.concatenate([p for _, p in pm_parts]),
         }
     )
-    return KLRuns(trajectories, kl, pmass, tuple(keys), model_contains)
+    return trajectories, kl, pmass

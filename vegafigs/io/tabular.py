@@ -41,11 +41,17 @@ def load_csv(
     it). Not UTF-8, ragged rows or a non-numeric value raise
     :class:`~vegafigs.LoadError` naming the file (and line / column).
 
-    >>> df = load_csv("logs/run1.csv")  # doctest: +SKIP
+    >>> from pathlib import Path
+    >>> _ = Path("run1.csv").write_text("step,loss,acc\\n0,1.0,0.1\\n10,0.5,\\n")
+    >>> load_csv("run1.csv")
+        run  step metric  value
+    0  run1     0    acc    0.1
+    1  run1     0   loss    1.0
+    2  run1    10   loss    0.5
     """
     p = open_check(path)
     name = run if run is not None else p.stem
-    chunks = []
+    chunks: list[pd.DataFrame] = []
     with csv_errors(p, expected="a CSV log"), open(p, "rb") as fh:
         reader = pd.read_csv(fh, chunksize=chunk_rows, skipinitialspace=True)
         last = 0
@@ -60,7 +66,7 @@ def load_csv(
     if not chunks:
         raise LoadError(f"log {where(p)}: empty file")
     df = pd.concat(chunks, ignore_index=True)
-    df.columns = [str(c).strip() for c in df.columns]
+    df.columns = pd.Index([str(c).strip() for c in df.columns])
     if is_long(df.columns):
         return tidy_from_long(df, path=p, run=name, step=step)
     return tidy_from_wide(df, path=p, run=name, step=step)
@@ -79,7 +85,12 @@ def load_jsonl(
     :class:`LoadError` naming the file and line. ``null`` / ``NaN`` values and
     records without a step are dropped (not logged); ``Infinity`` is kept.
 
-    >>> df = load_jsonl("logs/metrics.jsonl", run="baseline")  # doctest: +SKIP
+    >>> from pathlib import Path
+    >>> lines = ['{"step": 0, "loss": 1.0}', "", '{"step": 5, "loss": null}']
+    >>> _ = Path("metrics.jsonl").write_text("\\n".join(lines))
+    >>> load_jsonl("metrics.jsonl", run="baseline")
+            run  step metric  value
+    0  baseline     0   loss    1.0
     """
     p = open_check(path)
     name = run if run is not None else p.stem
@@ -111,7 +122,7 @@ def load_jsonl(
     if not records:
         raise LoadError(f"log {where(p)}: no JSON records")
     df = pd.DataFrame.from_records(records)
-    df.columns = [str(c) for c in df.columns]
+    df.columns = pd.Index([str(c) for c in df.columns])
     # Line numbers of records for error messages: map row i -> lines[i].
     offset_df = df.copy()
     try:
@@ -140,7 +151,12 @@ def load_parquet(
 
     NaN values and rows without a step are dropped (not logged); ±inf is kept.
 
-    >>> df = load_parquet("logs/run.parquet")  # doctest: +SKIP
+    >>> import pandas as pd
+    >>> pd.DataFrame({"step": [0, 10], "loss": [1.0, 0.5]}).to_parquet("run.parquet")
+    >>> load_parquet("run.parquet")
+       run  step metric  value
+    0  run     0   loss    1.0
+    1  run    10   loss    0.5
     """
     p = open_check(path)
     name = run if run is not None else p.stem
@@ -152,7 +168,7 @@ def load_parquet(
         ) from exc
     except Exception as exc:  # pyarrow raises its own error types
         raise LoadError(f"log {where(p)}: not a readable Parquet file ({exc})") from exc
-    df.columns = [str(c) for c in df.columns]
+    df.columns = pd.Index([str(c) for c in df.columns])
     if is_long(df.columns):
         return tidy_from_long(df, path=p, run=name, step=step, line_offset=0)
     return tidy_from_wide(df, path=p, run=name, step=step, line_offset=0)

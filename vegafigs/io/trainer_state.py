@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from pathlib import Path
 
 import pandas as pd
 
@@ -25,10 +26,37 @@ def load_trainer_state(path: str | os.PathLike[str], *, run: str | None = None) 
     other loaders. A missing ``log_history`` key, an entry without ``step`` or
     not valid JSON raise :class:`~vegafigs.LoadError` naming the file and key.
 
-    >>> df = load_trainer_state("out/checkpoint-500/trainer_state.json")  # doctest: +SKIP
+    >>> import json
+    >>> from pathlib import Path
+    >>> state = {"log_history": [{"step": 10, "epoch": 0.1, "loss": 1.2},
+    ...                          {"step": 20, "epoch": 0.2, "loss": 0.9, "eval_acc": 0.4}]}
+    >>> Path("checkpoint-500").mkdir()
+    >>> _ = Path("checkpoint-500/trainer_state.json").write_text(json.dumps(state))
+    >>> load_trainer_state("checkpoint-500/trainer_state.json")
+                  run  step    metric  value
+    0  checkpoint-500    20  eval_acc    0.4
+    1  checkpoint-500    10      loss    1.2
+    2  checkpoint-500    20      loss    0.9
     """
     p = open_check(path)
     name = run if run is not None else (p.parent.name or p.stem)
+    history = _log_history(p)
+    rows = []
+    for i, entry in enumerate(history):
+        step = _entry_step(entry, i, path=p)
+        for key, value in entry.items():
+            if key in SKIP_KEYS or isinstance(value, bool):
+                continue
+            if isinstance(value, (int, float)) and not math.isnan(value):
+                rows.append((name, step, key, float(value)))
+    if not rows:
+        raise LoadError(f"log {where(p)}: 'log_history' holds no numeric metrics")
+    df = pd.DataFrame(rows, columns=["run", "step", "metric", "value"])
+    return finish(df, path=p)
+
+
+def _log_history(p: Path) -> list:
+    """The ``log_history`` list of the JSON file ``p``, or :class:`LoadError`."""
     try:
         state = json.loads(p.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
@@ -42,21 +70,16 @@ def load_trainer_state(path: str | os.PathLike[str], *, run: str | None = None) 
     history = state["log_history"]
     if not isinstance(history, list):
         raise LoadError(f"log {where(p)}: key 'log_history' must be a list")
-    rows = []
-    for i, entry in enumerate(history):
-        if not isinstance(entry, dict):
-            raise LoadError(f"log {where(p)}: log_history[{i}] must be an object")
-        if "step" not in entry:
-            raise LoadError(f"log {where(p)}: log_history[{i}] has no key 'step'")
-        step = entry["step"]
-        if isinstance(step, bool) or not isinstance(step, (int, float)):
-            raise LoadError(f"log {where(p)}: log_history[{i}]['step'] must be a number")
-        for key, value in entry.items():
-            if key in SKIP_KEYS or isinstance(value, bool):
-                continue
-            if isinstance(value, (int, float)) and not math.isnan(value):
-                rows.append((name, step, key, float(value)))
-    if not rows:
-        raise LoadError(f"log {where(p)}: 'log_history' holds no numeric metrics")
-    df = pd.DataFrame(rows, columns=["run", "step", "metric", "value"])
-    return finish(df, path=p)
+    return history
+
+
+def _entry_step(entry: object, i: int, *, path: Path) -> int | float:
+    """The ``step`` of ``log_history[i]``, checked."""
+    if not isinstance(entry, dict):
+        raise LoadError(f"log {where(path)}: log_history[{i}] must be an object")
+    if "step" not in entry:
+        raise LoadError(f"log {where(path)}: log_history[{i}] has no key 'step'")
+    step = entry["step"]
+    if isinstance(step, bool) or not isinstance(step, (int, float)):
+        raise LoadError(f"log {where(path)}: log_history[{i}]['step'] must be a number")
+    return step

@@ -36,15 +36,23 @@ def load_wandb_csv(path: str | os.PathLike[str], *, step: str | None = None) -> 
     ``min`` / ``max`` columns (NaN where absent). Empty cells are steps a run did
     not log (dropped); ±inf values are kept.
 
-    >>> df = load_wandb_csv("wandb_export_2025-01-01.csv")  # doctest: +SKIP
+    >>> from pathlib import Path
+    >>> _ = Path("wandb_export.csv").write_text(
+    ...     '"Step","ppo-1 - reward","ppo-1 - reward__MIN","ppo-1 - reward__MAX"\\n'
+    ...     '"0","0.1","0.05","0.2"\\n"5","0.3","0.2","0.4"\\n')
+    >>> load_wandb_csv("wandb_export.csv")
+         run  step  metric  value   min  max
+    0  ppo-1     0  reward    0.1  0.05  0.2
+    1  ppo-1     5  reward    0.3  0.20  0.4
     """
     p = open_check(path)
     with csv_errors(p, expected="a W&B CSV export"):
         df = pd.read_csv(p)
     check_fields(df, path=p)
     columns = [str(c) for c in df.columns]
-    df.columns = columns
-    step_col = step if step is not None else next((c for c in STEP_NAMES if c in columns), None)
+    df.columns = pd.Index(columns)
+    found = [c for c in STEP_NAMES if c in columns]
+    step_col = step if step is not None else (found[0] if found else None)
     if step_col is None or step_col not in columns:
         raise LoadError(
             f"log {where(p)}: no step column (looked for {', '.join(STEP_NAMES)}); "

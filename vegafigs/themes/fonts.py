@@ -19,6 +19,7 @@ spec is the same on every machine whatever fonts it has installed.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
 import re
 import sys
@@ -67,9 +68,11 @@ class FontFace:
 
 def bundled_font_dir() -> Path:
     """The directory of TTFs inside matplotlib's wheel (STIX, Computer Modern, DejaVu)."""
-    import matplotlib
-
-    path = Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf"
+    # Found without importing matplotlib (slow, and older releases warn on import
+    # with a newer pyparsing); only its data files are used.
+    spec = importlib.util.find_spec("matplotlib")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    path = Path(locations[0] if locations else ".") / "mpl-data" / "fonts" / "ttf"
     if not path.is_dir():  # pragma: no cover - a broken matplotlib install
         raise FontError(
             f"matplotlib's bundled fonts are missing ({path}); reinstall with "
@@ -91,7 +94,8 @@ def register_font_directory(path: str | os.PathLike[str]) -> None:
     """Make the fonts in ``path`` available to rendering and to the font check.
 
     >>> import vegafigs
-    >>> vegafigs.register_font_directory("~/fonts")  # doctest: +SKIP
+    >>> from vegafigs.themes.fonts import bundled_font_dir
+    >>> vegafigs.register_font_directory(bundled_font_dir())  # a folder again: no-op
     """
     import vl_convert as vlc
 
@@ -138,7 +142,7 @@ def _faces_in(directory: Path) -> Iterator[FontFace]:
                     fonts = [TTFont(path, lazy=True)]
             except Exception:  # unreadable font files are skipped, like fontdb does
                 continue
-            faces = []
+            faces: list[FontFace] = []
             for index, font in enumerate(fonts):
                 try:
                     names = {rec.toUnicode() for rec in font["name"].names if rec.nameID in (1, 16)}

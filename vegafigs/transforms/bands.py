@@ -129,7 +129,13 @@ def band(
     giving the count (none left: :class:`~vegafigs.InputError`); a missing
     ``run`` name is an error. See the module doc for the kinds.
 
-    >>> band(df, x="step", y="acc", run="seed", by="method", kind="std")  # doctest: +SKIP
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"method": "a", "seed": [0, 0, 1, 1], "step": [0, 1, 0, 1],
+    ...                    "acc": [0.1, 0.2, 0.3, 0.6]})
+    >>> band(df, x="step", y="acc", run="seed", by="method", kind="std").round(3)
+      method  step  acc  lower  upper  n
+    0      a   0.0  0.2  0.059  0.341  2
+    1      a   1.0  0.4  0.117  0.683  2
     """
     kind_name, qs = parse_kind(kind)
     require_choice(align, ["interpolate", "exact"], param="align")
@@ -220,7 +226,14 @@ def rolling_band(
     Rows with a non-finite ``x`` or ``y`` are left out of the result with a ``UserWarning``
     giving the count (none left: :class:`~vegafigs.InputError`).
 
-    >>> rolling_band(df, x="step", y="reward", window=51, by="run")  # doctest: +SKIP
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"run": "a", "step": [0, 1, 2, 3], "reward": [0.0, 1.0, 1.0, 1.0]})
+    >>> rolling_band(df, x="step", y="reward", window=3, by="run")
+      run  step  reward  reward_center  lower  upper  n
+    0   a     0     0.0            0.5    0.1    0.9  2
+    1   a     1     1.0            1.0    0.2    1.0  3
+    2   a     2     1.0            1.0    1.0    1.0  3
+    3   a     3     1.0            1.0    1.0    1.0  2
     """
     kind_name, qs = parse_kind(kind)
     if kind_name == "ci95-boot":

@@ -94,34 +94,17 @@ def downsample(
     ``engine``: ``"auto"`` (tsdownsample where the series spans the domain,
     numpy otherwise), ``"numpy"`` or ``"tsdownsample"``.
 
-    >>> small = downsample(df, x="step", y="reward", width_px=1500, by="run")  # doctest: +SKIP
+    >>> import numpy as np, pandas as pd
+    >>> steps = np.arange(100_000)
+    >>> df = pd.DataFrame({"run": "a", "step": steps, "reward": np.sin(steps / 500)})
+    >>> small = downsample(df, x="step", y="reward", width_px=1500, by="run")
+    >>> len(small) <= 4 * 1500
+    True
     """
     ys = [y] if isinstance(y, str) else list(y)
-    if not ys:
-        raise InputError("y: give at least one column to preserve")
-    if isinstance(width_px, bool) or not isinstance(width_px, (int, np.integer)) or width_px < 1:
-        raise InputError(f"width_px: expected a positive integer, got {width_px!r}")
-    require_choice(engine, ["auto", "numpy", "tsdownsample"], param="engine")
-    if min_points is not None and (
-        isinstance(min_points, bool)
-        or not isinstance(min_points, (int, np.integer))
-        or min_points < 0
-    ):
-        raise InputError(f"min_points: expected an integer >= 0, got {min_points!r}")
+    _check_downsample_args(ys, width_px=width_px, engine=engine, min_points=min_points)
     data, keys = sorted_frame(df, x=x, numeric=ys, by=by)
-    finite = np.isfinite(data[x].to_numpy())
-    for col in ys:
-        finite &= np.isfinite(data[col].to_numpy())
-    dropped = int((~finite).sum())
-    data = data[finite].reset_index(drop=True)
-    if data.empty:
-        raise InputError(f"downsample: no rows with finite {x!r} and {ys}")
-    if dropped:
-        warnings.warn(
-            f"downsample: dropped {dropped} row(s) with NaN or infinite values in "
-            f"{', '.join(map(repr, [x, *ys]))}",
-            stacklevel=2,
-        )
+    data = _finite_rows(data, x=x, ys=ys)
     xs_all = data[x].to_numpy(dtype=float)
     if x_domain is None:
         x0, x1 = float(xs_all.min()), float(xs_all.max())
@@ -135,22 +118,71 @@ def downsample(
         if xs.size <= limit:
             keep.append(np.arange(start, sl.stop))
             continue
-        spans = xs[0] == x0 and xs[-1] == x1
-        use_ts = engine == "tsdownsample" or (engine == "auto" and spans)
-        cols = None
-        picked: list[np.ndarray] = []
-        for col in ys:
-            vals = data[col].to_numpy(dtype=float)[sl]
-            idx = _tsdownsample_indices(xs, vals, int(width_px)) if use_ts and spans else None
-            if idx is None:
-                if cols is None:
-                    cols = pixel_columns(xs, x0, x1, int(width_px))
-                idx = m4_indices(xs, vals, cols)
-            picked.append(idx)
-        keep.append(start + np.unique(np.concatenate(picked)))
+        values = [data[col].to_numpy(dtype=float)[sl] for col in ys]
+        picked = _series_indices(xs, values, (x0, x1), width_px=int(width_px), engine=engine)
+        keep.append(start + picked)
     rows = np.concatenate(keep)
     out = data.iloc[rows].reset_index(drop=True)
     return out
+
+
+def _check_downsample_args(
+    ys: list[str], *, width_px: object, engine: str, min_points: object
+) -> None:
+    if not ys:
+        raise InputError("y: give at least one column to preserve")
+    if isinstance(width_px, bool) or not isinstance(width_px, (int, np.integer)) or width_px < 1:
+        raise InputError(f"width_px: expected a positive integer, got {width_px!r}")
+    require_choice(engine, ["auto", "numpy", "tsdownsample"], param="engine")
+    if min_points is not None and (
+        isinstance(min_points, bool)
+        or not isinstance(min_points, (int, np.integer))
+        or min_points < 0
+    ):
+        raise InputError(f"min_points: expected an integer >= 0, got {min_points!r}")
+
+
+def _finite_rows(data: pd.DataFrame, *, x: str, ys: list[str]) -> pd.DataFrame:
+    """``data`` without rows whose ``x`` or a ``ys`` value is not finite (warns with the count)."""
+    finite = np.isfinite(data[x].to_numpy())
+    for col in ys:
+        finite &= np.isfinite(data[col].to_numpy())
+    dropped = int((~finite).sum())
+    data = data[finite].reset_index(drop=True)
+    if data.empty:
+        raise InputError(f"downsample: no rows with finite {x!r} and {ys}")
+    if dropped:
+        # stacklevel 3: the warning points at downsample's caller
+        warnings.warn(
+            f"downsample: dropped {dropped} row(s) with NaN or infinite values in "
+            f"{', '.join(map(repr, [x, *ys]))}",
+            stacklevel=3,
+        )
+    return data
+
+
+def _series_indices(
+    xs: np.ndarray,
+    values: list[np.ndarray],
+    domain: tuple[float, float],
+    *,
+    width_px: int,
+    engine: str,
+) -> np.ndarray:
+    """Sorted indices (into one series' ``xs``) that M4 keeps for any of ``values``."""
+    x0, x1 = domain
+    spans = xs[0] == x0 and xs[-1] == x1
+    use_ts = engine == "tsdownsample" or (engine == "auto" and spans)
+    cols = None
+    picked: list[np.ndarray] = []
+    for vals in values:
+        idx = _tsdownsample_indices(xs, vals, width_px) if use_ts and spans else None
+        if idx is None:
+            if cols is None:
+                cols = pixel_columns(xs, x0, x1, width_px)
+            idx = m4_indices(xs, vals, cols)
+        picked.append(idx)
+    return np.unique(np.concatenate(picked))
 
 
 def needs_downsampling(df: pd.DataFrame, *, by: str | Sequence[str] | None, width_px: int) -> bool:

@@ -111,7 +111,7 @@ def kl_states(
     tok_parts: list[pd.DataFrame] = []
     for tr in trajectories.itertuples(index=False):
         raw = kl_groups.get(tr.traj, np.zeros(0))
-        gen_len = int(tr.gen_len)
+        gen_len = int(tr.gen_len)  # type: ignore[arg-type]  # itertuples fields are untyped
         n_tok = max(min(len(raw), gen_len), 0)
         values = rolling_mean_edge(raw[:n_tok], roll)
         scale = 1.0

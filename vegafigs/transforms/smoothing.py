@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -120,7 +121,10 @@ def ema(
     advance the debias count (TensorBoard's ``vz_line_chart2`` does the same).
     ``weight=0`` returns the data; TensorBoard's slider default is 0.6.
 
-    >>> ema(df, x="step", y="reward", weight=0.9, by="run")  # doctest: +SKIP
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"run": "a", "step": [0, 1, 2, 3], "reward": [0.0, 1.0, 1.0, 1.0]})
+    >>> ema(df, x="step", y="reward", weight=0.5, by="run")["reward_smooth"].round(3).tolist()
+    [0.0, 0.667, 0.857, 0.933]
     """
     w = _check_weight(weight, upper_open=True, name="ema")
     return _apply(df, x=x, y=y, by=by, out=out, core=lambda v, _x: ema_values(v, w))
@@ -149,7 +153,11 @@ def twema(
     so a gap twice as long decays the past twice as much. Non-finite values are
     passed through and skipped.
 
-    >>> twema(df, x="step", y="reward", weight=0.6, by="run")  # doctest: +SKIP
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"run": "a", "step": [0, 1, 3, 4], "reward": [0.0, 1.0, 0.0, 1.0]})
+    >>> out = twema(df, x="step", y="reward", weight=0.6, by="run", x_range=1000)
+    >>> out["reward_smooth"].round(3).tolist()  # the gap 1 -> 3 decays twice as much
+    [0.0, 0.564, 0.291, 0.564]
     """
     w = _check_weight(weight, upper_open=False, name="twema")
     s = min(math.sqrt(w), 0.999)
@@ -214,7 +222,10 @@ def rolling(
     ``y`` is extended by repeating its first / last value ``h`` times, so the
     ends are smoothed over a full window too.
 
-    >>> rolling(df, x="step", y="reward", window=25, by="run")  # doctest: +SKIP
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"run": "a", "step": [0, 1, 2, 3], "reward": [0.0, 1.0, 1.0, 1.0]})
+    >>> rolling(df, x="step", y="reward", window=3, by="run")["reward_smooth"].round(3).tolist()
+    [0.333, 0.667, 1.0, 1.0]
     """
     _check_window(window)
     h = int(window) // 2
@@ -257,7 +268,10 @@ def gaussian(
     ``smoothed_i = sum_k g_k y_{i+k}`` with ``g_k ∝ exp(-k² / (2 sigma²))`` for
     ``|k| <= ceil(4 sigma)``, normalised to sum 1; ``y`` is edge-padded.
 
-    >>> gaussian(df, x="step", y="reward", sigma=5, by="run")  # doctest: +SKIP
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"run": "a", "step": [0, 1, 2, 3], "reward": [0.0, 1.0, 1.0, 1.0]})
+    >>> gaussian(df, x="step", y="reward", sigma=1, by="run")["reward_smooth"].round(3).tolist()
+    [0.301, 0.699, 0.941, 0.995]
     """
     _check_sigma(sigma)
     kernel = gaussian_kernel(float(sigma))
@@ -293,17 +307,7 @@ def parse_smooth(spec: str | tuple[str, float] | None) -> tuple[str, float | Non
     """
     if spec is None:
         return ("none", None)
-    if isinstance(spec, tuple):
-        if len(spec) != 2:
-            raise InputError(f"smooth: expected (method, parameter), got {spec!r}")
-        name, param = str(spec[0]), spec[1]
-    elif isinstance(spec, str):
-        m = _SPEC.match(spec.lower())
-        if not m:
-            raise InputError(f"smooth: cannot parse {spec!r}; expected e.g. 'ema:0.9', 'none'")
-        name, param = m.group(1), m.group(2)
-    else:
-        raise InputError(f"smooth: expected a string like 'ema:0.9', got {spec!r}")
+    name, param = _split_smooth(spec)
     if name not in METHODS:
         raise InputError(f"smooth: unknown method {name!r}; expected one of {', '.join(METHODS)}")
     if name == "none":
@@ -315,17 +319,35 @@ def parse_smooth(spec: str | tuple[str, float] | None) -> tuple[str, float | Non
     except (TypeError, ValueError) as exc:
         raise InputError(f"smooth: parameter {param!r} of {name!r} is not a number") from exc
     try:
-        if name in ("ema", "twema"):
-            _check_weight(value, upper_open=name == "ema", name=name)
-        elif name == "rolling":
-            if not (math.isfinite(value) and value == int(value)):
-                raise InputError(f"window: rolling needs a whole number of points, got {param!r}")
-            _check_window(int(value))
-        else:
-            _check_sigma(value)
+        _check_smooth_param(name, value, param)
     except InputError as exc:
         raise InputError(f"smooth: {name}:{param}: {exc}") from exc
     return (name, value)
+
+
+def _split_smooth(spec: object) -> tuple[str, Any]:
+    """``(method name, raw parameter or None)`` of a ``smooth=`` string or tuple."""
+    if isinstance(spec, tuple):
+        if len(spec) != 2:
+            raise InputError(f"smooth: expected (method, parameter), got {spec!r}")
+        return str(spec[0]), spec[1]
+    if isinstance(spec, str):
+        m = _SPEC.match(spec.lower())
+        if not m:
+            raise InputError(f"smooth: cannot parse {spec!r}; expected e.g. 'ema:0.9', 'none'")
+        return m.group(1), m.group(2)
+    raise InputError(f"smooth: expected a string like 'ema:0.9', got {spec!r}")
+
+
+def _check_smooth_param(name: str, value: float, param: object) -> None:
+    if name in ("ema", "twema"):
+        _check_weight(value, upper_open=name == "ema", name=name)
+    elif name == "rolling":
+        if not (math.isfinite(value) and value == int(value)):
+            raise InputError(f"window: rolling needs a whole number of points, got {param!r}")
+        _check_window(int(value))
+    else:
+        _check_sigma(value)
 
 
 def smooth(
@@ -340,7 +362,10 @@ def smooth(
     """Dispatch on ``method`` (``"ema:0.9"``, ``"twema:0.6"``, ``"rolling:25"``,
     ``"gaussian:3"``, ``"none"`` / ``None``); see the functions for the formulas.
 
-    >>> smooth(df, x="step", y="reward", method="ema:0.9", by="run")  # doctest: +SKIP
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"run": "a", "step": [0, 1, 2, 3], "reward": [0.0, 1.0, 1.0, 1.0]})
+    >>> smooth(df, x="step", y="reward", method="ema:0.5", by="run").columns.tolist()
+    ['run', 'step', 'reward', 'reward_smooth']
     """
     name, param = parse_smooth(method)
     if name == "ema":

@@ -1,0 +1,70 @@
+"""vegafigs.testing: golden specs do not depend on Altair's patch version ($schema URL)."""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from vegafigs.testing import assert_spec_matches, normalize_schema
+
+VL = "https://vega.github.io/schema/vega-lite/"
+
+
+def _chart(y):
+    return alt.Chart(pd.DataFrame({"x": [1, 2], "y": y})).mark_line().encode(x="x:Q", y="y:Q")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (VL + "v6.4.1.json", VL + "v6.json"),
+        (VL + "v6.1.json", VL + "v6.json"),
+        (VL + "v6.json", VL + "v6.json"),
+        (VL + "v5.20.1.json", VL + "v5.json"),
+        (
+            "https://vega.github.io/schema/vega/v5.33.0.json",
+            "https://vega.github.io/schema/vega/v5.json",
+        ),
+        ("https://example.org/my-schema.json", "https://example.org/my-schema.json"),
+    ],
+)
+def test_normalize_schema(url, expected):
+    spec = {"$schema": url, "mark": "point"}
+    assert normalize_schema(spec) == {"$schema": expected, "mark": "point"}
+    assert spec["$schema"] == url  # not changed in place
+
+
+def test_normalize_schema_without_schema():
+    assert normalize_schema({"mark": "point"}) == {"mark": "point"}
+
+
+def test_golden_file_is_written_with_the_major_schema(tmp_path):
+    path = tmp_path / "c.vl.json"
+    assert_spec_matches(_chart([1, 2]), path)
+    written = json.loads(path.read_text(encoding="utf-8"))
+    assert written["$schema"] == f"{VL}v{alt.SCHEMA_VERSION.lstrip('v').split('.')[0]}.json"
+
+
+@pytest.mark.parametrize("version", ["v6.0.0", "v6.4.1", "v6.99.7", "v6"])
+def test_other_patch_version_in_golden_or_chart_matches(tmp_path, version):
+    path = tmp_path / "c.vl.json"
+    spec = _chart([1, 2]).to_dict()
+    old = dict(spec, **{"$schema": f"{VL}{version}.json"})
+    path.write_text(json.dumps(old, sort_keys=True, indent=2) + "\n", encoding="utf-8")
+    before = path.read_bytes()
+    assert_spec_matches(_chart([1, 2]), path)  # golden written by another Altair patch
+    assert_spec_matches(old, path)  # chart made by another Altair patch
+    assert path.read_bytes() == before  # a match does not rewrite the file
+    with pytest.raises(AssertionError, match="differs"):
+        assert_spec_matches(_chart([1, 3]), path)
+
+
+def test_other_major_version_differs(tmp_path):
+    path = tmp_path / "c.vl.json"
+    spec = _chart([1, 2]).to_dict()
+    path.write_text(json.dumps(dict(spec, **{"$schema": f"{VL}v5.20.1.json"})), encoding="utf-8")
+    with pytest.raises(AssertionError, match=r"(?s)differs.*v5\.json"):
+        assert_spec_matches(_chart([1, 2]), path)
