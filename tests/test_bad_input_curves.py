@@ -561,7 +561,7 @@ CLI_CURVES_CASES = [
     Case("curves-smooth-unknown", lambda t: _curves(t, str(t.inp / "never-read.csv"), "--smooth", "xyz"), InputError,
          "--smooth: unknown method 'xyz'"),
     Case("curves-band-unknown", lambda t: _curves(t, _log(t, "rl.csv", RL_CSV), "--band", "iqr"), InputError, "--band: got 'iqr'"),
-    Case("curves-width-zero", lambda t: _curves(t, _log(t, "rl.csv", RL_CSV), "--width", "0"), InputError, "width_in: expected a positive"),
+    Case("curves-width-zero", lambda t: _curves(t, _log(t, "rl.csv", RL_CSV), "--width-in", "0"), InputError, "width_in: expected a positive"),
     Case("curves-dpi-zero", lambda t: _curves(t, _log(t, "rl.csv", RL_CSV), "--dpi", "0", out="f.png"), InputError, "dpi: expected a positive"),
     Case("curves-dual-one-metric", lambda t: _curves(t, _log(t, "rl.csv", RL_CSV), "--layout", "dual", "--y", "reward"), InputError,
          "layout='dual' needs exactly two metrics"),

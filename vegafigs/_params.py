@@ -214,8 +214,9 @@ VOCABULARY: dict[str, Param] = {
     "x": Param(_column, "column on the x axis", bad=COLUMN.bad),
     "y": Param(_column, "column on the y axis", bad=COLUMN.bad),
     "series": Param(_column, "column whose levels are drawn as separate lines / colours"),
-    "seed": Param(_column, "column of repeated runs of one series (bands are taken across it)")
-    .maybe(),
+    "seed": Param(
+        _column, "column of repeated runs of one series (bands are taken across it)"
+    ).maybe(),
     "panel": Param(_column, "column whose levels are drawn as side-by-side panels"),
     "lower": Param(_column, "column of precomputed band lower limits").maybe(),
     "upper": Param(_column, "column of precomputed band upper limits").maybe(),
@@ -327,4 +328,3 @@ _ACCEPTS: dict[Callable[[Any, str], Any], str] = {
     _style: "vf.themes.venue(...)",
     _theme: "name or config",
 }
-

@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from vegafigs.errors import VegafigsError
 
@@ -203,8 +204,8 @@ def _cmd_curves(args: argparse.Namespace) -> int:
         band=args.band,
         raw=not args.no_raw,
         x_title=args.x_title or "Training step",
-        width_in=args.width,
-        height_in=args.height,
+        width_in=args.width_in,
+        height_in=args.height_in,
         dpi=args.dpi,
     )
     out = save(fig, args.output, dpi=args.dpi)
@@ -292,7 +293,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Publication-quality ML/RL figures as Vega-Lite charts.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_gallery(sub)
+    _add_render(sub)
+    _add_spaghetti(sub)
+    _add_curves(sub)
+    return parser
 
+
+def _add_gallery(sub: Any) -> None:
     g = sub.add_parser(
         "gallery",
         help="render every gallery figure from the built-in demo data",
@@ -314,6 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     g.set_defaults(func=_cmd_gallery)
 
+
+def _add_render(sub: Any) -> None:
     r = sub.add_parser(
         "render",
         help="render a Vega-Lite JSON spec to PNG/SVG/PDF/HTML",
@@ -333,8 +343,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.set_defaults(func=_cmd_render)
 
-    _add_spaghetti(sub)
 
+def _add_curves(sub: Any) -> None:
     c = sub.add_parser(
         "curves",
         help="plot metrics vs. step from training logs (reward, response length, ...)",
@@ -366,15 +376,16 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--run", default=None, metavar="NAME", help="name all plain LOGs as one run")
     c.add_argument("--no-raw", action="store_true", help="hide the faint raw traces")
     c.add_argument("--x-title", default=None, help="x axis title (default: Training step)")
-    c.add_argument("--width", type=float, default=7.0, help="figure width, inches (default: 7)")
-    c.add_argument("--height", type=float, default=2.8, help="figure height, inches")
+    c.add_argument("--width-in", type=float, default=7.0, help="figure width, inches (default: 7)")
+    c.add_argument(
+        "--height-in", type=float, default=2.8, help="figure height, inches (default: 2.8)"
+    )
     c.add_argument("--dpi", type=float, default=300, help="PNG resolution (default: 300)")
     c.add_argument(
         "-o", "--output", required=True, metavar="OUT", help="output .png/.svg/.pdf/.html/.vl.json"
     )
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     c.set_defaults(func=_cmd_curves)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -25,7 +25,7 @@ import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 import altair as alt
 import pandas as pd
@@ -57,12 +57,12 @@ class Panel:
         """The panel's layers composed into one layer chart."""
         if not self.layers:
             raise InputError(f"panel {self.name!r}: no layers left to draw")
-        chart = alt.layer(*self.layers.values())
+        chart: Any = alt.layer(*self.layers.values())  # type: ignore[arg-type]
         if self.properties:
             chart = chart.properties(**self.properties)
         if self.resolve:
-            chart = chart.resolve_scale(**self.resolve)
-        return chart
+            chart = chart.resolve_scale(**dict(self.resolve))
+        return cast(alt.LayerChart, chart)
 
 
 def hconcat(spacing: float) -> Compose:
@@ -207,7 +207,7 @@ class Figure:
         from vegafigs.themes import applied
 
         with applied(self.theme), alt.data_transformers.disable_max_rows():
-            spec = self.chart.to_dict(validate="deep" if validate else False)
+            spec = self.chart.to_dict(validate=validate)
         return fit(spec, width=self.width_in * 72.0, height=self.height_in * 72.0)
 
     def to_json(self) -> str:
@@ -223,7 +223,10 @@ class Figure:
         return save(self, path, **kwargs)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
-        return alt.renderers.get()(self.to_dict())
+        renderer = alt.renderers.get()
+        if renderer is None:
+            raise InputError("figure: no Altair renderer is enabled (alt.renderers.enable(...))")
+        return renderer(self.to_dict())
 
     def __repr__(self) -> str:
         return (

@@ -102,7 +102,7 @@ def _kl_spaghetti(style: Style | None = None) -> Figure:
     with tempfile.TemporaryDirectory(prefix="vegafigs-kl-") as tmp:
         root = demo.kl_runs(tmp)
         runs = load_kl_runs(root, alphas=demo.KL_ALPHAS, model_contains=demo.KL_MODEL)
-    return kl_spaghetti(runs, **({} if style is None else {"style": style}))
+    return kl_spaghetti(runs, style=style)
 
 
 def _training_curve(style: Style | None = None) -> Figure:

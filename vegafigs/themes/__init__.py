@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import altair as alt
 
@@ -110,8 +110,9 @@ def resolve_theme(
     from vegafigs._checks import require_choice
 
     require_choice(name, sorted(THEMES), param="theme")
-    sizes = style.font_sizes() if style is not None else {}
-    return THEMES[name](**sizes)
+    sizes: dict[str, Any] = style.font_sizes() if style is not None else {}
+    theme_fn: Any = THEMES[name]
+    return cast(Config, theme_fn(**sizes))
 
 
 def palette_of(cfg: Mapping[str, Any]) -> list[str]:
@@ -123,9 +124,11 @@ def palette_of(cfg: Mapping[str, Any]) -> list[str]:
 _APPLIED: list[Config] = []
 
 
-@alt.theme.register("vegafigs-figure", enable=False)
-def _figure_theme() -> dict[str, Any]:
+def _figure_theme() -> Any:
     return {"config": copy.deepcopy(_APPLIED[-1]) if _APPLIED else {}}
+
+
+alt.theme.register("vegafigs-figure", enable=False)(_figure_theme)
 
 
 @contextmanager
@@ -146,7 +149,7 @@ def applied(cfg: Mapping[str, Any]) -> Iterator[None]:
 def _register_with_altair() -> None:
     for name, fn in THEMES.items():
 
-        def _theme(fn=fn) -> dict:
+        def _theme(fn: Any = fn) -> Any:
             return {"config": fn()}
 
         alt.theme.register(f"vegafigs-{name}", enable=False)(_theme)
