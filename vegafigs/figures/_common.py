@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
-import altair as alt
 import pandas as pd
 
 from vegafigs._checks import clean_numeric  # noqa: F401  (re-exported for the figures)
 from vegafigs.errors import InputError
-from vegafigs.themes import get_theme, text_width
-
-C = TypeVar("C", bound=alt.TopLevelMixin)
-
-
-def themed(chart: C, theme: str, **overrides: Any) -> C:
-    """Attach theme ``theme``'s config (with nested ``overrides`` merged) to ``chart``."""
-    cfg = get_theme(theme)
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(cfg.get(key), dict):
-            cfg[key] = {**cfg[key], **value}
-        else:
-            cfg[key] = value
-    return chart.properties(config=cfg)
-
+from vegafigs.themes import text_width
 
 def ordered_levels(values: pd.Series, order: Sequence[Any] | None, *, param: str) -> list[Any]:
     """Levels of ``values`` in ``order`` (checked) or in order of first appearance."""
@@ -36,26 +21,6 @@ def ordered_levels(values: pd.Series, order: Sequence[Any] | None, *, param: str
     if unknown:
         raise InputError(f"{param}: {unknown} not found; the data has {present}")
     return list(order)
-
-
-def per_level(
-    spec: Mapping[Any, Any] | Sequence[Any] | None,
-    levels: Sequence[Any],
-    default: Sequence[Any],
-    *,
-    param: str,
-) -> list[Any]:
-    """One value per level from a mapping, a sequence or the defaults (cycled)."""
-    if spec is None:
-        return [default[i % len(default)] for i in range(len(levels))]
-    if isinstance(spec, Mapping):
-        missing = [lv for lv in levels if lv not in spec]
-        if missing:
-            raise InputError(f"{param}: no entry for {missing}; expected keys {list(levels)}")
-        return [spec[lv] for lv in levels]
-    if isinstance(spec, str) or len(spec) != len(levels):
-        raise InputError(f"{param}: expected {len(levels)} values (one per panel), got {spec!r}")
-    return list(spec)
 
 
 def letter(i: int) -> str:
