@@ -12,6 +12,7 @@ from vegafigs._checks import clean_numeric  # noqa: F401  (re-exported for the f
 from vegafigs.errors import InputError
 from vegafigs.themes import text_width
 
+
 def ordered_levels(values: pd.Series, order: Sequence[Any] | None, *, param: str) -> list[Any]:
     """Levels of ``values`` in ``order`` (checked) or in order of first appearance."""
     present = list(dict.fromkeys(values.tolist()))
