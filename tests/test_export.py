@@ -36,6 +36,7 @@ SNIPPET = (
 )
 
 
+@pytest.mark.slow
 def test_spec_bytes_identical_across_processes():
     outs = []
     for seed in ("1", "12345"):
@@ -48,6 +49,7 @@ def test_spec_bytes_identical_across_processes():
     assert outs[0] == outs[1] and len(outs[0]) > 1000
 
 
+@pytest.mark.slow
 def test_gallery_cli_export_identical_across_processes(tmp_path):
     """`vegafigs gallery --format json,html` in two processes: every file byte-identical."""
     dirs = []
