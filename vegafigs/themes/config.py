@@ -131,7 +131,7 @@ def latex(
 
     >>> cfg = latex()
     >>> cfg["axis"]["tickSize"], cfg["axis"]["grid"]
-    ({"expr": "-5"}, False)
+    ({'expr': '-5'}, False)
     """
     text = label_size if text_size is None else text_size
     cfg = _text_fonts(
