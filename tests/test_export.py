@@ -130,7 +130,7 @@ def test_read_only_folder_is_a_clear_error(tmp_path):
 
 def test_not_a_chart_is_an_error(tmp_path):
     with pytest.raises(
-        ExportError, match="expected a vegafigs Figure, an Altair chart or a Vega-Lite dict"
+        ExportError, match="expected an Altair chart, a vegafigs Figure or a Vega-Lite dict"
     ):
         vf.save("not a chart", tmp_path / "f.svg")  # type: ignore[arg-type]
 
