@@ -39,6 +39,16 @@ COLORS = {"alive": ALIVE_COLOR, "dead": DEAD_COLOR, "EOS": "black", "target": "b
 BAR = "M0,-1L0,1"
 #: Gap between panels, pt.
 SPACING = 14.0
+#: Gaps between the columns and the rows of a grid (no y labels between them), pt.
+GRID_SPACING = (8.0, 6.0)
+#: Figures lower than this (in) keep at most two title lines.
+LOW_FIGURE = 2.5
+#: Plots narrower than this (pt) get only two x ticks: 0 and a round last value.
+NARROW = 90.0
+#: Narrowest plot (pt) before the panels go into more rows.
+MIN_WIDTH = 70.0
+#: Lowest plot (pt) that more rows may leave.
+MIN_HEIGHT = 20.0
 #: Legend text relative to the theme's legend labels (the seed: 7 pt beside 9 pt labels),
 #: but not below 7 pt (or the labels' size if they are smaller).
 LEGEND_SCALE = 7 / 9
@@ -66,6 +76,8 @@ class _Look:
     heads: list[str | list[str]]
     counts: list[str] | None
     counts_size: float
+    columns: int
+    shared_x: bool
 
 
 def _symlog(v: np.ndarray, constant: float = 0.1) -> np.ndarray:
@@ -231,6 +243,7 @@ def kl_spaghetti(
         texts,
         heads=heads,
         title=title_text,
+        shared_x=len({_x_max(per_traj, a, window) for a in alphas}) == 1,
         palette=colors,
         y_range=(-0.05 * y_hi, y_hi),
         kl_log=kl_log,
@@ -244,6 +257,7 @@ def kl_spaghetti(
         panel, drawn = _panel(
             alpha,
             j,
+            n=len(alphas),
             tokens=tokens,
             per_traj=per_traj,
             medians=medians,
@@ -260,7 +274,9 @@ def kl_spaghetti(
     data = {"summary": summary}
     data.update({k: pd.concat([f[k] for f in frames], ignore_index=True) for k in frames[0]})
     head = alt.Title(title_text, anchor="middle", offset=_title_offset(size))
-    compose = _compose(head, shared=not look.legend_inside)
+    compose = _compose(
+        head, shared=not look.legend_inside, columns=look.columns, n=len(alphas)
+    )
     built = _presized(built, theme=cfg, size=size, compose=compose)
     return make_figure(built, theme=cfg, size=size, data=data, kind="kl_spaghetti", compose=compose)
 
@@ -285,7 +301,7 @@ def _presized(
         for p in panels
     ]  # fmt: skip
     spec = make_figure(light, theme=theme, size=size, compose=compose).to_dict(validate=False)
-    views = spec["hconcat"]
+    views = spec[_key(spec)]
     widths = _whole_widths(spec, target=size[0] * 72 - 2 * PADDING, measure=_measure)
     sizes = [float(v["width"]) for v in views] if widths is None else widths
     props = [{"width": float(w), "height": float(views[0]["height"])} for w in sizes]
@@ -294,18 +310,25 @@ def _presized(
     ]
 
 
+def _key(spec: dict[str, Any]) -> str:
+    return "hconcat" if "hconcat" in spec else "concat"
+
+
 def _whole_widths(spec: dict[str, Any], *, target: float, measure: Any) -> list[int] | None:
-    """Whole-pt plot widths for the fitted ``spec`` whose content is within 1 pt of ``target``."""
-    views = spec["hconcat"]
-    widths = [int(np.floor(float(v["width"]))) for v in views]
+    """Whole-pt plot widths for the fitted ``spec`` whose content is within 1 pt of
+    ``target`` (spread over the grid's columns)."""
+    key = _key(spec)
+    views = spec[key]
+    k = int(spec.get("columns") or len(views))
+    widths = [int(np.floor(float(v["width"]))) for v in views[:k]]
     trial = dict(spec, padding=0, autosize={"type": "pad"})
     for _ in range(2):
-        trial["hconcat"] = [dict(v, width=w) for v, w in zip(views, widths, strict=True)]
+        trial[key] = [dict(v, width=widths[i % k]) for i, v in enumerate(views)]
         spare = target - measure(trial)[0]
         if 0 <= spare < 1:
-            return widths
-        extra, n = int(np.floor(spare)), len(widths)
-        widths = [w + extra // n + (i < extra % n) for i, w in enumerate(widths)]
+            return [widths[i % k] for i in range(len(views))]
+        extra = int(np.floor(spare))
+        widths = [w + extra // k + (i < extra % k) for i, w in enumerate(widths)]
     return None
 
 
@@ -387,7 +410,8 @@ def _title_offset(size: tuple[float, float]) -> float:
 
 
 def _title(title: str, cfg: Config, size: tuple[float, float]) -> tuple[str | list[str], str]:
-    """``title`` wrapped to the figure's width, in at most a third of its height.
+    """``title`` wrapped to the figure's width, in at most a third of its height
+    (two lines in a figure lower than :data:`LOW_FIGURE`).
 
     Lines beyond that are dropped (the last kept one ends with "…"); the second
     item is then the warning to give (else "").
@@ -395,6 +419,8 @@ def _title(title: str, cfg: Config, size: tuple[float, float]) -> tuple[str | li
     font, font_size = cfg["title"]["font"], float(cfg["title"]["fontSize"])
     text = wrap_title(title, width=size[0] * 72 - 2 * PADDING - 16, font=font, size=font_size)
     most = max(1, int(size[1] * 72 / 3 // (font_size * 1.2)))
+    if size[1] < LOW_FIGURE:
+        most = min(most, 2)
     if isinstance(text, str) or len(text) <= most:
         return text, ""
     warning = (
@@ -404,15 +430,16 @@ def _title(title: str, cfg: Config, size: tuple[float, float]) -> tuple[str | li
     return [*text[: most - 1], text[most - 1] + " …"], warning
 
 
-def _compose(title: alt.Title, *, shared: bool) -> Any:
+def _compose(title: alt.Title, *, shared: bool, columns: int, n: int) -> Any:
+    resolve = {"color": "shared" if shared else "independent", "x": "independent"}
+
     def compose(panels: Sequence[alt.LayerChart]) -> alt.TopLevelMixin:
-        return (
-            alt.hconcat(*panels, spacing=SPACING)
-            .resolve_scale(
-                color="shared" if shared else "independent", x="independent", y="independent"
-            )
-            .properties(title=title)
-        )
+        if columns >= n:
+            chart: Any = alt.hconcat(*panels, spacing=SPACING)
+        else:
+            spacing = {"column": GRID_SPACING[0], "row": GRID_SPACING[1]}
+            chart = alt.concat(*panels, columns=columns, spacing=spacing)
+        return chart.resolve_scale(**resolve, y="independent").properties(title=title)
 
     return compose
 
@@ -424,42 +451,53 @@ def _layout(
     *,
     heads: list[tuple[str, str]],
     title: str | list[str],
+    shared_x: bool,
     palette: dict[str, str],
     y_range: tuple[float, float],
     kl_log: bool,
     decimals: int | None,
     opacity: float,
 ) -> _Look:
-    """Estimated plot size (pt) and where the legend goes, from the figure size and fonts."""
-    axis, font = cfg["axis"], cfg["font"]
-    label, axis_title = float(axis["labelFontSize"]), float(axis["titleFontSize"])
-    title_size, n = float(cfg["title"]["fontSize"]), len(heads)
+    """Estimated plot size (pt), the grid's columns and where the legend goes."""
+    font, title_size = cfg["font"], float(cfg["title"]["fontSize"])
     legend_size = float(cfg["legend"]["labelFontSize"])
-    width, height = size[0] * 72 - 2 * PADDING, size[1] * 72 - 2 * PADDING
-    plot_w = (width - (n - 1) * SPACING - (axis_title + 6) - n * (1.6 * label + 4)) / n
-    wrapped = [
-        wrap_title(" ".join(h), width=0.85 * plot_w, font=font, size=title_size) for h in heads
-    ]
-    head_lines = max(_lines(h) for h in wrapped)
-    counts, counts_size = None, legend_size
-    title_lines = _lines(title)
-    top = (title_lines + head_lines) * title_size * 1.2 + _title_offset(size) + 2
-    plot_h = height - top - (label + axis_title + 10)
+    width = size[0] * 72 - 2 * PADDING
+    kw: dict[str, Any] = {"heads": heads, "title": title, "shared_x": shared_x}
+    columns = _columns(cfg, size, **kw)
+    geo = _geometry(cfg, size, columns=columns, **kw)
+    plot_w, plot_h, wrapped, counts = geo
     if min(plot_w, plot_h) < MIN_PLOT:
-        raise _too_small(size, n)
+        raise _too_small(size, len(heads))
     legend, inside, below = _legend_place(
         texts, cfg=cfg, palette=palette, opacity=opacity, plot=(plot_w, plot_h), width=width
     )
     plot_h -= below
+    head_lines = max(_lines(h) for h in wrapped)
+    rows = -(-len(heads) // columns)
     if plot_h < 40 and head_lines > 1 and plot_w > 2 * MIN_PLOT:
         # The counts move into the plot's top (empty: the y range reaches 1.4 x p99).
         wrapped, counts = [h[0] for h in heads], [h[1] for h in heads]
-        plot_h += (head_lines - 1) * title_size * 1.2
-        widest = max(text_width(c, font=font, size=legend_size) for c in counts)
+        plot_h += (head_lines - 1) * title_size * 1.2 * rows
+    if columns < len(heads) and plot_h < MIN_HEIGHT and counts is not None:
+        # No room for title rows: the alpha goes into the plot too, over the counts' lines.
+        plot_h += title_size * 1.2 * rows
+        counts = [
+            "\n".join([h[0], *_as_lines(wrap_title(h[1], width=plot_w - 8, font=font,
+                                                    size=legend_size))])
+            for h in heads
+        ]  # fmt: skip
+        wrapped = [""] * len(heads)
+    counts_size = legend_size
+    if counts is not None:
+        widest = max(
+            text_width(line, font=font, size=legend_size) for c in counts for line in c.split("\n")
+        )
         counts_size = round(min(legend_size, legend_size * (0.85 * plot_w - 8) / widest), 2)
     if min(plot_w, plot_h) < MIN_PLOT:
-        raise _too_small(size, n)
-    y_title, y_title_size = _y_title(texts["y_title"], height=plot_h, font=font, size=axis_title)
+        raise _too_small(size, len(heads))
+    y_title, y_title_size = _y_title(
+        texts["y_title"], height=plot_h, font=font, size=float(cfg["axis"]["titleFontSize"])
+    )
     if decimals is None:
         decimals = max(0, int(np.ceil(-np.log10(y_range[1] - y_range[0]))) + 3)
     return _Look(
@@ -477,7 +515,89 @@ def _layout(
         heads=wrapped,
         counts=counts,
         counts_size=counts_size,
+        columns=columns,
+        shared_x=shared_x,
     )
+
+
+def _columns(
+    cfg: Config,
+    size: tuple[float, float],
+    *,
+    heads: list[tuple[str, str]],
+    title: Any,
+    shared_x: bool,
+) -> int:
+    """Panels per row: one row if each plot keeps :data:`MIN_WIDTH`, else the fewest rows
+    that do while the plots keep :data:`MIN_HEIGHT`; else the best compromise."""
+    n = len(heads)
+    options = sorted({-(-n // rows) for rows in range(1, n + 1)}, reverse=True)
+    scores = []
+    for k in options:
+        geo = _geometry(cfg, size, heads=heads, title=title, columns=k, shared_x=shared_x)
+        plot_w, plot_h = geo[0], geo[1]
+        if plot_w >= MIN_WIDTH and plot_h >= MIN_HEIGHT:
+            return k
+        scores.append((min(plot_w / MIN_WIDTH, plot_h / MIN_HEIGHT), k))
+    return max(scores)[1]
+
+
+def _geometry(
+    cfg: Config,
+    size: tuple[float, float],
+    *,
+    heads: list[tuple[str, str]],
+    title: Any,
+    columns: int,
+    shared_x: bool,
+) -> tuple[float, float, list[str | list[str]], list[str] | None]:
+    """Plot width and height (before the legend), panel titles and counts (or ``None``)
+    for ``columns`` panels per row. One row: every panel has its y tick labels;
+    a grid: only the first column has them and only the last row has x titles (and
+    x tick labels if all panels share the x range, ``shared_x``)."""
+    axis, font = cfg["axis"], cfg["font"]
+    label, axis_title = float(axis["labelFontSize"]), float(axis["titleFontSize"])
+    title_size, n = float(cfg["title"]["fontSize"]), len(heads)
+    width, height = size[0] * 72 - 2 * PADDING, size[1] * 72 - 2 * PADDING
+    top = _lines(title) * title_size * 1.2 + _title_offset(size) + 2
+    if columns == n:
+        plot_w = (width - (n - 1) * SPACING - (axis_title + 6) - n * (1.6 * label + 4)) / n
+        wrapped = [
+            wrap_title(" ".join(h), width=0.85 * plot_w, font=font, size=title_size)
+            for h in heads
+        ]
+        head_lines = max(_lines(h) for h in wrapped)
+        plot_h = height - top - head_lines * title_size * 1.2 - (label + axis_title + 10)
+        return plot_w, plot_h, wrapped, None
+    rows = -(-n // columns)
+    gaps = (columns - 1) * GRID_SPACING[0]
+    plot_w = (width - gaps - (axis_title + 6) - (1.6 * label + 4)) / columns
+    titles, counts = _heads(heads, width=0.95 * plot_w, font=font, size=title_size)
+    x_labels = label + 6
+    per_row = max(_lines(h) for h in titles) * title_size * 1.2 + 2 + (0 if shared_x else x_labels)
+    bottom = axis_title + 4 + (x_labels if shared_x else 0)
+    rest = height - top - rows * per_row - (rows - 1) * GRID_SPACING[1] - bottom
+    return plot_w, rest / rows, titles, counts
+
+
+def _heads(
+    heads: list[tuple[str, str]], *, width: float, font: str, size: float
+) -> tuple[list[str | list[str]], list[str] | None]:
+    """Panel titles within ``width``, broken only between the alpha and the counts:
+    one line, else two, else the alpha alone (the counts returned to go in the plot)."""
+
+    def fits(texts: list[str]) -> bool:
+        return all(text_width(t, font=font, size=size) <= width for t in texts)
+
+    if fits([" ".join(h) for h in heads]):
+        return [" ".join(h) for h in heads], None
+    if fits([t for h in heads for t in h]):
+        return [list(h) for h in heads], None
+    return [h[0] for h in heads], [h[1] for h in heads]
+
+
+def _as_lines(text: str | list[str]) -> list[str]:
+    return [text] if isinstance(text, str) else text
 
 
 def _too_small(size: tuple[float, float], n: int) -> InputError:
@@ -615,13 +735,21 @@ def _legend(
     )
 
 
-def _encodings(look: _Look, x_hi: float, first: bool) -> tuple[alt.X, alt.Y]:
+def _encodings(look: _Look, x_hi: float, j: int, n: int) -> tuple[alt.X, alt.Y]:
+    """The panel's x and y: in a grid, y labels and title in the first column only,
+    the x title on the last panel of each column; narrow plots get two x ticks."""
     lo, hi = look.y_range
+    grid, first = look.columns < n, j % look.columns == 0
+    bottom = not grid or j + look.columns >= n
+    x_axis: dict[str, Any] = {"tickCount": 3}
+    if look.plot[0] < NARROW:
+        step = 10 ** np.floor(np.log10(max(x_hi, 1)))
+        x_axis = {"values": [0, float(np.floor(x_hi / step) * step)]}
     x = alt.X(
         "t:Q",
         scale=alt.Scale(domain=[-1, x_hi], nice=False, zero=False),
-        title="token t",
-        axis=alt.Axis(tickCount=3),
+        title="token t" if bottom else None,
+        axis=alt.Axis(**x_axis, **({} if bottom or not look.shared_x else {"labels": False})),
     )
     y_scale: dict[str, Any] = {"domain": [round(lo, 6), round(hi, 6)], "nice": False}
     axis: dict[str, Any] = {"tickCount": int(max(2, min(5, look.plot[1] // 18)))}
@@ -630,6 +758,8 @@ def _encodings(look: _Look, x_hi: float, first: bool) -> tuple[alt.X, alt.Y]:
         axis = {"values": _symlog_ticks(lo, hi), "format": "~r"}
     if first and look.y_title_size is not None:
         axis["titleFontSize"] = look.y_title_size
+    if grid and not first:
+        axis["labels"] = False
     y = alt.Y(
         "kl:Q",
         scale=alt.Scale(**y_scale),
@@ -643,6 +773,7 @@ def _panel(
     alpha: str,
     j: int,
     *,
+    n: int,
     tokens: pd.DataFrame,
     per_traj: pd.DataFrame,
     medians: pd.DataFrame,
@@ -656,8 +787,8 @@ def _panel(
 ) -> tuple[Panel, dict[str, pd.DataFrame]]:
     """One alpha's panel and the frames it drew."""
     trajs = per_traj[per_traj["alpha"] == alpha]
-    x_hi = panel_xmax(int(trajs["n_tokens"].max()) if len(trajs) else 0, window)
-    x, y = _encodings(look, x_hi, first=j == 0)
+    x_hi = _x_max(per_traj, alpha, window)
+    x, y = _encodings(look, x_hi, j, n)
     legend: Any = look.legend if j == 0 or not look.legend_inside else None
     pts = tokens[tokens["traj"].isin(trajs.loc[trajs["drawn"], "traj"])]
     pts = pts.assign(state=np.where(pts["alive"].to_numpy(), "alive", "dead"))
@@ -698,7 +829,9 @@ def _panel(
         layers["counts"] = _text(
             look.counts[j], look, x=3.0, y=1.0, align="left", size=look.counts_size
         )
-    props = {"width": 100.0, "height": 100.0, "title": look.heads[j]}
+    props: dict[str, Any] = {"width": 100.0, "height": 100.0}
+    if look.heads[j]:
+        props["title"] = look.heads[j]
     drawn = {
         "paths": pts[["alpha", "traj", "t", "kl", "state"]]
         .assign(vertex=_vertices(pts, shown))
@@ -710,6 +843,11 @@ def _panel(
         "target": pd.DataFrame({"alpha": [alpha], "target": [target], "shown": [shown_target]}),
     }
     return Panel(alpha, layers, properties=props), drawn
+
+
+def _x_max(per_traj: pd.DataFrame, alpha: str, window: int) -> float:
+    trajs = per_traj[per_traj["alpha"] == alpha]
+    return panel_xmax(int(trajs["n_tokens"].max()) if len(trajs) else 0, window)
 
 
 def _vertices(pts: pd.DataFrame, shown: pd.DataFrame) -> np.ndarray:
@@ -766,7 +904,8 @@ def _target(alpha: str, normalize_kl: bool) -> float:
 
 def _note(alpha: str, target: float, look: _Look, normalize_kl: bool, calib_tokens: int) -> Any:
     label = look.labels["target"] if normalize_kl else f"calib target α²={target:.2g}"
-    below = 0.0 if look.counts is None else round(1.3 * look.legend_size, 2)
+    lines = 0 if look.counts is None else look.counts[0].count("\n") + 1
+    below = round(1.3 * lines * look.legend_size, 2)
     return _text(
         f"{label} off-scale", look, x=-0.02, y=0.08, y_offset=below, align="right", color="#404040"
     )
@@ -795,6 +934,7 @@ def _text(
             align=align,
             baseline="top",
             fontSize=look.legend_size if size is None else size,
+            **({"lineBreak": "\n"} if "\n" in text else {}),
             color=color,
             limit={"expr": "width - 4"},
         )
