@@ -43,6 +43,8 @@ SPACING = 14.0
 GRID_SPACING = (8.0, 6.0)
 #: Figures lower than this (in) keep at most two title lines.
 LOW_FIGURE = 2.5
+#: Smallest font size (pt) of the counts in the plot.
+MIN_TEXT = 5.0
 #: Plots narrower than this (pt) get only two x ticks: 0 and a round last value.
 NARROW = 90.0
 #: Narrowest plot (pt) before the panels go into more rows.
@@ -481,18 +483,8 @@ def _layout(
     if columns < len(heads) and plot_h < MIN_HEIGHT and counts is not None:
         # No room for title rows: the alpha goes into the plot too, over the counts' lines.
         plot_h += title_size * 1.2 * rows
-        counts = [
-            "\n".join([h[0], *_as_lines(wrap_title(h[1], width=plot_w - 8, font=font,
-                                                    size=legend_size))])
-            for h in heads
-        ]  # fmt: skip
-        wrapped = [""] * len(heads)
-    counts_size = legend_size
-    if counts is not None:
-        widest = max(
-            text_width(line, font=font, size=legend_size) for c in counts for line in c.split("\n")
-        )
-        counts_size = round(min(legend_size, legend_size * (0.85 * plot_w - 8) / widest), 2)
+        wrapped = [f"\t{h[0]}" for h in heads]
+    counts, counts_size = _fit_counts(counts, width=0.85 * plot_w - 8, font=font, size=legend_size)
     if min(plot_w, plot_h) < MIN_PLOT:
         raise _too_small(size, len(heads))
     y_title, y_title_size = _y_title(
@@ -596,8 +588,23 @@ def _heads(
     return [h[0] for h in heads], [h[1] for h in heads]
 
 
-def _as_lines(text: str | list[str]) -> list[str]:
-    return [text] if isinstance(text, str) else text
+def _fit_counts(
+    counts: list[str] | None, *, width: float, font: str, size: float
+) -> tuple[list[str] | None, float]:
+    """The counts in one line at most ``size`` fitting ``width``; in two lines (split at
+    the last space) when one line would be below :data:`MIN_TEXT` pt."""
+
+    def fitted(lines: list[list[str]]) -> float:
+        widest = max(text_width(t, font=font, size=size) for ls in lines for t in ls)
+        return round(min(size, size * width / widest), 2)
+
+    if counts is None:
+        return None, size
+    one = fitted([[c] for c in counts])
+    if one >= MIN_TEXT:
+        return counts, one
+    split = [c.rsplit(" ", 1) for c in counts]
+    return ["\n".join(s) for s in split], max(MIN_TEXT, fitted(split))
 
 
 def _too_small(size: tuple[float, float], n: int) -> InputError:
@@ -744,7 +751,7 @@ def _encodings(look: _Look, x_hi: float, j: int, n: int) -> tuple[alt.X, alt.Y]:
     x_axis: dict[str, Any] = {"tickCount": 3}
     if look.plot[0] < NARROW:
         step = 10 ** np.floor(np.log10(max(x_hi, 1)))
-        x_axis = {"values": [0, float(np.floor(x_hi / step) * step)]}
+        x_axis = {"values": [0, float(np.floor(x_hi / step) * step)], "labelFlush": True}
     x = alt.X(
         "t:Q",
         scale=alt.Scale(domain=[-1, x_hi], nice=False, zero=False),
@@ -758,8 +765,8 @@ def _encodings(look: _Look, x_hi: float, j: int, n: int) -> tuple[alt.X, alt.Y]:
         axis = {"values": _symlog_ticks(lo, hi), "format": "~r"}
     if first and look.y_title_size is not None:
         axis["titleFontSize"] = look.y_title_size
-    if grid and not first:
-        axis["labels"] = False
+    if grid:  # the top label inside the row: no overlap with the panel title
+        axis.update(labelFlush=True) if first else axis.update(labels=False)
     y = alt.Y(
         "kl:Q",
         scale=alt.Scale(**y_scale),
@@ -825,13 +832,17 @@ def _panel(
         )
     elif np.isfinite(target) and target > 0:
         layers["note"] = _note(alpha, target, look, normalize_kl, calib_tokens)
+    head = look.heads[j]
+    if isinstance(head, str) and head.startswith("\t"):  # the alpha in the plot
+        layers["head"] = _text(head[1:], look, x=3.0, y=1.0, align="left")
     if look.counts is not None:
+        below = 1.0 + (1.15 * look.legend_size if "head" in layers else 0.0)
         layers["counts"] = _text(
-            look.counts[j], look, x=3.0, y=1.0, align="left", size=look.counts_size
+            look.counts[j], look, x=3.0, y=below, align="left", size=look.counts_size
         )
     props: dict[str, Any] = {"width": 100.0, "height": 100.0}
-    if look.heads[j]:
-        props["title"] = look.heads[j]
+    if "head" not in layers:
+        props["title"] = head
     drawn = {
         "paths": pts[["alpha", "traj", "t", "kl", "state"]]
         .assign(vertex=_vertices(pts, shown))
@@ -904,7 +915,8 @@ def _target(alpha: str, normalize_kl: bool) -> float:
 
 def _note(alpha: str, target: float, look: _Look, normalize_kl: bool, calib_tokens: int) -> Any:
     label = look.labels["target"] if normalize_kl else f"calib target α²={target:.2g}"
-    lines = 0 if look.counts is None else look.counts[0].count("\n") + 1
+    counts = 0 if look.counts is None else look.counts[0].count("\n") + 1
+    lines = counts + str(look.heads[0]).startswith("\t")
     below = round(1.3 * lines * look.legend_size, 2)
     return _text(
         f"{label} off-scale", look, x=-0.02, y=0.08, y_offset=below, align="right", color="#404040"
