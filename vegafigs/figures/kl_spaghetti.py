@@ -43,6 +43,8 @@ SPACING = 14.0
 GRID_SPACING = (8.0, 6.0)
 #: Figures lower than this (in) keep at most two title lines.
 LOW_FIGURE = 2.5
+#: End tick labels this close (px) to a plot edge are flush with it (not overhanging).
+FLUSH = 8
 #: Smallest font size (pt) of the counts in the plot.
 MIN_TEXT = 5.0
 #: Plots narrower than this (pt) get only two x ticks: 0 and a round last value.
@@ -751,7 +753,7 @@ def _encodings(look: _Look, x_hi: float, j: int, n: int) -> tuple[alt.X, alt.Y]:
     x_axis: dict[str, Any] = {"tickCount": 3}
     if look.plot[0] < NARROW:
         step = 10 ** np.floor(np.log10(max(x_hi, 1)))
-        x_axis = {"values": [0, float(np.floor(x_hi / step) * step)], "labelFlush": True}
+        x_axis = {"values": [0, float(np.floor(x_hi / step) * step)], "labelFlush": FLUSH}
     x = alt.X(
         "t:Q",
         scale=alt.Scale(domain=[-1, x_hi], nice=False, zero=False),
@@ -766,7 +768,7 @@ def _encodings(look: _Look, x_hi: float, j: int, n: int) -> tuple[alt.X, alt.Y]:
     if first and look.y_title_size is not None:
         axis["titleFontSize"] = look.y_title_size
     if grid:  # the top label inside the row: no overlap with the panel title
-        axis.update(labelFlush=True) if first else axis.update(labels=False)
+        axis.update(labelFlush=FLUSH) if first else axis.update(labels=False)
     y = alt.Y(
         "kl:Q",
         scale=alt.Scale(**y_scale),
