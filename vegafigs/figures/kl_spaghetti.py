@@ -41,7 +41,7 @@ BAR = "M0,-1L0,1"
 SPACING = 14.0
 #: Gaps between the columns and the rows of a grid (no y labels between them), pt.
 GRID_SPACING = (8.0, 6.0)
-#: Figures lower than this (in) keep at most two title lines.
+#: Grids in figures lower than this (in) keep at most two title lines.
 LOW_FIGURE = 2.5
 #: End tick labels this close (px) to a plot edge are flush with it (not overhanging).
 FLUSH = 8
@@ -240,13 +240,12 @@ def kl_spaghetti(
         title += f"window={window}."
     heads = [_panel_title(row) for row in summary.itertuples(index=False)]
     texts = _texts(thr, normalize_kl=normalize_kl, calib_tokens=calib_tokens)
-    title_text, shortened = _title(title, cfg, size)
-    look = _layout(
+    look, title_text, shortened = _look(
+        title,
         cfg,
         size,
         texts,
         heads=heads,
-        title=title_text,
         shared_x=len({_x_max(per_traj, a, window) for a in alphas}) == 1,
         palette=colors,
         y_range=(-0.05 * y_hi, y_hi),
@@ -278,9 +277,7 @@ def kl_spaghetti(
     data = {"summary": summary}
     data.update({k: pd.concat([f[k] for f in frames], ignore_index=True) for k in frames[0]})
     head = alt.Title(title_text, anchor="middle", offset=_title_offset(size))
-    compose = _compose(
-        head, shared=not look.legend_inside, columns=look.columns, n=len(alphas)
-    )
+    compose = _compose(head, shared=not look.legend_inside, columns=look.columns, n=len(alphas))
     built = _presized(built, theme=cfg, size=size, compose=compose)
     return make_figure(built, theme=cfg, size=size, data=data, kind="kl_spaghetti", compose=compose)
 
@@ -413,18 +410,31 @@ def _title_offset(size: tuple[float, float]) -> float:
     return 12.0 if height >= 200 else 5.0 if height >= 160 else 2.0
 
 
-def _title(title: str, cfg: Config, size: tuple[float, float]) -> tuple[str | list[str], str]:
+def _look(
+    title: str, cfg: Config, size: tuple[float, float], texts: dict[str, str], **kw: Any
+) -> tuple[_Look, str | list[str], str]:
+    """The layout, the wrapped title and the warning if it was shortened: a grid in a
+    figure lower than :data:`LOW_FIGURE` keeps at most two title lines."""
+    title_text, shortened = _title(title, cfg, size)
+    look = _layout(cfg, size, texts, title=title_text, **kw)
+    if look.columns < len(kw["heads"]) and size[1] < LOW_FIGURE and _lines(title_text) > 2:
+        title_text, shortened = _title(title, cfg, size, most=2)
+        look = _layout(cfg, size, texts, title=title_text, **kw)
+    return look, title_text, shortened
+
+
+def _title(
+    title: str, cfg: Config, size: tuple[float, float], most: int | None = None
+) -> tuple[str | list[str], str]:
     """``title`` wrapped to the figure's width, in at most a third of its height
-    (two lines in a figure lower than :data:`LOW_FIGURE`).
+    (or ``most`` lines).
 
     Lines beyond that are dropped (the last kept one ends with "…"); the second
     item is then the warning to give (else "").
     """
     font, font_size = cfg["title"]["font"], float(cfg["title"]["fontSize"])
     text = wrap_title(title, width=size[0] * 72 - 2 * PADDING - 16, font=font, size=font_size)
-    most = max(1, int(size[1] * 72 / 3 // (font_size * 1.2)))
-    if size[1] < LOW_FIGURE:
-        most = min(most, 2)
+    most = most or max(1, int(size[1] * 72 / 3 // (font_size * 1.2)))
     if isinstance(text, str) or len(text) <= most:
         return text, ""
     warning = (
@@ -557,8 +567,7 @@ def _geometry(
     if columns == n:
         plot_w = (width - (n - 1) * SPACING - (axis_title + 6) - n * (1.6 * label + 4)) / n
         wrapped = [
-            wrap_title(" ".join(h), width=0.85 * plot_w, font=font, size=title_size)
-            for h in heads
+            wrap_title(" ".join(h), width=0.85 * plot_w, font=font, size=title_size) for h in heads
         ]
         head_lines = max(_lines(h) for h in wrapped)
         plot_h = height - top - head_lines * title_size * 1.2 - (label + axis_title + 10)
