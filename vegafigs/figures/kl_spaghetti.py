@@ -577,6 +577,7 @@ def _geometry(
     plot_w = (width - gaps - (axis_title + 6) - (1.6 * label + 4)) / columns
     titles, counts = _heads(heads, width=0.95 * plot_w, font=font, size=title_size)
     x_labels = label + 6
+    shared_x = shared_x and n % columns == 0  # full rows: x labels on the last row only
     per_row = max(_lines(h) for h in titles) * title_size * 1.2 + 2 + (0 if shared_x else x_labels)
     bottom = axis_title + 4 + (x_labels if shared_x else 0)
     rest = height - top - rows * per_row - (rows - 1) * GRID_SPACING[1] - bottom
@@ -755,10 +756,12 @@ def _legend(
 
 def _encodings(look: _Look, x_hi: float, j: int, n: int) -> tuple[alt.X, alt.Y]:
     """The panel's x and y: in a grid, y labels and title in the first column only,
-    the x title on the last panel of each column; narrow plots get two x ticks."""
+    the x title in the last row (and the x labels too if the rows are full and share
+    the x range); narrow plots get two x ticks."""
     lo, hi = look.y_range
     grid, first = look.columns < n, j % look.columns == 0
-    bottom = not grid or j + look.columns >= n
+    last_row = not grid or j >= (n - 1) // look.columns * look.columns
+    labels = last_row or not look.shared_x or n % look.columns
     x_axis: dict[str, Any] = {"tickCount": 3}
     if look.plot[0] < NARROW:
         step = 10 ** np.floor(np.log10(max(x_hi, 1)))
@@ -766,8 +769,8 @@ def _encodings(look: _Look, x_hi: float, j: int, n: int) -> tuple[alt.X, alt.Y]:
     x = alt.X(
         "t:Q",
         scale=alt.Scale(domain=[-1, x_hi], nice=False, zero=False),
-        title="token t" if bottom else None,
-        axis=alt.Axis(**x_axis, **({} if bottom or not look.shared_x else {"labels": False})),
+        title="token t" if last_row else None,
+        axis=alt.Axis(**x_axis, **({} if labels else {"labels": False})),
     )
     y_scale: dict[str, Any] = {"domain": [round(lo, 6), round(hi, 6)], "nice": False}
     axis: dict[str, Any] = {"tickCount": int(max(2, min(5, look.plot[1] // 18)))}
