@@ -60,6 +60,8 @@ LEGEND_SCALE = 7 / 9
 PATH_SCALE = 1 / 3
 #: Tolerance of the path simplification, px of the estimated plot.
 TOLERANCE = 0.3
+#: Measured legend sizes by spec (the layout may try a legend more than once).
+_LEGEND_BOXES: dict[str, tuple[float, float]] = {}
 
 
 @dataclass(frozen=True)
@@ -700,7 +702,13 @@ def _legend_box(legend: alt.Legend, cfg: Config, palette: dict[str, str]) -> tup
     )
     with applied(cfg):
         spec = chart.to_dict()
-    scene = vlc.vegalite_to_scenegraph(spec)["scenegraph"]
+    key = json.dumps(spec, sort_keys=True, default=str)
+    if key not in _LEGEND_BOXES:
+        _LEGEND_BOXES[key] = _drawn_legend(vlc.vegalite_to_scenegraph(spec)["scenegraph"])
+    return _LEGEND_BOXES[key]
+
+
+def _drawn_legend(scene: dict[str, Any]) -> tuple[float, float]:
     stack = [scene]
     while stack:
         node = stack.pop()
@@ -854,7 +862,8 @@ def _panel(
         layers["counts"] = _text(
             look.counts[j], look, x=3.0, y=below, align="left", size=look.counts_size
         )
-    props: dict[str, Any] = {"width": 100.0, "height": 100.0}
+    # the estimate: a good start for the fit (see _presized)
+    props: dict[str, Any] = {"width": round(look.plot[0], 1), "height": round(look.plot[1], 1)}
     if "head" not in layers:
         props["title"] = head
     drawn = {
