@@ -194,16 +194,24 @@ def kl_spaghetti(
     ``height_in``: see the glossary (the whole figure; default 3.0 in per
     panel × 3.4 in).
 
-    Small sizes: the legend sits at the first plot's top right, or below the
-    panels (4, 2 or 1 columns; labels without their parenthesis when room is
-    short) when it would cover too much of it; panel titles wrap, and when the
-    plots would be too low their counts move into the plots' top (layer
-    ``counts``); the y title splits or shrinks; a title taller than a third of
+    Small sizes: the panels stay in one row while each plot keeps about 70 pt,
+    else they go into a grid (the fewest rows that keep that width while the
+    plots keep 20 pt height; ``alt.concat(columns=...)``) with the y labels and
+    title in the first column and the x title in the last row (the x labels too
+    when the rows are full and share the x range); plots under 90 pt get two x
+    ticks (0 and a round last value). The legend sits at the first plot's top
+    right, or below the panels (4, 2 or 1 columns; labels without their
+    parenthesis when room is short) when it would cover too much of it; panel
+    titles break only between the alpha and the counts, and when the plots
+    would be too low the counts move into the plots' top (layer ``counts``; in
+    two lines rather than below 5 pt), in a low grid the alpha too (layer
+    ``head``); a grid lower than 2.5 in keeps at most two title lines; the y
+    title splits or shrinks; a title taller than a third of
     the figure is shortened with a warning; a size that cannot hold the panels
     is an :class:`~vegafigs.InputError` naming ``width_in/height_in``.
 
     Layers per panel (panel id = the alpha): ``paths``, ``eos``, ``median``,
-    ``target`` or ``note`` (target off-scale), maybe ``counts``. Data:
+    ``target`` or ``note`` (target off-scale), maybe ``counts`` and ``head``. Data:
     ``summary`` (alpha, n, n_died, n_censored), ``paths`` (alpha, traj, t, kl,
     state, vertex: kept by the simplification), ``median`` (alpha, t, median),
     ``eos`` (alpha, traj, t, kl), ``target`` (alpha, target, shown).
@@ -769,16 +777,17 @@ def _encodings(look: _Look, x_hi: float, j: int, n: int) -> tuple[alt.X, alt.Y]:
     lo, hi = look.y_range
     grid, first = look.columns < n, j % look.columns == 0
     last_row = not grid or j >= (n - 1) // look.columns * look.columns
-    labels = last_row or not look.shared_x or n % look.columns
     x_axis: dict[str, Any] = {"tickCount": 3}
     if look.plot[0] < NARROW:
         step = 10 ** np.floor(np.log10(max(x_hi, 1)))
         x_axis = {"values": [0, float(np.floor(x_hi / step) * step)], "labelFlush": FLUSH}
+    if not (last_row or not look.shared_x or n % look.columns):
+        x_axis["labels"] = False
     x = alt.X(
         "t:Q",
         scale=alt.Scale(domain=[-1, x_hi], nice=False, zero=False),
         title="token t" if last_row else None,
-        axis=alt.Axis(**x_axis, **({} if labels else {"labels": False})),
+        axis=alt.Axis(**x_axis),
     )
     y_scale: dict[str, Any] = {"domain": [round(lo, 6), round(hi, 6)], "nice": False}
     axis: dict[str, Any] = {"tickCount": int(max(2, min(5, look.plot[1] // 18)))}
@@ -959,6 +968,7 @@ def _text(
 ) -> alt.Chart:
     """One line of text in the plot: ``x``/``y`` in px (>= 1) or fractions of the plot
     (``x`` < 0: from the right edge), at the legend's text size."""
+    lines: dict[str, Any] = {"lineBreak": "\n"} if "\n" in text else {}
     x_expr = f"{x}" if x >= 1 else f"width * {1 + x:g}" if x < 0 else f"width * {x:g}"
     y_expr = f"{y}" if y >= 1 else f"height * {y:g} + {y_offset:g}"
     return (
@@ -969,9 +979,9 @@ def _text(
             align=align,
             baseline="top",
             fontSize=look.legend_size if size is None else size,
-            **({"lineBreak": "\n"} if "\n" in text else {}),
             color=color,
             limit={"expr": "width - 4"},
+            **lines,
         )
         .encode(text="text:N")
     )
