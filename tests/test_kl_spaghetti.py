@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import warnings
 
 import numpy as np
@@ -410,3 +411,75 @@ def test_long_title_wraps_and_fits(two_runs):
     scene = vlc.vegalite_to_scenegraph(spec)
     assert scene["width"] == pytest.approx(3.25 * 72, abs=0.01)
     assert scene["height"] == pytest.approx(2.5 * 72, abs=0.01)
+
+
+# ------------------------------------------------- the gallery figure at venue sizes
+VENUES = {"text": (6.75, 2.5), "column": (3.25, 2.0)}
+
+
+@pytest.fixture(scope="module")
+def venue_figs():
+    import vegafigs as vf
+    from vegafigs.gallery import FIGURES
+
+    out = {}
+    for span, (w, h) in VENUES.items():
+        style = vf.themes.venue("icml", span=span, height_ratio=h / w)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the long default title is shortened at 3.25 in
+            out[span] = FIGURES["kl_spaghetti"].build(style=style)
+    return out
+
+
+def _text_boxes(fig) -> list[tuple[str, float, float, float, float]]:
+    """(text, x0, y0, x1, y1) of every drawn text, from its anchor, alignment and font."""
+    from vegafigs.themes import text_width
+
+    boxes = []
+    for item in scene_items(fig, marktype="text"):
+        lines = item.get("text")
+        lines = [str(t) for t in lines] if isinstance(lines, list) else str(lines).split("\n")
+        if not "".join(lines).strip():
+            continue
+        size = float(item.get("fontSize", 11))
+        font = str(item.get("font", "Helvetica"))
+        w = max(text_width(t, font=font, size=size) for t in lines)
+        h = size * (1.1 * len(lines) - 0.1)  # lines 1.1 font sizes apart
+        align = {"left": 0.0, "center": 0.5, "right": 1.0}[item.get("align", "left")]
+        base = {"top": 0.0, "middle": 0.5, "bottom": 1.0}.get(item.get("baseline"), 0.8)
+        # along the text (u) and across it (v), then rotated by the angle (0 or -90)
+        u0, v0 = -align * w, -base * h
+        x, y = item["abs_x"], item["abs_y"]
+        if abs(float(item.get("angle", 0) or 0)) == 90:
+            box = (x + v0, y - u0 - w, x + v0 + h, y - u0)
+        else:
+            box = (x + u0, y + v0, x + u0 + w, y + v0 + h)
+        boxes.append((" ".join(lines), *box))
+    return boxes
+
+
+@pytest.mark.parametrize("span", list(VENUES))
+def test_gallery_figure_at_venue_sizes_fits_and_texts_do_not_overlap(venue_figs, span):
+    import io
+
+    from PIL import Image
+
+    from vegafigs.export import render
+
+    fig, (w, h) = venue_figs[span], VENUES[span]
+    for dpi in (100, 300):
+        png = Image.open(io.BytesIO(render(fig, "png", dpi=dpi)))
+        assert abs(png.width - round(w * dpi)) <= 1 and abs(png.height - round(h * dpi)) <= 1
+    spec = fig.to_dict()
+    assert "concat" in spec and spec["columns"] < len(spec["concat"]) == 8  # a grid
+    groups = scene_items(fig, marktype="group")
+    tops = {round(i["abs_y"]) for i in groups if re.fullmatch(r"concat_\d+_group", str(i["mark"]))}
+    assert len(tops) > 1  # more than one row of panels
+    heads = [t for t in drawn_texts(fig) if t.startswith("α=")]
+    assert [t.split()[0] for t in heads] == [f"α={a}" for a in demo.KL_ALPHAS]  # whole
+    boxes = _text_boxes(fig)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            # apart by at least 1 pt (the 1-row layout's "200400" ticks were -0.1 pt apart)
+            dx, dy = max(a[1], b[1]) - min(a[3], b[3]), max(a[2], b[2]) - min(a[4], b[4])
+            assert max(dx, dy) >= 1.0, f"{a} touches {b}"

@@ -39,6 +39,20 @@ COLORS = {"alive": ALIVE_COLOR, "dead": DEAD_COLOR, "EOS": "black", "target": "b
 BAR = "M0,-1L0,1"
 #: Gap between panels, pt.
 SPACING = 14.0
+#: Gaps between the columns and the rows of a grid (no y labels between them), pt.
+GRID_SPACING = (8.0, 6.0)
+#: Grids in figures lower than this (in) keep at most two title lines.
+LOW_FIGURE = 2.5
+#: End tick labels this close (px) to a plot edge are flush with it (not overhanging).
+FLUSH = 8
+#: Smallest font size (pt) of the counts in the plot.
+MIN_TEXT = 5.0
+#: Plots narrower than this (pt) get only two x ticks: 0 and a round last value.
+NARROW = 90.0
+#: Narrowest plot (pt) before the panels go into more rows.
+MIN_WIDTH = 70.0
+#: Lowest plot (pt) that more rows may leave.
+MIN_HEIGHT = 20.0
 #: Legend text relative to the theme's legend labels (the seed: 7 pt beside 9 pt labels),
 #: but not below 7 pt (or the labels' size if they are smaller).
 LEGEND_SCALE = 7 / 9
@@ -46,6 +60,8 @@ LEGEND_SCALE = 7 / 9
 PATH_SCALE = 1 / 3
 #: Tolerance of the path simplification, px of the estimated plot.
 TOLERANCE = 0.3
+#: Measured legend sizes by spec (the layout may try a legend more than once).
+_LEGEND_BOXES: dict[str, tuple[float, float]] = {}
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,8 @@ class _Look:
     heads: list[str | list[str]]
     counts: list[str] | None
     counts_size: float
+    columns: int
+    shared_x: bool
 
 
 def _symlog(v: np.ndarray, constant: float = 0.1) -> np.ndarray:
@@ -176,16 +194,24 @@ def kl_spaghetti(
     ``height_in``: see the glossary (the whole figure; default 3.0 in per
     panel × 3.4 in).
 
-    Small sizes: the legend sits at the first plot's top right, or below the
-    panels (4, 2 or 1 columns; labels without their parenthesis when room is
-    short) when it would cover too much of it; panel titles wrap, and when the
-    plots would be too low their counts move into the plots' top (layer
-    ``counts``); the y title splits or shrinks; a title taller than a third of
+    Small sizes: the panels stay in one row while each plot keeps about 70 pt,
+    else they go into a grid (the fewest rows that keep that width while the
+    plots keep 20 pt height; ``alt.concat(columns=...)``) with the y labels and
+    title in the first column and the x title in the last row (the x labels too
+    when the rows are full and share the x range); plots under 90 pt get two x
+    ticks (0 and a round last value). The legend sits at the first plot's top
+    right, or below the panels (4, 2 or 1 columns; labels without their
+    parenthesis when room is short) when it would cover too much of it; panel
+    titles break only between the alpha and the counts, and when the plots
+    would be too low the counts move into the plots' top (layer ``counts``; in
+    two lines rather than below 5 pt), in a low grid the alpha too (layer
+    ``head``); a grid lower than 2.5 in keeps at most two title lines; the y
+    title splits or shrinks; a title taller than a third of
     the figure is shortened with a warning; a size that cannot hold the panels
     is an :class:`~vegafigs.InputError` naming ``width_in/height_in``.
 
     Layers per panel (panel id = the alpha): ``paths``, ``eos``, ``median``,
-    ``target`` or ``note`` (target off-scale), maybe ``counts``. Data:
+    ``target`` or ``note`` (target off-scale), maybe ``counts`` and ``head``. Data:
     ``summary`` (alpha, n, n_died, n_censored), ``paths`` (alpha, traj, t, kl,
     state, vertex: kept by the simplification), ``median`` (alpha, t, median),
     ``eos`` (alpha, traj, t, kl), ``target`` (alpha, target, shown).
@@ -224,13 +250,13 @@ def kl_spaghetti(
         title += f"window={window}."
     heads = [_panel_title(row) for row in summary.itertuples(index=False)]
     texts = _texts(thr, normalize_kl=normalize_kl, calib_tokens=calib_tokens)
-    title_text, shortened = _title(title, cfg, size)
-    look = _layout(
+    look, title_text, shortened = _look(
+        title,
         cfg,
         size,
         texts,
         heads=heads,
-        title=title_text,
+        shared_x=len({_x_max(per_traj, a, window) for a in alphas}) == 1,
         palette=colors,
         y_range=(-0.05 * y_hi, y_hi),
         kl_log=kl_log,
@@ -244,6 +270,7 @@ def kl_spaghetti(
         panel, drawn = _panel(
             alpha,
             j,
+            n=len(alphas),
             tokens=tokens,
             per_traj=per_traj,
             medians=medians,
@@ -260,7 +287,7 @@ def kl_spaghetti(
     data = {"summary": summary}
     data.update({k: pd.concat([f[k] for f in frames], ignore_index=True) for k in frames[0]})
     head = alt.Title(title_text, anchor="middle", offset=_title_offset(size))
-    compose = _compose(head, shared=not look.legend_inside)
+    compose = _compose(head, shared=not look.legend_inside, columns=look.columns, n=len(alphas))
     built = _presized(built, theme=cfg, size=size, compose=compose)
     return make_figure(built, theme=cfg, size=size, data=data, kind="kl_spaghetti", compose=compose)
 
@@ -285,7 +312,7 @@ def _presized(
         for p in panels
     ]  # fmt: skip
     spec = make_figure(light, theme=theme, size=size, compose=compose).to_dict(validate=False)
-    views = spec["hconcat"]
+    views = spec[_key(spec)]
     widths = _whole_widths(spec, target=size[0] * 72 - 2 * PADDING, measure=_measure)
     sizes = [float(v["width"]) for v in views] if widths is None else widths
     props = [{"width": float(w), "height": float(views[0]["height"])} for w in sizes]
@@ -294,18 +321,25 @@ def _presized(
     ]
 
 
+def _key(spec: dict[str, Any]) -> str:
+    return "hconcat" if "hconcat" in spec else "concat"
+
+
 def _whole_widths(spec: dict[str, Any], *, target: float, measure: Any) -> list[int] | None:
-    """Whole-pt plot widths for the fitted ``spec`` whose content is within 1 pt of ``target``."""
-    views = spec["hconcat"]
-    widths = [int(np.floor(float(v["width"]))) for v in views]
+    """Whole-pt plot widths for the fitted ``spec`` whose content is within 1 pt of
+    ``target`` (spread over the grid's columns)."""
+    key = _key(spec)
+    views = spec[key]
+    k = int(spec.get("columns") or len(views))
+    widths = [int(np.floor(float(v["width"]))) for v in views[:k]]
     trial = dict(spec, padding=0, autosize={"type": "pad"})
     for _ in range(2):
-        trial["hconcat"] = [dict(v, width=w) for v, w in zip(views, widths, strict=True)]
+        trial[key] = [dict(v, width=widths[i % k]) for i, v in enumerate(views)]
         spare = target - measure(trial)[0]
         if 0 <= spare < 1:
-            return widths
-        extra, n = int(np.floor(spare)), len(widths)
-        widths = [w + extra // n + (i < extra % n) for i, w in enumerate(widths)]
+            return [widths[i % k] for i in range(len(views))]
+        extra = int(np.floor(spare))
+        widths = [w + extra // k + (i < extra % k) for i, w in enumerate(widths)]
     return None
 
 
@@ -386,15 +420,31 @@ def _title_offset(size: tuple[float, float]) -> float:
     return 12.0 if height >= 200 else 5.0 if height >= 160 else 2.0
 
 
-def _title(title: str, cfg: Config, size: tuple[float, float]) -> tuple[str | list[str], str]:
-    """``title`` wrapped to the figure's width, in at most a third of its height.
+def _look(
+    title: str, cfg: Config, size: tuple[float, float], texts: dict[str, str], **kw: Any
+) -> tuple[_Look, str | list[str], str]:
+    """The layout, the wrapped title and the warning if it was shortened: a grid in a
+    figure lower than :data:`LOW_FIGURE` keeps at most two title lines."""
+    title_text, shortened = _title(title, cfg, size)
+    look = _layout(cfg, size, texts, title=title_text, **kw)
+    if look.columns < len(kw["heads"]) and size[1] < LOW_FIGURE and _lines(title_text) > 2:
+        title_text, shortened = _title(title, cfg, size, most=2)
+        look = _layout(cfg, size, texts, title=title_text, **kw)
+    return look, title_text, shortened
+
+
+def _title(
+    title: str, cfg: Config, size: tuple[float, float], most: int | None = None
+) -> tuple[str | list[str], str]:
+    """``title`` wrapped to the figure's width, in at most a third of its height
+    (or ``most`` lines).
 
     Lines beyond that are dropped (the last kept one ends with "…"); the second
     item is then the warning to give (else "").
     """
     font, font_size = cfg["title"]["font"], float(cfg["title"]["fontSize"])
     text = wrap_title(title, width=size[0] * 72 - 2 * PADDING - 16, font=font, size=font_size)
-    most = max(1, int(size[1] * 72 / 3 // (font_size * 1.2)))
+    most = most or max(1, int(size[1] * 72 / 3 // (font_size * 1.2)))
     if isinstance(text, str) or len(text) <= most:
         return text, ""
     warning = (
@@ -404,15 +454,16 @@ def _title(title: str, cfg: Config, size: tuple[float, float]) -> tuple[str | li
     return [*text[: most - 1], text[most - 1] + " …"], warning
 
 
-def _compose(title: alt.Title, *, shared: bool) -> Any:
+def _compose(title: alt.Title, *, shared: bool, columns: int, n: int) -> Any:
+    resolve = {"color": "shared" if shared else "independent", "x": "independent"}
+
     def compose(panels: Sequence[alt.LayerChart]) -> alt.TopLevelMixin:
-        return (
-            alt.hconcat(*panels, spacing=SPACING)
-            .resolve_scale(
-                color="shared" if shared else "independent", x="independent", y="independent"
-            )
-            .properties(title=title)
-        )
+        if columns >= n:
+            chart: Any = alt.hconcat(*panels, spacing=SPACING)
+        else:
+            spacing = {"column": GRID_SPACING[0], "row": GRID_SPACING[1]}
+            chart = alt.concat(*panels, columns=columns, spacing=spacing)
+        return chart.resolve_scale(**resolve, y="independent").properties(title=title)
 
     return compose
 
@@ -424,42 +475,43 @@ def _layout(
     *,
     heads: list[tuple[str, str]],
     title: str | list[str],
+    shared_x: bool,
     palette: dict[str, str],
     y_range: tuple[float, float],
     kl_log: bool,
     decimals: int | None,
     opacity: float,
 ) -> _Look:
-    """Estimated plot size (pt) and where the legend goes, from the figure size and fonts."""
-    axis, font = cfg["axis"], cfg["font"]
-    label, axis_title = float(axis["labelFontSize"]), float(axis["titleFontSize"])
-    title_size, n = float(cfg["title"]["fontSize"]), len(heads)
+    """Estimated plot size (pt), the grid's columns and where the legend goes."""
+    font, title_size = cfg["font"], float(cfg["title"]["fontSize"])
     legend_size = float(cfg["legend"]["labelFontSize"])
-    width, height = size[0] * 72 - 2 * PADDING, size[1] * 72 - 2 * PADDING
-    plot_w = (width - (n - 1) * SPACING - (axis_title + 6) - n * (1.6 * label + 4)) / n
-    wrapped = [
-        wrap_title(" ".join(h), width=0.85 * plot_w, font=font, size=title_size) for h in heads
-    ]
-    head_lines = max(_lines(h) for h in wrapped)
-    counts, counts_size = None, legend_size
-    title_lines = _lines(title)
-    top = (title_lines + head_lines) * title_size * 1.2 + _title_offset(size) + 2
-    plot_h = height - top - (label + axis_title + 10)
+    width = size[0] * 72 - 2 * PADDING
+    kw: dict[str, Any] = {"heads": heads, "title": title, "shared_x": shared_x}
+    columns = _columns(cfg, size, **kw)
+    geo = _geometry(cfg, size, columns=columns, **kw)
+    plot_w, plot_h, wrapped, counts = geo
     if min(plot_w, plot_h) < MIN_PLOT:
-        raise _too_small(size, n)
+        raise _too_small(size, len(heads))
     legend, inside, below = _legend_place(
         texts, cfg=cfg, palette=palette, opacity=opacity, plot=(plot_w, plot_h), width=width
     )
     plot_h -= below
+    head_lines = max(_lines(h) for h in wrapped)
+    rows = -(-len(heads) // columns)
     if plot_h < 40 and head_lines > 1 and plot_w > 2 * MIN_PLOT:
         # The counts move into the plot's top (empty: the y range reaches 1.4 x p99).
         wrapped, counts = [h[0] for h in heads], [h[1] for h in heads]
-        plot_h += (head_lines - 1) * title_size * 1.2
-        widest = max(text_width(c, font=font, size=legend_size) for c in counts)
-        counts_size = round(min(legend_size, legend_size * (0.85 * plot_w - 8) / widest), 2)
+        plot_h += (head_lines - 1) * title_size * 1.2 * rows
+    if columns < len(heads) and plot_h < MIN_HEIGHT and counts is not None:
+        # No room for title rows: the alpha goes into the plot too, over the counts' lines.
+        plot_h += title_size * 1.2 * rows
+        wrapped = [f"\t{h[0]}" for h in heads]
+    counts, counts_size = _fit_counts(counts, width=0.85 * plot_w - 8, font=font, size=legend_size)
     if min(plot_w, plot_h) < MIN_PLOT:
-        raise _too_small(size, n)
-    y_title, y_title_size = _y_title(texts["y_title"], height=plot_h, font=font, size=axis_title)
+        raise _too_small(size, len(heads))
+    y_title, y_title_size = _y_title(
+        texts["y_title"], height=plot_h, font=font, size=float(cfg["axis"]["titleFontSize"])
+    )
     if decimals is None:
         decimals = max(0, int(np.ceil(-np.log10(y_range[1] - y_range[0]))) + 3)
     return _Look(
@@ -477,7 +529,104 @@ def _layout(
         heads=wrapped,
         counts=counts,
         counts_size=counts_size,
+        columns=columns,
+        shared_x=shared_x,
     )
+
+
+def _columns(
+    cfg: Config,
+    size: tuple[float, float],
+    *,
+    heads: list[tuple[str, str]],
+    title: Any,
+    shared_x: bool,
+) -> int:
+    """Panels per row: one row if each plot keeps :data:`MIN_WIDTH`, else the fewest rows
+    that do while the plots keep :data:`MIN_HEIGHT`; else the best compromise."""
+    n = len(heads)
+    options = sorted({-(-n // rows) for rows in range(1, n + 1)}, reverse=True)
+    scores = []
+    for k in options:
+        geo = _geometry(cfg, size, heads=heads, title=title, columns=k, shared_x=shared_x)
+        plot_w, plot_h = geo[0], geo[1]
+        if plot_w >= MIN_WIDTH and plot_h >= MIN_HEIGHT:
+            return k
+        scores.append((min(plot_w / MIN_WIDTH, plot_h / MIN_HEIGHT), k))
+    return max(scores)[1]
+
+
+def _geometry(
+    cfg: Config,
+    size: tuple[float, float],
+    *,
+    heads: list[tuple[str, str]],
+    title: Any,
+    columns: int,
+    shared_x: bool,
+) -> tuple[float, float, list[str | list[str]], list[str] | None]:
+    """Plot width and height (before the legend), panel titles and counts (or ``None``)
+    for ``columns`` panels per row. One row: every panel has its y tick labels;
+    a grid: only the first column has them and only the last row has x titles (and
+    x tick labels if all panels share the x range, ``shared_x``)."""
+    axis, font = cfg["axis"], cfg["font"]
+    label, axis_title = float(axis["labelFontSize"]), float(axis["titleFontSize"])
+    title_size, n = float(cfg["title"]["fontSize"]), len(heads)
+    width, height = size[0] * 72 - 2 * PADDING, size[1] * 72 - 2 * PADDING
+    top = _lines(title) * title_size * 1.2 + _title_offset(size) + 2
+    if columns == n:
+        plot_w = (width - (n - 1) * SPACING - (axis_title + 6) - n * (1.6 * label + 4)) / n
+        wrapped = [
+            wrap_title(" ".join(h), width=0.85 * plot_w, font=font, size=title_size) for h in heads
+        ]
+        head_lines = max(_lines(h) for h in wrapped)
+        plot_h = height - top - head_lines * title_size * 1.2 - (label + axis_title + 10)
+        return plot_w, plot_h, wrapped, None
+    rows = -(-n // columns)
+    gaps = (columns - 1) * GRID_SPACING[0]
+    plot_w = (width - gaps - (axis_title + 6) - (1.6 * label + 4)) / columns
+    titles, counts = _heads(heads, width=0.95 * plot_w, font=font, size=title_size)
+    x_labels = label + 6
+    shared_x = shared_x and n % columns == 0  # full rows: x labels on the last row only
+    per_row = max(_lines(h) for h in titles) * title_size * 1.2 + 2 + (0 if shared_x else x_labels)
+    bottom = axis_title + 4 + (x_labels if shared_x else 0)
+    rest = height - top - rows * per_row - (rows - 1) * GRID_SPACING[1] - bottom
+    return plot_w, rest / rows, titles, counts
+
+
+def _heads(
+    heads: list[tuple[str, str]], *, width: float, font: str, size: float
+) -> tuple[list[str | list[str]], list[str] | None]:
+    """Panel titles within ``width``, broken only between the alpha and the counts:
+    one line, else two, else the alpha alone (the counts returned to go in the plot)."""
+
+    def fits(texts: list[str]) -> bool:
+        return all(text_width(t, font=font, size=size) <= width for t in texts)
+
+    if fits([" ".join(h) for h in heads]):
+        return [" ".join(h) for h in heads], None
+    if fits([t for h in heads for t in h]):
+        return [list(h) for h in heads], None
+    return [h[0] for h in heads], [h[1] for h in heads]
+
+
+def _fit_counts(
+    counts: list[str] | None, *, width: float, font: str, size: float
+) -> tuple[list[str] | None, float]:
+    """The counts in one line at most ``size`` fitting ``width``; in two lines (split at
+    the last space) when one line would be below :data:`MIN_TEXT` pt."""
+
+    def fitted(lines: list[list[str]]) -> float:
+        widest = max(text_width(t, font=font, size=size) for ls in lines for t in ls)
+        return round(min(size, size * width / widest), 2)
+
+    if counts is None:
+        return None, size
+    one = fitted([[c] for c in counts])
+    if one >= MIN_TEXT:
+        return counts, one
+    split = [c.rsplit(" ", 1) for c in counts]
+    return ["\n".join(s) for s in split], max(MIN_TEXT, fitted(split))
 
 
 def _too_small(size: tuple[float, float], n: int) -> InputError:
@@ -561,7 +710,13 @@ def _legend_box(legend: alt.Legend, cfg: Config, palette: dict[str, str]) -> tup
     )
     with applied(cfg):
         spec = chart.to_dict()
-    scene = vlc.vegalite_to_scenegraph(spec)["scenegraph"]
+    key = json.dumps(spec, sort_keys=True, default=str)
+    if key not in _LEGEND_BOXES:
+        _LEGEND_BOXES[key] = _drawn_legend(vlc.vegalite_to_scenegraph(spec)["scenegraph"])
+    return _LEGEND_BOXES[key]
+
+
+def _drawn_legend(scene: dict[str, Any]) -> tuple[float, float]:
     stack = [scene]
     while stack:
         node = stack.pop()
@@ -615,13 +770,24 @@ def _legend(
     )
 
 
-def _encodings(look: _Look, x_hi: float, first: bool) -> tuple[alt.X, alt.Y]:
+def _encodings(look: _Look, x_hi: float, j: int, n: int) -> tuple[alt.X, alt.Y]:
+    """The panel's x and y: in a grid, y labels and title in the first column only,
+    the x title in the last row (and the x labels too if the rows are full and share
+    the x range); narrow plots get two x ticks."""
     lo, hi = look.y_range
+    grid, first = look.columns < n, j % look.columns == 0
+    last_row = not grid or j >= (n - 1) // look.columns * look.columns
+    x_axis: dict[str, Any] = {"tickCount": 3}
+    if look.plot[0] < NARROW:
+        step = 10 ** np.floor(np.log10(max(x_hi, 1)))
+        x_axis = {"values": [0, float(np.floor(x_hi / step) * step)], "labelFlush": FLUSH}
+    if not (last_row or not look.shared_x or n % look.columns):
+        x_axis["labels"] = False
     x = alt.X(
         "t:Q",
         scale=alt.Scale(domain=[-1, x_hi], nice=False, zero=False),
-        title="token t",
-        axis=alt.Axis(tickCount=3),
+        title="token t" if last_row else None,
+        axis=alt.Axis(**x_axis),
     )
     y_scale: dict[str, Any] = {"domain": [round(lo, 6), round(hi, 6)], "nice": False}
     axis: dict[str, Any] = {"tickCount": int(max(2, min(5, look.plot[1] // 18)))}
@@ -630,6 +796,8 @@ def _encodings(look: _Look, x_hi: float, first: bool) -> tuple[alt.X, alt.Y]:
         axis = {"values": _symlog_ticks(lo, hi), "format": "~r"}
     if first and look.y_title_size is not None:
         axis["titleFontSize"] = look.y_title_size
+    if grid:  # the top label inside the row: no overlap with the panel title
+        axis.update(labelFlush=FLUSH) if first else axis.update(labels=False)
     y = alt.Y(
         "kl:Q",
         scale=alt.Scale(**y_scale),
@@ -643,6 +811,7 @@ def _panel(
     alpha: str,
     j: int,
     *,
+    n: int,
     tokens: pd.DataFrame,
     per_traj: pd.DataFrame,
     medians: pd.DataFrame,
@@ -656,8 +825,8 @@ def _panel(
 ) -> tuple[Panel, dict[str, pd.DataFrame]]:
     """One alpha's panel and the frames it drew."""
     trajs = per_traj[per_traj["alpha"] == alpha]
-    x_hi = panel_xmax(int(trajs["n_tokens"].max()) if len(trajs) else 0, window)
-    x, y = _encodings(look, x_hi, first=j == 0)
+    x_hi = _x_max(per_traj, alpha, window)
+    x, y = _encodings(look, x_hi, j, n)
     legend: Any = look.legend if j == 0 or not look.legend_inside else None
     pts = tokens[tokens["traj"].isin(trajs.loc[trajs["drawn"], "traj"])]
     pts = pts.assign(state=np.where(pts["alive"].to_numpy(), "alive", "dead"))
@@ -694,11 +863,18 @@ def _panel(
         )
     elif np.isfinite(target) and target > 0:
         layers["note"] = _note(alpha, target, look, normalize_kl, calib_tokens)
+    head = look.heads[j]
+    if isinstance(head, str) and head.startswith("\t"):  # the alpha in the plot
+        layers["head"] = _text(head[1:], look, x=3.0, y=1.0, align="left")
     if look.counts is not None:
+        below = 1.0 + (1.15 * look.legend_size if "head" in layers else 0.0)
         layers["counts"] = _text(
-            look.counts[j], look, x=3.0, y=1.0, align="left", size=look.counts_size
+            look.counts[j], look, x=3.0, y=below, align="left", size=look.counts_size
         )
-    props = {"width": 100.0, "height": 100.0, "title": look.heads[j]}
+    # the estimate: a good start for the fit (see _presized)
+    props: dict[str, Any] = {"width": round(look.plot[0], 1), "height": round(look.plot[1], 1)}
+    if "head" not in layers:
+        props["title"] = head
     drawn = {
         "paths": pts[["alpha", "traj", "t", "kl", "state"]]
         .assign(vertex=_vertices(pts, shown))
@@ -710,6 +886,11 @@ def _panel(
         "target": pd.DataFrame({"alpha": [alpha], "target": [target], "shown": [shown_target]}),
     }
     return Panel(alpha, layers, properties=props), drawn
+
+
+def _x_max(per_traj: pd.DataFrame, alpha: str, window: int) -> float:
+    trajs = per_traj[per_traj["alpha"] == alpha]
+    return panel_xmax(int(trajs["n_tokens"].max()) if len(trajs) else 0, window)
 
 
 def _vertices(pts: pd.DataFrame, shown: pd.DataFrame) -> np.ndarray:
@@ -766,7 +947,9 @@ def _target(alpha: str, normalize_kl: bool) -> float:
 
 def _note(alpha: str, target: float, look: _Look, normalize_kl: bool, calib_tokens: int) -> Any:
     label = look.labels["target"] if normalize_kl else f"calib target α²={target:.2g}"
-    below = 0.0 if look.counts is None else round(1.3 * look.legend_size, 2)
+    counts = 0 if look.counts is None else look.counts[0].count("\n") + 1
+    lines = counts + str(look.heads[0]).startswith("\t")
+    below = round(1.3 * lines * look.legend_size, 2)
     return _text(
         f"{label} off-scale", look, x=-0.02, y=0.08, y_offset=below, align="right", color="#404040"
     )
@@ -785,6 +968,7 @@ def _text(
 ) -> alt.Chart:
     """One line of text in the plot: ``x``/``y`` in px (>= 1) or fractions of the plot
     (``x`` < 0: from the right edge), at the legend's text size."""
+    lines: dict[str, Any] = {"lineBreak": "\n"} if "\n" in text else {}
     x_expr = f"{x}" if x >= 1 else f"width * {1 + x:g}" if x < 0 else f"width * {x:g}"
     y_expr = f"{y}" if y >= 1 else f"height * {y:g} + {y_offset:g}"
     return (
@@ -797,6 +981,7 @@ def _text(
             fontSize=look.legend_size if size is None else size,
             color=color,
             limit={"expr": "width - 4"},
+            **lines,
         )
         .encode(text="text:N")
     )
