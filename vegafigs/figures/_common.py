@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import string
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -22,6 +22,35 @@ def ordered_levels(values: pd.Series, order: Sequence[Any] | None, *, param: str
     if unknown:
         raise InputError(f"{param}: {unknown} not found; the data has {present}")
     return list(order)
+
+
+def level_palette(
+    levels: Sequence[Any],
+    palette: Mapping[Any, str] | None,
+    defaults: Sequence[str],
+    *,
+    what: str = "series",
+    extra: Mapping[Any, str] | None = None,
+) -> dict[Any, str]:
+    """``{level: colour}``: ``palette``'s colours, ``defaults`` for the levels it leaves out.
+
+    Level ``i`` left out takes ``defaults[i]`` (cycled), so colouring one level
+    does not shift the others. ``extra`` (e.g. reference labels, with their
+    colours) are added after the levels unless ``palette`` colours them too. A
+    key of ``palette`` that is neither a level nor an extra is an
+    :class:`InputError` naming ``what`` the levels are.
+
+    >>> level_palette(["a", "b"], {"b": "red"}, ["#111", "#222"])
+    {'a': '#111', 'b': 'red'}
+    """
+    given = dict(palette or {})
+    known = [*levels, *(extra or {})]
+    unknown = [k for k in given if k not in known]
+    if unknown:
+        raise InputError(f"palette: {unknown} are not {what}; the {what} are {list(levels)}")
+    out = {lv: given.get(lv, defaults[i % len(defaults)]) for i, lv in enumerate(levels)}
+    out.update({k: given.get(k, c) for k, c in (extra or {}).items()})
+    return out
 
 
 def letter(i: int) -> str:

@@ -20,7 +20,7 @@ import pandas as pd
 from vegafigs._checks import require_range
 from vegafigs._params import Param
 from vegafigs.errors import InputError
-from vegafigs.figures._common import wrap_title
+from vegafigs.figures._common import level_palette, wrap_title
 from vegafigs.layers._encode import series_legend
 from vegafigs.themes import palette_of, text_width
 from vegafigs.transforms.bands import parse_kind
@@ -71,23 +71,8 @@ def series_palette(
     *,
     extra: Mapping[str, str] | None = None,
 ) -> dict[Any, str]:
-    """``{level: colour}``: ``palette``'s colours, the theme's for the levels it leaves out.
-
-    Level ``i`` left out takes the theme's ``i``-th colour (so colouring one
-    level does not shift the others).
-    ``extra`` (e.g. reference labels) are added after the levels, unless
-    ``palette`` colours them too. A key of ``palette`` that is neither a level nor
-    an extra is an :class:`InputError`.
-    """
-    given = dict(palette or {})
-    known = [*levels, *(extra or {})]
-    unknown = [k for k in given if k not in known]
-    if unknown:
-        raise InputError(f"palette: {unknown} are not series; the series are {list(levels)}")
-    theme = palette_of(cfg)
-    out = {lv: given.get(lv, theme[i % len(theme)]) for i, lv in enumerate(levels)}
-    out.update({k: given.get(k, c) for k, c in (extra or {}).items()})
-    return out
+    """:func:`~vegafigs.figures._common.level_palette` with the theme's colours."""
+    return level_palette(levels, palette, palette_of(cfg), extra=extra)
 
 
 # ---------------------------------------------------------------- axes

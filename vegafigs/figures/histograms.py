@@ -13,7 +13,13 @@ from vegafigs._checks import require_no_missing
 from vegafigs._params import FORMAT, MAPPING, POSITIVE_INT, TEXT, Param, checked
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, hconcat, make_figure
-from vegafigs.figures._common import clean_numeric, letter, ordered_levels, wrap_title
+from vegafigs.figures._common import (
+    clean_numeric,
+    letter,
+    level_palette,
+    ordered_levels,
+    wrap_title,
+)
 from vegafigs.layers.histogram import histogram
 from vegafigs.layers.text import STAT_KEYS, stats_box
 from vegafigs.themes import Style, figure_size, resolve_theme, text_width
@@ -110,7 +116,7 @@ def metric_histograms(
             raise InputError(f"stats: panels {unknown} not in the data; panels are {levels}")
     cfg = resolve_theme(theme, default="paper", style=style)
     size = figure_size(width_in=width_in, height_in=height_in, style=style, default=(15.0, 4.5))
-    colors = _panel_colors(levels, palette)
+    colors = level_palette(levels, palette, PANEL_COLORS, what="panels")
     titles = _texts(panel_titles, levels, [f"{letter(i)}) {lv}" for i, lv in enumerate(levels)],
                     param="panel_titles")  # fmt: skip
     xs = _texts(x_titles, levels, [str(lv) for lv in levels], param="x_titles")
@@ -153,14 +159,6 @@ def metric_histograms(
     frames = {"bins": drawn, "stats": shown}
     return make_figure(built, theme=cfg, size=size, data=frames, compose=hconcat(spacing),
                        kind="metric_histograms")  # fmt: skip
-
-
-def _panel_colors(levels: list[Any], palette: Mapping[Any, str] | None) -> dict[Any, str]:
-    given = dict(palette or {})
-    unknown = [k for k in given if k not in levels]
-    if unknown:
-        raise InputError(f"palette: {unknown} are not panels; the panels are {levels}")
-    return {lv: given.get(lv, PANEL_COLORS[i % len(PANEL_COLORS)]) for i, lv in enumerate(levels)}
 
 
 def _texts(

@@ -13,7 +13,7 @@ from vegafigs._checks import plain, require_choice, require_numeric
 from vegafigs._params import COLUMN, NONNEGATIVE, POSITIVE, Param, checked
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
-from vegafigs.figures._common import clean_numeric, ordered_levels
+from vegafigs.figures._common import clean_numeric, level_palette, ordered_levels
 from vegafigs.figures._geometry import settle
 from vegafigs.layers._encode import series_legend
 from vegafigs.layers.axes import set_axis
@@ -120,7 +120,7 @@ def scaling_curves(
     if band_opacity is not None:
         cfg = merge(cfg, {"area": {"fillOpacity": band_opacity}})
     size = figure_size(width_in=width_in, height_in=height_in, style=style, default=(10.0, 5.0))
-    pal = _palette(levels, palette, cfg)
+    pal = level_palette(levels, palette, palette_of(cfg))
     curves = curves[curves[series].isin(levels)].reset_index(drop=True)
     width = float(stroke_width if stroke_width is not None else cfg["line"]["strokeWidth"])
     orient = legend_orient or _auto_orient(levels, cfg=cfg, size=size, titled=title is not None)
@@ -180,18 +180,6 @@ def _auto_orient(
     if legend_w > plot_w / 3 or legend_h > plot_h / 3:
         return "right"
     return "bottom-right"
-
-
-def _palette(
-    levels: list[Any], palette: Mapping[Any, str] | None, cfg: Mapping[str, Any]
-) -> dict[Any, str]:
-    """``{series: colour}``: the given colours, the theme's for the levels it leaves out."""
-    given = dict(palette or {})
-    unknown = [k for k in given if k not in levels]
-    if unknown:
-        raise InputError(f"palette: {unknown} are not series; the series are {levels}")
-    theme = palette_of(cfg)
-    return {lv: given.get(lv, theme[i % len(theme)]) for i, lv in enumerate(levels)}
 
 
 def _curves(
