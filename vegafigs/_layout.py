@@ -11,7 +11,6 @@ is then ``width_in × dpi`` × ``height_in × dpi`` pixels (±1) at any dpi.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from typing import Any
@@ -55,17 +54,26 @@ def _grid(spec: dict[str, Any], key: str) -> tuple[int, int]:
     return min(cols, n), -(-n // cols)
 
 
-def _measure(spec: dict[str, Any]) -> tuple[float, float]:
+def scene(spec: dict[str, Any]) -> dict[str, Any]:
+    """vl-convert's scenegraph of ``spec``: the bundled fonts registered, nothing fetched.
+
+    The one place vegafigs lays a spec out to measure it (figure sizes, plot
+    sizes, legend boxes); a failure is an :class:`InputError`.
+    """
     import vl_convert as vlc
 
     from vegafigs.themes import fonts
 
     fonts.ensure_registered()
     try:
-        scene = vlc.vegalite_to_scenegraph(spec, allowed_base_urls=[])
+        return dict(vlc.vegalite_to_scenegraph(spec, allowed_base_urls=[]))
     except Exception as exc:  # vl-convert raises plain errors with the JS message
         raise InputError(f"figure: vl-convert could not lay out the figure ({exc})") from exc
-    return float(scene["width"]), float(scene["height"])
+
+
+def _measure(spec: dict[str, Any]) -> tuple[float, float]:
+    laid = scene(spec)
+    return float(laid["width"]), float(laid["height"])
 
 
 def _fit_concat(spec: dict[str, Any], key: str, *, width: float, height: float) -> dict[str, Any]:
@@ -93,7 +101,7 @@ def _fit_concat(spec: dict[str, Any], key: str, *, width: float, height: float) 
         "right": round(PADDING + slack_w - half_w + 0.001, 4),
         "bottom": round(PADDING + slack_h - half_h + 0.001, 4),
     }
-    return copy.deepcopy(spec)
+    return spec
 
 
 def _search(

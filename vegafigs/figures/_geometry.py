@@ -11,24 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from vegafigs.errors import InputError
 from vegafigs.figure import Figure
 from vegafigs.figures._common import wrap_title
 
 
 def plot_size(fig: Figure) -> tuple[float, float]:
     """The (width, height) in px of ``fig``'s plot (its single view) at the figure's size."""
-    import vl_convert as vlc
+    from vegafigs._layout import scene
 
-    from vegafigs.themes import fonts
-
-    fonts.ensure_registered()
-    spec = fig.to_dict(validate=False)
-    try:
-        scene = vlc.vegalite_to_scenegraph(spec, allowed_base_urls=[])
-    except Exception as exc:  # vl-convert raises plain errors with the JS message
-        raise InputError(f"figure: vl-convert could not lay out the figure ({exc})") from exc
-    (root,) = scene["scenegraph"]["items"]
+    (root,) = scene(fig.to_dict(validate=False))["scenegraph"]["items"]
     return float(root.get("width", 0.0)), float(root.get("height", 0.0))
 
 

@@ -697,11 +697,9 @@ def _legend_place(
 
 def _legend_box(legend: alt.Legend, cfg: Config, palette: dict[str, str]) -> tuple[float, float]:
     """Width and height (pt) of ``legend`` as Vega draws it with the theme ``cfg``."""
-    import vl_convert as vlc
+    from vegafigs._layout import scene
+    from vegafigs.themes import applied
 
-    from vegafigs.themes import applied, fonts
-
-    fonts.ensure_registered()
     chart = (
         alt.Chart(alt.Data(values=[{"state": s} for s in STATES]))
         .mark_point()
@@ -712,7 +710,7 @@ def _legend_box(legend: alt.Legend, cfg: Config, palette: dict[str, str]) -> tup
         spec = chart.to_dict()
     key = json.dumps(spec, sort_keys=True, default=str)
     if key not in _LEGEND_BOXES:
-        _LEGEND_BOXES[key] = _drawn_legend(vlc.vegalite_to_scenegraph(spec)["scenegraph"])
+        _LEGEND_BOXES[key] = _drawn_legend(scene(spec)["scenegraph"])
     return _LEGEND_BOXES[key]
 
 
