@@ -205,3 +205,26 @@ def require_finite_list(values: object, *, param: str) -> list[float]:
 def require_optional_text(value: object, *, param: str) -> str | None:
     """``value`` if it is ``None`` or a string (an optional title), else :class:`InputError`."""
     return None if value is None else require_text(value, param=param)
+
+
+#: Characters no renderer can take: C0 controls except tab and newline, DEL, C1
+#: controls, lone surrogates and the non-characters U+FFFE / U+FFFF (vl-convert
+#: aborts the process on some of them).
+_UNDRAWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def require_printable(text: str, *, param: str) -> str:
+    """``text`` if it holds no control character (tab and newline are allowed), else
+    :class:`InputError` naming ``param`` and the character's code point.
+
+    >>> require_printable("a\\x07b", param="title")
+    Traceback (most recent call last):
+    vegafigs.errors.InputError: title: 'a\\x07b' holds the control character U+0007 at index 1; ...
+    """
+    m = _UNDRAWABLE.search(text)
+    if m:
+        raise InputError(
+            f"{param}: {text!r:.60} holds the control character U+{ord(m.group()):04X} at index "
+            f"{m.start()}; remove it (it cannot be drawn)"
+        )
+    return text
