@@ -13,6 +13,14 @@ from vegafigs.themes import latex, paper, register_font_directory, sans
 
 __version__ = "0.1.0"
 
+# Altair's own chart.save(...) / alt.renderers draw with vl-convert too: the bundled
+# fonts must be registered with it before any of them renders (about 10 ms; a
+# failure is raised again, with its reason, by the first vegafigs render).
+try:
+    themes.fonts.ensure_registered()
+except Exception:  # pragma: no cover - e.g. a broken matplotlib install
+    pass
+
 __all__ = [
     "ExportError",
     "Figure",

@@ -63,8 +63,10 @@ def scene(spec: dict[str, Any]) -> dict[str, Any]:
     import vl_convert as vlc
 
     from vegafigs.themes import fonts
+    from vegafigs.themes.text import check_spec_text
 
     fonts.ensure_registered()
+    check_spec_text(spec)  # a control character would abort the process in vl-convert
     try:
         return dict(vlc.vegalite_to_scenegraph(spec, allowed_base_urls=[]))
     except Exception as exc:  # vl-convert raises plain errors with the JS message

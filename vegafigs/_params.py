@@ -78,14 +78,32 @@ def _nonnegative(value: Any, name: str) -> Any:
     return value
 
 
+def _printable(text: str, name: str) -> str:
+    """``text`` if it holds no control character (line breaks, ``\r\n`` too, are allowed:
+    they make a new line of a title)."""
+    from vegafigs.themes.text import LINE_BREAK
+
+    c.require_printable(LINE_BREAK.sub("\n", text), param=name)
+    return text
+
+
 def _text(value: Any, name: str) -> Any:
-    return c.require_text(value, param=name)
+    return _printable(c.require_text(value, param=name), name)
 
 
 def _title(value: Any, name: str) -> Any:
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        for i, line in enumerate(value):
+            _printable(line, f"{name}[{i}]")
         return value
-    return c.require_text(value, param=name)
+    return _printable(c.require_text(value, param=name), name)
+
+
+def _text_mapping(value: Any, name: str) -> Any:
+    _mapping(value, name)
+    for key, text in value.items():
+        _text(text, f"{name}[{key!r}]")
+    return value
 
 
 def _column(value: Any, name: str) -> Any:
@@ -188,14 +206,18 @@ def _theme(value: Any, name: str) -> Any:
 NAN, INF = float("nan"), float("inf")
 _BAD_SIZE = (0, -1, INF, NAN, "3", True)
 _BAD_FRACTION = (-0.1, 1.5, NAN, "0.5", True)
-_BAD_TEXT = (3, ["a"], b"x")
+_BAD_TEXT = (3, ["a"], b"x", "a\x00b", "\x1b[31m", "a\ufffe")
 
 POSITIVE = Param(_positive, "a number > 0", bad=_BAD_SIZE)
 POSITIVE_INT = Param(_positive_int, "an integer > 0", bad=(0, -2, 2.5, "3", True))
 FRACTION = Param(_fraction, "a number in [0, 1]", bad=_BAD_FRACTION)
 NONNEGATIVE = Param(_nonnegative, "a number >= 0", bad=(-1, INF, NAN, "1", True))
 TEXT = Param(_text, "a string", bad=_BAD_TEXT)
-TITLE = Param(_title, "a string (or a list of lines)", bad=(3, [], [1], b"x"))
+TITLE = Param(
+    _title, "a string (or a list of lines)", bad=(3, [], [1], b"x", "a\x07", ["ok", "a\x00"])
+)
+#: ``{level: text}`` (e.g. ``panel_titles``): every text checked like :data:`TEXT`.
+TEXT_MAPPING = Param(_text_mapping, "a mapping {level: text}", bad=("a", ["a"], {"a": 3}, {"a": "\x01"}))
 COLUMN = Param(_column, "a column name", bad=(3, "", None, ["a"]))
 FORMAT = Param(_format, "a d3 number format", bad=("%d", ".2z", 3, "{:.2f}"))
 RANGE = Param(_range, "a (min, max) pair", bad=((1, 1), (2, 1), "ab", (0, INF), 3))
@@ -312,6 +334,7 @@ _ACCEPTS: dict[Callable[[Any, str], Any], str] = {
     _fraction: "number in [0, 1]",
     _nonnegative: "number >= 0",
     _text: "string",
+    _text_mapping: "{level: text}",
     _title: "string or list of lines",
     _column: "column name",
     _format: "d3 format",

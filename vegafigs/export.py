@@ -21,13 +21,14 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Union, cast
 
 import altair as alt
 
 from vegafigs.errors import ExportError
 from vegafigs.external import localize_data
 from vegafigs.themes import fonts
+from vegafigs.themes.text import check_spec_text, check_texts, normalize_lines, spec_texts
 
 if TYPE_CHECKING:
     from vegafigs.figure import Figure
@@ -50,10 +51,11 @@ def to_spec(chart: ChartLike) -> Spec:
     """The Vega-Lite spec of ``chart`` as a plain dict (validated by Altair).
 
     Data is inlined knowingly (vegafigs figures reduce their data before drawing),
-    so Altair's 5,000-row guard does not apply here.
+    so Altair's 5,000-row guard does not apply here. A line break in a title or
+    text string makes a list of lines (Vega-Lite's multi-line text).
     """
     if isinstance(chart, dict):
-        return json.loads(json.dumps(chart))
+        return cast(Spec, normalize_lines(json.loads(json.dumps(chart))))
     from vegafigs.figure import Figure
 
     if isinstance(chart, Figure):
@@ -64,7 +66,7 @@ def to_spec(chart: ChartLike) -> Spec:
             f"got {type(chart).__name__}"
         )
     with alt.data_transformers.disable_max_rows():
-        return chart.to_dict()
+        return cast(Spec, normalize_lines(chart.to_dict()))
 
 
 def spec_json(chart: ChartLike) -> str:
@@ -181,6 +183,8 @@ def html_page(
     (True, True)
     """
     spec = localize_data(to_spec(chart), allow_external_data=allow_external_data)
+    # A page whose spec Vega cannot parse draws nothing: refuse what it cannot take.
+    check_spec_text(spec, error=ExportError)
     if title is None:
         t = spec.get("title")
         title = t if isinstance(t, str) else (t.get("text") if isinstance(t, dict) else None)
@@ -249,6 +253,10 @@ def _render_checked(spec: Spec, fmt: str, *, dpi: float, allow_external_data: bo
     }
     spec = localize_data(to_spec(spec), allow_external_data=allow_external_data)
     fonts.check_spec_fonts(spec)
+    # vl-convert aborts the process on a control character: checked before it is called,
+    # with the glyphs of every drawn text (a missing one: the text in another font or boxes).
+    check_spec_text(spec, error=ExportError)
+    check_texts(spec_texts(spec), error=ExportError)
     try:
         return renderers[fmt](spec)
     except Exception as exc:  # vl-convert raises plain ValueError with the JS message

@@ -205,9 +205,12 @@ class Figure:
         """The Vega-Lite spec: the chart with the theme merged under it, sized exactly."""
         from vegafigs._layout import fit
         from vegafigs.themes import applied
+        from vegafigs.themes.text import normalize_lines
 
         with applied(self.theme), alt.data_transformers.disable_max_rows():
             spec = self.chart.to_dict(validate=validate)
+        # A line break in a title / text makes a list of lines (Vega-Lite's multi-line text).
+        spec = normalize_lines(spec)
         return fit(spec, width=self.width_in * 72.0, height=self.height_in * 72.0)
 
     def to_json(self) -> str:
@@ -282,7 +285,18 @@ def make_figure(
     compose: Compose | None = None,
     kind: str = "figure",
 ) -> Figure:
-    """A :class:`Figure` (for figure functions): ``size`` is (width_in, height_in)."""
+    """A :class:`Figure` (for figure functions): ``size`` is (width_in, height_in).
+
+    Every text the figure draws is checked here, when it is built: a control
+    character is an :class:`InputError`, a character the theme's font cannot draw a
+    :class:`~vegafigs.FontError` (:mod:`vegafigs.themes.text`).
+    """
+    from vegafigs.themes import text
+
+    charts = [c for p in panels for c in p.layers.values()]
+    text.check_texts(
+        text.chart_texts(charts, theme, extra=[dict(p.properties) for p in panels])
+    )
     return Figure(
         panel_list=tuple(panels),
         theme=copy.deepcopy(dict(theme)),

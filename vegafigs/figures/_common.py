@@ -64,12 +64,26 @@ def wrap_title(text: str, *, width: float, font: str, size: float) -> str | list
 
     A title wider than a fixed-size ("fit") figure would otherwise squeeze the plot to
     nothing; a word wider than ``width`` on its own is broken between characters.
+    A line break (``\\n``, ``\\r\\n``, U+2028, U+2029) always starts a new line.
     Measured with the bundled ``font`` (deterministic).
 
     >>> wrap_title("Accuracy", width=200, font="STIXGeneral", size=10)
     'Accuracy'
+    >>> wrap_title("Accuracy\\n(%)", width=200, font="STIXGeneral", size=10)
+    ['Accuracy', '(%)']
     """
+    from vegafigs.themes.text import LINE_BREAK
 
+    if LINE_BREAK.search(text):
+        lines: list[str] = []
+        for part in LINE_BREAK.split(text):
+            wrapped = _wrap_line(part, width=width, font=font, size=size)
+            lines.extend([wrapped] if isinstance(wrapped, str) else wrapped)
+        return lines
+    return _wrap_line(text, width=width, font=font, size=size)
+
+
+def _wrap_line(text: str, *, width: float, font: str, size: float) -> str | list[str]:
     def fits(line: str) -> bool:
         return text_width(line, font=font, size=size) <= width
 

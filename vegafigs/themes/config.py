@@ -150,17 +150,7 @@ def latex(
         }
     )
     cfg["legend"].update({"strokeColor": None, "orient": "bottom-right"})
-    # d3-format writes negatives with U+2212, which cmr10 lacks; resvg then sets the
-    # whole label in a fallback font (a bold sans "-200"). Use the hyphen-minus cmr10 has.
-    cfg["locale"] = {
-        "number": {
-            "decimal": ".",
-            "thousands": ",",
-            "grouping": [3],
-            "currency": ["$", ""],
-            "minus": "-",
-        }
-    }
+    # Negatives are written with d3-format's real minus sign (U+2212): "vegafigs CM" has it.
     return cfg
 
 

@@ -3,8 +3,10 @@
 vl-convert draws nothing, and says nothing, for text whose font family it cannot
 find. vegafigs therefore
 
-* registers the serif/sans TTFs shipped inside matplotlib's wheel (STIX, Computer
-  Modern, DejaVu) with vl-convert before the first render (:func:`ensure_registered`);
+* registers the serif/sans TTFs shipped inside matplotlib's wheel (STIX, DejaVu) and
+  "vegafigs CM" (Computer Modern with a Unicode map, built from matplotlib's TeX fonts:
+  :mod:`vegafigs.themes.cmfont`) with vl-convert when vegafigs is imported
+  (:func:`ensure_registered`), so Altair's own ``chart.save`` draws the same text;
 * writes every font as a CSS stack that ends in one of those bundled families
   (:data:`TIMES`, :data:`COMPUTER_MODERN`, ...), so a real Times New Roman or CMU Serif
   is used when installed and the bundled look-alike otherwise;
@@ -31,10 +33,12 @@ from vegafigs.errors import FontError
 
 #: Times-like serif (seeds 000/001): a real Times when installed, else STIX.
 TIMES = "Times New Roman, Times, STIXGeneral"
-#: Computer-Modern-like serif (seed 002, LaTeX look): CMU Serif / Latin Modern, else cmr10.
-COMPUTER_MODERN = "CMU Serif, Latin Modern Roman, cmr10"
-#: Bold Computer Modern. matplotlib's bold CM face is its own family, ``cmb10``.
-COMPUTER_MODERN_BOLD = "CMU Serif, Latin Modern Roman, cmb10"
+#: Computer-Modern-like serif (seed 002, LaTeX look): CMU Serif / Latin Modern, else
+#: "vegafigs CM", built from matplotlib's TeX fonts with a Unicode character map
+#: (:mod:`vegafigs.themes.cmfont`; regular, bold and italic faces of one family).
+COMPUTER_MODERN = "CMU Serif, Latin Modern Roman, vegafigs CM"
+#: Bold Computer Modern: the same stack (with ``fontWeight: bold``, the bold face).
+COMPUTER_MODERN_BOLD = COMPUTER_MODERN
 #: Sans serif, ending in the bundled DejaVu Sans.
 SANS = "Helvetica, Arial, DejaVu Sans"
 
@@ -82,12 +86,17 @@ def bundled_font_dir() -> Path:
 
 
 _registered_dirs: list[Path] = []
+_bundled: list[bool] = []
 
 
 def ensure_registered() -> None:
-    """Register the bundled font directory with vl-convert (idempotent, cheap)."""
-    if not _registered_dirs:
+    """Register the bundled fonts and "vegafigs CM" with vl-convert (idempotent, cheap)."""
+    if not _bundled:
+        from vegafigs.themes import cmfont
+
         register_font_directory(bundled_font_dir())
+        register_font_directory(cmfont.font_directory())
+        _bundled.append(True)
 
 
 def register_font_directory(path: str | os.PathLike[str]) -> None:
@@ -108,6 +117,9 @@ def register_font_directory(path: str | os.PathLike[str]) -> None:
     _registered_dirs.append(p)
     _registered_faces.cache_clear()
     _faces_by_family.cache_clear()
+    from vegafigs.themes import text
+
+    text.clear_caches()
 
 
 def _system_font_dirs() -> list[Path]:
@@ -167,8 +179,9 @@ def _system_faces() -> tuple[FontFace, ...]:
 
 @functools.lru_cache(maxsize=1)
 def _registered_faces() -> tuple[FontFace, ...]:
+    ensure_registered()
     faces: list[FontFace] = []
-    for d in [bundled_font_dir(), *_registered_dirs]:
+    for d in dict.fromkeys([bundled_font_dir(), *_registered_dirs]):
         faces.extend(_faces_in(d))
     return tuple(faces)
 
@@ -270,7 +283,7 @@ def check_spec_fonts(spec: dict) -> None:
         raise FontError(
             "text would not render: no installed or registered font for "
             f"{details}. End the stack with a bundled family such as 'STIXGeneral', "
-            "'cmr10' or 'DejaVu Sans', or call vegafigs.register_font_directory(path)."
+            "'vegafigs CM' or 'DejaVu Sans', or call vegafigs.register_font_directory(path)."
         )
 
 
