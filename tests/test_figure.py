@@ -216,7 +216,7 @@ def test_figures_follow_the_enabled_theme_unless_given_one():
 def test_a_theme_config_is_accepted():
     fig = _hist(theme=vf.latex(font_size=8))
     config = fig.to_dict()["config"]
-    assert config["axis"]["titleFontSize"] == 8 and "cmr10" in config["font"]
+    assert config["axis"]["titleFontSize"] == 8 and "vegafigs CM" in config["font"]
     titles = [i for i in scene_items(fig, marktype="text") if i.get("text") == "Frequency"]
     assert titles and {i["fontSize"] for i in titles} == {8}
     assert _hist(theme={"config": vf.sans()}).theme["font"] == vf.sans()["font"]

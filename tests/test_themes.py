@@ -11,7 +11,7 @@ from vegafigs.themes import fonts
 def test_themes_are_zero_argument_config_functions():
     for theme, bundled in (
         (vf.paper, "STIXGeneral"),
-        (vf.latex, "cmr10"),
+        (vf.latex, "vegafigs CM"),
         (vf.sans, "DejaVu Sans"),
     ):
         cfg = theme()
@@ -78,7 +78,7 @@ def test_latex_look():
     assert cfg["view"]["stroke"] == "black"  # four-sided frame
     assert cfg["axis"]["tickSize"] == {"expr": "-5"}  # inward ticks
     assert cfg["axis"]["grid"] is False
-    assert "cmr10" in cfg["font"]
+    assert "vegafigs CM" in cfg["font"]
 
 
 def test_registered_with_altair():
@@ -163,9 +163,9 @@ def test_latex_negative_labels_stay_in_computer_modern():
     chart = alt.Chart(df).mark_line().encode(x="x:Q", y="y:Q")
     chart = chart.properties(width=200, height=100, config=vf.latex())
     labels = [i["text"] for i in scene_items(chart, marktype="text")]
-    assert "-200" in labels and "-0.5" in labels  # hyphen-minus: a glyph cmr10 has
+    assert "\u2212200" in labels and "\u22120.5" in labels  # a real minus sign
     from fontTools.ttLib import TTFont
 
-    cmr10 = next(f for f in fonts._registered_faces() if f.family == "cmr10")
-    cmap = TTFont(cmr10.path, lazy=True).getBestCmap()
+    cm = next(f for f in fonts._registered_faces() if f.family == "vegafigs CM")
+    cmap = TTFont(cm.path, lazy=True).getBestCmap()
     assert all(ord(ch) in cmap for label in labels for ch in label)

@@ -12,16 +12,21 @@ Three checks stand between a spec and vl-convert (and a figure's build):
   of the spec that can be drawn (all but data columns no part of the spec names) is
   checked first (:func:`check_spec_text`); the error names where the character is,
   e.g. ``data 'data_3' column 'method' row 2``.
-* **Glyph coverage**: resvg sets a text whose font lacks one of its characters
-  *entirely* in some other installed font (a different look on every machine), or
-  in boxes. So every character of every drawn text must be in the face its font
-  stack resolves to (:func:`check_glyphs`; the text is checked against each stack
-  the spec uses, generic families such as ``sans-serif`` aside). The fix the
-  :class:`~vegafigs.FontError` names: ``vegafigs.register_font_directory`` with
-  a font that has it, put first in the stack (``theme=vf.paper(font="Noto Sans,
-  STIXGeneral")``). Drawn texts are titles, ``text`` marks, scale domains, label
-  expressions' literals, and the string values of data fields encoded on a drawn
-  channel (x, y, color, text, tooltip ...); other data columns may hold anything.
+* **Glyph coverage**, per character (:func:`check_glyphs`): every character of a
+  drawn text must be in the face its font stack resolves to, or in another
+  *registered* face (matplotlib's STIX and DejaVu, "vegafigs CM", the folders given
+  to :func:`vegafigs.register_font_directory`; not the LastResort box font, not
+  unregistered system fonts, which differ between machines). In the second case
+  resvg draws the text with its fallback: a face that has the character (it may
+  set the whole text in that face, e.g. ``"β₂"`` in DejaVu Serif under the paper
+  theme; to keep the theme's font, register a font that has the character and
+  put it first in the stack). A character no registered face has (most emoji,
+  CJK, rare scripts) would be drawn as boxes: a :class:`~vegafigs.FontError`
+  naming it and its text. Each text is checked against every stack the spec
+  uses (generic families such as ``sans-serif`` aside). Drawn texts are titles,
+  ``text`` marks, scale domains, label expressions' literals, and the string
+  values of data fields encoded on a drawn channel (x, y, color, text, tooltip
+  ...); other data columns may hold anything.
 """
 
 from __future__ import annotations
@@ -206,7 +211,7 @@ def check_spec_text(spec: Mapping[str, Any], *, error: type[VegafigsError] = Inp
     Every string outside the data; in the data, the keys and the values of the
     columns some other part of the spec names (those alone can be drawn).
 
-    >>> check_spec_text({"title": "ok", "data": {"values": [{"a": "\\x01"}]}})
+    >>> check_spec_text({"title": "ok", "data": {"values": [{"note": "\\x01"}]}})
     >>> check_spec_text({"data": {"values": [{"m": "x", "n": "a\\x01"}]},
     ...                  "encoding": {"color": {"field": "n"}}})
     Traceback (most recent call last):
@@ -214,7 +219,7 @@ def check_spec_text(spec: Mapping[str, Any], *, error: type[VegafigsError] = Inp
     """
     other: list[str] = []
     _outside_data(spec, "", other, error)
-    named = "\x00".join(other)
+    named = _names(other)
     for name, rows in _data_blocks(spec):
         for i, row in enumerate(rows):
             if not isinstance(row, Mapping):
@@ -222,8 +227,24 @@ def check_spec_text(spec: Mapping[str, Any], *, error: type[VegafigsError] = Inp
             for col, v in row.items():
                 if isinstance(col, str) and (at := _undrawable_at(col)) is not None:
                     raise _control_error(error, f"data {name!r} column name", col, at)
-                if isinstance(v, str) and str(col) in named and (at := _undrawable_at(v)) is not None:
+                if isinstance(v, str) and col in named and (at := _undrawable_at(v)) is not None:
                     raise _control_error(error, f"data {name!r} column {col!r} row {i}", v, at)
+
+
+_DATUM = re.compile(r"""datum\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\])""")
+
+
+def _names(strings: Iterable[str]) -> set[str]:
+    """The data keys ``strings`` (a spec's strings) can name: fields (escaped or as
+    paths), and ``datum.x`` / ``datum["x"]`` in expressions."""
+    out: set[str] = set()
+    for s in strings:
+        key = unescape_field(s)
+        out.update((s, key, unescape_field(re.split(r"(?<!\\)[.\[]", s, maxsplit=1)[0])))
+        if "datum" in s:
+            for m in _DATUM.finditer(s):
+                out.add(next(g for g in m.groups() if g is not None).replace("\\", ""))
+    return out
 
 
 def _outside_data(node: Any, where: str, out: list[str], error: type[VegafigsError]) -> None:
@@ -320,11 +341,11 @@ def _glyph_error(where: str, text: str, stack: str, ch: str) -> FontError:
 
     name = unicodedata.name(ch, "unnamed character")
     return FontError(
-        f"{where}: {text!r:.60} holds {ch!r} (U+{ord(ch):04X} {name}), which the font "
-        f"{resolve_family(stack)!r} (of the stack {stack!r}) cannot draw; the renderer would "
-        "set the whole text in another font or as boxes. Register a font that has it "
-        "with vegafigs.register_font_directory(path) and put it first in the theme's "
-        "font stack, or remove the character"
+        f"{where}: {text!r:.60} holds {ch!r} (U+{ord(ch):04X} {name}), which no registered "
+        f"font can draw (the stack {stack!r} resolves to {resolve_family(stack)!r}); it "
+        "would be drawn as a box. Register a folder with a font that has it with "
+        "vegafigs.register_font_directory(path) (and put the font first in the theme's "
+        "font stack to draw the text in it), or remove the character"
     )
 
 
@@ -352,6 +373,22 @@ def face_cmap(path: str, index: int) -> frozenset[int]:
     return frozenset(_advances(path, index)[0])
 
 
+#: Families that draw every character as a box: no coverage.
+_BOX_FONTS = ("lastresort",)
+
+
+@functools.lru_cache(maxsize=1)
+def registered_cmap() -> frozenset[int]:
+    """Code points some registered face (bundled or registered folder) can draw."""
+    from vegafigs.themes.fonts import _registered_faces
+
+    out: set[int] = set()
+    for face in {(f.path, f.index, f.family) for f in _registered_faces()}:
+        if not face[2].casefold().replace(" ", "").startswith(_BOX_FONTS):
+            out |= face_cmap(face[0], face[1])
+    return frozenset(out)
+
+
 @functools.lru_cache(maxsize=65536)
 def _missing(text: str, stack: str) -> str | None:
     key = _face_key(stack)
@@ -359,7 +396,7 @@ def _missing(text: str, stack: str) -> str | None:
         return None
     cmap = face_cmap(*key)
     for ch in text:
-        if ord(ch) not in cmap and ch not in _SKIP_WHITESPACE:
+        if ord(ch) not in cmap and ch not in _SKIP_WHITESPACE and ord(ch) not in registered_cmap():
             return ch
     return None
 
@@ -368,6 +405,7 @@ def clear_caches() -> None:
     """Forget resolved faces (after a font folder is registered)."""
     _face_key.cache_clear()
     _missing.cache_clear()
+    registered_cmap.cache_clear()
 
 
 # -- a figure's texts, read from its Altair layers (no spec conversion) -------------------
