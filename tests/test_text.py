@@ -188,7 +188,11 @@ def _bars(**kwargs):
 
 def _curves(**kwargs):
     df = pd.DataFrame(
-        {"step": [0, 1, 2] * 2, "acc": [0.1, 0.2, 0.3, 0.2, 0.3, -0.1], "method": ["A"] * 3 + ["B"] * 3}
+        {
+            "step": [0, 1, 2] * 2,
+            "acc": [0.1, 0.2, 0.3, 0.2, 0.3, -0.1],
+            "method": ["A"] * 3 + ["B"] * 3,
+        }
     )
     return vf.figures.training_curves(
         df, x="step", y="acc", series="method", smooth=None, band=None, width_in=3.5,
@@ -391,7 +395,8 @@ def test_altair_export_draws_the_same_text_after_import(tmp_path):
         png = base64.b64decode(png) if isinstance(png, str) else png
         vf.save(fig, "vf.png", dpi=72)
         load = lambda b: np.asarray(Image.open(io.BytesIO(b)).convert("L"))
-        a, r, v = load(open("altair.png", "rb").read()), load(png), load(open("vf.png", "rb").read())
+        a, r = load(open("altair.png", "rb").read()), load(png)
+        v = load(open("vf.png", "rb").read())
         print("same", a.shape == v.shape and (a == v).all(), r.shape == v.shape and (r == v).all())
         """
     )

@@ -5,6 +5,8 @@
 >>> vf.save(chart, "outputs/hist.pdf")  # doctest: +SKIP
 """
 
+import contextlib
+
 from vegafigs import demo, figures, io, layers, themes, transforms
 from vegafigs.errors import ExportError, FontError, InputError, LoadError, VegafigsError
 from vegafigs.export import save, spec_json, to_spec
@@ -16,10 +18,8 @@ __version__ = "0.1.0"
 # Altair's own chart.save(...) / alt.renderers draw with vl-convert too: the bundled
 # fonts must be registered with it before any of them renders (about 10 ms; a
 # failure is raised again, with its reason, by the first vegafigs render).
-try:
+with contextlib.suppress(Exception):  # e.g. a broken matplotlib install
     themes.fonts.ensure_registered()
-except Exception:  # pragma: no cover - e.g. a broken matplotlib install
-    pass
 
 __all__ = [
     "ExportError",

@@ -217,7 +217,9 @@ TITLE = Param(
     _title, "a string (or a list of lines)", bad=(3, [], [1], b"x", "a\x07", ["ok", "a\x00"])
 )
 #: ``{level: text}`` (e.g. ``panel_titles``): every text checked like :data:`TEXT`.
-TEXT_MAPPING = Param(_text_mapping, "a mapping {level: text}", bad=("a", ["a"], {"a": 3}, {"a": "\x01"}))
+TEXT_MAPPING = Param(
+    _text_mapping, "a mapping {level: text}", bad=("a", ["a"], {"a": 3}, {"a": "\x01"})
+)
 COLUMN = Param(_column, "a column name", bad=(3, "", None, ["a"]))
 FORMAT = Param(_format, "a d3 number format", bad=("%d", ".2z", 3, "{:.2f}"))
 RANGE = Param(_range, "a (min, max) pair", bad=((1, 1), (2, 1), "ab", (0, INF), 3))

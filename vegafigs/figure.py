@@ -294,9 +294,7 @@ def make_figure(
     from vegafigs.themes import text
 
     charts = [c for p in panels for c in p.layers.values()]
-    text.check_texts(
-        text.chart_texts(charts, theme, extra=[dict(p.properties) for p in panels])
-    )
+    text.check_texts(text.chart_texts(charts, theme, extra=[dict(p.properties) for p in panels]))
     return Figure(
         panel_list=tuple(panels),
         theme=copy.deepcopy(dict(theme)),

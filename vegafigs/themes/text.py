@@ -176,10 +176,10 @@ def column_strings(data: Any, column: str) -> Iterator[tuple[int, str]]:
         s = data[column]
         if not (s.dtype == object or isinstance(s.dtype, (pd.CategoricalDtype, pd.StringDtype))):
             return
-        first = s.drop_duplicates()
-        for pos, v in zip(first.index, first.tolist(), strict=True):
+        keep = ~s.duplicated().to_numpy()
+        for pos, v in zip(keep.nonzero()[0].tolist(), s[keep].tolist(), strict=True):
             if isinstance(v, str):
-                yield int(data.index.get_loc(pos)) if data.index.is_unique else 0, v
+                yield pos, v
     elif isinstance(data, list):
         seen: set[str] = set()
         for i, row in enumerate(data):
@@ -231,7 +231,10 @@ def check_spec_text(spec: Mapping[str, Any], *, error: type[VegafigsError] = Inp
                     raise _control_error(error, f"data {name!r} column {col!r} row {i}", v, at)
 
 
-_DATUM = re.compile(r"""datum\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\])""")
+_DATUM = re.compile(
+    r"datum\s*(?:\.\s*([A-Za-z_$][\w$]*)"  # datum.name
+    r"""|\[\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\])"""  # datum["name"]
+)
 
 
 def _names(strings: Iterable[str]) -> set[str]:
