@@ -19,6 +19,7 @@ import pandas as pd
 
 from vegafigs._checks import require_range
 from vegafigs._params import Param
+from vegafigs._precision import MIN_SIGNIFICANT, csv_frame, spec_float
 from vegafigs.errors import InputError
 from vegafigs.figures._common import level_palette, wrap_title
 from vegafigs.layers._encode import series_legend
@@ -27,8 +28,9 @@ from vegafigs.transforms.bands import parse_kind
 from vegafigs.transforms.downsample import downsample, needs_downsampling
 from vegafigs.transforms.smoothing import parse_smooth
 
-#: Significant digits kept for plotted values in the spec (far below a pixel).
-SPEC_DIGITS = 7
+#: Significant digits every plotted value keeps in the spec at least; values also keep
+#: the decimals their column's span needs (rounding < 1e-6 of it, see ``_precision``).
+SPEC_DIGITS = MIN_SIGNIFICANT
 #: Name of the x zoom / pan parameter (HTML) shared by a figure's plots.
 ZOOM = "zoom"
 
@@ -107,12 +109,13 @@ def nice_domain(values: Sequence[pd.Series], *, count: int = 10) -> list[float]:
 
     Vega extends the data extent to multiples of d3's tick increment for ``count``
     ticks (d3-scale ``linear.nice``); this does the same on the values as written
-    to the spec (``SPEC_DIGITS`` digits), so an explicit domain draws the same axis.
+    to the spec (rounded relative to their span, as :func:`inline_csv` writes
+    them), so an explicit domain draws the same axis.
     """
     arr = np.concatenate([np.asarray(v, dtype=float) for v in values])
     arr = arr[np.isfinite(arr)]
-    start = float(f"{arr.min():.{SPEC_DIGITS}g}")
-    stop = float(f"{arr.max():.{SPEC_DIGITS}g}")
+    span = float(arr.max() - arr.min())
+    start, stop = spec_float(float(arr.min()), span=span), spec_float(float(arr.max()), span=span)
     prestep = None
     for _ in range(10):
         step = _tick_increment(start, stop, count)
@@ -335,11 +338,13 @@ def bottom_columns(
 def inline_csv(frame: pd.DataFrame, *, numeric: Sequence[str]) -> alt.InlineData:
     """``frame`` as one inline CSV dataset (``numeric`` columns parsed as numbers).
 
-    Floats keep ``SPEC_DIGITS`` significant digits (far below a pixel). A CSV
-    string is ~4x smaller than the same rows as JSON objects; layers given the
-    same frame share one dataset in the spec (Altair names it by its hash).
+    Floats keep at least ``SPEC_DIGITS`` significant digits and the decimals
+    their column's span needs (steps ``1e9 + k`` stay apart; rounding below
+    1e-6 of the span, see :mod:`vegafigs._precision`). A CSV string is ~4x
+    smaller than the same rows as JSON objects; layers given the same frame
+    share one dataset in the spec (Altair names it by its hash).
     """
-    text = frame.to_csv(index=False, float_format=f"%.{SPEC_DIGITS}g", lineterminator="\n")
+    text = csv_frame(frame).to_csv(index=False, lineterminator="\n")
     return alt.InlineData(
         values=text, format=alt.DataFormat(type="csv", parse={c: "number" for c in numeric})
     )
