@@ -57,10 +57,11 @@ def finite(values: Sequence[float] | np.ndarray | pd.Series) -> np.ndarray:
 def require_magnitude(values: np.ndarray | pd.Series, *, column: str) -> None:
     """:class:`InputError` naming ``column`` when a finite value exceeds :data:`MAX_ABS`.
 
-    >>> require_magnitude(np.array([1.0, 1e308]), column="v")
-    Traceback (most recent call last):
-    ...
-    vegafigs.errors.InputError: column 'v': holds 1e+308; values beyond ±1e+300 cannot be drawn (their range overflows); rescale the column
+    >>> try:
+    ...     require_magnitude(np.array([1.0, 1e308]), column="v")
+    ... except InputError as exc:
+    ...     print(exc)
+    column 'v': holds 1e+308; values beyond ±1e+300 cannot be drawn (their range overflows); ...
     """
     arr = finite(values)
     if arr.size and float(np.max(np.abs(arr))) > MAX_ABS:
@@ -157,6 +158,20 @@ def spec_strings(values: np.ndarray | pd.Series, *, span: float | None = None) -
         text[pick] = np.char.mod(f"%.{int(s)}g", vals[pick]).astype(object)
     out[ok] = text
     return out.tolist()
+
+
+def round_to_span(value: float, span: float, *, decimals: int = 10) -> float:
+    """``value`` rounded to ``decimals`` decimals, or to more when ``span`` needs them.
+
+    The rounding error stays below :data:`REL_ERROR` × ``span`` however small
+    the span (a fixed ``round(value, 10)`` collapses spans of 1e-11).
+
+    >>> round_to_span(54.2675000000001, 4.0), round_to_span(1 + 3e-12, 1e-11)
+    (54.2675, 1.000000000003)
+    """
+    if not math.isfinite(value):
+        return value
+    return round(value, max(decimals, decimals_for(span)))
 
 
 def spec_float(value: float, *, span: float) -> float:

@@ -19,7 +19,17 @@ import pandas as pd
 
 from vegafigs._checks import require_range
 from vegafigs._params import Param
-from vegafigs._precision import MIN_SIGNIFICANT, csv_frame, spec_float
+from vegafigs._precision import (
+    MIN_SIGNIFICANT,
+    csv_frame,
+    drawable,
+    flat_range,
+    is_flat,
+    middle,
+    padded,
+    readable_format,
+    spec_float,
+)
 from vegafigs.errors import InputError
 from vegafigs.figures._common import level_palette, wrap_title
 from vegafigs.layers._encode import series_legend
@@ -79,13 +89,17 @@ def series_palette(
 
 # ---------------------------------------------------------------- axes
 def domain_of(values: Sequence[pd.Series], given: Sequence[float] | None) -> list[float]:
-    """``given`` or the finite min..max over ``values`` (a flat range widened by 1)."""
+    """``given`` or the finite min..max over ``values`` (a flat range widened by 1).
+
+    Values too close to draw apart (1 ulp, 1e-300) or too large to widen by 1
+    get the padded range of all-equal values (:func:`vegafigs._precision.padded`).
+    """
     if given is not None:
         return [float(v) for v in given]
     arr = np.concatenate([np.asarray(v, dtype=float) for v in values])
     arr = arr[np.isfinite(arr)]
     lo, hi = float(arr.min()), float(arr.max())
-    return [lo, hi + 1.0 if hi == lo else hi]
+    return [lo, hi + 1.0] if hi == lo and drawable(lo, hi + 1.0) else list(padded(lo, hi))
 
 
 def flat_domain(values: Sequence[pd.Series]) -> list[float] | None:
@@ -96,12 +110,11 @@ def flat_domain(values: Sequence[pd.Series]) -> list[float] | None:
     """
     arr = np.concatenate([np.asarray(v, dtype=float) for v in values])
     arr = arr[np.isfinite(arr)]
-    # Equal up to rounding (a mean over seeds of one value can differ in the last bit).
-    if arr.size == 0 or not math.isclose(arr.min(), arr.max(), rel_tol=1e-9, abs_tol=1e-12):
+    # Equal up to rounding (a mean over seeds of one value can differ in the last bits),
+    # or too close to draw apart: see vegafigs._precision.
+    if not is_flat(arr):
         return None
-    v = float(arr.mean())
-    pad = abs(v) * 0.1 or 1.0
-    return [v - pad, v + pad]
+    return list(flat_range(middle(float(arr.min()), float(arr.max()))))
 
 
 def nice_domain(values: Sequence[pd.Series], *, count: int = 10) -> list[float]:
@@ -178,6 +191,7 @@ def axis_x(
         axis["tickCount"] = max(1, math.floor(span))
     if ticks is not None:
         axis["values"] = list(ticks)
+    fmt = readable_format(fmt, *domain) if ticks is None else fmt
     if fmt is not None:
         # d3's "~s" alone prints 0 as "0k" next to "5k"; zero is always plain "0".
         axis["labelExpr"] = f"datum.value === 0 ? '0' : format(datum.value, {json.dumps(fmt)})"
@@ -205,6 +219,7 @@ def axis_y(
     if ticks is not None:
         props["values"] = list(ticks)
     fmt = fmt if fmt is not None else ticks_format(ticks)
+    fmt = readable_format(fmt, *domain) if domain is not None and ticks is None else fmt
     if fmt is not None:
         props["format"] = fmt
     scale = (
