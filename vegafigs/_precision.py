@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -114,6 +115,18 @@ def is_flat(values: Sequence[float] | np.ndarray | pd.Series) -> bool:
     """True when the finite ``values`` exist and their range is not drawable (equal-ish)."""
     arr = finite(values)
     return bool(arr.size) and not drawable(float(arr.min()), float(arr.max()))
+
+
+def flat_domain(values: Sequence[Any]) -> list[float] | None:
+    """The padded domain of ``values`` (arrays / series) when they are flat, else ``None``.
+
+    >>> flat_domain([np.array([1.0, 1.0 + 2e-16])]), flat_domain([np.array([1.0, 2.0])])
+    ([0.9, 1.1], None)
+    """
+    arr = np.concatenate([finite(v) for v in values]) if len(values) else np.zeros(0)
+    if not is_flat(arr):
+        return None
+    return list(flat_range(middle(float(arr.min()), float(arr.max()))))
 
 
 # ---------------------------------------------------------------- spec numbers

@@ -23,13 +23,11 @@ from vegafigs._precision import (
     MIN_SIGNIFICANT,
     csv_frame,
     drawable,
-    flat_range,
-    is_flat,
-    middle,
     padded,
     readable_format,
     spec_float,
 )
+from vegafigs._precision import flat_domain as padded_flat
 from vegafigs.errors import InputError
 from vegafigs.figures._common import level_palette, wrap_title
 from vegafigs.layers._encode import series_legend
@@ -108,13 +106,9 @@ def flat_domain(values: Sequence[pd.Series]) -> list[float] | None:
     Vega-Lite gives a constant series a zero-width domain and labels its one
     tick without decimals (0.4 shows as "0"); ±10% (±1 around 0) keeps it right.
     """
-    arr = np.concatenate([np.asarray(v, dtype=float) for v in values])
-    arr = arr[np.isfinite(arr)]
     # Equal up to rounding (a mean over seeds of one value can differ in the last bits),
     # or too close to draw apart: see vegafigs._precision.
-    if not is_flat(arr):
-        return None
-    return list(flat_range(middle(float(arr.min()), float(arr.max()))))
+    return padded_flat(values)
 
 
 def nice_domain(values: Sequence[pd.Series], *, count: int = 10) -> list[float]:
