@@ -456,7 +456,7 @@ def test_readable_formats() -> None:
     assert p.readable_format("~s", 0, 20000) == "~s"
     assert p.readable_format(".2f", 1e9, 1e9 + 1) == ".2f"  # the caller's format is kept
     assert p.readable_format(None, 0.0, 1.0) is None
-    assert p.readable_format(None, 1e-200, 5e-200) == ".1~e"
+    assert p.readable_format(None, 1e-200, 5e-200) == ".2~g"
 
 
 @pytest.mark.parametrize(
@@ -471,3 +471,23 @@ def test_nearly_equal_bars_hist_scaling(v: np.ndarray) -> None:
     check_hist(hist(v), v)
     (line,) = scene(scaling(v)).of("line")
     inside(line)
+
+
+@pytest.mark.parametrize(
+    "y",
+    [1e-200 * np.arange(1, 6), 1e-12 * np.arange(5), 1e20 * np.arange(5), 1e9 + np.arange(5.0)],
+    ids=["1e-200", "1e-12", "1e20", "1e9+k"],
+)
+def test_tick_labels_readable(y: np.ndarray) -> None:
+    """Value axes label distinct, short ticks (Vega's default showed 1e-200 as 0.000…0)."""
+    x = np.arange(len(y), dtype=float)
+    axes = [
+        scene(training(x, y)).labels()[1],
+        scene(rewards(x, y)).labels()[1],
+        scene(scaling(y)).labels()[1],
+        scene(bars(y)).labels()[1],
+        scene(hist(y)).labels()[0],
+    ]
+    for labels in axes:
+        assert len(labels) >= 2 and len(set(labels)) == len(labels), labels
+        assert max(len(t) for t in labels) <= 16, labels

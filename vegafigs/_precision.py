@@ -203,6 +203,20 @@ def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- tick labels
+def value_range(values: Sequence[Any]) -> tuple[float, float] | None:
+    """The finite (min, max) over ``values`` (arrays / series), or ``None`` when none."""
+    arr = np.concatenate([finite(v) for v in values]) if len(values) else np.zeros(0)
+    return (float(arr.min()), float(arr.max())) if arr.size else None
+
+
+def zero_based_format(values: Any) -> str | None:
+    """:func:`readable_format` (no format asked) of a zero-based axis over ``values``."""
+    span = value_range([values])
+    if span is None:
+        return None
+    return readable_format(None, min(span[0], 0.0), max(span[1], 0.0))
+
+
 def tick_step(lo: float, hi: float, count: int = 10) -> float:
     """A 1-2-5 tick step giving about ``count`` ticks over ``lo`` .. ``hi`` (d3's rule)."""
     raw = (hi - lo) / count
@@ -231,14 +245,15 @@ def readable_format(fmt: str | None, lo: float, hi: float) -> str | None:
     ``fmt`` ``"~s"`` (5k, 10k) keeps its style with as many significant digits
     as the ticks need (``1e9 + step`` -> ``".10~s"``: 1.0000002G). Without a
     format (``None``: Vega's default, fixed decimals of the tick step), spans
-    whose labels Vega cannot write (tick steps below 1e-9, or values of 1e15
-    and more) get significant digits in exponent form (``".3~e"``). Other
-    formats are the caller's choice and kept.
+    whose labels Vega cannot write (tick steps below 1e-9, where its 20
+    decimals show 1e-200 as 0.000…, or values of 1e15 and more) get the
+    significant digits the ticks need (``".2~g"``: 1e-200, 1.5e-200, 0).
+    Other formats are the caller's choice and kept.
 
     >>> readable_format("~s", 0, 20000), readable_format("~s", 1e9, 1e9 + 1000)
     ('~s', '.9~s')
     >>> readable_format(None, 0.0, 1.0), readable_format(None, 1e-200, 5e-200)
-    (None, '.1~e')
+    (None, '.2~g')
     """
     if not drawable(lo, hi):
         return fmt
@@ -250,6 +265,6 @@ def readable_format(fmt: str | None, lo: float, hi: float) -> str | None:
         top = max(abs(lo), abs(hi))
         if step >= 1e-9 and top < 1e15:
             return None
-        mantissa = math.floor(math.log10(top)) - math.floor(math.log10(step))
-        return f".{min(max(mantissa, 1), 16)}~e"
+        digits = math.floor(math.log10(top)) - math.floor(math.log10(step)) + 1
+        return f".{min(max(digits, 1), 17)}~g"
     return fmt

@@ -203,17 +203,21 @@ def axis_y(
     title: str | list[str] | None,
     ticks: Sequence[float] | None = None,
     fmt: str | None = None,
+    extent: Sequence[float] | None = None,
     **axis: Any,
 ) -> alt.Y:
     """A quantitative y encoding (fixed domain when given, else Vega-Lite's nice one).
 
+    ``extent``: the values' (min, max), to pick readable tick labels when there
+    is no ``domain`` (:func:`vegafigs._precision.readable_format`).
     ``axis``: more axis properties (``orient``, ``grid`` ...).
     """
     props: dict[str, Any] = {"title": title, **axis}
     if ticks is not None:
         props["values"] = list(ticks)
     fmt = fmt if fmt is not None else ticks_format(ticks)
-    fmt = readable_format(fmt, *domain) if domain is not None and ticks is None else fmt
+    span = domain if domain is not None else extent
+    fmt = readable_format(fmt, *span) if span is not None and ticks is None else fmt
     if fmt is not None:
         props["format"] = fmt
     scale = (

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from vegafigs._params import BOOL, COLOR, FINITE, FORMAT, POSITIVE, checked
-from vegafigs._precision import drawable, middle, round_to_span
+from vegafigs._precision import drawable, middle, readable_format, round_to_span
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
 from vegafigs.figures._common import clean_numeric
@@ -139,7 +139,12 @@ def bar_trend(
             frames["bars"] = data.assign(label_offset=lifts)
             layers["labels"] = value_labels(frames["bars"], x=x, y=y, label_format=label_format,
                                             offset="label_offset", order=levels)  # fmt: skip
-        axes = {"domain": (lo, top), "ticks": y_ticks, "format": y_format, **titles}
+        fmt = (
+            y_format
+            if y_format is not None or y_ticks is not None
+            else readable_format(None, lo, top)
+        )
+        axes = {"domain": (lo, top), "ticks": y_ticks, "format": fmt, **titles}
         drawn = {k: _axes(layers[k], **axes) for k in sorted(layers, key=order_of.__getitem__)}
         return make_figure([Panel("main", drawn)], theme=cfg, size=size, data=frames,
                            kind="bar_trend")  # fmt: skip
