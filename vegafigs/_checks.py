@@ -158,9 +158,12 @@ def clean_numeric(
 ) -> pd.DataFrame:
     """Check the frame and columns; coerce ``numeric`` to float; drop non-finite rows (warn).
 
-    The warning counts the dropped rows; no finite row left is an :class:`InputError`.
+    The warning counts the dropped rows; no finite row left, or a value beyond
+    ±1e300 (:func:`vegafigs._precision.require_magnitude`), is an :class:`InputError`.
     """
     import warnings
+
+    from vegafigs._precision import require_magnitude
 
     require_frame(df)
     require_columns(df, [*numeric, *other])
@@ -168,6 +171,8 @@ def clean_numeric(
     for col in numeric:
         out[col] = require_numeric(out, col)
     out, dropped = drop_nonfinite(out, numeric)
+    for col in numeric:  # beyond ±1e300 spans and paddings overflow (vegafigs._precision)
+        require_magnitude(out[col], column=col)
     if dropped:
         warnings.warn(
             f"{func}: dropped {dropped} row(s) with NaN or infinite values in "

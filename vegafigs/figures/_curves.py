@@ -19,6 +19,15 @@ import pandas as pd
 
 from vegafigs._checks import require_range
 from vegafigs._params import Param
+from vegafigs._precision import (
+    MIN_SIGNIFICANT,
+    csv_frame,
+    drawable,
+    padded,
+    readable_format,
+    spec_float,
+)
+from vegafigs._precision import flat_domain as padded_flat
 from vegafigs.errors import InputError
 from vegafigs.figures._common import level_palette, wrap_title
 from vegafigs.layers._encode import series_legend
@@ -27,8 +36,9 @@ from vegafigs.transforms.bands import parse_kind
 from vegafigs.transforms.downsample import downsample, needs_downsampling
 from vegafigs.transforms.smoothing import parse_smooth
 
-#: Significant digits kept for plotted values in the spec (far below a pixel).
-SPEC_DIGITS = 7
+#: Significant digits every plotted value keeps in the spec at least; values also keep
+#: the decimals their column's span needs (rounding < 1e-6 of it, see ``_precision``).
+SPEC_DIGITS = MIN_SIGNIFICANT
 #: Name of the x zoom / pan parameter (HTML) shared by a figure's plots.
 ZOOM = "zoom"
 
@@ -77,13 +87,17 @@ def series_palette(
 
 # ---------------------------------------------------------------- axes
 def domain_of(values: Sequence[pd.Series], given: Sequence[float] | None) -> list[float]:
-    """``given`` or the finite min..max over ``values`` (a flat range widened by 1)."""
+    """``given`` or the finite min..max over ``values`` (a flat range widened by 1).
+
+    Values too close to draw apart (1 ulp, 1e-300) or too large to widen by 1
+    get the padded range of all-equal values (:func:`vegafigs._precision.padded`).
+    """
     if given is not None:
         return [float(v) for v in given]
     arr = np.concatenate([np.asarray(v, dtype=float) for v in values])
     arr = arr[np.isfinite(arr)]
     lo, hi = float(arr.min()), float(arr.max())
-    return [lo, hi + 1.0 if hi == lo else hi]
+    return [lo, hi + 1.0] if hi == lo and drawable(lo, hi + 1.0) else list(padded(lo, hi))
 
 
 def flat_domain(values: Sequence[pd.Series]) -> list[float] | None:
@@ -92,14 +106,9 @@ def flat_domain(values: Sequence[pd.Series]) -> list[float] | None:
     Vega-Lite gives a constant series a zero-width domain and labels its one
     tick without decimals (0.4 shows as "0"); ±10% (±1 around 0) keeps it right.
     """
-    arr = np.concatenate([np.asarray(v, dtype=float) for v in values])
-    arr = arr[np.isfinite(arr)]
-    # Equal up to rounding (a mean over seeds of one value can differ in the last bit).
-    if arr.size == 0 or not math.isclose(arr.min(), arr.max(), rel_tol=1e-9, abs_tol=1e-12):
-        return None
-    v = float(arr.mean())
-    pad = abs(v) * 0.1 or 1.0
-    return [v - pad, v + pad]
+    # Equal up to rounding (a mean over seeds of one value can differ in the last bits),
+    # or too close to draw apart: see vegafigs._precision.
+    return padded_flat(values)
 
 
 def nice_domain(values: Sequence[pd.Series], *, count: int = 10) -> list[float]:
@@ -107,12 +116,13 @@ def nice_domain(values: Sequence[pd.Series], *, count: int = 10) -> list[float]:
 
     Vega extends the data extent to multiples of d3's tick increment for ``count``
     ticks (d3-scale ``linear.nice``); this does the same on the values as written
-    to the spec (``SPEC_DIGITS`` digits), so an explicit domain draws the same axis.
+    to the spec (rounded relative to their span, as :func:`inline_csv` writes
+    them), so an explicit domain draws the same axis.
     """
     arr = np.concatenate([np.asarray(v, dtype=float) for v in values])
     arr = arr[np.isfinite(arr)]
-    start = float(f"{arr.min():.{SPEC_DIGITS}g}")
-    stop = float(f"{arr.max():.{SPEC_DIGITS}g}")
+    span = float(arr.max() - arr.min())
+    start, stop = spec_float(float(arr.min()), span=span), spec_float(float(arr.max()), span=span)
     prestep = None
     for _ in range(10):
         step = _tick_increment(start, stop, count)
@@ -175,6 +185,7 @@ def axis_x(
         axis["tickCount"] = max(1, math.floor(span))
     if ticks is not None:
         axis["values"] = list(ticks)
+    fmt = readable_format(fmt, *domain) if ticks is None else fmt
     if fmt is not None:
         # d3's "~s" alone prints 0 as "0k" next to "5k"; zero is always plain "0".
         axis["labelExpr"] = f"datum.value === 0 ? '0' : format(datum.value, {json.dumps(fmt)})"
@@ -192,16 +203,21 @@ def axis_y(
     title: str | list[str] | None,
     ticks: Sequence[float] | None = None,
     fmt: str | None = None,
+    extent: Sequence[float] | None = None,
     **axis: Any,
 ) -> alt.Y:
     """A quantitative y encoding (fixed domain when given, else Vega-Lite's nice one).
 
+    ``extent``: the values' (min, max), to pick readable tick labels when there
+    is no ``domain`` (:func:`vegafigs._precision.readable_format`).
     ``axis``: more axis properties (``orient``, ``grid`` ...).
     """
     props: dict[str, Any] = {"title": title, **axis}
     if ticks is not None:
         props["values"] = list(ticks)
     fmt = fmt if fmt is not None else ticks_format(ticks)
+    span = domain if domain is not None else extent
+    fmt = readable_format(fmt, *span) if span is not None and ticks is None else fmt
     if fmt is not None:
         props["format"] = fmt
     scale = (
@@ -335,11 +351,13 @@ def bottom_columns(
 def inline_csv(frame: pd.DataFrame, *, numeric: Sequence[str]) -> alt.InlineData:
     """``frame`` as one inline CSV dataset (``numeric`` columns parsed as numbers).
 
-    Floats keep ``SPEC_DIGITS`` significant digits (far below a pixel). A CSV
-    string is ~4x smaller than the same rows as JSON objects; layers given the
-    same frame share one dataset in the spec (Altair names it by its hash).
+    Floats keep at least ``SPEC_DIGITS`` significant digits and the decimals
+    their column's span needs (steps ``1e9 + k`` stay apart; rounding below
+    1e-6 of the span, see :mod:`vegafigs._precision`). A CSV string is ~4x
+    smaller than the same rows as JSON objects; layers given the same frame
+    share one dataset in the spec (Altair names it by its hash).
     """
-    text = frame.to_csv(index=False, float_format=f"%.{SPEC_DIGITS}g", lineterminator="\n")
+    text = csv_frame(frame).to_csv(index=False, lineterminator="\n")
     return alt.InlineData(
         values=text, format=alt.DataFormat(type="csv", parse={c: "number" for c in numeric})
     )

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from vegafigs._params import BOOL, COLOR, FINITE, FORMAT, POSITIVE, checked
+from vegafigs._precision import drawable, middle, readable_format, round_to_span
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
 from vegafigs.figures._common import clean_numeric
@@ -138,7 +139,12 @@ def bar_trend(
             frames["bars"] = data.assign(label_offset=lifts)
             layers["labels"] = value_labels(frames["bars"], x=x, y=y, label_format=label_format,
                                             offset="label_offset", order=levels)  # fmt: skip
-        axes = {"domain": (lo, top), "ticks": y_ticks, "format": y_format, **titles}
+        fmt = (
+            y_format
+            if y_format is not None or y_ticks is not None
+            else readable_format(None, lo, top)
+        )
+        axes = {"domain": (lo, top), "ticks": y_ticks, "format": fmt, **titles}
         drawn = {k: _axes(layers[k], **axes) for k in sorted(layers, key=order_of.__getitem__)}
         return make_figure([Panel("main", drawn)], theme=cfg, size=size, data=frames,
                            kind="bar_trend")  # fmt: skip
@@ -252,19 +258,35 @@ def _place(
     if (share >= 0.8).any():  # no room to make: the size check reports it
         return lifts, hi
     values = data[y].to_numpy(dtype=float)
-    top = max(hi, float(np.max((values - share * lo) / (1 - share))))
+    # (v - share * lo) / (1 - share), written from lo: no cancellation on offset data (1e9 + k).
+    top = max(hi, float(np.max(lo + (values - lo) / (1 - share))))
     if top > hi:  # a taller domain: shallower slopes need less lift
         lifts = _offsets(plot, data, y=y, lo=lo, hi=top, fmt=fmt, trend=trend, cfg=cfg)
-    return lifts, round(top, 10)
+    return lifts, round_to_span(top, top - lo)
 
 
 def _domain(
     values: np.ndarray, reference: float | None, y_domain: tuple[float, float] | None
 ) -> tuple[float, float]:
-    """The y range: ``y_domain`` (checked), or padded around the values and reference."""
+    """The y range: ``y_domain`` (checked), or padded around the values and reference.
+
+    Values too close to draw apart (all equal, 1 ulp or 1e-300 apart) are drawn
+    as equal: padded by 5% of their value (1 around 0) instead of their span.
+    """
     if y_domain is not None:
+        if not drawable(float(y_domain[0]), float(y_domain[1])):
+            raise InputError(
+                f"y_domain: {tuple(y_domain)!r} is too narrow to draw (its width is below "
+                "1e-12 of its values); give a wider range"
+            )
         return y_domain
     pts = np.append(values, [] if reference is None else [reference])
     vmin, vmax = float(pts.min()), float(pts.max())
-    span = vmax - vmin or (abs(vmax) * 0.05 or 1.0)
-    return round(vmin - 0.75 * span, 10), round(vmax + 0.25 * span, 10)
+    span = vmax - vmin
+    if not drawable(vmin, vmax):
+        vmin = vmax = middle(vmin, vmax)
+        span = abs(vmax) * 0.05
+        if not drawable(vmin - 0.75 * span, vmax + 0.25 * span):  # about 0, or denormal
+            span = 1.0
+    lo, hi = vmin - 0.75 * span, vmax + 0.25 * span
+    return round_to_span(lo, hi - lo), round_to_span(hi, hi - lo)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from vegafigs._checks import clean_numeric, require_no_missing
 from vegafigs._params import BOOL, MAPPING, POSITIVE_INT, checked
+from vegafigs._precision import value_range
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, hconcat, make_figure
 from vegafigs.figures._common import ordered_levels
@@ -353,7 +354,7 @@ def _panel(
     domain = flat_domain(drawn)
 
     def ye(field: str) -> alt.Y:
-        return axis_y(field, domain=domain, title=look.y_title(title))
+        return axis_y(field, domain=domain, title=look.y_title(title), extent=value_range(drawn))
 
     layers = _layers(look, curve, ye, raw=raw)
     if hover:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from vegafigs._checks import plain, require_choice, require_numeric
 from vegafigs._params import COLUMN, NONNEGATIVE, POSITIVE, Param, checked
+from vegafigs._precision import flat_domain, readable_format, zero_based_format
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
 from vegafigs.figures._common import clean_numeric, level_palette, ordered_levels
@@ -144,7 +145,11 @@ def scaling_curves(
     if title is not None:
         texts["title"] = title
     fmt = y_format if y_format is not None else ("~r" if y_ticks is not None else None)
-    y_axis: dict[str, Any] = {"domain": y_domain, "values": y_ticks, "format": fmt}
+    # Values too close to draw apart (1 ulp, denormals) get the padded domain of equal ones.
+    flat = flat_domain([curves[c] for c in (y, "lower", "upper")]) if y_domain is None else None
+    if fmt is None and y_ticks is None:  # labels Vega's default cannot write (1e-200)
+        fmt = readable_format(None, *flat) if flat else zero_based_format(curves[y])
+    y_axis: dict[str, Any] = {"domain": flat or y_domain, "values": y_ticks, "format": fmt}
     x_scale = {"padding": x_padding, "domain": [float(s) for s in sorted(set(curves[x].tolist()))]}
 
     def build(titles: dict[str, Any], plot: tuple[float, float] | None) -> Figure:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from vegafigs._checks import clean_numeric, require_finite, require_no_missing
 from vegafigs._params import checked
+from vegafigs._precision import value_range
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
 from vegafigs.figures._common import ordered_levels
@@ -164,7 +165,8 @@ def training_curves(
     y_text = title_lines(y_title or y, cfg, width=plot_h, kind="axis")
 
     def ye(field: str) -> alt.Y:
-        return axis_y(field, domain=yd, title=y_text, ticks=y_ticks, fmt=y_format)
+        return axis_y(field, domain=yd, title=y_text, ticks=y_ticks, fmt=y_format,
+                      extent=value_range([curves[c] for c in cols]))  # fmt: skip
 
     layers = _layers(drawn, x=x, y=y, series=series, levels=levels, refs=refs, pal=pal,
                      legend=legend, xe=xe, ye=ye, width=width, stroke_width=stroke_width,

@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 
 from vegafigs._params import COLOR, NONNEGATIVE, POSITIVE_INT, RANGE, checked
+from vegafigs._precision import readable_format
 from vegafigs.transforms.stats import histogram_bins
 
 
@@ -58,6 +59,9 @@ def histogram(
     top = float(binned["count"].max()) * 1.05 or 1.0  # headroom above the tallest bar
     y_scale = alt.Scale(domain=[0, top], nice=True)
     y_axis: Any = alt.Undefined
+    # Tick labels Vega's default cannot write (bins of 1e-200) get the digits they need.
+    x_format = readable_format(None, lo - pad, hi + pad)
+    x_axis: Any = alt.Undefined if x_format is None else alt.Axis(format=x_format)
     if y_ticks is not None:
         y_scale = alt.Scale(domain=[0, max(top, *y_ticks)], nice=False)
         y_axis = alt.Axis(values=list(y_ticks))
@@ -69,6 +73,7 @@ def histogram(
                 "bin_start:Q",
                 title=x_title if x_title is not None else x,
                 scale=alt.Scale(domain=[lo - pad, hi + pad], nice=False, zero=False),
+                axis=x_axis,
             ),
             x2="bin_end:Q",
             y=alt.Y("count:Q", title=y_title, scale=y_scale, axis=y_axis),

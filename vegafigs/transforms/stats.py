@@ -19,10 +19,13 @@ from vegafigs._checks import (
     require_numeric,
     require_positive,
 )
+from vegafigs._precision import drawable, padded, require_magnitude
 from vegafigs.errors import InputError
 
 #: Most bins a histogram may have (more is a typo, and would exhaust memory).
 MAX_BINS = 10_000
+#: Fewest float steps (ulps) a bin must span to be drawn and counted apart from its neighbours.
+BIN_ULPS = 16
 
 
 def _groups(df: pd.DataFrame, by: str | Sequence[str] | None):
@@ -41,7 +44,8 @@ def summary_stats(
     """Max, min, mean and count of ``value`` (per group of ``by``).
 
     NaN/±inf values are left out with a warning counting them; a group with no
-    finite value, or non-numeric values, is an :class:`~vegafigs.InputError`.
+    finite value, non-numeric values or values beyond ±1e300 (whose sums
+    overflow) are an :class:`~vegafigs.InputError`.
 
     >>> summary_stats(pd.DataFrame({"v": [1.0, 2.0, 6.0]}), value="v")
        max  min  mean  count
@@ -50,6 +54,7 @@ def summary_stats(
     require_frame(df)
     require_columns(df, [value, *([by] if isinstance(by, str) else list(by or []))])
     values = require_numeric(df, value)
+    require_magnitude(values, column=value)
     _warn_nonfinite(values, value, "summary_stats")
     rows = []
     for key, part in _groups(df.assign(**{value: values}), by):
@@ -86,9 +91,13 @@ def histogram_bins(
 
     Returns one row per bin: ``bin_start``, ``bin_end``, ``count`` (the last bin
     is closed on the right, so the maximum is counted). All-equal values get one
-    unit-wide range around the value (as numpy). NaN/±inf values are left out
-    with a warning counting them; bins must be an integer in 1..10000 and
-    ``extent`` two finite numbers, low < high (else :class:`~vegafigs.InputError`).
+    unit-wide range around the value (as numpy; ±10% of it where ±0.5 is below
+    the value's precision), and so do values too close to draw apart (1 ulp or
+    1e-300 apart: see :mod:`vegafigs._precision`). NaN/±inf values are left out
+    with a warning counting them; bins must be an integer in 1..10000,
+    ``extent`` two finite numbers, low < high, and each bin wide enough to tell
+    its edges apart; values beyond ±1e300 cannot be binned (else
+    :class:`~vegafigs.InputError`).
 
     >>> histogram_bins(pd.DataFrame({"v": [0.0, 1.0, 1.0, 2.0]}), value="v", bins=2)
        bin_start  bin_end  count
@@ -109,6 +118,7 @@ def histogram_bins(
         extent = (lo, hi)
     require_columns(df, [value, *([by] if isinstance(by, str) else list(by or []))])
     values = require_numeric(df, value)
+    require_magnitude(values, column=value)
     _warn_nonfinite(values, value, "histogram_bins")
     frames = []
     for key, part in _groups(df.assign(**{value: values}), by):
@@ -116,9 +126,31 @@ def histogram_bins(
         v = v[np.isfinite(v)]
         if v.size == 0:
             raise InputError(f"column {value!r}: no finite values to bin{_where(key)}")
-        counts, edges = np.histogram(v, bins=int(bins), range=extent)
+        lo, hi = extent if extent is not None else padded(float(v.min()), float(v.max()), pad=0.5)
+        edges = _bin_edges(lo, hi, int(bins), given=extent is not None)
+        counts, _ = np.histogram(v, bins=edges)
         frame = pd.DataFrame({"bin_start": edges[:-1], "bin_end": edges[1:], "count": counts})
         for k, val in reversed(list(key.items())):
             frame.insert(0, k, val)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
+
+
+def _bin_edges(lo: float, hi: float, bins: int, *, given: bool) -> np.ndarray:
+    """``bins + 1`` increasing edges over ``lo`` .. ``hi`` (an :class:`InputError` if too narrow).
+
+    ``given``: the range is the caller's ``extent`` (named in the error).
+    """
+    if given and not drawable(lo, hi):
+        raise InputError(
+            f"extent: ({lo!r}, {hi!r}) is too narrow to draw (its width is below 1e-12 of its "
+            "values); give a wider extent"
+        )
+    edges = np.linspace(lo, hi, bins + 1)
+    # Edges a few ulps apart would be drawn (and counted) at one position.
+    if np.any(np.diff(edges) < BIN_ULPS * np.spacing(np.abs(edges[1:]))):
+        raise InputError(
+            f"bins: {bins} bins over {lo:.17g} .. {hi:.17g} are too narrow to tell their edges "
+            f"apart (a bin must span {BIN_ULPS} steps of float precision); use fewer bins"
+        )
+    return edges
