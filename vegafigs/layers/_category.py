@@ -75,7 +75,7 @@ def category_x(df: pd.DataFrame, x: str, order: Sequence[Any] | None, **props: A
     numbers = keeps_numbers(df[x])
     sort = [(v.item() if isinstance(v, np.generic) else v) if numbers else text_of(v)
             for v in levels]  # fmt: skip
-    return alt.X(**column_def(x, "O"), sort=sort, **props)
+    return alt.X(**column_def(x, "O", **props), sort=sort)
 
 
 def _x_type(value: Any, name: str) -> Any:

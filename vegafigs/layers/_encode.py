@@ -128,7 +128,23 @@ def checked(df: pd.DataFrame, columns: Sequence[str | None], *, param: str = "df
     require_frame(df, param=param)
     require_column_names(df, [*df.columns, *columns], param=param)
     require_columns(df, columns, param=param)
+    for name in columns:
+        require_field_name(name, param=param)
     return df
+
+
+def require_field_name(name: str | None, *, param: str = "df") -> None:
+    """Raise :class:`InputError` for a column name Vega-Lite cannot read (a backslash).
+
+    Vega-Lite unescapes a field name once for its own expressions and once more
+    for Vega's field accessors, so no escaping of ``\\`` reads the column right in
+    both: the picture would silently lose the values.
+    """
+    if name is not None and "\\" in name:
+        raise InputError(
+            f"{param}: column {name!r} has a backslash, which Vega-Lite cannot read in a field "
+            f"name; rename it, e.g. df.rename(columns={{{name!r}: {name.replace(chr(92), '/')!r}}})"
+        )
 
 
 def column_def(name: str, kind: str, **props: Any) -> dict[str, Any]:
@@ -239,23 +255,38 @@ def color_encoding(
     ``legend=False`` leaves the legend to the other layers sharing the scale (it
     does not set ``legend: null``, which would hide the merged legend for all).
     """
-    leg: Any = alt.Undefined if legend is False else (alt.Legend() if legend is True else legend)
     colors = text_mapping(palette, "palette")
+    fdef_, leg = _series_channel(series, legend)
     return channel(
-        **column_def(series, "N", title=None),
-        scale=alt.Scale(domain=list(colors), range=list(colors.values())),
-        legend=leg,
+        **fdef_, scale=alt.Scale(domain=list(colors), range=list(colors.values())), legend=leg
     )
+
+
+def _series_channel(series: str, legend: bool | alt.Legend) -> tuple[dict[str, Any], Any]:
+    """The field definition and legend of a series channel: no legend title.
+
+    A plain name has ``title: null``; any other keeps its name as the channel title
+    (Vega-Lite's aria description would read the escaped field, and a quote in
+    it breaks the expression) and the legend gets ``title: null`` instead.
+    """
+    leg: Any = alt.Undefined if legend is False else (alt.Legend() if legend is True else legend)
+    if _PLAIN.fullmatch(series):
+        return column_def(series, "N", title=None), leg
+    if leg is alt.Undefined:
+        leg = alt.Legend(title=None)
+    elif isinstance(leg, alt.Legend) and leg.title is alt.Undefined:
+        leg = alt.Legend(**{**leg.to_dict(validate=False), "title": None})
+    return column_def(series, "N"), leg
 
 
 def dash_encoding(
     series: str, dashes: Mapping[Any, Sequence[float]], *, legend: bool | alt.Legend = True
 ) -> alt.StrokeDash:
     """A nominal strokeDash encoding of ``series`` (``[]`` = solid); keys as in the palette."""
-    leg: Any = alt.Undefined if legend is False else (alt.Legend() if legend is True else legend)
     patterns = text_mapping(dashes, "dashes")
+    fdef_, leg = _series_channel(series, legend)
     return alt.StrokeDash(
-        **column_def(series, "N", title=None),
+        **fdef_,
         scale=alt.Scale(domain=list(patterns), range=[list(d) for d in patterns.values()]),
         legend=leg,
     )
@@ -289,11 +320,19 @@ def _time_values(values: pd.Series, column: str) -> pd.Series:
     if pd.api.types.is_numeric_dtype(values):
         return pd.to_datetime(values, unit="ms")
     try:
-        return pd.to_datetime(values)
-    except (ValueError, TypeError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = pd.to_datetime(values, format="mixed")
+    except (ValueError, TypeError, OverflowError) as exc:
         raise InputError(
             f"x_type: 'T' needs dates in column {column!r}; cannot read them ({exc})"
         ) from exc
+    if not pd.api.types.is_datetime64_any_dtype(parsed):
+        raise InputError(
+            f"x_type: the dates in column {column!r} have different UTC offsets; convert them "
+            f"first, e.g. pd.to_datetime(df[{column!r}], utc=True)"
+        )
+    return parsed
 
 
 class XAxis:

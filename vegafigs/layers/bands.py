@@ -59,11 +59,13 @@ def band(
     df, x_axis = numeric_frame(
         df, x=x, x_type=x_type, numeric=[lower, upper], series=series, func="band", unique_x=True
     )
-    upper_def = column_def(upper, "Q")
+    lower_def, upper_def = column_def(lower, "Q"), column_def(upper, "Q")
+    if "title" in lower_def or "title" in upper_def:  # both titled: Vega-Lite joins them
+        lower_def["title"], upper_def["title"] = lower, upper
     del upper_def["type"]  # a secondary channel has no type of its own
     enc: dict[str, Any] = {
         "x": alt.X(**x_axis.encoding()),
-        "y": alt.Y(**column_def(lower, "Q")),
+        "y": alt.Y(**lower_def),
         "y2": alt.Y2(**upper_def),
     }
     mark: dict[str, Any] = {"interpolate": interpolate}

@@ -8,8 +8,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from vegafigs._checks import require_frame
+from vegafigs._fields import require_column_names
 from vegafigs._params import COLOR, NONNEGATIVE, POSITIVE_INT, RANGE, checked
-from vegafigs.layers._encode import checked as checked_frame
 from vegafigs.layers._encode import column_def
 from vegafigs.transforms.stats import histogram_bins
 
@@ -54,7 +55,7 @@ def histogram(
     >>> len(chart.data)
     25
     """
-    checked_frame(df, [x])
+    require_column_names(require_frame(df), [x])  # the bins, not df, are drawn
     binned = histogram_bins(df, value=x, bins=bins, extent=extent)
     lo, hi = float(binned["bin_start"].min()), float(binned["bin_end"].max())
     pad = (hi - lo) * x_padding

@@ -75,7 +75,7 @@ def unpack(chart: alt.Chart, fields: Sequence[str], *, taken: Sequence[str] = ()
         tmp.append(fresh_name(f"_{f}_items", [*used, *tmp]))
     for f, t in zip(fields, tmp, strict=True):
         chart = chart.transform_calculate(**{t: f"split(datum[{json.dumps(f)}], ' ')"})
-    chart = chart.transform_flatten([field(t) for t in tmp], as_=list(fields))  # type: ignore[arg-type]
+    chart = chart.transform_flatten([field(t) for t in tmp], as_=list(fields))
     for f in fields:
         chart = chart.transform_calculate(**{f: f"toNumber(datum[{json.dumps(f)}])"})
     return chart
