@@ -382,3 +382,40 @@ def test_single_row_draws(layer):
 def test_empty_frame_is_an_input_error(layer):
     with pytest.raises(InputError, match="empty"):
         LAYERS[layer](BASE.iloc[:0], "score")
+
+
+CONVERTERS = {
+    "int": lambda v: pd.Series(v),
+    "Int64": lambda v: pd.Series(v, dtype="Int64"),
+    "float": lambda v: pd.Series([x + 0.5 for x in v]),
+    "category": lambda v: pd.Series(v).astype("category"),
+    "string": lambda v: pd.Series([f"r{x}" for x in v], dtype="string"),
+    "object-int": lambda v: pd.Series(v, dtype=object),
+}
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(sorted(CONVERTERS)),
+    st.lists(st.integers(-(2**40), 2**40), min_size=2, max_size=2, unique=True),
+)
+def test_property_ids_of_any_dtype_draw_like_their_string_form(kind, pair):
+    ids = CONVERTERS[kind]([pair[0], pair[0], pair[1], pair[1]])
+    text = pd.Series([str(v) for v in ids.astype(object)], dtype=object)
+    if kind == "category":  # categories are drawn in category order
+        text = pd.Categorical(text, categories=[str(c) for c in ids.cat.categories])
+    legend = L.series_legend(highlight=ids.iloc[-1], font="STIXGeneral")
+    typed = L.line(BASE.assign(method=ids), x="step", y="score", series="method", legend=legend)
+    plain = L.line(BASE.assign(method=text), x="step", y="score", series="method", legend=legend)
+    assert marks(typed) == marks(plain)
+    assert texts(typed) == texts(plain)
+
+
+def test_set_axis_passes_title_lines_through():
+    chart = L.set_axis(L.line(BASE, x="step", y="score"), "y",
+                       title=["Avg", "score"])  # fmt: skip
+    assert chart.to_dict()["encoding"]["y"]["title"] == ["Avg", "score"]
+    chart = L.set_axis(L.line(BASE.assign(step=TIMES["berlin"]), x="step", y="score"), "x",
+                       title="time")  # fmt: skip
+    x = chart.to_dict()["encoding"]["x"]
+    assert (x["title"], x["scale"]["type"]) == ("time", "utc")

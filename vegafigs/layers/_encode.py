@@ -34,6 +34,8 @@ from vegafigs.themes.fonts import bold_stack
 SOLID: list[float] = []
 #: Column names Vega-Lite titles as themselves (no escapes, no quotes): no explicit title needed.
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: ``pandas.api.types.infer_dtype`` kinds of an object column of real numbers.
+_NUMBERS = ("integer", "floating", "mixed-integer-float", "decimal")
 
 #: Vega-Lite legend positions.
 LEGEND_ORIENTS = (
@@ -196,6 +198,8 @@ def drawn_categories(values: pd.Series, *, column: str) -> pd.Series:
     Two values with one string form (``1`` and ``"1"``) and missing values are an
     :class:`~vegafigs.InputError` (:func:`~vegafigs._fields.as_text_levels`).
     """
+    if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in _NUMBERS:
+        values = pd.to_numeric(values)  # numbers held as objects are drawn as numbers
     if keeps_numbers(values):
         require_no_missing(pd.DataFrame({column: values}), column)
         return values
@@ -298,6 +302,8 @@ def x_kind(values: pd.Series, kind: str | None) -> str:
         if is_time(values):
             kind = "T" if pd.api.types.is_datetime64_any_dtype(values) else "Q"
         elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            kind = "Q"
+        elif pd.api.types.infer_dtype(values, skipna=True) in _NUMBERS:  # numbers held as objects
             kind = "Q"
         else:
             kind = "N"
@@ -420,19 +426,22 @@ def numeric_frame(
             f"{', '.join(map(repr, cols))}",
             stacklevel=3,
         )
-        out = out.loc[finite]
+        out, df = out.loc[finite], df.loc[finite]
     if out.empty:
         raise InputError(f"{func}: no rows with finite values in {', '.join(map(repr, cols))}")
     if unique_x:
-        _require_unique_x(out, x=x, series=series, func=func)
+        _require_unique_x(out, df, x=x, series=series, func=func)
     return out, axis
 
 
-def _require_unique_x(out: pd.DataFrame, *, x: str, series: str | None, func: str) -> None:
+def _require_unique_x(
+    out: pd.DataFrame, given: pd.DataFrame, *, x: str, series: str | None, func: str
+) -> None:
+    """An ``x`` repeated within a series is an error naming the value as given."""
     keys = [c for c in (series, x) if c is not None]
     dup = out.duplicated(subset=keys, keep=False)
     if dup.any():
-        row = out.loc[dup, keys].iloc[0]
+        row = given.loc[dup.to_numpy(), keys].iloc[0]
         first = [v.item() if isinstance(v, np.generic) else v for v in row]
         where = f" (series {first[0]!r})" if series is not None else ""
         raise InputError(

@@ -48,7 +48,13 @@ def line(
 
     Pass the same ``palette`` (and ``dashes``: ``{level: dash pattern}``) to every
     layer of a figure so they share one colour scale and one legend; without
-    ``series`` the line is ``color``. ``stroke_width`` (pt) and ``opacity``:
+    ``series`` the line is ``color``. Series levels of any type are drawn as
+    their string form (run ``1`` is the legend entry ``"1"``; palette keys and
+    ``series_legend(highlight=)`` match it as ``1`` or ``"1"``); levels the
+    palette leaves out take tab10 colours. A datetime ``x`` (naive or tz-aware)
+    is drawn on a UTC time axis showing the frame's wall-clock times, the same
+    on every machine; a timedelta ``x`` as hours / minutes ... with the unit in
+    the title. ``stroke_width`` (pt) and ``opacity``:
     ``None`` leaves them to the theme (``line.strokeWidth``). ``x_type`` forces
     the x type (default: inferred); ``interpolate`` is a Vega-Lite interpolation
     (``"linear"``, ``"monotone"``, ``"step"`` ...); ``legend``: whether (or
@@ -113,8 +119,8 @@ def points(
 ) -> alt.Chart:
     """Outlined markers at each ``(x, y)``; filled with the series colour unless ``fill``.
 
-    ``series`` / ``palette``: one colour per series level (complete mapping;
-    default tab10), else every marker is ``color``. ``fill``: one fill for all
+    ``series`` / ``palette``: one colour per series level (levels it leaves out
+    take tab10 colours), else every marker is ``color``. ``fill``: one fill for all
     markers; ``fill="white"`` gives hollow-looking markers edged in the series
     colour when ``stroke=None``. ``stroke`` / ``stroke_width``: the edge colour
     (``None``: the series colour) and width, px. ``size`` is the marker area
