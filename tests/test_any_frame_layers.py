@@ -137,6 +137,7 @@ def test_legend_field_with_an_odd_name_and_named_y():
 NAME_CHARS = st.sampled_from(list("ab1_.[]'\": ()é-") + ["  ", "ß", "名"])
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(NAME_CHARS, min_size=1, max_size=8).map("".join))
 def test_property_any_column_name_draws_like_score(name):
@@ -355,6 +356,7 @@ _TZ_SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_time_axis_is_the_same_in_every_time_zone(tmp_path):
     out = {}
     for zone in ("America/New_York", "Asia/Tokyo", "UTC"):
@@ -394,6 +396,7 @@ CONVERTERS = {
 }
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.sampled_from(sorted(CONVERTERS)),
