@@ -153,6 +153,14 @@ def _texts_drawn(*texts: str) -> Callable[[Any, Paths], None]:
     return check
 
 
+def _strokes_drawn(*colors: str) -> Callable[[Any, Paths], None]:
+    def check(chart: Any, t: Paths) -> None:
+        drawn = {item.get("stroke") for item in scene_items(chart, marktype="line")}
+        assert drawn >= set(colors), f"line colours {drawn}, expected {colors}"
+
+    return check
+
+
 def _wrapped_drawn(text: str) -> Callable[[Any, Paths], None]:
     """``text`` is drawn, possibly wrapped onto several lines."""
 
@@ -351,8 +359,8 @@ LINE_CASES = [
     Case("line-opacity-above-1", lambda t: layers.line(_curve_df(), opacity=2, **CURVE), InputError,
          "opacity: expected a number between 0 and 1"),
     Case("line-bad-x-type", lambda t: layers.line(_curve_df(), x_type="Z", **CURVE), InputError, "x_type: got 'Z'"),
-    Case("line-palette-missing", lambda t: layers.line(_curve_df(), palette={"A": "red"}, **CURVE), InputError,
-         r"palette: no colour for series \['B'\]"),
+    Case("line-palette-partial", lambda t: layers.line(_curve_df(), palette={"A": "red"}, **CURVE), None,
+         check=_strokes_drawn("red", "#ff7f0e")),  # B keeps its default (second) colour
     Case("line-unicode-series", lambda t: layers.line(_curve_df().assign(method=["Ünïcødé α"] * 5 + ["β"] * 5),
          **CURVE).properties(config=vf.paper()), None, check=_texts_drawn("Ünïcødé α", "β")),
 ]  # fmt: skip
@@ -839,7 +847,7 @@ SEGMENT_CASES = [
     Case("seg-same-columns", lambda t: layers.segment_paths(_path_df(), x="t", y="t", path="traj", state="state"),
          InputError, "expected four different columns"),
     Case("seg-column-named-run", lambda t: layers.segment_paths(_path_df().rename(columns={"state": "run"}),
-         x="t", y="kl", path="traj", state="run"), InputError, "the name 'run' is used for the runs"),
+         x="t", y="kl", path="traj", state="run"), None, check=_texts_drawn("alive", "dead")),
     Case("seg-strings-y", lambda t: _seg(_path_with("kl", ["high"])), InputError, "column 'kl' must be numeric"),
     Case("seg-strings-x", lambda t: _seg(_path_with("t", ["start"])), InputError, "column 't' must be numeric"),
     Case("seg-nan-x", lambda t: _seg(_path_with("t", [np.nan])), InputError,

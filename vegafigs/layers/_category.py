@@ -10,37 +10,72 @@ from collections.abc import Sequence
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from vegafigs._checks import require_no_missing
+from vegafigs._fields import as_text_levels, text_of
 from vegafigs._params import Param
 from vegafigs.errors import InputError
+from vegafigs.layers._encode import column_def, keeps_numbers, levels_of
 
 
 def category_levels(df: pd.DataFrame, x: str, order: Sequence[Any] | None) -> list[Any]:
-    """Categories of ``df[x]`` in ``order`` (checked) or in order of first appearance.
+    """Categories of ``df[x]`` (as the data holds them) in ``order`` or in order of appearance.
 
-    A missing category (NaN/None) is an :class:`InputError`: it has no place on the axis.
+    Categories are matched to ``order`` by their string form (``order=[2, 1]``
+    orders categories ``"2"``, ``"1"`` and ``2``, ``1`` alike), numbers also by
+    value (``1`` matches ``1.0``). A categorical column without ``order`` keeps its
+    category order. A missing category (NaN/None), two categories with one string
+    form, an ``order`` naming an unknown category or leaving one out are an
+    :class:`InputError`: they have no single place on the axis.
     """
     require_no_missing(df, x)
-    present = list(dict.fromkeys(df[x].tolist()))
+    as_text_levels(df[x], column=x)  # two categories drawn alike are an error
+    present = levels_of(df[x])
     if order is None:
         return present
     order = list(order)
-    unknown = [o for o in order if o not in present]
-    missing = [p for p in present if p not in order]
+    by_text = {text_of(p): p for p in present}
+    chosen: list[Any] = []
+    unknown: list[Any] = []
+    for o in order:
+        match = by_text.get(text_of(o), _by_value(o, present))
+        if match is _NONE or any(match is c for c in chosen):
+            unknown.append(o)
+        else:
+            chosen.append(match)
+    missing = [p for p in present if not any(p is c for c in chosen)]
     if unknown or missing:
         raise InputError(
             f"order: must list each category of {x!r} once; unknown {unknown}, "
             f"not listed {missing}; the data has {present}"
         )
-    return order
+    return chosen
+
+
+_NONE: Any = object()
+
+
+def _by_value(o: Any, present: Sequence[Any]) -> Any:
+    """The number in ``present`` equal to number ``o`` (booleans are not numbers), or ``_NONE``."""
+    if isinstance(o, (bool, np.bool_)) or not isinstance(o, (int, float, np.number)):
+        return _NONE
+    numbers = (p for p in present if isinstance(p, (int, float, np.number)))
+    return next((p for p in numbers if not isinstance(p, (bool, np.bool_)) and p == o), _NONE)
 
 
 def category_x(df: pd.DataFrame, x: str, order: Sequence[Any] | None, **props: Any) -> alt.X:
-    """An ordinal ``x`` encoding sorted by :func:`category_levels` (plus ``props``)."""
-    levels = [v.item() if hasattr(v, "item") else v for v in category_levels(df, x, order)]
-    return alt.X(f"{x}:O", sort=levels, **props)
+    """An ordinal ``x`` encoding sorted by :func:`category_levels` (plus ``props``).
+
+    The sort lists the categories as :func:`~vegafigs.layers._encode.drawn_categories`
+    writes them: the data of the layer must hold ``df[x]`` in that form.
+    """
+    levels = category_levels(df, x, order)
+    numbers = keeps_numbers(df[x])
+    sort = [(v.item() if isinstance(v, np.generic) else v) if numbers else text_of(v)
+            for v in levels]  # fmt: skip
+    return alt.X(**column_def(x, "O", **props), sort=sort)
 
 
 def _x_type(value: Any, name: str) -> Any:

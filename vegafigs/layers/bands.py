@@ -10,7 +10,13 @@ import pandas as pd
 
 from vegafigs._params import BOOL, COLOR, TEXT, checked
 from vegafigs.layers._category import LEGEND, X_TYPE
-from vegafigs.layers._encode import color_encoding, numeric_frame, palette_for
+from vegafigs.layers._encode import (
+    color_encoding,
+    column_def,
+    numeric_frame,
+    palette_for,
+    tooltips,
+)
 
 
 @checked(color=COLOR, x_type=X_TYPE.maybe(), interpolate=TEXT, legend=LEGEND, tooltip=BOOL)
@@ -50,22 +56,26 @@ def band(
     >>> band(df, x="step", lower="lo", upper="hi").mark.opacity
     0.2
     """
-    df, x_enc = numeric_frame(
+    df, x_axis = numeric_frame(
         df, x=x, x_type=x_type, numeric=[lower, upper], series=series, func="band", unique_x=True
     )
+    lower_def, upper_def = column_def(lower, "Q"), column_def(upper, "Q")
+    if "title" in lower_def or "title" in upper_def:  # both titled: Vega-Lite joins them
+        lower_def["title"], upper_def["title"] = lower, upper
+    del upper_def["type"]  # a secondary channel has no type of its own
     enc: dict[str, Any] = {
-        "x": x_enc,
-        "y": f"{lower}:Q",
-        "y2": f"{upper}:Q",
+        "x": alt.X(**x_axis.encoding()),
+        "y": alt.Y(**lower_def),
+        "y2": alt.Y2(**upper_def),
     }
     mark: dict[str, Any] = {"interpolate": interpolate}
     if opacity is not None:
         mark["opacity"] = opacity
     if series is not None:
         enc["color"] = color_encoding(series, palette_for(df, series, palette), legend=legend)
-        enc["detail"] = f"{series}:N"
+        enc["detail"] = alt.Detail(**column_def(series, "N"))
     else:
         mark["color"] = color
     if tooltip:
-        enc["tooltip"] = [c for c in (series, x, lower, upper) if c is not None]
+        enc["tooltip"] = tooltips(df, x_axis, series, [lower, upper])
     return alt.Chart(df).mark_area(**mark).encode(**enc)

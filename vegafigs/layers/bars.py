@@ -13,7 +13,7 @@ import pandas as pd
 from vegafigs._params import BOOL, COLOR, FINITE, NONNEGATIVE, POSITIVE, Param, checked
 from vegafigs.errors import InputError
 from vegafigs.layers._category import category_x
-from vegafigs.layers._encode import numeric_frame
+from vegafigs.layers._encode import column_def, fresh_name, numeric_frame
 
 #: Light and dark ends of the default bar gradient (seed 001).
 BAR_LIGHT, BAR_DARK = "#9AC4F5", "#428AE5"
@@ -21,7 +21,8 @@ BAR_LIGHT, BAR_DARK = "#9AC4F5", "#428AE5"
 EDGE = "#3A78CC"
 #: Default bar width (share of a category step) and outer padding (in steps).
 BAR_WIDTH, PADDING_OUTER = 0.52, 0.28
-#: Name of the computed field the colour scale reads (value above the colour domain's start).
+#: Name of the computed field the colour scale reads (value above the colour domain's start);
+#: a frame with a column of that name gets a numbered variant (``fresh_name``).
 COLOR_FIELD = "_bar_color_value"
 
 
@@ -131,7 +132,7 @@ def bars(
     if edge_color is None:
         edge_color = EDGE if tuple(colors) == (BAR_LIGHT, BAR_DARK) else darker(colors[1])
     data = df.assign(**{y: values})
-    y_enc: dict[str, Any] = {"title": y_title if y_title is not None else y}
+    color_field = fresh_name(COLOR_FIELD, data.columns)
     enc: dict[str, Any] = {
         "x": category_x(
             data,
@@ -141,9 +142,9 @@ def bars(
             scale=alt.Scale(paddingInner=round(1 - bar_width, 6), paddingOuter=padding_outer),
             axis=alt.Axis(labelAngle=0),
         ),
-        "y": alt.Y(f"{y}:Q", **y_enc),
+        "y": alt.Y(**column_def(y, "Q", title=y_title if y_title is not None else y)),
         "fill": alt.Fill(
-            f"{COLOR_FIELD}:Q",
+            **column_def(color_field, "Q"),
             scale=alt.Scale(
                 type="pow",
                 exponent=exponent,
@@ -158,10 +159,13 @@ def bars(
     if base is not None:
         enc["y2"] = alt.datum(base)
     if tooltip:
-        enc["tooltip"] = [alt.Tooltip(f"{x}:O"), alt.Tooltip(f"{y}:Q", format=".4g")]
+        enc["tooltip"] = [
+            alt.Tooltip(**column_def(x, "O")),
+            alt.Tooltip(**column_def(y, "Q", format=".4g")),
+        ]
     return (
         alt.Chart(data)
-        .transform_calculate(**{COLOR_FIELD: f"datum[{json.dumps(y)}] - {lo!r}"})
+        .transform_calculate(**{color_field: f"datum[{json.dumps(y)}] - {lo!r}"})
         .mark_bar(stroke=edge_color, strokeWidth=edge_width, clip=base is None)
         .encode(**enc)
     )

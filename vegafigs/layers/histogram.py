@@ -8,8 +8,11 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from vegafigs._checks import require_frame
+from vegafigs._fields import require_column_names
 from vegafigs._params import COLOR, NONNEGATIVE, POSITIVE_INT, RANGE, checked
 from vegafigs._precision import readable_format
+from vegafigs.layers._encode import column_def
 from vegafigs.transforms.stats import histogram_bins
 
 
@@ -53,6 +56,7 @@ def histogram(
     >>> len(chart.data)
     25
     """
+    require_column_names(require_frame(df), [x])  # the bins, not df, are drawn
     binned = histogram_bins(df, value=x, bins=bins, extent=extent)
     lo, hi = float(binned["bin_start"].min()), float(binned["bin_end"].max())
     pad = (hi - lo) * x_padding
@@ -70,18 +74,18 @@ def histogram(
         .mark_rect(color=color, stroke=edge_color, strokeWidth=edge_width)
         .encode(
             x=alt.X(
-                "bin_start:Q",
+                **column_def("bin_start", "Q"),
                 title=x_title if x_title is not None else x,
                 scale=alt.Scale(domain=[lo - pad, hi + pad], nice=False, zero=False),
                 axis=x_axis,
             ),
-            x2="bin_end:Q",
-            y=alt.Y("count:Q", title=y_title, scale=y_scale, axis=y_axis),
+            x2=alt.X2(field="bin_end"),
+            y=alt.Y(**column_def("count", "Q", title=y_title), scale=y_scale, axis=y_axis),
             y2=alt.datum(0),
             tooltip=[
-                alt.Tooltip("bin_start:Q", title="from", format=".4g"),
-                alt.Tooltip("bin_end:Q", title="to", format=".4g"),
-                alt.Tooltip("count:Q", title="count"),
+                alt.Tooltip(**column_def("bin_start", "Q", title="from", format=".4g")),
+                alt.Tooltip(**column_def("bin_end", "Q", title="to", format=".4g")),
+                alt.Tooltip(**column_def("count", "Q", title="count")),
             ],
         )
     )

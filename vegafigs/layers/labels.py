@@ -14,7 +14,7 @@ from vegafigs._params import COLOR, FINITE, FORMAT, POSITIVE, TEXT, Param, check
 from vegafigs.errors import InputError
 from vegafigs.layers._category import X_TYPE, category_x
 from vegafigs.layers._encode import checked as frame_checked
-from vegafigs.layers._encode import numeric_frame
+from vegafigs.layers._encode import column_def, numeric_frame
 
 #: Label colour of seed 001: a near-black ink (``figures.bar_trend`` sets it in its theme).
 LABEL_COLOR = "#2e2b40"
@@ -71,7 +71,7 @@ def value_labels(
     """
     offset_col = [offset] if isinstance(offset, str) else []
     frame_checked(df, [x, y, *offset_col])
-    df, x_enc = numeric_frame(
+    df, x_axis = numeric_frame(
         df, x=x, x_type=x_type, numeric=[y, *offset_col], series=None, func="value_labels"
     )
     mark: dict[str, Any] = {"align": "center", "baseline": "bottom"}
@@ -82,9 +82,13 @@ def value_labels(
         mark["dy"] = alt.expr(f"-datum[{json.dumps(offset)}]")
     else:
         mark["dy"] = -float(offset)
-    x_channel: Any = category_x(df, x, order) if x_type in {"O", "N"} else x_enc
+    x_channel: Any = category_x(df, x, order) if x_type in {"O", "N"} else x_axis.encoding()
     return (
         alt.Chart(df)
         .mark_text(**mark)
-        .encode(x=x_channel, y=f"{y}:Q", text=alt.Text(f"{y}:Q", format=label_format))
+        .encode(
+            x=x_channel,
+            y=alt.Y(**column_def(y, "Q")),
+            text=alt.Text(**column_def(y, "Q", format=label_format)),
+        )
     )

@@ -12,9 +12,11 @@ from vegafigs._params import BOOL, COLOR, MAPPING, NONNEGATIVE, POSITIVE, TEXT, 
 from vegafigs.layers._category import LEGEND, X_TYPE
 from vegafigs.layers._encode import (
     color_encoding,
+    column_def,
     dash_encoding,
     numeric_frame,
     palette_for,
+    tooltips,
 )
 
 
@@ -46,7 +48,13 @@ def line(
 
     Pass the same ``palette`` (and ``dashes``: ``{level: dash pattern}``) to every
     layer of a figure so they share one colour scale and one legend; without
-    ``series`` the line is ``color``. ``stroke_width`` (pt) and ``opacity``:
+    ``series`` the line is ``color``. Series levels of any type are drawn as
+    their string form (run ``1`` is the legend entry ``"1"``; palette keys and
+    ``series_legend(highlight=)`` match it as ``1`` or ``"1"``); levels the
+    palette leaves out take tab10 colours. A datetime ``x`` (naive or tz-aware)
+    is drawn on a UTC time axis showing the frame's wall-clock times, the same
+    on every machine; a timedelta ``x`` as hours / minutes ... with the unit in
+    the title. ``stroke_width`` (pt) and ``opacity``:
     ``None`` leaves them to the theme (``line.strokeWidth``). ``x_type`` forces
     the x type (default: inferred); ``interpolate`` is a Vega-Lite interpolation
     (``"linear"``, ``"monotone"``, ``"step"`` ...); ``legend``: whether (or
@@ -61,17 +69,17 @@ def line(
     ...                    "method": ["A"] * 3 + ["B"] * 3})
     >>> chart = line(df, x="step", y="acc", series="method")
     """
-    df, x_enc = numeric_frame(
+    df, x_axis = numeric_frame(
         df, x=x, x_type=x_type, numeric=[y], series=series, func="line", unique_x=True
     )
-    enc: dict[str, Any] = {"x": x_enc, "y": f"{y}:Q"}
+    enc: dict[str, Any] = {"x": alt.X(**x_axis.encoding()), "y": alt.Y(**column_def(y, "Q"))}
     if series is not None:
         enc["color"] = color_encoding(series, palette_for(df, series, palette), legend=legend)
-        enc["detail"] = f"{series}:N"
+        enc["detail"] = alt.Detail(**column_def(series, "N"))
         if dashes is not None:
             enc["strokeDash"] = dash_encoding(series, dashes, legend=legend)
     if tooltip:
-        enc["tooltip"] = [c for c in (series, x, y) if c is not None]
+        enc["tooltip"] = tooltips(df, x_axis, series, [y])
     mark: dict[str, Any] = {"interpolate": interpolate}
     for key, value in (("strokeWidth", stroke_width), ("opacity", opacity)):
         if value is not None:
@@ -111,8 +119,8 @@ def points(
 ) -> alt.Chart:
     """Outlined markers at each ``(x, y)``; filled with the series colour unless ``fill``.
 
-    ``series`` / ``palette``: one colour per series level (complete mapping;
-    default tab10), else every marker is ``color``. ``fill``: one fill for all
+    ``series`` / ``palette``: one colour per series level (levels it leaves out
+    take tab10 colours), else every marker is ``color``. ``fill``: one fill for all
     markers; ``fill="white"`` gives hollow-looking markers edged in the series
     colour when ``stroke=None``. ``stroke`` / ``stroke_width``: the edge colour
     (``None``: the series colour) and width, px. ``size`` is the marker area
@@ -130,8 +138,8 @@ def points(
     >>> chart.mark.size, chart.mark.fill
     (30, '#2ca02c')
     """
-    df, x_enc = numeric_frame(df, x=x, x_type=x_type, numeric=[y], series=series, func="points")
-    enc: dict[str, Any] = {"x": x_enc, "y": f"{y}:Q"}
+    df, x_axis = numeric_frame(df, x=x, x_type=x_type, numeric=[y], series=series, func="points")
+    enc: dict[str, Any] = {"x": alt.X(**x_axis.encoding()), "y": alt.Y(**column_def(y, "Q"))}
     mark: dict[str, Any] = {"shape": shape, "size": size, "filled": True, "opacity": 1}
     pal = palette_for(df, series, palette) if series is not None else None
     if series is not None and pal is not None:
@@ -148,5 +156,5 @@ def points(
         mark["stroke"] = stroke if stroke is not None else color
     mark["strokeWidth"] = stroke_width
     if tooltip:
-        enc["tooltip"] = [c for c in (series, x, y) if c is not None]
+        enc["tooltip"] = tooltips(df, x_axis, series, [y])
     return alt.Chart(df).mark_point(**mark).encode(**enc)

@@ -11,11 +11,19 @@ import numpy as np
 import pandas as pd
 
 from vegafigs._checks import require_count, require_no_missing, require_numeric
+from vegafigs._fields import as_text_levels, field, text_levels, text_of
 from vegafigs._params import BOOL, COLUMN, LEVELS, Param, checked
 from vegafigs.errors import InputError
 from vegafigs.layers._category import LEGEND
 from vegafigs.layers._encode import checked as checked_frame
-from vegafigs.layers._encode import color_encoding
+from vegafigs.layers._encode import (
+    color_encoding,
+    column_def,
+    drawn_categories,
+    fresh_name,
+    levels_of,
+    text_mapping,
+)
 from vegafigs.themes.config import TAB10
 from vegafigs.transforms.states import state_runs
 
@@ -55,19 +63,28 @@ def packed_numbers(values: np.ndarray, decimals: int | None) -> str:
     return " ".join("" if v is None else repr(v) for v in items)
 
 
-def unpack(chart: alt.Chart, fields: Sequence[str]) -> alt.Chart:
-    """Vega-Lite transforms turning :func:`packed_numbers` strings into one row per point."""
-    tmp = [f"_{f}_items" for f in fields]
+def unpack(chart: alt.Chart, fields: Sequence[str], *, taken: Sequence[str] = ()) -> alt.Chart:
+    """Vega-Lite transforms turning :func:`packed_numbers` strings into one row per point.
+
+    The split lists go through helper fields named ``_<field>_items`` (numbered
+    when that is one of ``fields`` or ``taken``, the data's other columns).
+    """
+    used = [*fields, *taken]
+    tmp: list[str] = []
+    for f in fields:
+        tmp.append(fresh_name(f"_{f}_items", [*used, *tmp]))
     for f, t in zip(fields, tmp, strict=True):
         chart = chart.transform_calculate(**{t: f"split(datum[{json.dumps(f)}], ' ')"})
-    chart = chart.transform_flatten(tmp, as_=list(fields))  # type: ignore[arg-type]
+    chart = chart.transform_flatten([field(t) for t in tmp], as_=list(fields))
     for f in fields:
         chart = chart.transform_calculate(**{f: f"toNumber(datum[{json.dumps(f)}])"})
     return chart
 
 
-def state_palette(states: Sequence[Any], palette: Mapping[Any, str] | None) -> dict[Any, str]:
+def state_palette(states: Sequence[Any], palette: Mapping[Any, str] | None) -> dict[str, str]:
     """``{state: colour}``: ``palette`` (its order first), states it leaves out from tab10.
+
+    States and keys are in their drawn (string) form (``{1: "red"}`` colours state ``1``).
 
     Keys of ``palette`` that no point has are kept: they are legend entries the
     layer shares with other layers drawn with the same mapping.
@@ -75,9 +92,9 @@ def state_palette(states: Sequence[Any], palette: Mapping[Any, str] | None) -> d
     >>> state_palette(["alive", "dead"], {"dead": "#d97706"})
     {'dead': '#d97706', 'alive': '#1f77b4'}
     """
-    out = dict(palette or {})
+    out = text_mapping(palette or {}, "palette")
     free = [c for c in TAB10 if c not in out.values()] or list(TAB10)
-    for i, level in enumerate(lv for lv in dict.fromkeys(states) if lv not in out):
+    for i, level in enumerate(lv for lv in dict.fromkeys(map(text_of, states)) if lv not in out):
         out[level] = free[i % len(free)]
     return out
 
@@ -144,8 +161,32 @@ def segment_paths(
         raise InputError(
             f"x, y, path, state: expected four different columns, got {x, y, path, state}"
         )
-    if "run" in (x, y, state):
-        raise InputError("x, y, state: the name 'run' is used for the runs; rename that column")
+    df = _positions(df, x, y)
+    require_no_missing(df, path)
+    states = as_text_levels(df[state], column=state)
+    pal = state_palette(levels_of(states), palette)
+    order = list(pal) if draw_order is None else list(text_levels(draw_order) or [])
+    unknown = [s for s in levels_of(states) if s not in order]
+    if unknown:
+        raise InputError(f"draw_order: states {unknown} are missing; it has {order}")
+    run = fresh_name("run", [x, y, state])
+    records = _run_records(df, x=x, y=y, path=path, states=states, order=order,
+                           run=run, state=state, decimals=decimals)  # fmt: skip
+    return (
+        unpack(alt.Chart(pd.DataFrame.from_records(records)), [x, y], taken=[run, state])
+        .mark_line(clip=clip, **_mark_style(stroke_width=stroke_width, opacity=opacity))  # type: ignore[arg-type]
+        .encode(
+            x=alt.X(**column_def(x, "Q")),
+            y=alt.Y(**column_def(y, "Q")),
+            color=color_encoding(state, pal, legend=legend),  # type: ignore[arg-type]  # None: no legend
+            detail=alt.Detail(**column_def(run, "N")),
+            order=alt.Order(**column_def(x, "Q")),
+        )
+    )
+
+
+def _positions(df: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
+    """``df`` with numeric ``x`` / ``y`` (numeric text converted); a NaN/±inf ``x`` is an error."""
     xs_all = require_numeric(df, x)
     bad_x = int((~np.isfinite(xs_all.to_numpy())).sum())
     if bad_x:
@@ -154,45 +195,54 @@ def segment_paths(
         )
     ys_all = require_numeric(df, y)
     for col, values in ((x, xs_all), (y, ys_all)):  # numeric text -> numbers; numbers kept as is
-        if not pd.api.types.is_numeric_dtype(df[col]):
+        if not pd.api.types.is_numeric_dtype(df[col]) or pd.api.types.is_extension_array_dtype(
+            df[col]
+        ):
             df = df.assign(**{col: values})
-    require_no_missing(df, path)
-    require_no_missing(df, state)
-    pal = state_palette(df[state].tolist(), palette)
-    order = list(pal) if draw_order is None else list(draw_order)
-    unknown = [s for s in dict.fromkeys(df[state].tolist()) if s not in order]
-    if unknown:
-        raise InputError(f"draw_order: states {unknown} are missing; it has {order}")
-    runs = state_runs(df[[path, x, y, state]], path=path, x=x, state=state)
+    return df
+
+
+def _run_records(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    path: str,
+    states: pd.Series,
+    order: Sequence[str],
+    run: str,
+    state: str,
+    decimals: int | None,
+) -> list[dict[str, Any]]:
+    """One record per run (``run`` id, its state, packed x and y), in drawing order.
+
+    The runs are cut on a copy with internal column names, so a user column named
+    like one of them (``run``) cannot collide.
+    """
+    paths = drawn_categories(df[path], column=path)
+    sub = pd.DataFrame(
+        {"p": paths.to_numpy(), "x": df[x].to_numpy(), "y": df[y].to_numpy(),
+         "s": states.to_numpy()}
+    )  # fmt: skip
+    runs = state_runs(sub, path="p", x="x", state="s")
     run_ids = runs["run"].to_numpy()
     cut = np.flatnonzero(run_ids[1:] != run_ids[:-1]) + 1
     starts = np.concatenate([[0], cut])
-    xs = np.split(runs[x].to_numpy(), cut)
-    ys = np.split(runs[y].to_numpy(), cut)
-    states = runs[state].to_numpy()[starts]
+    xs = np.split(runs["x"].to_numpy(), cut)
+    ys = np.split(runs["y"].to_numpy(), cut)
+    firsts = runs["s"].to_numpy()[starts]
     rank = {s: i for i, s in enumerate(order)}
-    records = sorted(
+    return sorted(
         (
             {
-                "run": int(run_ids[s]),
-                state: st.item() if isinstance(st, np.generic) else st,
+                run: int(run_ids[s]),
+                state: text_of(st),
                 x: packed_numbers(xv, None),
                 y: packed_numbers(yv, decimals),
             }
-            for s, st, xv, yv in zip(starts, states, xs, ys, strict=True)
+            for s, st, xv, yv in zip(starts, firsts, xs, ys, strict=True)
         ),
-        key=lambda r: (rank[r[state]], r["run"]),
-    )
-    return (
-        unpack(alt.Chart(pd.DataFrame.from_records(records)), [x, y])
-        .mark_line(clip=clip, **_mark_style(stroke_width=stroke_width, opacity=opacity))  # type: ignore[arg-type]
-        .encode(
-            x=alt.X(f"{x}:Q"),
-            y=alt.Y(f"{y}:Q"),
-            color=color_encoding(state, pal, legend=legend),  # type: ignore[arg-type]  # None: no legend
-            detail="run:N",
-            order=alt.Order(f"{x}:Q"),
-        )
+        key=lambda r: (rank[r[state]], r[run]),
     )
 
 

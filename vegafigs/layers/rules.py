@@ -22,7 +22,13 @@ from vegafigs._params import (
     checked,
 )
 from vegafigs.errors import InputError
-from vegafigs.layers._encode import color_encoding, dash_encoding
+from vegafigs.layers._encode import (
+    color_encoding,
+    column_def,
+    dash_encoding,
+    fresh_name,
+    text_mapping,
+)
 
 
 def _position(value: Any, name: str) -> Any:
@@ -91,7 +97,7 @@ def hline(
     rule = (
         alt.Chart(data)
         .mark_rule(color=color, strokeDash=list(dash), strokeWidth=stroke_width, opacity=opacity)
-        .encode(y="y:Q")
+        .encode(y=alt.Y(**column_def("y", "Q")))
     )
     if not label:
         return rule
@@ -106,7 +112,11 @@ def hline(
     for key, value in (("fontSize", font_size), ("font", font)):
         if value is not None:
             text_mark[key] = value
-    text = alt.Chart(data).mark_text(**text_mark).encode(y="y:Q", text="label:N")
+    text = (
+        alt.Chart(data)
+        .mark_text(**text_mark)
+        .encode(y=alt.Y(**column_def("y", "Q")), text=alt.Text(**column_def("label", "N")))
+    )
     return alt.LayerChart(layer=[rule, text])
 
 
@@ -123,9 +133,10 @@ def _legend_rule(
 ) -> alt.Chart:
     if label is None:
         raise InputError("label: required when legend_field is set (it names the entry)")
-    data = pd.DataFrame({legend_field: [label], "y": [reference]})
-    pal = dict(palette) if palette is not None else {label: color}
-    dsh = dict(dashes) if dashes is not None else {label: list(dash)}
+    y = fresh_name("y", [legend_field])  # the legend field may be called "y"
+    data = pd.DataFrame({legend_field: [label], y: [reference]})
+    pal = text_mapping(palette, "palette") if palette is not None else {label: color}
+    dsh = text_mapping(dashes, "dashes") if dashes is not None else {label: list(dash)}
     for name, mapping in (("palette", pal), ("dashes", dsh)):
         if label not in mapping:
             raise InputError(f"{name}: must include the reference label {label!r}")
@@ -133,7 +144,7 @@ def _legend_rule(
         alt.Chart(data)
         .mark_rule(strokeWidth=stroke_width, opacity=opacity)
         .encode(
-            y="y:Q",
+            y=alt.Y(**column_def(y, "Q")),
             color=color_encoding(legend_field, pal),
             strokeDash=dash_encoding(legend_field, dsh),
         )

@@ -10,6 +10,7 @@ import altair as alt
 from vegafigs._checks import require_choice, require_finite, require_text
 from vegafigs._params import COLOR, NONNEGATIVE, POSITIVE, TEXT, Param, checked
 from vegafigs.errors import InputError
+from vegafigs.layers._encode import column_def, fresh_name
 from vegafigs.themes.fonts import text_width
 
 CORNERS = ("upper right", "upper left", "lower right", "lower left")
@@ -129,8 +130,11 @@ def stats_box(
     left_text: dict[str, Any] = {"x": x_edge, "xOffset": box_x0 + padding}
     right_text: dict[str, Any] = {"x": x_edge, "xOffset": box_x0 + box_w - padding}
 
-    row: dict[str, Any] = {"label": "\n".join(labels), "text": "\n".join(values)}
-    row.update(numbers)
+    # The statistics are kept in the row (for its data); the text fields avoid their names.
+    label_field = fresh_name("label", keys)
+    text_field = fresh_name("text", [*keys, label_field])
+    row: dict[str, Any] = dict(numbers)
+    row.update({label_field: "\n".join(labels), text_field: "\n".join(values)})
     base = alt.Chart(alt.Data(values=[row]))
     text_style: dict[str, Any] = {
         "font": font,
@@ -148,8 +152,12 @@ def stats_box(
         strokeWidth=0.8 if stroke_width is None else stroke_width,
         cornerRadius=corner_radius,
     )
-    label_text = base.mark_text(align="left", **left_text, **text_style).encode(text="label:N")
-    value_text = base.mark_text(align="right", **right_text, **text_style).encode(text="text:N")
+    label_text = base.mark_text(align="left", **left_text, **text_style).encode(
+        text=alt.Text(**column_def(label_field, "N"))
+    )
+    value_text = base.mark_text(align="right", **right_text, **text_style).encode(
+        text=alt.Text(**column_def(text_field, "N"))
+    )
     return alt.LayerChart(layer=[box, label_text, value_text])
 
 
