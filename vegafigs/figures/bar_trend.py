@@ -9,12 +9,14 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from vegafigs._checks import require_frame, require_no_missing
+from vegafigs._fields import as_text_levels, require_column_names, text_of
 from vegafigs._params import BOOL, COLOR, FINITE, FORMAT, POSITIVE, checked
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
 from vegafigs.figures._common import clean_numeric
-from vegafigs.figures._geometry import settle
-from vegafigs.layers._category import category_levels
+from vegafigs.figures._geometry import fresh_name, settle
+from vegafigs.layers._wrap import LabelLayout, layout_labels
 from vegafigs.layers.axes import set_axis
 from vegafigs.layers.bars import BAR_DARK, BAR_LIGHT, BAR_WIDTH, GRADIENT, PADDING_OUTER, darker
 from vegafigs.layers.bars import bars as bar_layer
@@ -28,6 +30,8 @@ from vegafigs.transforms.labels import label_offsets
 REFERENCE_COLOR, REFERENCE_INK = "#D4686A", "#C53E43"
 #: Smallest plot side, px, that still holds the bars and their labels.
 MIN_PLOT = 30.0
+#: Most of the figure's height the category labels may take.
+LABEL_SHARE = 0.3
 #: Seed 001's look over the theme: ink-coloured text, light lavender dashed grid.
 LOOK: dict[str, Any] = {
     "axis": {"labelColor": LABEL_COLOR, "titleColor": LABEL_COLOR, "titlePadding": 4},
@@ -108,25 +112,27 @@ def bar_trend(
     ['warmup_steps', 'avg_score', 'label_offset']
     >>> vf.save(fig, "warmup.pdf")  # doctest: +SKIP
     """
-    data = clean_numeric(df, numeric=[y], other=[x], func="bar_trend")
-    levels = category_levels(data, x, order)
-    data = data.set_index(x, drop=False).loc[levels].reset_index(drop=True)[[x, y]]
+    data, levels = _prepare(df, x=x, y=y, order=order)
     lo, hi = _domain(data[y].to_numpy(dtype=float), reference, y_domain)
     cfg = _look(resolve_theme(theme, default="paper", style=style))
     size = figure_size(width_in=width_in, height_in=height_in, style=style, default=(3.6, 2.3))
+    drawn = data.assign(**{x: as_text_levels(data[x], column=x, param="x").astype(object)})
+    names = [text_of(v) for v in levels]
     layers: dict[str, alt.TopLevelMixin] = {
-        "bars": bar_layer(data, x=x, y=y, order=levels, colors=colors, exponent=exponent, base=lo)
+        "bars": bar_layer(drawn, x=x, y=y, order=names, colors=colors, exponent=exponent, base=lo)
     }
     if trend:
         line_color = TREND_COLOR if tuple(colors) == (BAR_LIGHT, BAR_DARK) else darker(colors[1])
-        layers["trend"] = trend_line(data, x=x, y=y, order=levels, color=line_color)
+        layers["trend"] = trend_line(drawn, x=x, y=y, order=names, color=line_color)
     first = (10.0 if trend else 3.0) if labels else np.nan
-    frames = {"bars": data.assign(label_offset=first)}
+    lift = fresh_name("label_offset", [x, y])
+    frames = {"bars": data.assign(**{lift: first})}
     if reference is not None:
         text = reference_label if reference_label is not None else _text(reference, label_format)
         layers["reference"] = _reference(reference, text, color=reference_color, cfg=cfg)
-        frames["reference"] = pd.DataFrame({y: [reference], "label": [text]})
+        frames["reference"] = pd.DataFrame({y: [reference], fresh_name("label", [y]): [text]})
     order_of = {"bars": 0, "trend": 1, "labels": 2, "reference": 3}
+    ticks = _CategoryTicks(names, cfg=cfg, size=size)
 
     def build(titles: dict[str, Any], plot: tuple[float, float] | None) -> Figure:
         top = hi
@@ -135,22 +141,96 @@ def bar_trend(
                 plot, data, y=y, lo=lo, hi=hi, grow=y_domain is None, fmt=label_format,
                 trend=trend, cfg=cfg,
             )  # fmt: skip
-            frames["bars"] = data.assign(label_offset=lifts)
-            layers["labels"] = value_labels(frames["bars"], x=x, y=y, label_format=label_format,
-                                            offset="label_offset", order=levels)  # fmt: skip
-        axes = {"domain": (lo, top), "ticks": y_ticks, "format": y_format, **titles}
-        drawn = {k: _axes(layers[k], **axes) for k in sorted(layers, key=order_of.__getitem__)}
-        return make_figure([Panel("main", drawn)], theme=cfg, size=size, data=frames,
+            frames["bars"] = data.assign(**{lift: lifts})
+            layers["labels"] = value_labels(drawn.assign(**{lift: lifts}), x=x, y=y,
+                                            label_format=label_format, offset=lift,
+                                            order=names)  # fmt: skip
+        axes = {"domain": (lo, top), "ticks": y_ticks, "format": y_format, **titles,
+                "x_axis": ticks.axis(plot)}  # fmt: skip
+        shown = {k: _axes(layers[k], **axes) for k in sorted(layers, key=order_of.__getitem__)}
+        return make_figure([Panel("main", shown)], theme=cfg, size=size, data=frames,
                            kind="bar_trend")  # fmt: skip
 
     texts = {
         "x_title": x if x_title is None else x_title,
         "y_title": y if y_title is None else y_title,
     }
-    placed = labels and (trend or y_domain is None)  # labels placed for the final plot
-    fig, plot = settle(build, texts, cfg=cfg, size=size, needs_plot=placed)
+    fig, plot = settle(build, texts, cfg=cfg, size=size, needs_plot=True)
     _check_room(plot, n=len(levels), size=size)
+    ticks.check()
     return fig
+
+
+def _prepare(
+    df: pd.DataFrame, *, x: str, y: str, order: Sequence[Any] | None
+) -> tuple[pd.DataFrame, list[Any]]:
+    """The ``x`` and ``y`` columns, one row per bar in drawing order, and the categories."""
+    require_frame(df)
+    require_column_names(df, [x, y])
+    if x == y:
+        raise InputError(f"x/y: both name column {x!r}; the categories and values must differ")
+    data = clean_numeric(df, numeric=[y], other=[x], func="bar_trend")[[x, y]]
+    require_no_missing(data, x)
+    as_text_levels(data[x], column=x, param="x")  # two categories drawn alike are an error
+    dup = data[x][data[x].duplicated()].tolist()
+    if dup:
+        raise InputError(f"x: categories must be unique, one bar each; {x!r} repeats {dup}")
+    levels = _levels(data[x], order)
+    index = {text_of(v): i for i, v in enumerate(data[x])}
+    rows = [index[text_of(v)] for v in levels]
+    return data.iloc[rows].reset_index(drop=True), levels
+
+
+def _levels(values: pd.Series, order: Sequence[Any] | None) -> list[Any]:
+    """The categories (values of ``x``) in ``order`` (checked), category order or as they appear."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        present = [c for c in values.cat.categories if c in set(values)]
+    else:
+        present = list(values)
+    if order is None:
+        return present
+    by_text = {text_of(v): v for v in present}
+    wanted = list(order)
+    unknown = [o for o in wanted if text_of(o) not in by_text]
+    listed = [text_of(o) for o in wanted]
+    missing = [v for v in present if text_of(v) not in listed]
+    if unknown or missing or len(set(listed)) != len(listed):
+        raise InputError(
+            f"order: must list each category of {values.name!r} once; unknown {unknown}, "
+            f"not listed {missing}; the data has {present}"
+        )
+    return [by_text[t] for t in listed]
+
+
+class _CategoryTicks:
+    """The x axis of the categories: labels laid out for the plot width (:mod:`.layers._wrap`)."""
+
+    def __init__(self, names: list[str], *, cfg: Mapping[str, Any], size: tuple[float, float]):
+        axis = {**cfg.get("axis", {}), **cfg.get("axisX", {})}
+        self.names, self.cfg = names, cfg
+        self.font = str(axis.get("labelFont", cfg["font"]))
+        self.font_size = float(axis.get("labelFontSize", 10))
+        self.width, self.cap = size[0] * 72.0 - 70.0, size[1] * 72.0 * LABEL_SHARE
+        self.error: InputError | None = None
+
+    def axis(self, plot: tuple[float, float] | None) -> dict[str, Any]:
+        """Axis properties for a plot ``plot[0]`` px wide (an estimate before it is measured)."""
+        width = self.width if plot is None else plot[0]
+        step = max(width, 1.0) / (len(self.names) - (1 - BAR_WIDTH) + 2 * PADDING_OUTER)
+        try:
+            # 3% narrower than measured: a plot a little narrower next round still fits.
+            lay = layout_labels(self.names, step=step * 0.97, font=self.font,
+                                size=self.font_size, max_height=self.cap)  # fmt: skip
+            self.error = None
+        except InputError as exc:  # too narrow: reported once the figure's size is checked
+            self.error = exc
+            lay = LabelLayout({n: [n] for n in self.names}, -90.0, self.font_size)
+        return lay.axis()
+
+    def check(self) -> None:
+        """Raise the layout's error if the labels fit no layout at the final plot size."""
+        if self.error is not None:
+            raise self.error
 
 
 def _look(cfg: dict[str, Any]) -> dict[str, Any]:
@@ -176,6 +256,7 @@ def _reference(value: float, label: str, *, color: str, cfg: Mapping[str, Any]) 
 def _axes(
     layer: Any,
     *,
+    x_axis: Mapping[str, Any],
     x_title: Any,
     y_title: Any,
     domain: tuple[float, float],
@@ -183,7 +264,7 @@ def _axes(
     format: str | None,
 ) -> Any:
     """One layer with the figure's x title and y title, domain, ticks and format."""
-    layer = set_axis(layer, "x", title=x_title)
+    layer = set_axis(layer, "x", title=x_title, axis=x_axis)
     fmt = format if format is not None else ("~r" if ticks is not None else None)
     return set_axis(layer, "y", title=y_title, domain=domain, values=ticks, format=fmt)
 
