@@ -77,8 +77,15 @@ def bar_trend(
 ) -> Figure:
     """Bars of ``y`` per category ``x`` with a trend line, value labels and a reference rule.
 
-    ``df`` has one row per bar. Categories keep ``order`` (default: first
-    appearance). Bars are filled on a power colour scale from ``colors[0]``
+    ``df`` has one row per bar. Categories of any dtype (str, int, bool,
+    float, categorical, nullable) are drawn as their string form and keep
+    ``order`` (default: first appearance; a categorical column's category
+    order), which may list them in either form (``[5, 10]`` or ``["5", "10"]``).
+    Their labels are laid out in the theme's font for the final plot width: as
+    they are, else wrapped into 2-3 lines at ``-`` ``_`` ``/`` and spaces,
+    rotated -45° or -90°, set smaller (down to 60%), or broken between
+    characters; they never overlap and are never cut (the plot shrinks to make
+    room). Bars are filled on a power colour scale from ``colors[0]``
     (lowest value) to ``colors[1]`` (highest) with ``exponent`` (see
     :func:`vegafigs.layers.bars`); ``trend`` joins the bar tops with a line
     (a darker shade of ``colors[1]``); ``labels`` writes each value above its
@@ -94,13 +101,16 @@ def bar_trend(
     the theme, value labels use its ``text.fontSize``).
 
     Layers: ``bars``, ``trend``, ``labels``, ``reference`` (those drawn); data:
-    ``bars`` (``x``, ``y`` and ``label_offset``: the px each label was lifted)
-    and ``reference`` (``y``, ``label``) when there is one.
+    ``bars`` (``x``, ``y`` as given and ``label_offset``: the px each label was
+    lifted) and ``reference`` (``y``, ``label``) when there is one; an added
+    column named like ``x`` or ``y`` gets a leading ``_``.
 
     Bad input: rows with a NaN/±inf ``y`` are dropped with a warning (their bar
     is not drawn). An empty frame, a missing column, non-numeric ``y``, a
-    repeated or missing category, an ``order`` that does not list each
-    category once, a figure too small for its bars and bad parameters are an
+    repeated or missing category, two categories with one string form (``1``
+    and ``"1"``), ``x`` and ``y`` naming one column, an ``order`` that does
+    not list each category once, a figure too small for its bars or too
+    narrow for its labels (``width_in``) and bad parameters are an
     :class:`~vegafigs.InputError` naming them.
 
     >>> import vegafigs as vf
@@ -225,7 +235,7 @@ class _CategoryTicks:
         except InputError as exc:  # too narrow: reported once the figure's size is checked
             self.error = exc
             lay = LabelLayout({n: [n] for n in self.names}, -90.0, self.font_size)
-        return lay.axis()
+        return lay.axis(self.font_size)
 
     def check(self) -> None:
         """Raise the layout's error if the labels fit no layout at the final plot size."""

@@ -24,7 +24,7 @@ import json
 import math
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from vegafigs.errors import InputError
@@ -55,21 +55,21 @@ class LabelLayout:
     font_size: float = 10.0
     #: Height of the label block below the axis, px (as measured for the choice).
     height: float = 0.0
-    options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def wrapped(self) -> bool:
         """Whether some label is drawn on more than one line."""
         return any(len(v) > 1 for v in self.lines.values())
 
-    def axis(self) -> dict[str, Any]:
-        """Vega-Lite axis properties drawing the labels this way."""
+    def axis(self, base_size: float | None = None) -> dict[str, Any]:
+        """Vega-Lite axis properties drawing the labels this way (and the font size if smaller)."""
         out: dict[str, Any] = {
-            "labelAngle": self.angle,
-            "labelFontSize": self.font_size,
+            "labelAngle": int(self.angle) if self.angle == int(self.angle) else self.angle,
             "labelLimit": 0,  # no ellipsis: the layout made every label fit
             "labelOverlap": False,  # never drop a category's label
         }
+        if self.font_size != base_size:
+            out["labelFontSize"] = self.font_size
         if self.angle:
             out.update(labelAlign="right", labelBaseline="middle")
         if self.wrapped:
