@@ -79,18 +79,18 @@ def metric_histograms(
     """One histogram of ``x`` per ``panel`` in a row, each with a Max/Min/Mean box.
 
     ``df`` is tidy: one row per sample, ``x`` its value and ``panel`` the
-    panel it belongs to (any column names; panel values of any dtype are
-    drawn as their string form). ``panels`` picks and orders the panels
-    (default: every level, first appearance; a categorical's category order);
-    it and the keys of ``panel_titles`` / ``x_titles`` / ``palette`` /
-    ``stats`` may name a panel in either form (``0`` or ``"0"``). ``panel_titles`` / ``x_titles`` map a
-    panel to its title (default ``"a) <panel>"``) and x title (default the
-    panel); panels they leave out keep the default. ``y_title``: the shared y
-    title (on the first panel only when the panels are narrow). ``palette``
-    maps a panel to its bar colour (others: seed 000's green, blue, orange
-    ...). ``bins``: equal-width bins per panel. The box shows ``stat_keys``
-    computed from the data, or the values ``stats`` gives per panel (e.g.
-    those quoted in a paper), formatted with ``label_format``.
+    panel it belongs to (any column names; panel values of any dtype are drawn
+    as their string form). ``panels`` picks and orders the panels (default:
+    every level, first appearance; a categorical's category order); it and the
+    keys of ``panel_titles`` / ``x_titles`` / ``palette`` / ``stats`` may name
+    a panel in either form (``0`` or ``"0"``). ``panel_titles`` / ``x_titles``
+    map a panel to its title (default ``"a) <panel>"``) and x title (default
+    the panel); panels they leave out keep the default. ``y_title``: the
+    shared y title (on the first panel only when the panels are narrow).
+    ``palette`` maps a panel to its bar colour (others: seed 000's green,
+    blue, orange ...). ``bins``: equal-width bins per panel. The box shows
+    ``stat_keys`` computed from the data, or the values ``stats`` gives per
+    panel (e.g. those quoted in a paper), formatted with ``label_format``.
     ``stats_position``: ``"inside"`` (a box in the plot's upper right),
     ``"title"`` (lines under the panel title) or ``"auto"`` (inside unless the
     box would cover more than 45% of the plot's width, as in a narrow figure).
