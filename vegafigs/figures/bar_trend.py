@@ -23,7 +23,7 @@ from vegafigs.layers.bars import bars as bar_layer
 from vegafigs.layers.labels import LABEL_COLOR, value_labels
 from vegafigs.layers.rules import hline
 from vegafigs.layers.trend import TREND_COLOR, trend_line
-from vegafigs.themes import Style, figure_size, merge, resolve_theme
+from vegafigs.themes import Style, figure_size, merge, resolve_theme, text_width
 from vegafigs.transforms.labels import label_offsets
 
 #: Reference rule colour and its (darker) label colour (seed 001).
@@ -144,6 +144,8 @@ def bar_trend(
     order_of = {"bars": 0, "trend": 1, "labels": 2, "reference": 3}
     ticks = _CategoryTicks(names, cfg=cfg, size=size)
 
+    final = {"top": hi}
+
     def build(titles: dict[str, Any], plot: tuple[float, float] | None) -> Figure:
         top = hi
         if labels:
@@ -155,6 +157,7 @@ def bar_trend(
             layers["labels"] = value_labels(drawn.assign(**{lift: lifts}), x=x, y=y,
                                             label_format=label_format, offset=lift,
                                             order=names)  # fmt: skip
+        final["top"] = top
         axes = {"domain": (lo, top), "ticks": y_ticks, "format": y_format, **titles,
                 "x_axis": ticks.axis(plot)}  # fmt: skip
         shown = {k: _axes(layers[k], **axes) for k in sorted(layers, key=order_of.__getitem__)}
@@ -168,6 +171,10 @@ def bar_trend(
     fig, plot = settle(build, texts, cfg=cfg, size=size, needs_plot=True)
     _check_room(plot, n=len(levels), size=size)
     ticks.check()
+    if labels:
+        lifted = frames["bars"][lift].to_numpy(dtype=float)
+        _check_value_labels(plot, data[y].to_numpy(dtype=float), lifted, domain=(lo, final["top"]),
+                            fmt=label_format, cfg=cfg)  # fmt: skip
     return fig
 
 
@@ -234,7 +241,7 @@ class _CategoryTicks:
             self.error = None
         except InputError as exc:  # too narrow: reported once the figure's size is checked
             self.error = exc
-            lay = LabelLayout({n: [n] for n in self.names}, -90.0, self.font_size)
+            lay = LabelLayout({n: [n] for n in self.names}, 0.0, self.font_size)
         return lay.axis(self.font_size)
 
     def check(self) -> None:
@@ -277,6 +284,36 @@ def _axes(
     layer = set_axis(layer, "x", title=x_title, axis=x_axis)
     fmt = format if format is not None else ("~r" if ticks is not None else None)
     return set_axis(layer, "y", title=y_title, domain=domain, values=ticks, format=fmt)
+
+
+def _check_value_labels(
+    plot: tuple[float, float],
+    values: np.ndarray,
+    lifts: np.ndarray,
+    *,
+    domain: tuple[float, float],
+    fmt: str,
+    cfg: Mapping[str, Any],
+) -> None:
+    """Raise :class:`InputError` if two value labels would overlap (bars too narrow for them)."""
+    text = cfg.get("text", {})
+    font, size = str(text.get("font", cfg["font"])), float(text.get("fontSize", 7))
+    step = plot[0] / (len(values) - (1 - BAR_WIDTH) + 2 * PADDING_OUTER)
+    widths = [text_width(_text(float(v), fmt), font=font, size=size) for v in values]
+    lo, top = domain
+    bottoms = plot[1] * (top - values) / (top - lo) - lifts  # px from the plot's top
+    for i in range(len(values)):
+        for j in range(i + 1, len(values)):
+            apart_x = (j - i) * step - (widths[i] + widths[j]) / 2
+            if apart_x >= 1.0:
+                break
+            if abs(bottoms[i] - bottoms[j]) < size:
+                raise InputError(
+                    f"labels: the value labels {_text(float(values[i]), fmt)!r} and "
+                    f"{_text(float(values[j]), fmt)!r} would overlap: they are wider than the "
+                    f"{step:.0f} px each bar has; pass "
+                    "labels=False, a shorter label_format or a larger width_in"
+                )
 
 
 def _check_room(plot: tuple[float, float], *, n: int, size: tuple[float, float]) -> None:

@@ -2,14 +2,14 @@
 
 A category axis gives each label one band ``step`` px wide. :func:`layout_labels`
 measures the labels in the real font (the bundled face of the theme's stack) and
-picks, in this order, the first layout that fits: the labels as they are;
-wrapped into 2-3 lines at ``-``, ``_``, ``/`` and spaces; rotated by -45° or
--90°; the same at a smaller font size, down to a floor; finally (labels without
-separators) broken between characters. Vega's own ellipsis truncation
-(``labelLimit``) and overlap removal (``labelOverlap``) are switched off:
-what the layout chose is exactly what is drawn. :meth:`LabelLayout.axis` gives
-the Vega-Lite axis properties; multi-line labels come from a ``labelExpr``
-mapping each category to its lines.
+picks, in this order, the first layout that fits: the labels as they are; wrapped
+into 2-3 lines at ``-``, ``_``, ``/`` and spaces; rotated by -45° or -90°; the same at
+a smaller font size, down to a floor; last (long labels without separators), broken
+between characters into as many lines as fit. Vega's own ellipsis truncation
+(``labelLimit``) and overlap removal (``labelOverlap``) are switched off: what the
+layout chose is exactly what is drawn. :meth:`LabelLayout.axis` gives the Vega-Lite
+axis properties; multi-line labels come from a ``labelExpr`` mapping each category
+to its lines.
 
 >>> lay = layout_labels(["Qwen-2.5-0.5B", "Qwen-2.5-14B"], step=36, font="STIXGeneral",
 ...                     size=9, max_height=60)
@@ -37,9 +37,9 @@ TEXT_HEIGHT = 1.15
 #: Smallest gap between neighbouring labels, in font sizes (at least 2 px).
 GAP = 0.25
 #: Gap between rotated neighbours (across their lines), in font sizes.
-ACROSS = 0.2
+ACROSS = 0.15
 #: Smallest label font size, px, and as a share of the theme's.
-FLOOR, FLOOR_SHARE = 5.0, 0.6
+FLOOR, FLOOR_SHARE = 5.0, 0.55
 #: Most lines a label is wrapped into at separators.
 MAX_LINES = 3
 #: Where a label may break: after ``-``, ``_``, ``/`` (kept on the line) and at spaces (dropped).
@@ -171,14 +171,14 @@ def _rotated(labels: Sequence[str], step: float, font: str, size: float, cap: fl
 
 
 def _broken(labels: Sequence[str], step: float, font: str, size: float, cap: float) -> Any:
-    """Labels broken between characters into at most ``MAX_LINES`` lines (else ``None``)."""
+    """Labels broken between characters into lines, if they fit ``cap`` px high (else ``None``)."""
     room = step - max(2.0, GAP * size)
     if room < size:
         return None
     lines = {t: break_chars(t, room, font=font, size=size) for t in labels}
     rows = max(len(v) for v in lines.values())
     height = size * (TEXT_HEIGHT + LINE_HEIGHT * (rows - 1))
-    if rows > MAX_LINES or height > cap:
+    if height > cap:
         return None
     return LabelLayout(lines, 0.0, size, height)
 
@@ -209,13 +209,16 @@ def layout_labels(
     ``what`` (the parameter that makes room).
     """
     labels = list(dict.fromkeys(labels))
-    for s in _sizes(size):
-        for attempt in (_flat, _rotated, _broken):
-            found = attempt(labels, step, font, s, max_height)
-            if found is not None:
-                return found
+    for attempts in ((_flat, _rotated), (_broken,)):  # break between characters last
+        for s in _sizes(size):
+            for attempt in attempts:
+                found = attempt(labels, step, font, s, max_height)
+                if found is not None:
+                    return found
+    floor = _sizes(size)[-1]
     raise InputError(
-        f"{what}: too narrow for {len(labels)} category labels: each has {step:.0f} px, and "
-        f"even at {_sizes(size)[-1]:g} px rotated or wrapped they would overlap or take more than "
-        f"{max_height:.0f} px below the plot; make the figure wider or the labels shorter"
+        f"{what}: too narrow for {len(labels)} category labels: each has {step:.1f} px, and "
+        f"even at {floor:g} px rotated or wrapped they would overlap (they need at least "
+        f"{floor * (1 + ACROSS):.1f} px each) or take more than {max_height:.0f} px below the "
+        "plot; make the figure wider or the labels shorter"
     )
