@@ -8,7 +8,7 @@ read back (:func:`plot_size`); :func:`settle` rebuilds it until they agree.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from vegafigs.figure import Figure
@@ -72,3 +72,15 @@ def settle(
         titles, plot = rewrapped, measured
         fig = build(titles, plot)
     return fig, plot_size(fig)
+
+
+def fresh_name(name: str, taken: Iterable[Any]) -> str:
+    """``name`` for a column the figure adds, with ``_`` in front until no user column has it.
+
+    >>> fresh_name("count", ["value", "panel"]), fresh_name("count", ["count", "_count"])
+    ('count', '__count')
+    """
+    used = set(taken)
+    while name in used:
+        name = f"_{name}"
+    return name

@@ -9,26 +9,30 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from vegafigs._checks import require_frame, require_no_missing
+from vegafigs._fields import as_text_levels, require_column_names, text_of
 from vegafigs._params import BOOL, COLOR, FINITE, FORMAT, POSITIVE, checked
 from vegafigs._precision import drawable, middle, readable_format, round_to_span
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
 from vegafigs.figures._common import clean_numeric
-from vegafigs.figures._geometry import settle
-from vegafigs.layers._category import category_levels
+from vegafigs.figures._geometry import fresh_name, settle
+from vegafigs.layers._wrap import LabelLayout, layout_labels
 from vegafigs.layers.axes import set_axis
 from vegafigs.layers.bars import BAR_DARK, BAR_LIGHT, BAR_WIDTH, GRADIENT, PADDING_OUTER, darker
 from vegafigs.layers.bars import bars as bar_layer
 from vegafigs.layers.labels import LABEL_COLOR, value_labels
 from vegafigs.layers.rules import hline
 from vegafigs.layers.trend import TREND_COLOR, trend_line
-from vegafigs.themes import Style, figure_size, merge, resolve_theme
+from vegafigs.themes import Style, figure_size, merge, resolve_theme, text_width
 from vegafigs.transforms.labels import label_offsets
 
 #: Reference rule colour and its (darker) label colour (seed 001).
 REFERENCE_COLOR, REFERENCE_INK = "#D4686A", "#C53E43"
 #: Smallest plot side, px, that still holds the bars and their labels.
 MIN_PLOT = 30.0
+#: Most of the figure's height the category labels may take.
+LABEL_SHARE = 0.3
 #: Seed 001's look over the theme: ink-coloured text, light lavender dashed grid.
 LOOK: dict[str, Any] = {
     "axis": {"labelColor": LABEL_COLOR, "titleColor": LABEL_COLOR, "titlePadding": 4},
@@ -74,8 +78,15 @@ def bar_trend(
 ) -> Figure:
     """Bars of ``y`` per category ``x`` with a trend line, value labels and a reference rule.
 
-    ``df`` has one row per bar. Categories keep ``order`` (default: first
-    appearance). Bars are filled on a power colour scale from ``colors[0]``
+    ``df`` has one row per bar. Categories of any dtype (str, int, bool,
+    float, categorical, nullable) are drawn as their string form and keep
+    ``order`` (default: first appearance; a categorical column's category
+    order), which may list them in either form (``[5, 10]`` or ``["5", "10"]``).
+    Their labels are laid out in the theme's font for the final plot width: as
+    they are, else wrapped into 2-3 lines at ``-`` ``_`` ``/`` and spaces,
+    rotated -45° or -90°, set smaller (down to 60%), or broken between
+    characters; they never overlap and are never cut (the plot shrinks to make
+    room). Bars are filled on a power colour scale from ``colors[0]``
     (lowest value) to ``colors[1]`` (highest) with ``exponent`` (see
     :func:`vegafigs.layers.bars`); ``trend`` joins the bar tops with a line
     (a darker shade of ``colors[1]``); ``labels`` writes each value above its
@@ -91,13 +102,16 @@ def bar_trend(
     the theme, value labels use its ``text.fontSize``).
 
     Layers: ``bars``, ``trend``, ``labels``, ``reference`` (those drawn); data:
-    ``bars`` (``x``, ``y`` and ``label_offset``: the px each label was lifted)
-    and ``reference`` (``y``, ``label``) when there is one.
+    ``bars`` (``x``, ``y`` as given and ``label_offset``: the px each label was
+    lifted) and ``reference`` (``y``, ``label``) when there is one; an added
+    column named like ``x`` or ``y`` gets a leading ``_``.
 
     Bad input: rows with a NaN/±inf ``y`` are dropped with a warning (their bar
     is not drawn). An empty frame, a missing column, non-numeric ``y``, a
-    repeated or missing category, an ``order`` that does not list each
-    category once, a figure too small for its bars and bad parameters are an
+    repeated or missing category, two categories with one string form (``1``
+    and ``"1"``), ``x`` and ``y`` naming one column, an ``order`` that does
+    not list each category once, a figure too small for its bars or too
+    narrow for its labels (``width_in``) and bad parameters are an
     :class:`~vegafigs.InputError` naming them.
 
     >>> import vegafigs as vf
@@ -109,25 +123,29 @@ def bar_trend(
     ['warmup_steps', 'avg_score', 'label_offset']
     >>> vf.save(fig, "warmup.pdf")  # doctest: +SKIP
     """
-    data = clean_numeric(df, numeric=[y], other=[x], func="bar_trend")
-    levels = category_levels(data, x, order)
-    data = data.set_index(x, drop=False).loc[levels].reset_index(drop=True)[[x, y]]
+    data, levels = _prepare(df, x=x, y=y, order=order)
     lo, hi = _domain(data[y].to_numpy(dtype=float), reference, y_domain)
     cfg = _look(resolve_theme(theme, default="paper", style=style))
     size = figure_size(width_in=width_in, height_in=height_in, style=style, default=(3.6, 2.3))
+    drawn = data.assign(**{x: as_text_levels(data[x], column=x, param="x").astype(object)})
+    names = [text_of(v) for v in levels]
     layers: dict[str, alt.TopLevelMixin] = {
-        "bars": bar_layer(data, x=x, y=y, order=levels, colors=colors, exponent=exponent, base=lo)
+        "bars": bar_layer(drawn, x=x, y=y, order=names, colors=colors, exponent=exponent, base=lo)
     }
     if trend:
         line_color = TREND_COLOR if tuple(colors) == (BAR_LIGHT, BAR_DARK) else darker(colors[1])
-        layers["trend"] = trend_line(data, x=x, y=y, order=levels, color=line_color)
+        layers["trend"] = trend_line(drawn, x=x, y=y, order=names, color=line_color)
     first = (10.0 if trend else 3.0) if labels else np.nan
-    frames = {"bars": data.assign(label_offset=first)}
+    lift = fresh_name("label_offset", [x, y])
+    frames = {"bars": data.assign(**{lift: first})}
     if reference is not None:
         text = reference_label if reference_label is not None else _text(reference, label_format)
         layers["reference"] = _reference(reference, text, color=reference_color, cfg=cfg)
-        frames["reference"] = pd.DataFrame({y: [reference], "label": [text]})
+        frames["reference"] = pd.DataFrame({y: [reference], fresh_name("label", [y]): [text]})
     order_of = {"bars": 0, "trend": 1, "labels": 2, "reference": 3}
+    ticks = _CategoryTicks(names, cfg=cfg, size=size)
+
+    final = {"top": hi}
 
     def build(titles: dict[str, Any], plot: tuple[float, float] | None) -> Figure:
         top = hi
@@ -136,27 +154,103 @@ def bar_trend(
                 plot, data, y=y, lo=lo, hi=hi, grow=y_domain is None, fmt=label_format,
                 trend=trend, cfg=cfg,
             )  # fmt: skip
-            frames["bars"] = data.assign(label_offset=lifts)
-            layers["labels"] = value_labels(frames["bars"], x=x, y=y, label_format=label_format,
-                                            offset="label_offset", order=levels)  # fmt: skip
-        fmt = (
-            y_format
-            if y_format is not None or y_ticks is not None
-            else readable_format(None, lo, top)
-        )
-        axes = {"domain": (lo, top), "ticks": y_ticks, "format": fmt, **titles}
-        drawn = {k: _axes(layers[k], **axes) for k in sorted(layers, key=order_of.__getitem__)}
-        return make_figure([Panel("main", drawn)], theme=cfg, size=size, data=frames,
+            frames["bars"] = data.assign(**{lift: lifts})
+            layers["labels"] = value_labels(drawn.assign(**{lift: lifts}), x=x, y=y,
+                                            label_format=label_format, offset=lift,
+                                            order=names)  # fmt: skip
+        final["top"] = top
+        fmt = y_format if y_format is not None or y_ticks is not None \
+            else readable_format(None, lo, top)  # fmt: skip
+        axes = {"domain": (lo, top), "ticks": y_ticks, "format": fmt, **titles,
+                "x_axis": ticks.axis(plot)}  # fmt: skip
+        shown = {k: _axes(layers[k], **axes) for k in sorted(layers, key=order_of.__getitem__)}
+        return make_figure([Panel("main", shown)], theme=cfg, size=size, data=frames,
                            kind="bar_trend")  # fmt: skip
 
     texts = {
         "x_title": x if x_title is None else x_title,
         "y_title": y if y_title is None else y_title,
     }
-    placed = labels and (trend or y_domain is None)  # labels placed for the final plot
-    fig, plot = settle(build, texts, cfg=cfg, size=size, needs_plot=placed)
+    fig, plot = settle(build, texts, cfg=cfg, size=size, needs_plot=True)
     _check_room(plot, n=len(levels), size=size)
+    ticks.check()
+    if labels:
+        lifted = frames["bars"][lift].to_numpy(dtype=float)
+        _check_value_labels(plot, data[y].to_numpy(dtype=float), lifted, domain=(lo, final["top"]),
+                            fmt=label_format, cfg=cfg)  # fmt: skip
     return fig
+
+
+def _prepare(
+    df: pd.DataFrame, *, x: str, y: str, order: Sequence[Any] | None
+) -> tuple[pd.DataFrame, list[Any]]:
+    """The ``x`` and ``y`` columns, one row per bar in drawing order, and the categories."""
+    require_frame(df)
+    require_column_names(df, [x, y])
+    if x == y:
+        raise InputError(f"x/y: both name column {x!r}; the categories and values must differ")
+    data = clean_numeric(df, numeric=[y], other=[x], func="bar_trend")[[x, y]]
+    require_no_missing(data, x)
+    as_text_levels(data[x], column=x, param="x")  # two categories drawn alike are an error
+    dup = data[x][data[x].duplicated()].tolist()
+    if dup:
+        raise InputError(f"x: categories must be unique, one bar each; {x!r} repeats {dup}")
+    levels = _levels(data[x], order)
+    index = {text_of(v): i for i, v in enumerate(data[x])}
+    rows = [index[text_of(v)] for v in levels]
+    return data.iloc[rows].reset_index(drop=True), levels
+
+
+def _levels(values: pd.Series, order: Sequence[Any] | None) -> list[Any]:
+    """The categories (values of ``x``) in ``order`` (checked), category order or as they appear."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        present = [c for c in values.cat.categories if c in set(values)]
+    else:
+        present = list(values)
+    if order is None:
+        return present
+    by_text = {text_of(v): v for v in present}
+    wanted = list(order)
+    unknown = [o for o in wanted if text_of(o) not in by_text]
+    listed = [text_of(o) for o in wanted]
+    missing = [v for v in present if text_of(v) not in listed]
+    if unknown or missing or len(set(listed)) != len(listed):
+        raise InputError(
+            f"order: must list each category of {values.name!r} once; unknown {unknown}, "
+            f"not listed {missing}; the data has {present}"
+        )
+    return [by_text[t] for t in listed]
+
+
+class _CategoryTicks:
+    """The x axis of the categories: labels laid out for the plot width (:mod:`.layers._wrap`)."""
+
+    def __init__(self, names: list[str], *, cfg: Mapping[str, Any], size: tuple[float, float]):
+        axis = {**cfg.get("axis", {}), **cfg.get("axisX", {})}
+        self.names, self.cfg = names, cfg
+        self.font = str(axis.get("labelFont", cfg["font"]))
+        self.font_size = float(axis.get("labelFontSize", 10))
+        self.width, self.cap = size[0] * 72.0 - 70.0, size[1] * 72.0 * LABEL_SHARE
+        self.error: InputError | None = None
+
+    def axis(self, plot: tuple[float, float] | None) -> dict[str, Any]:
+        """Axis properties for a plot ``plot[0]`` px wide (an estimate before it is measured)."""
+        width = self.width if plot is None else plot[0]
+        step = max(width, 1.0) / (len(self.names) - (1 - BAR_WIDTH) + 2 * PADDING_OUTER)
+        try:
+            # 3% narrower than measured: a plot a little narrower next round still fits.
+            lay = layout_labels(self.names, step=step * 0.97, font=self.font,
+                                size=self.font_size, max_height=self.cap)  # fmt: skip
+            self.error = None
+        except InputError as exc:  # too narrow: reported once the figure's size is checked
+            self.error = exc
+            lay = LabelLayout({n: [n] for n in self.names}, 0.0, self.font_size)
+        return lay.axis(self.font_size)
+
+    def check(self) -> None:
+        """Raise the layout's error if the labels fit no layout at the final plot size."""
+        if self.error is not None:
+            raise self.error
 
 
 def _look(cfg: dict[str, Any]) -> dict[str, Any]:
@@ -182,6 +276,7 @@ def _reference(value: float, label: str, *, color: str, cfg: Mapping[str, Any]) 
 def _axes(
     layer: Any,
     *,
+    x_axis: Mapping[str, Any],
     x_title: Any,
     y_title: Any,
     domain: tuple[float, float],
@@ -189,9 +284,39 @@ def _axes(
     format: str | None,
 ) -> Any:
     """One layer with the figure's x title and y title, domain, ticks and format."""
-    layer = set_axis(layer, "x", title=x_title)
+    layer = set_axis(layer, "x", title=x_title, axis=x_axis)
     fmt = format if format is not None else ("~r" if ticks is not None else None)
     return set_axis(layer, "y", title=y_title, domain=domain, values=ticks, format=fmt)
+
+
+def _check_value_labels(
+    plot: tuple[float, float],
+    values: np.ndarray,
+    lifts: np.ndarray,
+    *,
+    domain: tuple[float, float],
+    fmt: str,
+    cfg: Mapping[str, Any],
+) -> None:
+    """Raise :class:`InputError` if two value labels would overlap (bars too narrow for them)."""
+    text = cfg.get("text", {})
+    font, size = str(text.get("font", cfg["font"])), float(text.get("fontSize", 7))
+    step = plot[0] / (len(values) - (1 - BAR_WIDTH) + 2 * PADDING_OUTER)
+    widths = [text_width(_text(float(v), fmt), font=font, size=size) for v in values]
+    lo, top = domain
+    bottoms = plot[1] * (top - values) / (top - lo) - lifts  # px from the plot's top
+    for i in range(len(values)):
+        for j in range(i + 1, len(values)):
+            apart_x = (j - i) * step - (widths[i] + widths[j]) / 2
+            if apart_x >= 1.0:
+                break
+            if abs(bottoms[i] - bottoms[j]) < size:
+                raise InputError(
+                    f"labels: the value labels {_text(float(values[i]), fmt)!r} and "
+                    f"{_text(float(values[j]), fmt)!r} would overlap: they are wider than the "
+                    f"{step:.0f} px each bar has; pass "
+                    "labels=False, a shorter label_format or a larger width_in"
+                )
 
 
 def _check_room(plot: tuple[float, float], *, n: int, size: tuple[float, float]) -> None:

@@ -9,7 +9,8 @@ from typing import Any
 import pandas as pd
 
 from vegafigs import _checks as c
-from vegafigs._checks import require_no_missing
+from vegafigs._checks import require_frame, require_no_missing
+from vegafigs._fields import as_text_levels, require_column_names, text_keys, text_levels
 from vegafigs._params import FORMAT, MAPPING, POSITIVE_INT, TEXT, Param, checked
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, hconcat, make_figure
@@ -20,11 +21,14 @@ from vegafigs.figures._common import (
     ordered_levels,
     wrap_title,
 )
+from vegafigs.figures._geometry import fresh_name
 from vegafigs.layers.histogram import histogram
 from vegafigs.layers.text import STAT_KEYS, stats_box
 from vegafigs.themes import Style, figure_size, resolve_theme, text_width
 from vegafigs.transforms.stats import histogram_bins, summary_stats
 
+#: Internal names of the sample and panel columns (the user's may be anything).
+VALUE, PANEL = "value", "panel"
 #: Panel colours of seed 000: green, blue, orange (then more, cycled).
 PANEL_COLORS = ("#4caf6e", "#5b9bd5", "#f0a050", "#c06c84", "#8e7cc3", "#76b7b2")
 #: Gap between panels, pt (at most; narrow figures get less).
@@ -75,15 +79,18 @@ def metric_histograms(
     """One histogram of ``x`` per ``panel`` in a row, each with a Max/Min/Mean box.
 
     ``df`` is tidy: one row per sample, ``x`` its value and ``panel`` the
-    panel it belongs to. ``panels`` picks and orders the panels (default:
-    every level, first appearance). ``panel_titles`` / ``x_titles`` map a
-    panel to its title (default ``"a) <panel>"``) and x title (default the
-    panel); panels they leave out keep the default. ``y_title``: the shared y
-    title (on the first panel only when the panels are narrow). ``palette``
-    maps a panel to its bar colour (others: seed 000's green, blue, orange
-    ...). ``bins``: equal-width bins per panel. The box shows ``stat_keys``
-    computed from the data, or the values ``stats`` gives per panel (e.g.
-    those quoted in a paper), formatted with ``label_format``.
+    panel it belongs to (any column names; panel values of any dtype are drawn
+    as their string form). ``panels`` picks and orders the panels (default:
+    every level, first appearance; a categorical's category order); it and the
+    keys of ``panel_titles`` / ``x_titles`` / ``palette`` / ``stats`` may name
+    a panel in either form (``0`` or ``"0"``). ``panel_titles`` / ``x_titles``
+    map a panel to its title (default ``"a) <panel>"``) and x title (default
+    the panel); panels they leave out keep the default. ``y_title``: the
+    shared y title (on the first panel only when the panels are narrow).
+    ``palette`` maps a panel to its bar colour (others: seed 000's green,
+    blue, orange ...). ``bins``: equal-width bins per panel. The box shows
+    ``stat_keys`` computed from the data, or the values ``stats`` gives per
+    panel (e.g. those quoted in a paper), formatted with ``label_format``.
     ``stats_position``: ``"inside"`` (a box in the plot's upper right),
     ``"title"`` (lines under the panel title) or ``"auto"`` (inside unless the
     box would cover more than 45% of the plot's width, as in a narrow figure).
@@ -92,12 +99,14 @@ def metric_histograms(
 
     Layers per panel: ``hist``, ``stats`` (when the box is inside); data:
     ``bins`` (panel, bin_start, bin_end, count) and ``stats`` (panel and the
-    statistics shown).
+    statistics shown), the panel column under its own name and values (a
+    column named like it gets a leading ``_``).
 
     Bad input: NaN/±inf samples are dropped with a warning counting them (none
     left is an :class:`~vegafigs.InputError`); non-numeric samples, a missing
-    panel name, an unknown panel in ``panels`` / ``stats`` and bad parameters
-    are an ``InputError`` naming them.
+    panel name, two panels with one string form (``1`` and ``"1"``), ``x``
+    and ``panel`` naming one column, an unknown panel in ``panels`` /
+    ``stats`` and bad parameters are an ``InputError`` naming them.
 
     >>> import vegafigs as vf
     >>> fig = vf.figures.metric_histograms(vf.demo.grad_metrics_hist(), x="value", panel="panel")
@@ -107,9 +116,10 @@ def metric_histograms(
     [230, 250, 240]
     >>> vf.save(fig, "hist.pdf")  # doctest: +SKIP
     """
-    data = clean_numeric(df, numeric=[x], other=[panel], func="metric_histograms")
-    require_no_missing(data, panel)
-    levels = ordered_levels(data[panel], panels, param="panels")
+    data, originals = _prepare(df, x=x, panel=panel)
+    levels = _panel_levels(data[PANEL], text_levels(panels))
+    stats, palette = text_keys(stats), text_keys(palette)
+    panel_titles, x_titles = text_keys(panel_titles), text_keys(x_titles)
     if stats is not None:
         unknown = [k for k in stats if k not in levels]
         if unknown:
@@ -120,8 +130,8 @@ def metric_histograms(
     titles = _texts(panel_titles, levels, [f"{letter(i)}) {lv}" for i, lv in enumerate(levels)],
                     param="panel_titles")  # fmt: skip
     xs = _texts(x_titles, levels, [str(lv) for lv in levels], param="x_titles")
-    shown = _shown_stats(data, x=x, panel=panel, levels=levels, stats=stats, keys=stat_keys)
-    bins_frame = histogram_bins(data, value=x, bins=bins, by=panel)
+    shown = _shown_stats(data, x=VALUE, panel=PANEL, levels=levels, stats=stats, keys=stat_keys)
+    bins_frame = histogram_bins(data, value=VALUE, bins=bins, by=PANEL)
     spacing = min(SPACING, size[0] * 72 * 0.03)
     plot, axis = _plot_estimate(cfg, width_pt=size[0] * 72, n=len(levels), spacing=spacing)
     slot = 0.95 * (plot + axis)  # a panel's share of the width; its text must fit in it
@@ -136,11 +146,11 @@ def metric_histograms(
     for i, level in enumerate(levels):
         # Narrow panels: the shared y title once, on the first panel.
         y_text = y_title if i == 0 or plot >= NARROW else None
-        counts = bins_frame.loc[bins_frame[panel] == level, "count"]
-        hist = histogram(data[data[panel] == level], x=x, bins=bins, color=colors[level],
+        counts = bins_frame.loc[bins_frame[PANEL] == level, "count"]
+        hist = histogram(data[data[PANEL] == level], x=VALUE, bins=bins, color=colors[level],
                          x_title=x_text[i], y_title=y_text,
                          y_ticks=_short_ticks(float(counts.max()), plot_h))  # fmt: skip
-        row = shown[shown[panel] == level].iloc[0]
+        row = shown[shown[PANEL] == level].iloc[0]
         values = {k: row[k] for k in stat_keys}
         layers: dict[str, Any] = {"hist": hist}
         title: Any = title_text[i]
@@ -155,10 +165,47 @@ def metric_histograms(
         props = {"title": title, "width": 100.0, "height": 100.0}
         built.append(Panel(str(level), layers, properties=props))
     # The bins of the panels drawn, in drawing order.
-    drawn = pd.concat([bins_frame[bins_frame[panel] == lv] for lv in levels], ignore_index=True)
-    frames = {"bins": drawn, "stats": shown}
+    drawn = pd.concat([bins_frame[bins_frame[PANEL] == lv] for lv in levels], ignore_index=True)
+    frames = {k: _as_given(f, panel, originals) for k, f in (("bins", drawn), ("stats", shown))}
     return make_figure(built, theme=cfg, size=size, data=frames, compose=hconcat(spacing),
                        kind="metric_histograms")  # fmt: skip
+
+
+def _prepare(df: pd.DataFrame, *, x: str, panel: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The samples as columns ``VALUE`` / ``PANEL`` (the panel as text) and each text's value.
+
+    Working on these internal names, no user column name can collide with the
+    bins' or statistics' own columns, nor be misread by Vega-Lite.
+    """
+    require_frame(df)
+    require_column_names(df, [x, panel])
+    if x == panel:
+        raise InputError(f"x/panel: both name column {x!r}; the samples and panels must differ")
+    data = clean_numeric(df, numeric=[x], other=[panel], func="metric_histograms")
+    require_no_missing(data, panel)
+    names = as_text_levels(data[panel], column=panel, param="panel")
+    originals = dict(zip(names.astype(object), data[panel], strict=True))
+    work = pd.DataFrame({VALUE: data[x].to_numpy(dtype=float), PANEL: names.to_numpy()})
+    if isinstance(names.dtype, pd.CategoricalDtype):  # keep the category order
+        work[PANEL] = pd.Categorical(work[PANEL], categories=names.cat.categories)
+    return work, originals
+
+
+def _panel_levels(values: pd.Series, panels: list[str] | None) -> list[str]:
+    """The panels: ``panels`` (checked), a categorical's category order, or first appearance."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        present = set(values)
+        ordered = [str(c) for c in values.cat.categories if c in present]
+        return ordered_levels(pd.Series(ordered), panels, param="panels")
+    return ordered_levels(values, panels, param="panels")
+
+
+def _as_given(frame: pd.DataFrame, panel: str, originals: Mapping[str, Any]) -> pd.DataFrame:
+    """``frame`` with the user's panel column (name, values); a column named like it renamed."""
+    own = {c: fresh_name(c, [panel]) for c in frame.columns if c != PANEL}
+    out = frame.rename(columns=own)
+    values = [originals[str(v)] for v in out[PANEL]]
+    return out.drop(columns=PANEL).assign(**{panel: values})[[panel, *own.values()]]
 
 
 def _texts(
