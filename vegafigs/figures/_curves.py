@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from vegafigs._checks import require_range
+from vegafigs._checks import clean_numeric, require_columns, require_frame, require_range
+from vegafigs._fields import as_text_levels, fdef, field, require_column_names
 from vegafigs._params import Param
+from vegafigs._time import DURATION_UNITS as DURATION_SECONDS
+from vegafigs._time import PlotX, as_plot_x, is_time
 from vegafigs.errors import InputError
 from vegafigs.figures._common import level_palette, wrap_title
 from vegafigs.layers._encode import series_legend
@@ -63,6 +67,98 @@ BAND = Param(
 )
 
 
+# ---------------------------------------------------------------- input
+def internal_prefix(taken: Iterable[str | None], names: Iterable[str]) -> str:
+    """The fewest ``_`` that, put before each of ``names``, avoid every ``taken`` name.
+
+    The figures' own columns (``smooth``, ``lower`` ...) keep their documented
+    names unless a user column has one of them; then all of them get the prefix.
+
+    >>> internal_prefix(["step", "lower"], ["lower", "upper"])
+    '_'
+    """
+    used, wanted = set(taken), list(names)
+    pre = ""
+    while any(pre + n in used for n in wanted):
+        pre += "_"
+    return pre
+
+
+@dataclass(frozen=True)
+class CurveInput:
+    """A figure's checked rows under fixed internal column names, and how to draw x.
+
+    ``frame`` has columns ``x`` (float), the numeric columns and the group
+    columns renamed by the caller's mapping; group columns hold the levels' string
+    form; ``levels`` maps each group column to its levels (category order for a
+    categorical column, else first appearance); ``time`` is the x column's dtype
+    when it holds datetimes / timedeltas.
+    """
+
+    frame: pd.DataFrame
+    plot_x: PlotX
+    levels: dict[str, list[str]]
+    time: Any = None
+
+
+def curve_input(
+    df: pd.DataFrame,
+    *,
+    columns: Mapping[str, str | None],
+    numeric: Sequence[str],
+    groups: Sequence[str],
+    func: str,
+) -> CurveInput:
+    """``df``'s columns ``columns`` (``{internal: user column}``) checked and renamed.
+
+    ``numeric`` / ``groups`` are internal names; ``"x"`` may hold datetimes or
+    timedeltas (drawn as :func:`vegafigs._time.as_plot_x` says). Rows with a
+    non-finite number are dropped with a warning (:func:`clean_numeric`); the
+    parameters must name distinct string columns of a flat frame.
+    """
+    given = {k: v for k, v in columns.items() if v is not None}
+    require_frame(df)
+    require_column_names(df, given.values())
+    names = list(given.values())
+    if len(set(names)) != len(names):
+        params = ", ".join(given)
+        raise InputError(
+            f"{params}: expected different columns, got {', '.join(map(repr, names))}"
+        )
+    require_columns(df, names)
+    sub = df[names].copy()
+    sub.columns = names
+    x = given["x"]
+    time = sub[x].dtype if is_time(sub[x]) else None
+    sub[x], plot_x = as_plot_x(sub[x])
+    user = [given[c] for c in ("x", *numeric) if c in given]
+    data = clean_numeric(sub, numeric=user, func=func)
+    levels = {}
+    for g in groups:
+        if g in given:
+            text = as_text_levels(data[given[g]], column=given[g])
+            if isinstance(text.dtype, pd.CategoricalDtype):
+                present = set(text.astype(object))
+                levels[g] = [c for c in text.cat.categories if c in present]
+            else:
+                levels[g] = list(dict.fromkeys(text.tolist()))
+            data[given[g]] = text.astype(object)
+    frame = data.rename(columns={v: k for k, v in given.items()})
+    return CurveInput(frame.reset_index(drop=True), plot_x, levels, time)
+
+
+def x_values(values: pd.Series, inp: CurveInput) -> pd.Series:
+    """Drawn x ``values`` back in the x column's own dtype (datetimes, timedeltas)."""
+    if inp.time is None:
+        return values
+    if inp.plot_x.kind == "T":
+        out = pd.to_datetime(values, unit="ms")
+        tz = getattr(inp.time, "tz", None)
+        return out.dt.tz_localize(tz) if tz is not None else out
+    size = dict(DURATION_SECONDS)[inp.plot_x.unit or "s"]
+    return pd.to_timedelta(values * size, unit="s")
+
+
 # ---------------------------------------------------------------- levels and colours
 def series_palette(
     levels: Sequence[Any],
@@ -75,15 +171,83 @@ def series_palette(
     return level_palette(levels, palette, palette_of(cfg), extra=extra)
 
 
+def series_color(series: str, palette: Mapping[Any, str], *, legend: Any = False) -> alt.Color:
+    """A nominal colour encoding of column ``series`` with the palette's domain / range.
+
+    ``legend=False`` leaves the legend to the layers sharing the scale.
+    """
+    scale = alt.Scale(domain=list(palette), range=list(palette.values()))
+    leg = alt.Undefined if legend is False else legend
+    return alt.Color(**fdef(series, "N", scale=scale, legend=leg, title=None))
+
+
+def series_dash(
+    series: str, dashes: Mapping[Any, Sequence[float]], *, legend: Any = False
+) -> alt.StrokeDash:
+    """A nominal strokeDash encoding of column ``series`` (``[]`` = solid).
+
+    Give it the colour's ``legend`` so Vega-Lite merges the two into one legend.
+    """
+    scale = alt.Scale(domain=list(dashes), range=[list(d) for d in dashes.values()])
+    leg = alt.Undefined if legend is False else legend
+    return alt.StrokeDash(**fdef(series, "N", scale=scale, legend=leg, title=None))
+
+
+def series_lines(
+    data: alt.InlineData,
+    *,
+    series: str,
+    palette: Mapping[Any, str],
+    stroke_width: float | None,
+    legend: Any = False,
+    dashes: Mapping[Any, Sequence[float]] | None = None,
+) -> alt.Chart:
+    """One line per ``series`` level of ``data``, coloured by ``palette`` (x / y left to
+    the caller); ``stroke_width=None`` leaves the width to the theme."""
+    mark: dict[str, Any] = {"interpolate": "linear", "opacity": 1.0}
+    if stroke_width is not None:
+        mark["strokeWidth"] = stroke_width
+    enc: dict[str, Any] = {
+        "color": series_color(series, palette, legend=legend),
+        "detail": alt.Detail(**fdef(series, "N")),
+    }
+    if dashes is not None:
+        enc["strokeDash"] = series_dash(series, dashes, legend=legend)
+    return alt.Chart(data).mark_line(**mark).encode(**enc)
+
+
+def series_band(data: alt.InlineData, *, series: str, palette: Mapping[Any, str]) -> alt.Chart:
+    """One filled ribbon per ``series`` level of ``data`` (x / y / y2 left to the caller)."""
+    return (
+        alt.Chart(data)
+        .mark_area(interpolate="linear", opacity=0.2)
+        .encode(color=series_color(series, palette), detail=alt.Detail(**fdef(series, "N")))
+    )
+
+
 # ---------------------------------------------------------------- axes
-def domain_of(values: Sequence[pd.Series], given: Sequence[float] | None) -> list[float]:
-    """``given`` or the finite min..max over ``values`` (a flat range widened by 1)."""
+def domain_of(
+    values: Sequence[pd.Series], given: Sequence[float] | None, *, flat: float = 1.0
+) -> list[float]:
+    """``given`` or the finite min..max over ``values`` (a flat range widened by ``flat``)."""
     if given is not None:
         return [float(v) for v in given]
     arr = np.concatenate([np.asarray(v, dtype=float) for v in values])
     arr = arr[np.isfinite(arr)]
     lo, hi = float(arr.min()), float(arr.max())
-    return [lo, hi + 1.0 if hi == lo else hi]
+    return [lo, hi + flat if hi == lo else hi]
+
+
+def flat_pad(plot_x: PlotX) -> float:
+    """How far a one-step x domain is widened: 1 (step or duration unit), a minute of time."""
+    return 60_000.0 if plot_x.kind == "T" else 1.0
+
+
+def unit_title(text: str | list[str], plot_x: PlotX) -> str | list[str]:
+    """An x title with the duration unit of ``plot_x`` appended (to its last line)."""
+    if isinstance(text, list):
+        return [*text[:-1], plot_x.title(text[-1])] if text else text
+    return plot_x.title(text)
 
 
 def flat_domain(values: Sequence[pd.Series]) -> list[float] | None:
@@ -155,21 +319,27 @@ def is_integral(values: pd.Series) -> bool:
 
 
 def axis_x(
-    field: str,
+    name: str,
     *,
     domain: Sequence[float],
     title: str | list[str] | None,
     ticks: Sequence[float] | None = None,
     fmt: str | None = "~s",
     integer: bool = False,
+    plot_x: PlotX = PlotX(),
 ) -> alt.X:
-    """A quantitative x encoding with a fixed domain (no nice rounding).
+    """The x encoding of column ``name`` with a fixed domain (no nice rounding).
 
     ``integer``: ticks only at whole numbers (steps), however short the log. (An
     explicit ``tickCount`` on short domains: Vega-Lite lets the ``~s`` format's
-    own minimum step override ``tickMinStep``, vega-lite#9034.)
+    own minimum step override ``tickMinStep``, vega-lite#9034.) A time x
+    (``plot_x``) is drawn on a ``utc`` time scale with Vega's time labels.
     """
     axis: dict[str, Any] = {"title": title}
+    scale = {"domain": list(domain), "nice": False, "zero": False}
+    if plot_x.kind == "T":
+        scale.pop("zero")
+        return alt.X(**plot_x.encoding(name, scale=scale, axis=alt.Axis(**axis)))
     span = float(domain[1]) - float(domain[0])
     if integer and ticks is None and span < 10:
         axis["tickCount"] = max(1, math.floor(span))
@@ -178,15 +348,11 @@ def axis_x(
     if fmt is not None:
         # d3's "~s" alone prints 0 as "0k" next to "5k"; zero is always plain "0".
         axis["labelExpr"] = f"datum.value === 0 ? '0' : format(datum.value, {json.dumps(fmt)})"
-    return alt.X(
-        f"{field}:Q",
-        scale=alt.Scale(domain=list(domain), nice=False, zero=False),
-        axis=alt.Axis(**axis),
-    )
+    return alt.X(**fdef(name, "Q", scale=alt.Scale(**scale), axis=alt.Axis(**axis)))
 
 
 def axis_y(
-    field: str,
+    name: str,
     *,
     domain: Sequence[float] | None,
     title: str | list[str] | None,
@@ -194,7 +360,7 @@ def axis_y(
     fmt: str | None = None,
     **axis: Any,
 ) -> alt.Y:
-    """A quantitative y encoding (fixed domain when given, else Vega-Lite's nice one).
+    """The y encoding of column ``name`` (fixed domain when given, else Vega-Lite's nice one).
 
     ``axis``: more axis properties (``orient``, ``grid`` ...).
     """
@@ -209,7 +375,7 @@ def axis_y(
         if domain is not None
         else alt.Scale(zero=False)
     )
-    return alt.Y(f"{field}:Q", scale=scale, axis=alt.Axis(**props))
+    return alt.Y(**fdef(name, "Q", scale=scale, axis=alt.Axis(**props)))
 
 
 def clipped(chart: alt.Chart, **mark: Any) -> alt.Chart:
@@ -286,6 +452,9 @@ def curve_legend(
         symbol_size=symbol**2,
         symbol_stroke_width=stroke_width,
     )
+    # Labels are never cut (Vega's default labelLimit ellipsizes at 160 px): the
+    # figures measure them and place the legend where they fit whole.
+    legend["labelLimit"] = 0
     if orient == "bottom":
         legend["direction"] = "horizontal"
         legend["columns"] = columns or 0
@@ -335,13 +504,15 @@ def bottom_columns(
 def inline_csv(frame: pd.DataFrame, *, numeric: Sequence[str]) -> alt.InlineData:
     """``frame`` as one inline CSV dataset (``numeric`` columns parsed as numbers).
 
-    Floats keep ``SPEC_DIGITS`` significant digits (far below a pixel). A CSV
+    Floats keep ``SPEC_DIGITS`` significant digits (far below a pixel). Header
+    cells and values with commas, quotes or newlines are quoted (RFC 4180, which
+    Vega's CSV reader follows); ``parse`` keys are escaped field names. A CSV
     string is ~4x smaller than the same rows as JSON objects; layers given the
     same frame share one dataset in the spec (Altair names it by its hash).
     """
     text = frame.to_csv(index=False, float_format=f"%.{SPEC_DIGITS}g", lineterminator="\n")
     return alt.InlineData(
-        values=text, format=alt.DataFormat(type="csv", parse={c: "number" for c in numeric})
+        values=text, format=alt.DataFormat(type="csv", parse={field(c): "number" for c in numeric})
     )
 
 
@@ -466,32 +637,37 @@ def hover_points(
     ye: alt.Y,
     tips: Sequence[tuple[str, str]],
     name: str,
+    plot_x: PlotX = PlotX(),
     size: float = 36,
 ) -> alt.Chart:
     """Invisible points that light up nearest the pointer, with a tooltip (HTML only):
-    the series, the step, then each ``(column, title)`` of ``tips``."""
-    from vegafigs.layers._encode import color_encoding
-
+    the series, the step (a time x as the axis shows it), then each ``(column, title)``
+    of ``tips``."""
     hover = alt.selection_point(
-        name=name, fields=[x, series], nearest=True, on="pointerover", clear="pointerout",
-        empty=False,
+        name=name, fields=[field(x), field(series)], nearest=True, on="pointerover",
+        clear="pointerout", empty=False,
     )  # fmt: skip
     inline = inline_csv(data, numeric=[c for c in data.columns if c != series])
+    step = (
+        fdef(x, "Q", title="step", format=",")
+        if plot_x == PlotX()
+        else plot_x.tooltip(x)
+    )
     return (
         alt.Chart(inline)
         .mark_point(filled=True, size=size, clip=True)
         .encode(
             x=xe,
             y=ye,
-            color=color_encoding(series, palette, legend=False),
+            color=series_color(series, palette),
             opacity=alt.condition(hover, alt.value(1), alt.value(0)),
             tooltip=[
                 # format="": Vega-Lite's nearest (voronoi) tooltip reads an unformatted
                 # nominal field from the cell instead of its point ("undefined"); a
                 # format sends it through the path that reads the point (vega-lite#9707).
-                alt.Tooltip(f"{series}:N", title=series, format=""),
-                alt.Tooltip(f"{x}:Q", title="step", format=","),
-                *(alt.Tooltip(f"{c}:Q", title=t, format=".4~g") for c, t in tips),
+                alt.Tooltip(**fdef(series, "N", format="")),
+                alt.Tooltip(**step),
+                *(alt.Tooltip(**fdef(c, "Q", title=t, format=".4~g")) for c, t in tips),
             ],
         )
         .add_params(hover)

@@ -8,35 +8,44 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from vegafigs._checks import clean_numeric, require_finite, require_no_missing
+from vegafigs._checks import require_finite
+from vegafigs._fields import fdef, field, text_keys, text_level, text_levels
 from vegafigs._params import checked
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
 from vegafigs.figures._common import ordered_levels
+from vegafigs._time import PlotX
 from vegafigs.figures._curves import (
     BAND,
     SMOOTH,
+    CurveInput,
     axis_x,
     axis_y,
     bottom_columns,
     clipped,
+    curve_input,
     curve_legend,
     domain_of,
     flat_domain,
+    flat_pad,
     inline_csv,
+    internal_prefix,
     is_integral,
     legend_box,
-    on_data,
     plot_columns,
     plot_height,
     reduce_rows,
     require_room,
+    series_band,
+    series_color,
+    series_dash,
+    series_lines,
     series_palette,
     title_lines,
+    unit_title,
+    x_values,
 )
-from vegafigs.layers._encode import choice, color_encoding, dash_encoding
-from vegafigs.layers.bands import band as band_layer
-from vegafigs.layers.lines import line
+from vegafigs.layers._encode import choice
 from vegafigs.themes import Style, figure_size, merge, resolve_theme
 from vegafigs.transforms.bands import band as band_stats
 from vegafigs.transforms.smoothing import smooth as smooth_frame
@@ -45,6 +54,8 @@ from vegafigs.transforms.smoothing import smooth as smooth_frame
 REFERENCE_GREY = "#AAAAAA"
 #: A reference line is this fraction of the curves' width, dotted like matplotlib's ``:``.
 REFERENCE_WIDTH = 0.72
+#: Columns the figure adds to its frames (prefixed with ``_`` when a user column has the name).
+OWN_COLUMNS = ("lower", "upper", "n", "smooth")
 #: Legend symbol length and row padding at an 11 pt legend label (scaled with it), pt.
 LEGEND_SYMBOL, LEGEND_ROW_PADDING = 20.0, -4.0
 
@@ -131,8 +142,15 @@ def training_curves(
     (['band', 'line', 'reference'], ['curves', 'runs'])
     >>> vf.save(fig, "curve.pdf")  # doctest: +SKIP
     """
-    data = _checked_rows(df, x=x, y=y, series=series, seed=seed, lower=lower, upper=upper)
-    levels = ordered_levels(pd.Series(pd.unique(data[series])), order, param="order")
+    inp = _checked_rows(df, x=x, y=y, series=series, seed=seed, lower=lower, upper=upper)
+    px = inp.plot_x
+    if px != PlotX() and (x_domain is not None or x_ticks is not None):
+        raise InputError(
+            "x_domain/x_ticks: not available for a datetime / timedelta x; "
+            "select the rows to show instead"
+        )
+    order, highlight, palette = text_levels(order), text_level(highlight), text_keys(palette)
+    levels = ordered_levels(pd.Series(inp.levels["series"], dtype=object), order, param="order")
     if highlight is not None and highlight not in levels:
         raise InputError(f"highlight: {highlight!r} is not a series; series are {levels}")
     refs = _references(reference, reference_label, levels)
@@ -140,27 +158,26 @@ def training_curves(
     cfg = resolve_theme(theme, default="latex", style=style)
     scale = float(cfg.get("legend", {}).get("labelFontSize", 11)) / 11.0
     cfg = merge(cfg, {"legend": {"offset": 6 * scale, "rowPadding": LEGEND_ROW_PADDING * scale}})
-    curves, runs = curve_stats(data, x=x, y=y, series=series, seed=seed, lower=lower,
-                               upper=upper, smooth=smooth, band=band, align=align)  # fmt: skip
-    curves = curves[curves[series].isin(levels)].reset_index(drop=True)
-    runs = runs[runs[series].isin(levels)].reset_index(drop=True)
+    curves, runs, names = _stats(inp, levels, x=x, y=y, series=series, seed=seed,
+                                 smooth=smooth, band=band, align=align)  # fmt: skip
     if band_opacity is None:  # the theme's area fill
         band_opacity = float(cfg.get("area", {}).get("fillOpacity", 0.2))
-    cols = [c for c in (y, "lower", "upper") if c in curves.columns]
-    xd = domain_of([curves[x]], x_domain)
+    cols = [c for c in (y, names["lower"], names["upper"]) if c in curves.columns]
+    xd = domain_of([curves[x]], x_domain, flat=flat_pad(px))
     yd = list(y_domain) if y_domain is not None else flat_domain([curves[c] for c in cols])
     drawn = reduce_rows(curves, x=x, y=cols, by=series, width_pt=plot_columns(size[0]),
                         dpi=dpi, x_domain=xd, enabled=downsample)[[series, x, *cols]]  # fmt: skip
     grey = reference_color or REFERENCE_GREY
     pal = series_palette(levels, palette, cfg, extra={label: grey for label in refs})
     width = float(stroke_width or cfg.get("line", {}).get("strokeWidth", 1.5))
-    legend, rows = _legend(cfg, [*map(str, levels), *refs], size, scale=scale, title=title,
+    legend, rows = _legend(cfg, [*levels, *refs], size, scale=scale, title=title,
                            stroke_width=width, highlight=highlight)  # fmt: skip
     plot_w = size[0] * 72 - 75 * scale
     plot_h = plot_height(size[1], cfg, title=title is not None, legend_rows=rows)
     require_room(size, plot_w=plot_w, plot_h=plot_h, what="the axes, titles and legend")
-    xe = axis_x(x, domain=xd, title=title_lines(x_title or x, cfg, width=plot_w, kind="axis"),
-                ticks=x_ticks, fmt=x_format, integer=is_integral(curves[x]))  # fmt: skip
+    x_text = title_lines(unit_title(x_title or x, px), cfg, width=plot_w, kind="axis")
+    xe = axis_x(x, domain=xd, title=x_text, ticks=x_ticks, fmt=x_format,
+                integer=is_integral(curves[x]), plot_x=px)  # fmt: skip
     y_text = title_lines(y_title or y, cfg, width=plot_h, kind="axis")
 
     def ye(field: str) -> alt.Y:
@@ -168,11 +185,47 @@ def training_curves(
 
     layers = _layers(drawn, x=x, y=y, series=series, levels=levels, refs=refs, pal=pal,
                      legend=legend, xe=xe, ye=ye, width=width, stroke_width=stroke_width,
-                     band_opacity=band_opacity)  # fmt: skip
+                     band_opacity=band_opacity, names=names, plot_x=px)  # fmt: skip
     # The title is centred on the plot: wrapped to the plot's (estimated) width.
     props = {} if title is None else {"title": title_lines(title, cfg, width=plot_w)}
+    data = {"curves": curves.assign(**{x: x_values(curves[x], inp)}),
+            "runs": runs.assign(**{x: x_values(runs[x], inp)})}  # fmt: skip
     return make_figure([Panel("plot", layers, properties=props)], theme=cfg, size=size,
-                       data={"curves": curves, "runs": runs}, kind="training_curves")  # fmt: skip
+                       data=data, kind="training_curves")  # fmt: skip
+
+
+def _stats(
+    inp: CurveInput,
+    levels: Sequence[str],
+    *,
+    x: str,
+    y: str,
+    series: str,
+    seed: str | None,
+    smooth: str | tuple[str, float] | None,
+    band: str | None,
+    align: str,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    """``(curves, runs, names)`` of the drawn ``levels`` under the user's column names.
+
+    The statistics are taken on the internal names of ``inp``; the figure's own
+    columns (``lower``, ``upper``, ``n``, ``smooth``) are renamed as ``names``
+    says, prefixed when a user column has one of their names.
+    """
+    has_bounds = "lo" in inp.frame.columns
+    curves, runs = curve_stats(inp.frame, x="x", y="y", series="series",
+                               seed="seed" if seed is not None else None,
+                               lower="lo" if has_bounds else None,
+                               upper="hi" if has_bounds else None,
+                               smooth=smooth, band=band, align=align)  # fmt: skip
+    pre = internal_prefix([x, y, series, seed], OWN_COLUMNS)
+    names = {c: pre + c for c in OWN_COLUMNS}
+    rename = {"x": x, "y": y, "series": series, "seed": seed or "seed", **names}
+    out = []
+    for frame in (curves, runs):
+        frame = frame[frame["series"].isin(levels)].reset_index(drop=True)
+        out.append(frame.rename(columns=rename))
+    return out[0], out[1], names
 
 
 def _layers(
@@ -190,24 +243,27 @@ def _layers(
     width: float,
     stroke_width: float | None,
     band_opacity: float,
+    names: Mapping[str, str],
+    plot_x: PlotX,
 ) -> dict[str, alt.Chart]:
     """The ``band`` (when drawn has bounds), ``line`` and ``reference`` layers."""
-    cols = [c for c in (y, "lower", "upper") if c in drawn.columns]
+    lo, hi = names["lower"], names["upper"]
+    cols = [c for c in (y, lo, hi) if c in drawn.columns]
     dotted = [round(REFERENCE_WIDTH * width, 3), round(2 * REFERENCE_WIDTH * width, 3)]
     dashes = {**{lv: [] for lv in levels}, **{label: dotted for label in refs}}
     shared = inline_csv(drawn, numeric=[x, *cols])
     layers: dict[str, alt.Chart] = {}
-    if "lower" in drawn.columns:
-        bands = band_layer(drawn, x=x, lower="lower", upper="upper", series=series, palette=pal)
+    if lo in drawn.columns:
+        bands = series_band(shared, series=series, palette=pal)
         # fillOpacity (not opacity) so the merged legend's line symbols stay opaque.
         bands = clipped(bands, opacity=1, fillOpacity=band_opacity)
-        layers["band"] = on_data(bands, shared).encode(x=xe, y=ye("lower"), y2="upper:Q")
-    lines = line(drawn, x=x, y=y, series=series, palette=pal, dashes=dashes,
-                 stroke_width=stroke_width, legend=legend, tooltip=False)  # fmt: skip
-    tooltip = [alt.Tooltip(f"{series}:N"), alt.Tooltip(f"{x}:Q"),
-               alt.Tooltip(f"{y}:Q", format=".4~g")]  # fmt: skip
+        layers["band"] = bands.encode(x=xe, y=ye(lo), y2=alt.Y2(field=field(hi), title=hi))
+    lines = series_lines(shared, series=series, palette=pal, dashes=dashes,
+                         stroke_width=stroke_width, legend=legend)  # fmt: skip
+    tooltip = [alt.Tooltip(**fdef(series, "N")), alt.Tooltip(**plot_x.tooltip(x)),
+               alt.Tooltip(**fdef(y, "Q", format=".4~g"))]  # fmt: skip
     # Round joins as matplotlib: miter joins spike at every tiny turn of a noisy curve.
-    lines = clipped(on_data(lines, shared), strokeJoin="round")
+    lines = clipped(lines, strokeJoin="round")
     layers["line"] = lines.encode(x=xe, y=ye(y), tooltip=tooltip)
     if refs:
         layers["reference"] = _reference_layer(
@@ -225,29 +281,30 @@ def _checked_rows(
     seed: str | None,
     lower: str | None,
     upper: str | None,
-) -> pd.DataFrame:
-    """The finite rows of ``df`` after the checks that relate the columns."""
+) -> CurveInput:
+    """The finite rows of ``df`` (internal names) after the checks that relate the columns."""
     if (lower is None) != (upper is None):
         raise InputError("lower/upper: give both columns or neither")
     if seed is not None and lower is not None:
         raise InputError(
             "seed, lower/upper: give seed (bands across seeds) or lower/upper, not both"
         )
-    numeric = [c for c in (x, y, lower, upper) if c is not None]
-    data = clean_numeric(df, numeric=numeric, other=[series, seed], func="training_curves")
-    for col in (series, seed):
-        if col is not None:
-            require_no_missing(data, col)
+    columns = {"x": x, "y": y, "series": series, "seed": seed, "lo": lower, "hi": upper}
+    inp = curve_input(df, columns=columns, numeric=["y", "lo", "hi"], groups=["series", "seed"],
+                      func="training_curves")  # fmt: skip
+    data = inp.frame
     if seed is None:
-        dup = data.duplicated([series, x], keep=False)
+        dup = data.duplicated(["series", "x"], keep=False)
         if dup.any():
-            s_name, step = data.loc[dup, [series, x]].iloc[0].tolist()
+            first = data.loc[dup].iloc[:1]
+            s_name, step = first["series"].iloc[0], x_values(first["x"], inp).iloc[0]
+            step_text = f"{step:g}" if isinstance(step, float) else str(step)
             raise InputError(
-                f"training_curves: column {x!r} repeats the value {step:g} for series "
+                f"training_curves: column {x!r} repeats the value {step_text} for series "
                 f"{s_name!r} ({int(dup.sum())} rows share a step within a series); pass "
                 "seed=... to draw the band across seeds, or average the rows first"
             )
-    return data
+    return inp
 
 
 def _references(
@@ -322,8 +379,8 @@ def _reference_layer(
         .mark_rule(strokeWidth=width, clip=True)
         .encode(
             y=ye,
-            color=color_encoding(series, pal, legend=False),
-            strokeDash=dash_encoding(series, dashes, legend=False),
+            color=series_color(series, pal),
+            strokeDash=series_dash(series, dashes),
         )
     )
 
