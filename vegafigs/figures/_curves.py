@@ -33,6 +33,8 @@ from vegafigs.transforms.smoothing import parse_smooth
 
 #: Significant digits kept for plotted values in the spec (far below a pixel).
 SPEC_DIGITS = 7
+#: How a plain numeric x (steps) is drawn.
+STEPS = PlotX()
 #: Name of the x zoom / pan parameter (HTML) shared by a figure's plots.
 ZOOM = "zoom"
 
@@ -122,9 +124,7 @@ def curve_input(
     names = list(given.values())
     if len(set(names)) != len(names):
         params = ", ".join(given)
-        raise InputError(
-            f"{params}: expected different columns, got {', '.join(map(repr, names))}"
-        )
+        raise InputError(f"{params}: expected different columns, got {', '.join(map(repr, names))}")
     require_columns(df, names)
     sub = df[names].copy()
     sub.columns = names
@@ -326,7 +326,7 @@ def axis_x(
     ticks: Sequence[float] | None = None,
     fmt: str | None = "~s",
     integer: bool = False,
-    plot_x: PlotX = PlotX(),
+    plot_x: PlotX = STEPS,
 ) -> alt.X:
     """The x encoding of column ``name`` with a fixed domain (no nice rounding).
 
@@ -637,7 +637,7 @@ def hover_points(
     ye: alt.Y,
     tips: Sequence[tuple[str, str]],
     name: str,
-    plot_x: PlotX = PlotX(),
+    plot_x: PlotX = STEPS,
     size: float = 36,
 ) -> alt.Chart:
     """Invisible points that light up nearest the pointer, with a tooltip (HTML only):
@@ -648,11 +648,7 @@ def hover_points(
         clear="pointerout", empty=False,
     )  # fmt: skip
     inline = inline_csv(data, numeric=[c for c in data.columns if c != series])
-    step = (
-        fdef(x, "Q", title="step", format=",")
-        if plot_x == PlotX()
-        else plot_x.tooltip(x)
-    )
+    step = fdef(x, "Q", title="step", format=",") if plot_x == STEPS else plot_x.tooltip(x)
     return (
         alt.Chart(inline)
         .mark_point(filled=True, size=size, clip=True)

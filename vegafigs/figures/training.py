@@ -11,10 +11,10 @@ import pandas as pd
 from vegafigs._checks import require_finite
 from vegafigs._fields import fdef, field, text_keys, text_level, text_levels
 from vegafigs._params import checked
+from vegafigs._time import PlotX
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
 from vegafigs.figures._common import ordered_levels
-from vegafigs._time import PlotX
 from vegafigs.figures._curves import (
     BAND,
     SMOOTH,
