@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as field_default
 from typing import Any
 
 import altair as alt
@@ -86,6 +88,43 @@ def internal_prefix(taken: Iterable[str | None], names: Iterable[str]) -> str:
     return pre
 
 
+#: Characters Vega-Lite cannot carry in a field name: it passes a backslash on to
+#: Vega unescaped (a facet's groupby then reads another field) and writes line
+#: breaks into its description expressions unescaped (a parse error).
+UNCARRIED = re.compile("[\\\\\r\n\u0085\u2028\u2029]")
+
+
+def spec_names(names: Iterable[str]) -> dict[str, str]:
+    """``{column: its name in the spec}``: itself, or with :data:`UNCARRIED` characters
+    as ``_`` (then ``_`` appended until it is none of the others).
+
+    >>> spec_names(["a\\\\b", "a_b", "step"])
+    {'a\\\\b': 'a_b_', 'a_b': 'a_b', 'step': 'step'}
+    """
+    wanted = list(dict.fromkeys(names))
+    used = {n for n in wanted if not UNCARRIED.search(n)}
+    out = {}
+    for n in wanted:
+        alias = n
+        if UNCARRIED.search(n):
+            alias = UNCARRIED.sub("_", n)
+            while alias in used:
+                alias += "_"
+            used.add(alias)
+        out[n] = alias
+    return out
+
+
+#: Line breaks (a title with one is drawn as lines).
+LINE_BREAK = re.compile("\r\n|[\r\n\u0085\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks as spaces (a tooltip title: Vega-Lite writes it
+    into an expression unescaped)."""
+    return LINE_BREAK.sub(" ", text)
+
+
 @dataclass(frozen=True)
 class CurveInput:
     """A figure's checked rows under fixed internal column names, and how to draw x.
@@ -101,6 +140,23 @@ class CurveInput:
     plot_x: PlotX
     levels: dict[str, list[str]]
     time: Any = None
+    originals: dict[str, tuple[dict[str, Any], Any]] = field_default(default_factory=dict)
+
+    def user_frame(self, frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+        """A drawn ``frame`` under user names ``names`` (``{internal: user}``) with the
+        user's own values: x in its dtype, group levels as given (``1``, not ``"1"``)."""
+        out = frame.copy()
+        if names["x"] in out.columns:
+            out[names["x"]] = x_values(out[names["x"]], self)
+        for col, (values, dtype) in self.originals.items():
+            name = names.get(col)
+            if name is not None and name in out.columns:
+                back = out[name].map(values)
+                try:
+                    out[name] = back.astype(dtype)
+                except (TypeError, ValueError):  # e.g. categories left out
+                    out[name] = back
+        return out
 
 
 def curve_input(
@@ -133,7 +189,8 @@ def curve_input(
     sub[x], plot_x = as_plot_x(sub[x])
     user = [given[c] for c in ("x", *numeric) if c in given]
     data = clean_numeric(sub, numeric=user, func=func)
-    levels = {}
+    levels: dict[str, list[str]] = {}
+    orig: dict[str, tuple[dict[str, Any], Any]] = {}
     for g in groups:
         if g in given:
             text = as_text_levels(data[given[g]], column=given[g])
@@ -142,9 +199,11 @@ def curve_input(
                 levels[g] = [c for c in text.cat.categories if c in present]
             else:
                 levels[g] = list(dict.fromkeys(text.tolist()))
+            originals = dict(zip(text.astype(object), data[given[g]], strict=True))
+            orig[g] = (originals, data[given[g]].dtype)
             data[given[g]] = text.astype(object)
     frame = data.rename(columns={v: k for k, v in given.items()})
-    return CurveInput(frame.reset_index(drop=True), plot_x, levels, time)
+    return CurveInput(frame.reset_index(drop=True), plot_x, levels, time, orig)
 
 
 def x_values(values: pd.Series, inp: CurveInput) -> pd.Series:
@@ -178,7 +237,9 @@ def series_color(series: str, palette: Mapping[Any, str], *, legend: Any = False
     """
     scale = alt.Scale(domain=list(palette), range=list(palette.values()))
     leg = alt.Undefined if legend is False else legend
-    return alt.Color(**fdef(series, "N", scale=scale, legend=leg, title=None))
+    # A field title, not None: Vega-Lite's default title (the escaped name) breaks
+    # its own description expression on a quote. The legend has no title anyway.
+    return alt.Color(**fdef(series, "N", scale=scale, legend=leg))
 
 
 def series_dash(
@@ -190,7 +251,7 @@ def series_dash(
     """
     scale = alt.Scale(domain=list(dashes), range=[list(d) for d in dashes.values()])
     leg = alt.Undefined if legend is False else legend
-    return alt.StrokeDash(**fdef(series, "N", scale=scale, legend=leg, title=None))
+    return alt.StrokeDash(**fdef(series, "N", scale=scale, legend=leg))
 
 
 def series_lines(
@@ -397,10 +458,17 @@ def title_lines(
 
     ``kind``: ``"title"`` (chart / panel title) or ``"axis"`` (axis title), whose
     theme font and size measure the text. Lines break at spaces; text beyond
-    the last line is cut and marked with "..." (every font has it).
+    the last line is cut and marked with "..." (every font has it). Line breaks
+    in ``text`` (a column name used as a title) start new lines.
     """
     if text is None or isinstance(text, list):  # None, or lines given as they are
         return text
+    if LINE_BREAK.search(text):  # a column name with line breaks: each line wrapped
+        lines: list[str] = []
+        for part in LINE_BREAK.split(text):
+            got = title_lines(part, cfg, width=width, kind=kind, max_lines=max_lines)
+            lines.extend([got] if isinstance(got, str) else got or [])
+        return lines
     part = cfg.get(kind, {})
     key = "fontSize" if kind == "title" else "titleFontSize"
     font = part.get("font" if kind == "title" else "titleFont", cfg.get("font"))
@@ -638,17 +706,24 @@ def hover_points(
     tips: Sequence[tuple[str, str]],
     name: str,
     plot_x: PlotX = STEPS,
+    titles: tuple[str, str] | None = None,
     size: float = 36,
 ) -> alt.Chart:
     """Invisible points that light up nearest the pointer, with a tooltip (HTML only):
     the series, the step (a time x as the axis shows it), then each ``(column, title)``
-    of ``tips``."""
+    of ``tips``. ``titles``: the tooltip titles of ``series`` and a time ``x``
+    (default: the names)."""
     hover = alt.selection_point(
         name=name, fields=[field(x), field(series)], nearest=True, on="pointerover",
         clear="pointerout", empty=False,
     )  # fmt: skip
     inline = inline_csv(data, numeric=[c for c in data.columns if c != series])
-    step = fdef(x, "Q", title="step", format=",") if plot_x == STEPS else plot_x.tooltip(x)
+    s_title, x_title = (one_line(t) for t in titles or (series, x))
+    step = (
+        fdef(x, "Q", title="step", format=",")
+        if plot_x == STEPS
+        else {**plot_x.tooltip(x), "title": plot_x.title(x_title)}
+    )
     return (
         alt.Chart(inline)
         .mark_point(filled=True, size=size, clip=True)
@@ -661,9 +736,9 @@ def hover_points(
                 # format="": Vega-Lite's nearest (voronoi) tooltip reads an unformatted
                 # nominal field from the cell instead of its point ("undefined"); a
                 # format sends it through the path that reads the point (vega-lite#9707).
-                alt.Tooltip(**fdef(series, "N", format="")),
+                alt.Tooltip(**fdef(series, "N", title=s_title, format="")),
                 alt.Tooltip(**step),
-                *(alt.Tooltip(**fdef(c, "Q", title=t, format=".4~g")) for c, t in tips),
+                *(alt.Tooltip(**fdef(c, "Q", title=one_line(t), format=".4~g")) for c, t in tips),
             ],
         )
         .add_params(hover)

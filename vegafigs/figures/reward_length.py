@@ -43,6 +43,7 @@ from vegafigs.figures._curves import (
     series_band,
     series_lines,
     series_palette,
+    spec_names,
     title_lines,
     unit_title,
     x_values,
@@ -82,7 +83,9 @@ class _Look:
 
     ``names``: the user-facing names of the figure's own columns (``smooth``,
     ``lower``, ``upper`` ..., all prefixed with ``pre`` when a user column has one
-    of their names); ``plot_x``: how x is drawn (steps, time, a duration).
+    of their names); ``plot_x``: how x is drawn (steps, time, a duration);
+    ``x`` / ``y`` / ``series`` are the columns' names in the spec and ``titles`` the
+    user's names of ``series`` and ``x`` (tooltip titles).
     """
 
     x: str
@@ -101,6 +104,7 @@ class _Look:
     names: Mapping[str, str]
     pre: str
     plot_x: PlotX
+    titles: tuple[str, str]
 
     def drawn(self, curve: pd.DataFrame, *, raw: bool) -> list[pd.Series]:
         """The columns of ``curve`` a panel draws (its y domain): raw, smoothed, band."""
@@ -227,17 +231,20 @@ def reward_length(
     if px != PlotX() and x_title == DEFAULT_X_TITLE:
         x_title = x  # not a step count: the column's own name
     x_text = title_lines(unit_title(x_title, px), cfg, width=title_w, kind="axis")
+    full = pd.concat([c.assign(**{panel: m})[[panel, *c.columns]] for m, c in curves.items()],
+                     ignore_index=True)  # fmt: skip
+    frames = {"curves": inp.user_frame(full, {"x": x, "series": series, "panel": panel})}
+    sn = spec_names([series, x, y])  # the user's names, unless Vega-Lite cannot carry them
+    curves = {m: c.rename(columns=sn) for m, c in curves.items()}
+    reduced = {m: c.rename(columns=sn) for m, c in reduced.items()}
     look = _Look(
-        x=x, y=y, series=series, pal=series_palette(levels, palette, cfg),
-        xe=axis_x(x, domain=xd, title=x_text, integer=is_integral(data["x"]), plot_x=px),
+        x=sn[x], y=sn[y], series=sn[series], pal=series_palette(levels, palette, cfg),
+        xe=axis_x(sn[x], domain=xd, title=x_text, integer=is_integral(data["x"]), plot_x=px),
         legend=legend, plot_h=plot_h, cfg=cfg, names=names, pre=pre, plot_x=px,
         stroke_width=stroke_width, raw_width=round(RAW_WIDTH * width, 3),
         raw_opacity=0.3 if raw_opacity is None else raw_opacity, band_opacity=band_opacity,
-        hover_n=max(2, int(plot_w)),
+        hover_n=max(2, int(plot_w)), titles=(series, x),
     )  # fmt: skip
-    frames = {"curves": pd.concat([c.assign(**{panel: m, x: x_values(c[x], inp)})
-                                   [[panel, *c.columns]] for m, c in curves.items()],
-                                  ignore_index=True)}  # fmt: skip
     if layout == "panels":
         built = [_panel(look, m, reduced[m], titles[m], index=i, raw=raw,
                         hover=interactive) for i, m in enumerate(metrics)]  # fmt: skip
@@ -397,7 +404,7 @@ def _panel(
         layers["hover"] = hover_points(
             rows, x=look.x, y=sm, series=look.series, palette=look.pal, xe=look.xe,
             ye=ye(sm), tips=[(look.y, metric), (sm, "smoothed")], name=f"hover_{index}",
-            plot_x=look.plot_x,
+            plot_x=look.plot_x, titles=look.titles,
         )  # fmt: skip
     return Panel(str(metric), layers, properties={"title": title, "width": 100.0, "height": 100.0})
 
@@ -457,7 +464,7 @@ def _dual_hover(look: _Look, duals: Sequence[tuple[str, pd.DataFrame, pd.DataFra
                       axis=None))  # fmt: skip
     return hover_points(rows, x=x, y=f"{pre}hover_y", series=series, palette=look.pal,
                         xe=look.xe, ye=ye, tips=tips, name="hover",
-                        plot_x=look.plot_x)  # fmt: skip
+                        plot_x=look.plot_x, titles=look.titles)  # fmt: skip
 
 
 def _dual_composer(interactive: bool) -> Callable[[Sequence[alt.LayerChart]], alt.TopLevelMixin]:

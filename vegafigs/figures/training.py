@@ -32,6 +32,7 @@ from vegafigs.figures._curves import (
     internal_prefix,
     is_integral,
     legend_box,
+    one_line,
     plot_columns,
     plot_height,
     reduce_rows,
@@ -41,6 +42,7 @@ from vegafigs.figures._curves import (
     series_dash,
     series_lines,
     series_palette,
+    spec_names,
     title_lines,
     unit_title,
     x_values,
@@ -167,6 +169,8 @@ def training_curves(
     yd = list(y_domain) if y_domain is not None else flat_domain([curves[c] for c in cols])
     drawn = reduce_rows(curves, x=x, y=cols, by=series, width_pt=plot_columns(size[0]),
                         dpi=dpi, x_domain=xd, enabled=downsample)[[series, x, *cols]]  # fmt: skip
+    sn = spec_names([series, x, *cols])  # the user's names, unless Vega-Lite cannot carry them
+    drawn = drawn.rename(columns=sn)
     grey = reference_color or REFERENCE_GREY
     pal = series_palette(levels, palette, cfg, extra={label: grey for label in refs})
     width = float(stroke_width or cfg.get("line", {}).get("strokeWidth", 1.5))
@@ -176,20 +180,21 @@ def training_curves(
     plot_h = plot_height(size[1], cfg, title=title is not None, legend_rows=rows)
     require_room(size, plot_w=plot_w, plot_h=plot_h, what="the axes, titles and legend")
     x_text = title_lines(unit_title(x_title or x, px), cfg, width=plot_w, kind="axis")
-    xe = axis_x(x, domain=xd, title=x_text, ticks=x_ticks, fmt=x_format,
+    xe = axis_x(sn[x], domain=xd, title=x_text, ticks=x_ticks, fmt=x_format,
                 integer=is_integral(curves[x]), plot_x=px)  # fmt: skip
     y_text = title_lines(y_title or y, cfg, width=plot_h, kind="axis")
 
     def ye(field: str) -> alt.Y:
         return axis_y(field, domain=yd, title=y_text, ticks=y_ticks, fmt=y_format)
 
-    layers = _layers(drawn, x=x, y=y, series=series, levels=levels, refs=refs, pal=pal,
-                     legend=legend, xe=xe, ye=ye, width=width, stroke_width=stroke_width,
-                     band_opacity=band_opacity, names=names, plot_x=px)  # fmt: skip
+    layers = _layers(drawn, x=sn[x], y=sn[y], series=sn[series], levels=levels, refs=refs,
+                     pal=pal, legend=legend, xe=xe, ye=ye, width=width,
+                     stroke_width=stroke_width, band_opacity=band_opacity, names=names,
+                     plot_x=px, titles=(one_line(series), one_line(x), one_line(y)))  # fmt: skip
     # The title is centred on the plot: wrapped to the plot's (estimated) width.
     props = {} if title is None else {"title": title_lines(title, cfg, width=plot_w)}
-    data = {"curves": curves.assign(**{x: x_values(curves[x], inp)}),
-            "runs": runs.assign(**{x: x_values(runs[x], inp)})}  # fmt: skip
+    user = {"x": x, "series": series, "seed": seed or "seed"}
+    data = {"curves": inp.user_frame(curves, user), "runs": inp.user_frame(runs, user)}
     return make_figure([Panel("plot", layers, properties=props)], theme=cfg, size=size,
                        data=data, kind="training_curves")  # fmt: skip
 
@@ -245,8 +250,12 @@ def _layers(
     band_opacity: float,
     names: Mapping[str, str],
     plot_x: PlotX,
+    titles: tuple[str, str, str],
 ) -> dict[str, alt.Chart]:
-    """The ``band`` (when drawn has bounds), ``line`` and ``reference`` layers."""
+    """The ``band`` (when drawn has bounds), ``line`` and ``reference`` layers.
+
+    ``titles``: the tooltip titles of ``series``, ``x`` and ``y`` (the user's names).
+    """
     lo, hi = names["lower"], names["upper"]
     cols = [c for c in (y, lo, hi) if c in drawn.columns]
     dotted = [round(REFERENCE_WIDTH * width, 3), round(2 * REFERENCE_WIDTH * width, 3)]
@@ -260,8 +269,9 @@ def _layers(
         layers["band"] = bands.encode(x=xe, y=ye(lo), y2=alt.Y2(field=field(hi), title=hi))
     lines = series_lines(shared, series=series, palette=pal, dashes=dashes,
                          stroke_width=stroke_width, legend=legend)  # fmt: skip
-    tooltip = [alt.Tooltip(**fdef(series, "N")), alt.Tooltip(**plot_x.tooltip(x)),
-               alt.Tooltip(**fdef(y, "Q", format=".4~g"))]  # fmt: skip
+    tooltip = [alt.Tooltip(**fdef(series, "N", title=titles[0])),
+               alt.Tooltip(**{**plot_x.tooltip(x), "title": plot_x.title(titles[1])}),
+               alt.Tooltip(**fdef(y, "Q", title=titles[2], format=".4~g"))]  # fmt: skip
     # Round joins as matplotlib: miter joins spike at every tiny turn of a noisy curve.
     lines = clipped(lines, strokeJoin="round")
     layers["line"] = lines.encode(x=xe, y=ye(y), tooltip=tooltip)
