@@ -20,7 +20,13 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from vegafigs._checks import clean_numeric, require_columns, require_frame, require_range
+from vegafigs._checks import (
+    clean_numeric,
+    require_columns,
+    require_frame,
+    require_printable,
+    require_range,
+)
 from vegafigs._fields import as_text_levels, fdef, field, require_column_names
 from vegafigs._params import Param
 from vegafigs._time import DURATION_UNITS as DURATION_SECONDS
@@ -125,6 +131,10 @@ def one_line(text: str) -> str:
     return LINE_BREAK.sub(" ", text)
 
 
+#: The parameter naming each internal column (``lo`` is given as ``lower`` ...).
+PARAM_OF = {"lo": "lower", "hi": "upper"}
+
+
 @dataclass(frozen=True)
 class CurveInput:
     """A figure's checked rows under fixed internal column names, and how to draw x.
@@ -179,9 +189,11 @@ def curve_input(
     require_column_names(df, given.values())
     names = list(given.values())
     if len(set(names)) != len(names):
-        params = ", ".join(given)
+        params = ", ".join(PARAM_OF.get(p, p) for p in given)
         raise InputError(f"{params}: expected different columns, got {', '.join(map(repr, names))}")
     require_columns(df, names)
+    for param, name in given.items():
+        require_printable(name, param=PARAM_OF.get(param, param))
     sub = df[names].copy()
     sub.columns = names
     x = given["x"]
@@ -194,6 +206,8 @@ def curve_input(
     for g in groups:
         if g in given:
             text = as_text_levels(data[given[g]], column=given[g])
+            for level in pd.unique(text.astype(object)):
+                require_printable(level, param=f"df[{given[g]!r}]")
             if isinstance(text.dtype, pd.CategoricalDtype):
                 present = set(text.astype(object))
                 levels[g] = [c for c in text.cat.categories if c in present]
@@ -299,6 +313,14 @@ def domain_of(
     return [lo, hi + flat if hi == lo else hi]
 
 
+def exact_x(frame: pd.DataFrame, x: str, plot_x: PlotX) -> pd.DataFrame:
+    """``frame`` with a time ``x`` as whole epoch milliseconds (the inline CSV writes
+    integers exactly; a float there keeps only ``SPEC_DIGITS`` digits)."""
+    if plot_x.kind != "T":
+        return frame
+    return frame.assign(**{x: np.round(frame[x].to_numpy(dtype=float)).astype(np.int64)})
+
+
 def flat_pad(plot_x: PlotX) -> float:
     """How far a one-step x domain is widened: 1 (step or duration unit), a minute of time."""
     return 60_000.0 if plot_x.kind == "T" else 1.0
@@ -394,13 +416,18 @@ def axis_x(
     ``integer``: ticks only at whole numbers (steps), however short the log. (An
     explicit ``tickCount`` on short domains: Vega-Lite lets the ``~s`` format's
     own minimum step override ``tickMinStep``, vega-lite#9034.) A time x
-    (``plot_x``) is drawn on a ``utc`` time scale with Vega's time labels.
+    (``plot_x``) is drawn on a ``utc`` time scale with Vega's time labels (``fmt``
+    unused); a duration's ``"~s"`` is ``"~r"`` (SI prefixes would read 0.5 h as "500m").
     """
     axis: dict[str, Any] = {"title": title}
     scale = {"domain": list(domain), "nice": False, "zero": False}
     if plot_x.kind == "T":
+        # Not flush: a flush first label ("12 PM") is moved onto the next one shown.
         scale.pop("zero")
+        axis["labelFlush"] = False
         return alt.X(**plot_x.encoding(name, scale=scale, axis=alt.Axis(**axis)))
+    if plot_x.unit is not None and fmt == "~s":
+        fmt = "~r"  # a duration of 0.5 h reads "0.5", not "500m"
     span = float(domain[1]) - float(domain[0])
     if integer and ticks is None and span < 10:
         axis["tickCount"] = max(1, math.floor(span))

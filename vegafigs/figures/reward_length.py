@@ -27,6 +27,7 @@ from vegafigs.figures._curves import (
     curve_input,
     curve_legend,
     domain_of,
+    exact_x,
     flat_domain,
     flat_pad,
     hover_points,
@@ -236,7 +237,7 @@ def reward_length(
     frames = {"curves": inp.user_frame(full, {"x": x, "series": series, "panel": panel})}
     sn = spec_names([series, x, y])  # the user's names, unless Vega-Lite cannot carry them
     curves = {m: c.rename(columns=sn) for m, c in curves.items()}
-    reduced = {m: c.rename(columns=sn) for m, c in reduced.items()}
+    reduced = {m: exact_x(c.rename(columns=sn), sn[x], px) for m, c in reduced.items()}
     look = _Look(
         x=sn[x], y=sn[y], series=sn[series], pal=series_palette(levels, palette, cfg),
         xe=axis_x(sn[x], domain=xd, title=x_text, integer=is_integral(data["x"]), plot_x=px),

@@ -26,6 +26,7 @@ from vegafigs.figures._curves import (
     curve_input,
     curve_legend,
     domain_of,
+    exact_x,
     flat_domain,
     flat_pad,
     inline_csv,
@@ -170,7 +171,7 @@ def training_curves(
     drawn = reduce_rows(curves, x=x, y=cols, by=series, width_pt=plot_columns(size[0]),
                         dpi=dpi, x_domain=xd, enabled=downsample)[[series, x, *cols]]  # fmt: skip
     sn = spec_names([series, x, *cols])  # the user's names, unless Vega-Lite cannot carry them
-    drawn = drawn.rename(columns=sn)
+    drawn = exact_x(drawn.rename(columns=sn), sn[x], px)
     grey = reference_color or REFERENCE_GREY
     pal = series_palette(levels, palette, cfg, extra={label: grey for label in refs})
     width = float(stroke_width or cfg.get("line", {}).get("strokeWidth", 1.5))
