@@ -514,15 +514,67 @@ def title_lines(
 
 
 # ---------------------------------------------------------------- legend
-def legend_box(
-    labels: Sequence[str], cfg: Mapping[str, Any], *, symbol: float
-) -> tuple[float, float]:
-    """Estimated (width, height) in pt of a vertical legend of ``labels``."""
+def _label_font(cfg: Mapping[str, Any]) -> tuple[str, float]:
     leg = cfg.get("legend", {})
-    size = float(leg.get("labelFontSize", 10))
-    font = leg.get("labelFont", cfg.get("font"))
-    widest = max((text_width(str(t), font=font, size=size) for t in labels), default=0.0)
-    return symbol + 6 + widest, len(labels) * (size + 2)
+    return leg.get("labelFont", cfg.get("font")), float(leg.get("labelFontSize", 10))
+
+
+def _label_width(text: str, cfg: Mapping[str, Any]) -> float:
+    """Width in pt of one legend label line (the wider of regular and bold: highlight)."""
+    font, size = _label_font(cfg)
+    return max(text_width(text, font=font, size=size, bold=b) for b in (False, True))
+
+
+#: Where a long legend label may break: after these characters, or at a space.
+_BREAKS = re.compile(r"[^\s\-_/.,:;+]*[\-_/.,:;+]+|[^\s]+\s*|\s+")
+
+
+def fold_labels(
+    labels: Sequence[str], cfg: Mapping[str, Any], *, width: float
+) -> dict[str, list[str]]:
+    """The labels wider than ``width`` pt, as lines that fit (``{label: lines}``).
+
+    Lines break after ``-`` ``_`` ``/`` ``.`` ``,`` ``:`` ``;`` ``+`` or at spaces;
+    a piece wider than ``width`` on its own is broken between characters. Vega
+    draws a label given as a list of lines on several lines, never cut.
+    """
+    out: dict[str, list[str]] = {}
+    for label in labels:
+        if _label_width(label, cfg) <= width:
+            continue
+        pieces = [p for p in _BREAKS.findall(label) if p]
+        lines: list[str] = []
+        line = ""
+        for piece in pieces:
+            if line and _label_width((line + piece).rstrip(), cfg) > width:
+                lines.append(line.rstrip())
+                line = piece.lstrip()
+            else:
+                line += piece
+            while len(line) > 1 and _label_width(line.rstrip(), cfg) > width:
+                cut = max(1, next(i for i in range(len(line), 0, -1)
+                                  if _label_width(line[:i], cfg) <= width or i == 1))  # fmt: skip
+                lines.append(line[:cut])
+                line = line[cut:]
+        if line.strip():
+            lines.append(line.rstrip())
+        out[label] = lines
+    return out
+
+
+def legend_box(
+    labels: Sequence[str],
+    cfg: Mapping[str, Any],
+    *,
+    symbol: float,
+    folded: Mapping[str, Sequence[str]] | None = None,
+) -> tuple[float, float]:
+    """Estimated (width, height) in pt of a vertical legend of ``labels`` (``folded``:
+    the labels drawn on several lines, see :func:`fold_labels`)."""
+    _, size = _label_font(cfg)
+    lines = [list((folded or {}).get(str(t), [str(t)])) for t in labels]
+    widest = max((_label_width(line, cfg) for ls in lines for line in ls), default=0.0)
+    return symbol + 6 + widest, sum(len(ls) for ls in lines) * (size + 2)
 
 
 def curve_legend(
@@ -533,10 +585,12 @@ def curve_legend(
     stroke_width: float,
     highlight: Any = None,
     columns: int | None = None,
+    folded: Mapping[str, Sequence[str]] | None = None,
 ) -> alt.Legend:
     """The series legend of a curve figure: line symbols ``symbol`` pt long, no title.
 
-    ``orient="bottom"`` lays the entries out in ``columns`` (a row under the plot).
+    ``orient="bottom"`` lays the entries out in ``columns`` (a row under the plot);
+    ``folded`` labels (:func:`fold_labels`) are drawn on their lines.
     """
     leg = cfg.get("legend", {})
     font = leg.get("labelFont", cfg.get("font"))
@@ -550,6 +604,8 @@ def curve_legend(
     # Labels are never cut (Vega's default labelLimit ellipsizes at 160 px): the
     # figures measure them and place the legend where they fit whole.
     legend["labelLimit"] = 0
+    if folded:
+        legend["labelExpr"] = f"{json.dumps(dict(folded))}[datum.label] || datum.label"
     if orient == "bottom":
         legend["direction"] = "horizontal"
         legend["columns"] = columns or 0
@@ -582,11 +638,25 @@ def plot_height(
     return height_in * 72.0 - 10 - top - (label + axis_title + 16) - (legend if legend_rows else 0)
 
 
+def legend_rows(
+    labels: Sequence[str], columns: int, folded: Mapping[str, Sequence[str]] | None
+) -> int:
+    """Text lines of a legend of ``labels`` laid out in ``columns`` (folded labels
+    count their lines)."""
+    rows = [labels[i : i + columns] for i in range(0, len(labels), columns)]
+    return sum(max(len((folded or {}).get(t, [t])) for t in row) for row in rows)
+
+
 def bottom_columns(
-    labels: Sequence[str], cfg: Mapping[str, Any], *, symbol: float, width: float
+    labels: Sequence[str],
+    cfg: Mapping[str, Any],
+    *,
+    symbol: float,
+    width: float,
+    folded: Mapping[str, Sequence[str]] | None = None,
 ) -> int:
     """How many legend entries fit side by side in ``width`` pt (at least 1)."""
-    each = [legend_box([t], cfg, symbol=symbol)[0] + 10 for t in labels]
+    each = [legend_box([t], cfg, symbol=symbol, folded=folded)[0] + 10 for t in labels]
     for n in range(len(each), 0, -1):
         rows = [each[i : i + n] for i in range(0, len(each), n)]
         cols = [max(r[c] for r in rows if c < len(r)) for c in range(n)]

@@ -30,12 +30,14 @@ from vegafigs.figures._curves import (
     exact_x,
     flat_domain,
     flat_pad,
+    fold_labels,
     hover_points,
     hover_rows,
     inline_csv,
     internal_prefix,
     is_integral,
     legend_box,
+    legend_rows,
     nice_domain,
     plot_columns,
     plot_height,
@@ -348,14 +350,19 @@ def _legend(
 
     Returns the legend and the number of its rows under the plots (0: right).
     """
-    box_w, _ = legend_box(labels, cfg, symbol=LEGEND_SYMBOL)
+    bottom = size[0] * 72 - 60
+    # Labels wider than the figure holds are drawn on several lines (never cut).
+    folded = fold_labels(labels, cfg, width=bottom - LEGEND_SYMBOL - 16)
+    box_w, _ = legend_box(labels, cfg, symbol=LEGEND_SYMBOL, folded=folded)
     axes = 55.0 * (2 if dual else n_plots) + SPACING * (n_plots - 1)
     if (size[0] * 72 - axes - box_w - 20) / n_plots >= 110:
-        return curve_legend(cfg, orient="right", symbol=LEGEND_SYMBOL, stroke_width=2), 0
-    columns = bottom_columns(labels, cfg, symbol=LEGEND_SYMBOL, width=size[0] * 72 - 60)
+        legend = curve_legend(cfg, orient="right", symbol=LEGEND_SYMBOL, stroke_width=2,
+                              folded=folded)  # fmt: skip
+        return legend, 0
+    columns = bottom_columns(labels, cfg, symbol=LEGEND_SYMBOL, width=bottom, folded=folded)
     legend = curve_legend(cfg, orient="bottom", symbol=LEGEND_SYMBOL, stroke_width=2,
-                          columns=columns)  # fmt: skip
-    return legend, -(-len(labels) // columns)
+                          columns=columns, folded=folded)  # fmt: skip
+    return legend, legend_rows(labels, columns, folded)
 
 
 def _layers(

@@ -29,10 +29,12 @@ from vegafigs.figures._curves import (
     exact_x,
     flat_domain,
     flat_pad,
+    fold_labels,
     inline_csv,
     internal_prefix,
     is_integral,
     legend_box,
+    legend_rows,
     one_line,
     plot_columns,
     plot_height,
@@ -357,20 +359,23 @@ def _legend(
     Returns the legend and the number of its rows under the plot (0: inside).
     """
     symbol = LEGEND_SYMBOL * min(scale, 1.0)
-    box_w, box_h = legend_box(labels, cfg, symbol=symbol)
+    bottom = size[0] * 72 - 60 * scale
+    # Labels wider than the figure holds are drawn on several lines (never cut).
+    folded = fold_labels(labels, cfg, width=bottom - 0.6 * symbol - 16)
+    box_w, box_h = legend_box(labels, cfg, symbol=symbol, folded=folded)
     plot_w = size[0] * 72 - 75 * scale
     plot_h = size[1] * 72 - (50 if title is None else 70) * scale
     inside = box_w <= 0.5 * plot_w and box_h <= 0.42 * plot_h
     if inside:
-        legend = curve_legend(cfg, orient="bottom-right", symbol=symbol,
+        legend = curve_legend(cfg, orient="bottom-right", symbol=symbol, folded=folded,
                               stroke_width=stroke_width, highlight=highlight)  # fmt: skip
         return legend, 0
     # Under the plot: shorter symbols, as many entries side by side as the plot's width holds.
     symbol *= 0.6
-    columns = bottom_columns(labels, cfg, symbol=symbol, width=size[0] * 72 - 60 * scale)
+    columns = bottom_columns(labels, cfg, symbol=symbol, width=bottom, folded=folded)
     legend = curve_legend(cfg, orient="bottom", symbol=symbol, stroke_width=stroke_width,
-                          highlight=highlight, columns=columns)  # fmt: skip
-    return legend, -(-len(labels) // columns)
+                          highlight=highlight, columns=columns, folded=folded)  # fmt: skip
+    return legend, legend_rows(labels, columns, folded)
 
 
 def _reference_layer(
