@@ -291,6 +291,41 @@ def series_lines(
     return alt.Chart(data).mark_line(**mark).encode(**enc)
 
 
+def lone_points(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    series: str,
+    palette: Mapping[Any, str],
+    width: float,
+    encode: Mapping[str, Any],
+    bounds: tuple[str, str] | None = None,
+) -> dict[str, alt.Chart]:
+    """Layers marking the series of ``frame`` logged at one step only (a line of one
+    vertex draws nothing): ``point`` (a dot ``3 × width`` pt across, encoded with
+    ``encode``: x / y) and, with ``bounds`` (lower / upper columns and their y
+    encoding under ``"y"`` / ``"y2"`` of ``encode``), ``point_band`` (a rule between
+    them). Empty when every series has two steps or more."""
+    counts = frame.groupby(series, sort=False)[x].transform("size")
+    lone = frame[counts.to_numpy() == 1]
+    if lone.empty:
+        return {}
+    data = inline_csv(lone, numeric=[c for c in lone.columns if c != series])
+    color = series_color(series, palette)
+    layers = {
+        "point": alt.Chart(data)
+        .mark_point(filled=True, opacity=1, size=(3 * width) ** 2, clip=True)
+        .encode(x=encode["x"], y=encode["y"], color=color)
+    }
+    if bounds is not None:
+        layers["point_band"] = (
+            alt.Chart(data)
+            .mark_rule(strokeWidth=width, clip=True)
+            .encode(x=encode["x"], y=encode["y_lower"], y2=encode["y2"], color=color)
+        )
+    return layers
+
+
 def series_band(data: alt.InlineData, *, series: str, palette: Mapping[Any, str]) -> alt.Chart:
     """One filled ribbon per ``series`` level of ``data`` (x / y / y2 left to the caller)."""
     return (

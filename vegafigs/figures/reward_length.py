@@ -38,6 +38,7 @@ from vegafigs.figures._curves import (
     is_integral,
     legend_box,
     legend_rows,
+    lone_points,
     nice_domain,
     plot_columns,
     plot_height,
@@ -179,12 +180,13 @@ def reward_length(
     ``width_in`` × ``height_in`` (the whole figure, default 7 × 2.8 in): see
     the glossary.
 
-    Layers: ``"panels"``: per metric panel ``band`` (with ``band``), ``raw``,
-    ``line``, ``hover`` (with ``interactive``); ``"dual"``: one panel with
-    ``band_<metric>``, ``raw_<metric>``, ``line_<metric>`` per metric and
-    ``hover``. Data: ``curves`` — per metric (``panel``), run and step the raw
-    ``y``, the smoothed ``smooth`` and the band's ``lower`` / ``upper``, at full
-    resolution (before the M4 reduction of the drawn rows).
+    Layers: ``"panels"``: per metric panel ``band`` (with ``band``), ``raw``, ``line``,
+    ``point`` (a dot at each run logged at one step only, which a line cannot show),
+    ``hover`` (with ``interactive``); ``"dual"``: one panel with ``band_<metric>``,
+    ``raw_<metric>``, ``line_<metric>`` (``point_<metric>``) per metric and ``hover``.
+    Data: ``curves`` — per metric (``panel``), run and step the raw ``y``, the smoothed
+    ``smooth`` and the band's ``lower`` / ``upper``, at full resolution (before the M4
+    reduction of the drawn rows).
 
     Bad input: rows with NaN / ±inf in ``x`` or ``y`` are dropped with a
     ``UserWarning`` giving the count (none left: :class:`~vegafigs.InputError`);
@@ -391,6 +393,9 @@ def _layers(
                      legend=look.legend)  # fmt: skip
     s = clipped(s, strokeDash=list(dash), strokeJoin="round")
     layers["line"] = s.encode(x=look.xe, y=ye(sm))
+    width = look.raw_width / RAW_WIDTH
+    layers.update(lone_points(curve, x=look.x, series=series, palette=pal, width=width,
+                              encode={"x": look.xe, "y": ye(sm)}))  # fmt: skip
     return layers
 
 

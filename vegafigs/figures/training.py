@@ -35,6 +35,7 @@ from vegafigs.figures._curves import (
     is_integral,
     legend_box,
     legend_rows,
+    lone_points,
     one_line,
     plot_columns,
     plot_height,
@@ -125,12 +126,13 @@ def training_curves(
     Series longer than 4 × the plot's pixel columns at ``dpi`` are reduced
     with M4 (same picture, small spec); ``downsample=False`` keeps every point.
 
-    Layers: ``band`` (when there is one), ``line``, ``reference`` (when
-    given). Data (full resolution, before the M4 reduction): ``curves`` — per
-    series and step the drawn ``y`` (mean over seeds of the smoothed runs; the
-    median for quantile bands), ``lower`` / ``upper`` and ``n`` (seeds behind
-    the row); ``runs`` — per series (and seed) and step the raw ``y`` and its
-    smoothed value ``smooth``.
+    Layers: ``band`` (when there is one), ``line``, ``point`` (and ``point_band``: a
+    dot, and a rule for its band, at each series logged at one step only, which a line
+    cannot show), ``reference`` (when given). Data (full resolution, before the M4
+    reduction): ``curves`` — per series and step the drawn ``y`` (mean over seeds of the
+    smoothed runs; the median for quantile bands), ``lower`` / ``upper`` and ``n``
+    (seeds behind the row); ``runs`` — per series (and seed) and step the raw ``y`` and
+    its smoothed value ``smooth``.
 
     Bad input: rows with NaN / ±inf in ``x``, ``y``, ``lower`` or ``upper`` are
     dropped with a ``UserWarning`` giving the count (none left:
@@ -278,6 +280,9 @@ def _layers(
     # Round joins as matplotlib: miter joins spike at every tiny turn of a noisy curve.
     lines = clipped(lines, strokeJoin="round")
     layers["line"] = lines.encode(x=xe, y=ye(y), tooltip=tooltip)
+    enc = {"x": xe, "y": ye(y), "y_lower": ye(lo), "y2": alt.Y2(field=field(hi), title=hi)}
+    layers.update(lone_points(drawn, x=x, series=series, palette=pal, width=width, encode=enc,
+                              bounds=(lo, hi) if lo in drawn.columns else None))  # fmt: skip
     if refs:
         layers["reference"] = _reference_layer(
             refs, y=y, series=series, pal=pal, dashes=dashes, width=dotted[0], ye=ye(y)
