@@ -455,7 +455,7 @@ def axis_x(
     unused); a duration's ``"~s"`` is ``"~r"`` (SI prefixes would read 0.5 h as "500m").
     """
     axis: dict[str, Any] = {"title": title}
-    scale = {"domain": list(domain), "nice": False, "zero": False}
+    scale: dict[str, Any] = {"domain": list(domain), "nice": False, "zero": False}
     if plot_x.kind == "T":
         # Not flush: a flush first label ("12 PM") is moved onto the next one shown.
         scale.pop("zero")
@@ -526,11 +526,11 @@ def title_lines(
     if text is None or isinstance(text, list):  # None, or lines given as they are
         return text
     if LINE_BREAK.search(text):  # a column name with line breaks: each line wrapped
-        lines: list[str] = []
-        for part in LINE_BREAK.split(text):
-            got = title_lines(part, cfg, width=width, kind=kind, max_lines=max_lines)
-            lines.extend([got] if isinstance(got, str) else got or [])
-        return lines
+        out: list[str] = []
+        for piece in LINE_BREAK.split(text):
+            got = title_lines(piece, cfg, width=width, kind=kind, max_lines=max_lines)
+            out.extend([got] if isinstance(got, str) else got or [])
+        return out
     part = cfg.get(kind, {})
     key = "fontSize" if kind == "title" else "titleFontSize"
     font = part.get("font" if kind == "title" else "titleFont", cfg.get("font"))

@@ -146,7 +146,7 @@ def reward_length(
     band_opacity: float | None = 0.15,
     order: Sequence[Any] | None = None,
     palette: Mapping[Any, str] | None = None,
-    panel_titles: Mapping[str, str] | None = None,
+    panel_titles: Mapping[Any, str] | None = None,
     x_title: str | list[str] = DEFAULT_X_TITLE,
     x_domain: Sequence[float] | None = None,
     interactive: bool = True,
@@ -193,6 +193,18 @@ def reward_length(
     strings there, an empty frame, a missing column, a missing run name or a
     step logged twice for one run and metric (average workers first:
     :func:`vegafigs.io.load` does) are errors.
+
+    Any frame: column names may hold any printable characters; the figure's own
+    columns in ``data`` (``smooth``, ``lower``, ``upper``) get a ``_`` prefix
+    when one of ``x`` / ``y`` / ``series`` / ``panel`` has their name. Run and
+    metric ids of any dtype are drawn as their string form (``order``,
+    ``palette``, ``panels`` and ``panel_titles`` may name them as given; a
+    categorical keeps its category order); two ids with one string form are an
+    error. ``x`` may hold datetimes (a time axis of the wall-clock times, the
+    same on every machine; the default x title is then the column's name) or
+    timedeltas (a duration in s / min / h / d, the unit added to the x title);
+    ``x_domain`` is then an error. A run logged at one step is drawn as a dot;
+    legend labels too wide for the figure are drawn on several lines.
 
     >>> import vegafigs as vf
     >>> fig = vf.figures.reward_length(vf.demo.rl_logs(n_steps=60), band="q10-90")

@@ -141,6 +141,20 @@ def training_curves(
     (or ``lower`` / ``upper``) each series must log a step once; with ``seed``,
     repeated steps of one seed are averaged when the band is aligned.
 
+    Any frame: column names may hold any printable characters (``val.score``,
+    ``acc[0]``, ``mean(r)``); the figure's own columns in ``data`` (``lower``,
+    ``upper``, ``n``, ``smooth``) get a ``_`` prefix when a column named by a
+    parameter has one of their names. Series / seed ids of any dtype (ints,
+    bools, categoricals — in category order —, nullable) are drawn as their
+    string form, and ``highlight`` / ``order`` / ``palette`` may name them as
+    given (``highlight=1``); two ids with one string form (``1`` and ``"1"``)
+    or a control character are an error. ``x`` may hold datetimes (a time axis
+    of the frame's wall-clock times, tz-aware or naive, the same on every
+    machine; ``x_format`` unused) or timedeltas (a duration in s / min / h / d,
+    the unit added to the x title); ``x_domain`` / ``x_ticks`` are then an
+    error. A series logged at one step is drawn as a dot; legend labels too wide
+    for the figure are drawn on several lines, never cut.
+
     >>> import vegafigs as vf
     >>> fig = vf.figures.training_curves(
     ...     vf.demo.training_curve(n_steps=50), x="step", y="accuracy", series="method",
