@@ -8,36 +8,51 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from vegafigs._checks import clean_numeric, require_finite, require_no_missing
+from vegafigs._checks import require_finite
+from vegafigs._fields import fdef, field, text_keys, text_level, text_levels
 from vegafigs._params import checked
 from vegafigs._precision import value_range
+from vegafigs._time import PlotX
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
 from vegafigs.figures._common import ordered_levels
 from vegafigs.figures._curves import (
     BAND,
     SMOOTH,
+    CurveInput,
     axis_x,
     axis_y,
     bottom_columns,
     clipped,
+    curve_input,
     curve_legend,
     domain_of,
+    exact_x,
     flat_domain,
+    flat_pad,
+    fold_labels,
     inline_csv,
+    internal_prefix,
     is_integral,
     legend_box,
-    on_data,
+    legend_rows,
+    lone_points,
+    one_line,
     plot_columns,
     plot_height,
     reduce_rows,
     require_room,
+    series_band,
+    series_color,
+    series_dash,
+    series_lines,
     series_palette,
+    spec_names,
     title_lines,
+    unit_title,
+    x_values,
 )
-from vegafigs.layers._encode import choice, color_encoding, dash_encoding
-from vegafigs.layers.bands import band as band_layer
-from vegafigs.layers.lines import line
+from vegafigs.layers._encode import choice
 from vegafigs.themes import Style, figure_size, merge, resolve_theme
 from vegafigs.transforms.bands import band as band_stats
 from vegafigs.transforms.smoothing import smooth as smooth_frame
@@ -46,6 +61,8 @@ from vegafigs.transforms.smoothing import smooth as smooth_frame
 REFERENCE_GREY = "#AAAAAA"
 #: A reference line is this fraction of the curves' width, dotted like matplotlib's ``:``.
 REFERENCE_WIDTH = 0.72
+#: Columns the figure adds to its frames (prefixed with ``_`` when a user column has the name).
+OWN_COLUMNS = ("lower", "upper", "n", "smooth")
 #: Legend symbol length and row padding at an 11 pt legend label (scaled with it), pt.
 LEGEND_SYMBOL, LEGEND_ROW_PADDING = 20.0, -4.0
 
@@ -110,12 +127,13 @@ def training_curves(
     Series longer than 4 × the plot's pixel columns at ``dpi`` are reduced
     with M4 (same picture, small spec); ``downsample=False`` keeps every point.
 
-    Layers: ``band`` (when there is one), ``line``, ``reference`` (when
-    given). Data (full resolution, before the M4 reduction): ``curves`` — per
-    series and step the drawn ``y`` (mean over seeds of the smoothed runs; the
-    median for quantile bands), ``lower`` / ``upper`` and ``n`` (seeds behind
-    the row); ``runs`` — per series (and seed) and step the raw ``y`` and its
-    smoothed value ``smooth``.
+    Layers: ``band`` (when there is one), ``line``, ``point`` (and ``point_band``: a
+    dot, and a rule for its band, at each series logged at one step only, which a line
+    cannot show), ``reference`` (when given). Data (full resolution, before the M4
+    reduction): ``curves`` — per series and step the drawn ``y`` (mean over seeds of the
+    smoothed runs; the median for quantile bands), ``lower`` / ``upper`` and ``n``
+    (seeds behind the row); ``runs`` — per series (and seed) and step the raw ``y`` and
+    its smoothed value ``smooth``.
 
     Bad input: rows with NaN / ±inf in ``x``, ``y``, ``lower`` or ``upper`` are
     dropped with a ``UserWarning`` giving the count (none left:
@@ -123,6 +141,20 @@ def training_curves(
     column or a missing ``series`` / ``seed`` name are errors. Without ``seed``
     (or ``lower`` / ``upper``) each series must log a step once; with ``seed``,
     repeated steps of one seed are averaged when the band is aligned.
+
+    Any frame: column names may hold any printable characters (``val.score``,
+    ``acc[0]``, ``mean(r)``); the figure's own columns in ``data`` (``lower``,
+    ``upper``, ``n``, ``smooth``) get a ``_`` prefix when a column named by a
+    parameter has one of their names. Series / seed ids of any dtype (ints,
+    bools, categoricals — in category order —, nullable) are drawn as their
+    string form, and ``highlight`` / ``order`` / ``palette`` may name them as
+    given (``highlight=1``); two ids with one string form (``1`` and ``"1"``)
+    or a control character are an error. ``x`` may hold datetimes (a time axis
+    of the frame's wall-clock times, tz-aware or naive, the same on every
+    machine; ``x_format`` unused) or timedeltas (a duration in s / min / h / d,
+    the unit added to the x title); ``x_domain`` / ``x_ticks`` are then an
+    error. A series logged at one step is drawn as a dot; legend labels too wide
+    for the figure are drawn on several lines, never cut.
 
     >>> import vegafigs as vf
     >>> fig = vf.figures.training_curves(
@@ -132,8 +164,15 @@ def training_curves(
     (['band', 'line', 'reference'], ['curves', 'runs'])
     >>> vf.save(fig, "curve.pdf")  # doctest: +SKIP
     """
-    data = _checked_rows(df, x=x, y=y, series=series, seed=seed, lower=lower, upper=upper)
-    levels = ordered_levels(pd.Series(pd.unique(data[series])), order, param="order")
+    inp = _checked_rows(df, x=x, y=y, series=series, seed=seed, lower=lower, upper=upper)
+    px = inp.plot_x
+    if px != PlotX() and (x_domain is not None or x_ticks is not None):
+        raise InputError(
+            "x_domain/x_ticks: not available for a datetime / timedelta x; "
+            "select the rows to show instead"
+        )
+    order, highlight, palette = text_levels(order), text_level(highlight), text_keys(palette)
+    levels = ordered_levels(pd.Series(inp.levels["series"], dtype=object), order, param="order")
     if highlight is not None and highlight not in levels:
         raise InputError(f"highlight: {highlight!r} is not a series; series are {levels}")
     refs = _references(reference, reference_label, levels)
@@ -141,40 +180,78 @@ def training_curves(
     cfg = resolve_theme(theme, default="latex", style=style)
     scale = float(cfg.get("legend", {}).get("labelFontSize", 11)) / 11.0
     cfg = merge(cfg, {"legend": {"offset": 6 * scale, "rowPadding": LEGEND_ROW_PADDING * scale}})
-    curves, runs = curve_stats(data, x=x, y=y, series=series, seed=seed, lower=lower,
-                               upper=upper, smooth=smooth, band=band, align=align)  # fmt: skip
-    curves = curves[curves[series].isin(levels)].reset_index(drop=True)
-    runs = runs[runs[series].isin(levels)].reset_index(drop=True)
+    curves, runs, names = _stats(inp, levels, x=x, y=y, series=series, seed=seed,
+                                 smooth=smooth, band=band, align=align)  # fmt: skip
     if band_opacity is None:  # the theme's area fill
         band_opacity = float(cfg.get("area", {}).get("fillOpacity", 0.2))
-    cols = [c for c in (y, "lower", "upper") if c in curves.columns]
-    xd = domain_of([curves[x]], x_domain)
+    cols = [c for c in (y, names["lower"], names["upper"]) if c in curves.columns]
+    xd = domain_of([curves[x]], x_domain, flat=flat_pad(px))
     yd = list(y_domain) if y_domain is not None else flat_domain([curves[c] for c in cols])
     drawn = reduce_rows(curves, x=x, y=cols, by=series, width_pt=plot_columns(size[0]),
                         dpi=dpi, x_domain=xd, enabled=downsample)[[series, x, *cols]]  # fmt: skip
+    sn = spec_names([series, x, *cols])  # the user's names, unless Vega-Lite cannot carry them
+    drawn = exact_x(drawn.rename(columns=sn), sn[x], px)
     grey = reference_color or REFERENCE_GREY
     pal = series_palette(levels, palette, cfg, extra={label: grey for label in refs})
     width = float(stroke_width or cfg.get("line", {}).get("strokeWidth", 1.5))
-    legend, rows = _legend(cfg, [*map(str, levels), *refs], size, scale=scale, title=title,
+    legend, rows = _legend(cfg, [*levels, *refs], size, scale=scale, title=title,
                            stroke_width=width, highlight=highlight)  # fmt: skip
     plot_w = size[0] * 72 - 75 * scale
     plot_h = plot_height(size[1], cfg, title=title is not None, legend_rows=rows)
     require_room(size, plot_w=plot_w, plot_h=plot_h, what="the axes, titles and legend")
-    xe = axis_x(x, domain=xd, title=title_lines(x_title or x, cfg, width=plot_w, kind="axis"),
-                ticks=x_ticks, fmt=x_format, integer=is_integral(curves[x]))  # fmt: skip
+    x_text = title_lines(unit_title(x_title or x, px), cfg, width=plot_w, kind="axis")
+    xe = axis_x(sn[x], domain=xd, title=x_text, ticks=x_ticks, fmt=x_format,
+                integer=is_integral(curves[x]), plot_x=px)  # fmt: skip
     y_text = title_lines(y_title or y, cfg, width=plot_h, kind="axis")
 
     def ye(field: str) -> alt.Y:
         return axis_y(field, domain=yd, title=y_text, ticks=y_ticks, fmt=y_format,
                       extent=value_range([curves[c] for c in cols]))  # fmt: skip
 
-    layers = _layers(drawn, x=x, y=y, series=series, levels=levels, refs=refs, pal=pal,
-                     legend=legend, xe=xe, ye=ye, width=width, stroke_width=stroke_width,
-                     band_opacity=band_opacity)  # fmt: skip
+    layers = _layers(drawn, x=sn[x], y=sn[y], series=sn[series], levels=levels, refs=refs,
+                     pal=pal, legend=legend, xe=xe, ye=ye, width=width,
+                     stroke_width=stroke_width, band_opacity=band_opacity, names=names,
+                     plot_x=px, titles=(one_line(series), one_line(x), one_line(y)))  # fmt: skip
     # The title is centred on the plot: wrapped to the plot's (estimated) width.
     props = {} if title is None else {"title": title_lines(title, cfg, width=plot_w)}
+    user = {"x": x, "series": series, "seed": seed or "seed"}
+    data = {"curves": inp.user_frame(curves, user), "runs": inp.user_frame(runs, user)}
     return make_figure([Panel("plot", layers, properties=props)], theme=cfg, size=size,
-                       data={"curves": curves, "runs": runs}, kind="training_curves")  # fmt: skip
+                       data=data, kind="training_curves")  # fmt: skip
+
+
+def _stats(
+    inp: CurveInput,
+    levels: Sequence[str],
+    *,
+    x: str,
+    y: str,
+    series: str,
+    seed: str | None,
+    smooth: str | tuple[str, float] | None,
+    band: str | None,
+    align: str,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    """``(curves, runs, names)`` of the drawn ``levels`` under the user's column names.
+
+    The statistics are taken on the internal names of ``inp``; the figure's own
+    columns (``lower``, ``upper``, ``n``, ``smooth``) are renamed as ``names``
+    says, prefixed when a user column has one of their names.
+    """
+    has_bounds = "lo" in inp.frame.columns
+    curves, runs = curve_stats(inp.frame, x="x", y="y", series="series",
+                               seed="seed" if seed is not None else None,
+                               lower="lo" if has_bounds else None,
+                               upper="hi" if has_bounds else None,
+                               smooth=smooth, band=band, align=align)  # fmt: skip
+    pre = internal_prefix([x, y, series, seed], OWN_COLUMNS)
+    names = {c: pre + c for c in OWN_COLUMNS}
+    rename = {"x": x, "y": y, "series": series, "seed": seed or "seed", **names}
+    out = []
+    for frame in (curves, runs):
+        frame = frame[frame["series"].isin(levels)].reset_index(drop=True)
+        out.append(frame.rename(columns=rename))
+    return out[0], out[1], names
 
 
 def _layers(
@@ -192,25 +269,36 @@ def _layers(
     width: float,
     stroke_width: float | None,
     band_opacity: float,
+    names: Mapping[str, str],
+    plot_x: PlotX,
+    titles: tuple[str, str, str],
 ) -> dict[str, alt.Chart]:
-    """The ``band`` (when drawn has bounds), ``line`` and ``reference`` layers."""
-    cols = [c for c in (y, "lower", "upper") if c in drawn.columns]
+    """The ``band`` (when drawn has bounds), ``line`` and ``reference`` layers.
+
+    ``titles``: the tooltip titles of ``series``, ``x`` and ``y`` (the user's names).
+    """
+    lo, hi = names["lower"], names["upper"]
+    cols = [c for c in (y, lo, hi) if c in drawn.columns]
     dotted = [round(REFERENCE_WIDTH * width, 3), round(2 * REFERENCE_WIDTH * width, 3)]
     dashes = {**{lv: [] for lv in levels}, **{label: dotted for label in refs}}
     shared = inline_csv(drawn, numeric=[x, *cols])
     layers: dict[str, alt.Chart] = {}
-    if "lower" in drawn.columns:
-        bands = band_layer(drawn, x=x, lower="lower", upper="upper", series=series, palette=pal)
+    if lo in drawn.columns:
+        bands = series_band(shared, series=series, palette=pal)
         # fillOpacity (not opacity) so the merged legend's line symbols stay opaque.
         bands = clipped(bands, opacity=1, fillOpacity=band_opacity)
-        layers["band"] = on_data(bands, shared).encode(x=xe, y=ye("lower"), y2="upper:Q")
-    lines = line(drawn, x=x, y=y, series=series, palette=pal, dashes=dashes,
-                 stroke_width=stroke_width, legend=legend, tooltip=False)  # fmt: skip
-    tooltip = [alt.Tooltip(f"{series}:N"), alt.Tooltip(f"{x}:Q"),
-               alt.Tooltip(f"{y}:Q", format=".4~g")]  # fmt: skip
+        layers["band"] = bands.encode(x=xe, y=ye(lo), y2=alt.Y2(field=field(hi), title=hi))
+    lines = series_lines(shared, series=series, palette=pal, dashes=dashes,
+                         stroke_width=stroke_width, legend=legend)  # fmt: skip
+    tooltip = [alt.Tooltip(**fdef(series, "N", title=titles[0])),
+               alt.Tooltip(**{**plot_x.tooltip(x), "title": plot_x.title(titles[1])}),
+               alt.Tooltip(**fdef(y, "Q", title=titles[2], format=".4~g"))]  # fmt: skip
     # Round joins as matplotlib: miter joins spike at every tiny turn of a noisy curve.
-    lines = clipped(on_data(lines, shared), strokeJoin="round")
+    lines = clipped(lines, strokeJoin="round")
     layers["line"] = lines.encode(x=xe, y=ye(y), tooltip=tooltip)
+    enc = {"x": xe, "y": ye(y), "y_lower": ye(lo), "y2": alt.Y2(field=field(hi), title=hi)}
+    layers.update(lone_points(drawn, x=x, series=series, palette=pal, width=width, encode=enc,
+                              bounds=(lo, hi) if lo in drawn.columns else None))  # fmt: skip
     if refs:
         layers["reference"] = _reference_layer(
             refs, y=y, series=series, pal=pal, dashes=dashes, width=dotted[0], ye=ye(y)
@@ -227,29 +315,30 @@ def _checked_rows(
     seed: str | None,
     lower: str | None,
     upper: str | None,
-) -> pd.DataFrame:
-    """The finite rows of ``df`` after the checks that relate the columns."""
+) -> CurveInput:
+    """The finite rows of ``df`` (internal names) after the checks that relate the columns."""
     if (lower is None) != (upper is None):
         raise InputError("lower/upper: give both columns or neither")
     if seed is not None and lower is not None:
         raise InputError(
             "seed, lower/upper: give seed (bands across seeds) or lower/upper, not both"
         )
-    numeric = [c for c in (x, y, lower, upper) if c is not None]
-    data = clean_numeric(df, numeric=numeric, other=[series, seed], func="training_curves")
-    for col in (series, seed):
-        if col is not None:
-            require_no_missing(data, col)
+    columns = {"x": x, "y": y, "series": series, "seed": seed, "lo": lower, "hi": upper}
+    inp = curve_input(df, columns=columns, numeric=["y", "lo", "hi"], groups=["series", "seed"],
+                      func="training_curves")  # fmt: skip
+    data = inp.frame
     if seed is None:
-        dup = data.duplicated([series, x], keep=False)
+        dup = data.duplicated(["series", "x"], keep=False)
         if dup.any():
-            s_name, step = data.loc[dup, [series, x]].iloc[0].tolist()
+            first = data.loc[dup].iloc[:1]
+            s_name, step = first["series"].iloc[0], x_values(first["x"], inp).iloc[0]
+            step_text = f"{step:g}" if isinstance(step, float) else str(step)
             raise InputError(
-                f"training_curves: column {x!r} repeats the value {step:g} for series "
+                f"training_curves: column {x!r} repeats the value {step_text} for series "
                 f"{s_name!r} ({int(dup.sum())} rows share a step within a series); pass "
                 "seed=... to draw the band across seeds, or average the rows first"
             )
-    return data
+    return inp
 
 
 def _references(
@@ -291,20 +380,23 @@ def _legend(
     Returns the legend and the number of its rows under the plot (0: inside).
     """
     symbol = LEGEND_SYMBOL * min(scale, 1.0)
-    box_w, box_h = legend_box(labels, cfg, symbol=symbol)
+    bottom = size[0] * 72 - 60 * scale
+    # Labels wider than the figure holds are drawn on several lines (never cut).
+    folded = fold_labels(labels, cfg, width=bottom - 0.6 * symbol - 16)
+    box_w, box_h = legend_box(labels, cfg, symbol=symbol, folded=folded)
     plot_w = size[0] * 72 - 75 * scale
     plot_h = size[1] * 72 - (50 if title is None else 70) * scale
     inside = box_w <= 0.5 * plot_w and box_h <= 0.42 * plot_h
     if inside:
-        legend = curve_legend(cfg, orient="bottom-right", symbol=symbol,
+        legend = curve_legend(cfg, orient="bottom-right", symbol=symbol, folded=folded,
                               stroke_width=stroke_width, highlight=highlight)  # fmt: skip
         return legend, 0
     # Under the plot: shorter symbols, as many entries side by side as the plot's width holds.
     symbol *= 0.6
-    columns = bottom_columns(labels, cfg, symbol=symbol, width=size[0] * 72 - 60 * scale)
+    columns = bottom_columns(labels, cfg, symbol=symbol, width=bottom, folded=folded)
     legend = curve_legend(cfg, orient="bottom", symbol=symbol, stroke_width=stroke_width,
-                          highlight=highlight, columns=columns)  # fmt: skip
-    return legend, -(-len(labels) // columns)
+                          highlight=highlight, columns=columns, folded=folded)  # fmt: skip
+    return legend, legend_rows(labels, columns, folded)
 
 
 def _reference_layer(
@@ -324,8 +416,8 @@ def _reference_layer(
         .mark_rule(strokeWidth=width, clip=True)
         .encode(
             y=ye,
-            color=color_encoding(series, pal, legend=False),
-            strokeDash=dash_encoding(series, dashes, legend=False),
+            color=series_color(series, pal),
+            strokeDash=series_dash(series, dashes),
         )
     )
 

@@ -301,12 +301,12 @@ def x_kind(values: pd.Series, kind: str | None) -> str:
     if kind is None:
         if is_time(values):
             kind = "T" if pd.api.types.is_datetime64_any_dtype(values) else "Q"
-        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-            kind = "Q"
-        elif pd.api.types.infer_dtype(values, skipna=True) in _NUMBERS:  # numbers held as objects
-            kind = "Q"
         else:
-            kind = "N"
+            types = pd.api.types
+            numeric = types.is_numeric_dtype(values) and not types.is_bool_dtype(values)
+            # numbers held as objects count as numbers
+            numbers = numeric or types.infer_dtype(values, skipna=True) in _NUMBERS
+            kind = "Q" if numbers else "N"
     if kind not in {"Q", "O", "N", "T"}:
         raise InputError(f"x_type: got {kind!r}; expected one of 'Q', 'O', 'N', 'T'")
     return kind
