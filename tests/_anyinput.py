@@ -9,6 +9,7 @@ paint), :func:`compare_scenes` says which item differs.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -63,6 +64,7 @@ class Item:
     role: str
     mark: str
     props: tuple[tuple[str, Any], ...]
+    node: int = field(default=0, compare=False)  # which mark node (one line / area path)
 
     def get(self, key: str, default: Any = None) -> Any:
         return dict(self.props).get(key, default)
@@ -117,9 +119,11 @@ def scene(chart: Any, *, what: str = "") -> list[Item]:
             f"{type(exc).__name__}: {str(exc)[:400]}"
         ) from exc
     out: list[Item] = []
+    nodes = [0]
 
     def walk(node: dict, ox: float, oy: float, mark: dict | None) -> None:
         if "marktype" in node:
+            nodes[0] += 1
             for it in node.get("items", []):
                 walk(it, ox, oy, node)
             return
@@ -131,7 +135,7 @@ def scene(chart: Any, *, what: str = "") -> list[Item]:
             props["x"], props["y"] = _norm(x), _norm(y)
             out.append(
                 Item(mark["marktype"], str(mark.get("role")), str(mark.get("name")),
-                     tuple(sorted(props.items())))
+                     tuple(sorted(props.items())), nodes[0])
             )  # fmt: skip
         for child in node.get("items", []):
             walk(child, x, y, None)
@@ -156,8 +160,8 @@ def compare_scenes(
     """Assert the two scenes draw the same items; name the first ones that differ."""
     a = [i for i in got if i.role not in skip_roles]
     b = [i for i in want if i.role not in skip_roles]
-    if a == b:
-        return
+    if a == b or _canonical(a) == _canonical(b):
+        return  # equal, or equal up to the drawing order of series
     count = lambda items: {  # noqa: E731
         k: int(v)
         for k, v in pd.Series([f"{i.marktype}/{i.role}" for i in items]).value_counts().items()
@@ -172,6 +176,15 @@ def compare_scenes(
         f"  drawn:    {x}\n  expected: {y}" for x, y in diffs[:3]
     )
     raise AssertionError(f"{what}: {len(diffs)} of {len(a)} drawn items differ, e.g.\n{shown}")
+
+
+def _canonical(items: Sequence[Item]) -> list:
+    """Items as a multiset: paths (line / area nodes) kept whole, everything else sorted."""
+    paths: dict[tuple, list] = {}
+    for i in items:
+        key = (i.mark, i.node) if i.marktype in ("line", "area", "trail") else (i.mark, id(i))
+        paths.setdefault(key, []).append(repr(i))
+    return sorted(repr(v) for v in paths.values())
 
 
 def marks(items: Sequence[Item]) -> list[Item]:
@@ -413,8 +426,8 @@ FIGURES: dict[str, Case] = {
         level_kw=lambda lv: {"palette": _pal(lv["panel"]), "panels": list(lv["panel"])},
         text_params={
             "y_title": lambda t: {"y_title": t},
-            "panel_titles": lambda t: {"panel_titles": {"P": t}},
-            "x_titles": lambda t: {"x_titles": {"P": t}},
+            "panel_titles": lambda t: {"panel_titles": {"P0": t}},
+            "x_titles": lambda t: {"x_titles": {"P0": t}},
         },
         n_levels=2,
     ),
@@ -459,7 +472,7 @@ FIGURES: dict[str, Case] = {
         },
         text_params={
             "x_title": lambda t: {"x_title": t},
-            "panel_titles": lambda t: {"panel_titles": {"P": t}},
+            "panel_titles": lambda t: {"panel_titles": {"P0": t}},
         },
         n_levels=2, numeric_x=True,
     ),
@@ -523,7 +536,6 @@ def string_ids(case: Case, n: int | None = None) -> tuple[pd.DataFrame, dict[str
 #: Non-string id values, in the order they appear; bool kinds have two levels only.
 ID_KINDS: dict[str, Callable[[], Any]] = {
     "int": lambda: np.array([10, 2, 0, 1], dtype=np.int64),
-    "int32": lambda: np.array([10, 2, 0, 1], dtype=np.int32),
     "bool": lambda: np.array([True, False]),
     "float": lambda: np.array([1.5, 0.25, 10.0, 2.0]),
     "categorical": lambda: pd.Categorical([10, 2, 0, 1], categories=[10, 2, 0, 1]),
@@ -617,3 +629,169 @@ def last_json(stdout: str) -> Any:
         except ValueError:
             continue
     raise AssertionError(f"no JSON line in the output:\n{stdout[-2000:]}")
+
+
+# ------------------------------------------------------------------------- text sites
+
+
+@functools.cache
+def kl_runs() -> Any:
+    """Small seeded KL runs (two alphas, one cell)."""
+    import tempfile
+
+    tmp = tempfile.mkdtemp(prefix="vf-anyinput-")
+    root = vf.demo.kl_runs(tmp, alphas=["0.5", "4.0"], n_cells=1, prompts_per_cell=3,
+                           n_tokens=64, fork_every=8)  # fmt: skip
+    return vf.io.load_kl_runs(root, alphas=["0.5", "4.0"], model_contains=vf.demo.KL_MODEL)
+
+
+def _kl(**kw: Any) -> Any:
+    return vf.figures.kl_spaghetti(kl_runs(), window=64, width_in=6, height_in=2.6, **kw)
+
+
+def _param_site(case: Case, param: str) -> Callable[[str], Any]:
+    def make(text: str) -> Any:
+        df, levels = string_ids(case)
+        return case.build(df, **{**case.titles, **case.level_kw(levels), **case.text_params[param](text)})
+
+    return make
+
+
+def _category_site(case: Case) -> Callable[[str], Any]:
+    def make(text: str) -> Any:
+        df, levels = string_ids(case)
+        col = case.cols[case.ids[0]]
+        first = levels[case.ids[0]][0]
+        df[col] = df[col].replace({first: f"A{text}B"})
+        return case.build(df)
+
+    return make
+
+
+def _column_site(case: Case, param: str) -> Callable[[str], Any]:
+    def make(text: str) -> Any:
+        df, levels = string_ids(case)
+        new = f"col{text}name"
+        cols = {**case.cols, param: new}
+        return case.make(df.rename(columns={case.cols[param]: new}), cols, **case.level_kw(levels))
+
+    return make
+
+
+def _line_df() -> pd.DataFrame:
+    return string_ids(LAYERS["layers.line"])[0]
+
+
+def _fig_title(text: str) -> Any:
+    case = FIGURES["bar_trend"]
+    df, _ = string_ids(case)
+    return case.build(df).properties(title=text)
+
+
+#: Every place a user's text reaches the renderer: name -> function of the text.
+TEXT_SITES: dict[str, Callable[[str], Any]] = {
+    **{f"{n}({p}=)": _param_site(c, p) for n, c in FIGURES.items() for p in c.text_params},
+    **{f"{n} category value": _category_site(c) for n, c in FIGURES.items() if c.ids},
+    "bar_trend column name": _column_site(FIGURES["bar_trend"], "y"),
+    "layers.line column name": _column_site(LAYERS["layers.line"], "y"),
+    "kl_spaghetti(title=)": lambda t: _kl(title=t),
+    "kl_spaghetti(model=)": lambda t: _kl(model=t),
+    "layers.hline(label=)": lambda t: vf.layers.hline(1.0, label=t),
+    "layers.set_axis(title=)": lambda t: vf.layers.set_axis(
+        vf.layers.line(_line_df(), x="step", y="acc", series="method"), "x", title=t
+    ),
+    "layers.stats_box(labels=)": lambda t: vf.layers.stats_box(
+        {"max": 1.0, "min": 0.0, "mean": 0.5}, labels=[t, "Min:", "Mean:"]
+    ),
+    "layers.line series value": _category_site(LAYERS["layers.line"]),
+    "layers.bars category": _category_site(LAYERS["layers.bars"]),
+    "Figure.properties(title=)": _fig_title,
+}
+
+#: Sites whose text is a title (a newline there makes a multi-line title).
+TITLE_SITES = [
+    s for s in TEXT_SITES
+    if "title" in s and "titles" not in s or "panel_titles" in s or "x_titles" in s
+]  # fmt: skip
+
+
+def run_site(site: str, text: str, formats: Sequence[str] = ()) -> dict[str, Any]:
+    """Build ``TEXT_SITES[site](text)`` and save it in ``formats``; describe what happened."""
+    import tempfile
+
+    out: dict[str, Any] = {}
+    try:
+        fig = TEXT_SITES[site](text)
+    except VegafigsError as exc:
+        return {"build": type(exc).__name__, "message": str(exc)[:300]}
+    except Exception as exc:  # noqa: BLE001
+        return {"build": f"raw {type(exc).__name__}", "message": str(exc)[:300]}
+    out["build"] = "ok"
+    for fmt in formats:
+        try:
+            if fmt == "scene":
+                out["lines"] = [i.lines for i in scene(fig, what=site) if i.marktype == "text"]
+                continue
+            with tempfile.TemporaryDirectory() as tmp:
+                path = os.path.join(tmp, f"fig.{fmt}")
+                vf.save(fig, path)
+                data = open(path, "rb").read()
+            if fmt == "svg":
+                out["svg"] = data.decode("utf-8")
+            out[fmt] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            out[fmt] = f"{type(exc).__name__}: {str(exc)[:300]}"
+    return out
+
+
+_DRIVER = """
+import json, sys
+from tests._anyinput import run_site
+attempts = json.loads(sys.stdin.read())
+for i, (site, text, formats) in enumerate(attempts):
+    print("START", i, flush=True)
+    print("RESULT", i, json.dumps(run_site(site, text, formats)), flush=True)
+"""
+
+
+def run_sites_isolated(
+    attempts: Sequence[tuple[str, str, Sequence[str]]], *, stop_site_on: Callable[[dict], bool]
+) -> list[dict | None]:
+    """``run_site`` for each attempt in fresh interpreters: a process abort is a result too.
+
+    An attempt that kills the interpreter gets ``{"crash": returncode}`` and the
+    next one runs in a new interpreter. Once ``stop_site_on(result)`` holds for
+    a site its remaining attempts are skipped (``None``), so a broken site costs
+    one interpreter, not one per character.
+    """
+    results: list[dict | None] = [None] * len(attempts)
+    done = [False] * len(attempts)
+    stopped: set[str] = set()
+    while True:
+        pending = [i for i in range(len(attempts)) if not done[i]]
+        pending = [i for i in pending if attempts[i][0] not in stopped or done.__setitem__(i, True)]
+        if not pending:
+            return results
+        proc = subprocess.run(
+            [sys.executable, "-c", _DRIVER],
+            input=json.dumps([list(attempts[i]) for i in pending]),
+            cwd=REPO, env={**os.environ, "PYTHONPATH": REPO}, capture_output=True, text=True,
+            timeout=600,
+        )  # fmt: skip
+        started = None
+        for line in proc.stdout.splitlines():
+            head, _, rest = line.partition(" ")
+            if head == "START":
+                started = pending[int(rest)]
+            elif head == "RESULT":
+                k, _, payload = rest.partition(" ")
+                i = pending[int(k)]
+                results[i], done[i], started = json.loads(payload), True, None
+                if stop_site_on(results[i]):
+                    stopped.add(attempts[i][0])
+        if started is not None:  # it died inside this attempt
+            results[started] = {"crash": proc.returncode, "stderr": proc.stderr[-300:]}
+            done[started] = True
+            stopped.add(attempts[started][0])
+        elif proc.returncode != 0 and not all(done[i] for i in pending):
+            raise AssertionError(f"the driver failed: {proc.stderr[-2000:]}")

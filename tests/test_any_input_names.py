@@ -96,6 +96,27 @@ def test_issue_examples_draw_the_same_picture(name, names):
     _check_names(name, full)
 
 
+#: One column-name set per class of awkward name: a failure names the class.
+NAME_CLASSES = {
+    "dots": ["val.score", "warmup.steps", "a.b.c", "x.y", "m.n"],
+    "brackets": ["acc[0]", "a]b[", "[x]", "q[1][2]", "r[a]"],
+    "quotes": ["it's", 'say "hi"', "'q'", '"', "a'\"b"],
+    "backslashes": ["a\\b", "\\", "c\\\\d", "\\n", "e\\."],
+    "shorthand": ["a:b", "score:Q", "mean(r)", "sum(x)", "x:N"],
+    "spaces": [" lead", "trail ", "two words", "  ", "a  b"],
+    "unicode": ["é", "µs", "Ω-score", "naïve", "e\u0301"],
+    "rtl": ["שלום", "مرحبا", "ציון", "نتيجة", "עברית"],
+    "long": ["L" * 70, "M" * 100, "a_very_long_column_name_" * 4, "n" * 40, "o" * 55],
+    "expressions": ["datum", "${x}", "datum.x", "undefined", "null"],
+}
+
+
+@pytest.mark.parametrize("cls", list(NAME_CLASSES))
+@pytest.mark.parametrize("name", list(FIGURES))
+def test_each_class_of_names_draws_the_same_picture(name, cls):
+    _check_names(name, NAME_CLASSES[cls])
+
+
 def _title_map(cols_plain: dict, cols_new: dict) -> dict[str, str]:
     return {cols_plain[p]: cols_new[p] for p in cols_plain}
 

@@ -22,18 +22,18 @@ from vegafigs.errors import VegafigsError
 from ._anyinput import ALL_CASES, Item, build, scene, string_ids
 
 X_CASES = [n for n, c in ALL_CASES.items() if c.numeric_x]
-X_OFFSETS = {"1e9": 1e9, "wall-clock s 1.7e9": 1.7e9, "epoch ms 1.7e12": 1.7e12}
+X_OFFSETS = {"1e9": 1e9, "epoch ms 1.7e12": 1.7e12}
 Y_CASES = [n for n, c in ALL_CASES.items() if "y" in c.cols or "lower" in c.cols]
 
 
 def _positions(items: list[Item], axis: str) -> dict[str, list[float]]:
-    """Per mark type, the data marks' positions along ``axis`` in drawing order."""
+    """Per mark (type and name: one per panel), the data marks' positions along ``axis``."""
     out: dict[str, list[float]] = defaultdict(list)
     for i in items:
         if i.role == "mark" and i.marktype in ("line", "area", "symbol", "rect"):
             v = i.get(axis)
             if isinstance(v, (int, float)) and math.isfinite(v):
-                out[i.marktype].append(float(v))
+                out[f"{i.marktype} {i.mark}"].append(float(v))
     return out
 
 
@@ -138,11 +138,9 @@ def test_values_near_one_keep_their_shape(name):
 NEAR = {
     "1 ulp apart": [1.0, float(np.nextafter(1.0, 2.0))],
     "denormals": [5e-324, 1e-323],
-    "zero and a denormal": [0.0, 5e-324],
     "largest floats": [1.7e308, 1.7976931348623157e308],
-    "all equal": [2.5, 2.5],
-    "1e9 and 1 ulp more": [1e9, float(np.nextafter(1e9, 2e9))],
     "-0.0 and 0.0": [-0.0, 0.0],
+    "1e9 and 1 ulp more": [1e9, float(np.nextafter(1e9, 2e9))],
 }
 
 NEAR_CASES = [*Y_CASES, "metric_histograms", "layers.histogram"]
