@@ -172,9 +172,7 @@ def compare_scenes(
             f"  drawn:    {count(a)}\n  expected: {count(b)}"
         )
     diffs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-    shown = "\n".join(
-        f"  drawn:    {x}\n  expected: {y}" for x, y in diffs[:3]
-    )
+    shown = "\n".join(f"  drawn:    {x}\n  expected: {y}" for x, y in diffs[:3])
     raise AssertionError(f"{what}: {len(diffs)} of {len(a)} drawn items differ, e.g.\n{shown}")
 
 
@@ -343,9 +341,7 @@ def _hist(df: pd.DataFrame, c: Mapping[str, str], **kw: Any) -> Any:
 
 
 def _scaling(df: pd.DataFrame, c: Mapping[str, str], **kw: Any) -> Any:
-    return vf.figures.scaling_curves(
-        df, x=c["x"], y=c["y"], series=c["series"], err=c["err"], **kw
-    )
+    return vf.figures.scaling_curves(df, x=c["x"], y=c["y"], series=c["series"], err=c["err"], **kw)
 
 
 def _training(df: pd.DataFrame, c: Mapping[str, str], **kw: Any) -> Any:
@@ -539,7 +535,7 @@ ID_KINDS: dict[str, Callable[[], Any]] = {
     "bool": lambda: np.array([True, False]),
     "float": lambda: np.array([1.5, 0.25, 10.0, 2.0]),
     "categorical": lambda: pd.Categorical([10, 2, 0, 1], categories=[10, 2, 0, 1]),
-    "categorical-str": lambda: pd.Categorical(["b", "a", "c", "d"], categories=["b", "a", "c", "d"]),
+    "categorical-str": lambda: pd.Categorical(list("bacd"), categories=list("bacd")),
     "Int64": lambda: pd.array([10, 2, 0, 1], dtype="Int64"),
     "string": lambda: pd.array(["b", "a", "c", "d"], dtype="string"),
     "boolean": lambda: pd.array([True, False], dtype="boolean"),
@@ -652,7 +648,9 @@ def _kl(**kw: Any) -> Any:
 def _param_site(case: Case, param: str) -> Callable[[str], Any]:
     def make(text: str) -> Any:
         df, levels = string_ids(case)
-        return case.build(df, **{**case.titles, **case.level_kw(levels), **case.text_params[param](text)})
+        return case.build(
+            df, **{**case.titles, **case.level_kw(levels), **case.text_params[param](text)}
+        )
 
     return make
 
@@ -735,7 +733,8 @@ def run_site(site: str, text: str, formats: Sequence[str] = ()) -> dict[str, Any
             with tempfile.TemporaryDirectory() as tmp:
                 path = os.path.join(tmp, f"fig.{fmt}")
                 vf.save(fig, path)
-                data = open(path, "rb").read()
+                with open(path, "rb") as fh:
+                    data = fh.read()
             if fmt == "svg":
                 out["svg"] = data.decode("utf-8")
             out[fmt] = "ok"

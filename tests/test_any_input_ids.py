@@ -47,8 +47,7 @@ def test_highlight_given_as_the_typed_value_is_bold(name, kind):
     ]
     bold = [t for t, w in labels if w in ("bold", 700, "700")]
     assert bold == [str_levels["series"][-1]], (
-        f"{name}(highlight={target!r}) with {kind} ids: bold legend labels {bold}, "
-        f"labels {labels}"
+        f"{name}(highlight={target!r}) with {kind} ids: bold legend labels {bold}, labels {labels}"
     )
 
 
@@ -72,9 +71,7 @@ MIXES = {"1 and '1'": [1, "1"], "True and 'True'": [True, "True"]}
 
 
 @pytest.mark.parametrize("mix", list(MIXES))
-@pytest.mark.parametrize(
-    ("name", "param"), [(n, p) for n in ID_CASES for p in ALL_CASES[n].ids]
-)
+@pytest.mark.parametrize(("name", "param"), [(n, p) for n in ID_CASES for p in ALL_CASES[n].ids])
 def test_two_ids_with_one_string_form_are_an_input_error(name, param, mix):
     case = ALL_CASES[name]
     df = case.frame(2)

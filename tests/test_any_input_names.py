@@ -125,11 +125,13 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
-@pytest.mark.parametrize("name", [n for n, c in ALL_CASES.items() if c.title_cols or n not in FIGURES])
+@pytest.mark.parametrize(
+    "name", [n for n, c in ALL_CASES.items() if c.title_cols or n not in FIGURES]
+)
 @PROPS
 @given(names=st.lists(NAMES, min_size=5, max_size=5, unique=True))
 def test_default_axis_titles_show_the_name_as_written(name, names):
-    """Without explicit titles the axis titles are the new names, unescaped; the rest is the same."""
+    """Without explicit titles the axis titles are the new names, unescaped; the rest is equal."""
     case = ALL_CASES[name]
     df, levels = string_ids(case)
     df2, cols = renamed(df, case, names)

@@ -65,7 +65,7 @@ def _x_labels_distinct(items: list[Item], *, what: str) -> None:
     for i in items:
         if i.marktype == "text" and i.role == "axis-label" and not i.get("angle"):
             by_row[round(float(i.get("y")), 0)].append(" ".join(i.lines))
-    for row, labels in by_row.items():
+    for labels in by_row.values():
         if len(labels) > 1:
             assert len(set(labels)) == len(labels), f"{what}: repeated x tick labels {labels}"
 
@@ -107,7 +107,9 @@ def test_histogram_of_offset_samples_has_the_same_bars(name, offset):
     _same_shape(got, want, "x", what=what)
     heights = lambda items: [round(i.get("height", 0), 1) for i in items if i.marktype == "rect"  # noqa: E731
                              and i.role == "mark"]  # fmt: skip
-    assert heights(got) == heights(want), f"{what}: bar heights {heights(got)}, expected {heights(want)}"
+    assert heights(got) == heights(want), (
+        f"{what}: bar heights {heights(got)}, expected {heights(want)}"
+    )
 
 
 def _y_columns(case) -> list[str]:
@@ -169,4 +171,6 @@ def test_nearly_equal_values_build_and_render(name, values):
     try:
         vf.export.render(fig, "svg")
     except Exception as exc:  # noqa: BLE001
-        raise AssertionError(f"{what}: built, but saving SVG raised {type(exc).__name__}: {exc}")
+        raise AssertionError(
+            f"{what}: built, but saving SVG raised {type(exc).__name__}: {exc}"
+        ) from exc

@@ -1,4 +1,4 @@
-"""Datetime, tz-aware and timedelta x columns draw a time axis, the same everywhere (issue 10, item 6).
+"""Datetime, tz-aware and timedelta x draw a time axis, the same everywhere (issue 10, item 6).
 
 ``training_curves``, ``reward_length`` and ``layers.line`` are built in fresh
 interpreters with ``TZ=America/New_York`` and ``TZ=Asia/Tokyo``: the drawn
