@@ -101,6 +101,13 @@ def _norm(value: Any) -> Any:
     return value
 
 
+def _mark_name(mark: dict) -> str:
+    # Altair names views after a hash of their content: equal pictures, other names.
+    import re
+
+    return re.sub(r"view_[0-9a-f]{6,}", "view", str(mark.get("name")))
+
+
 def raw_scene(chart: Any) -> dict:
     """vl-convert's scenegraph of ``chart`` (a Figure, Altair chart or spec dict)."""
     import vl_convert as vlc
@@ -134,7 +141,7 @@ def scene(chart: Any, *, what: str = "") -> list[Item]:
             props = {k: _norm(node[k]) for k in keys if k in node}
             props["x"], props["y"] = _norm(x), _norm(y)
             out.append(
-                Item(mark["marktype"], str(mark.get("role")), str(mark.get("name")),
+                Item(mark["marktype"], str(mark.get("role")), _mark_name(mark),
                      tuple(sorted(props.items())), nodes[0])
             )  # fmt: skip
         for child in node.get("items", []):
@@ -513,6 +520,13 @@ LAYERS: dict[str, Case] = {
 }  # fmt: skip
 
 ALL_CASES: dict[str, Case] = {**FIGURES, **LAYERS}
+
+
+def slow_figures(names: Sequence[str]) -> list[Any]:
+    """``names`` as pytest params, the figures (a few s per build) marked ``slow``."""
+    import pytest
+
+    return [pytest.param(n, marks=pytest.mark.slow) if n in FIGURES else n for n in names]
 
 
 def string_ids(case: Case, n: int | None = None) -> tuple[pd.DataFrame, dict[str, list]]:

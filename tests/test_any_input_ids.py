@@ -16,13 +16,22 @@ import pytest
 
 import vegafigs as vf
 
-from ._anyinput import ALL_CASES, ID_KINDS, build, compare_scenes, expect_error, scene, typed_ids
+from ._anyinput import (
+    ALL_CASES,
+    ID_KINDS,
+    build,
+    compare_scenes,
+    expect_error,
+    scene,
+    slow_figures,
+    typed_ids,
+)
 
 ID_CASES = [n for n, c in ALL_CASES.items() if c.ids]
 
 
 @pytest.mark.parametrize("kind", list(ID_KINDS))
-@pytest.mark.parametrize("name", ID_CASES)
+@pytest.mark.parametrize("name", slow_figures(ID_CASES))
 def test_typed_ids_draw_like_their_string_form(name, kind):
     case = ALL_CASES[name]
     df, levels, ref, str_levels = typed_ids(case, kind)

@@ -30,6 +30,7 @@ from ._anyinput import (
     expect_error,
     renamed,
     scene,
+    slow_figures,
     string_ids,
     texts,
 )
@@ -59,14 +60,14 @@ def _check_names(name: str, names: list[str]) -> None:
     compare_scenes(scene(fig, what=what), _reference(name, True), what=what, skip_roles=_skip(name))
 
 
-@pytest.mark.parametrize("name", list(ALL_CASES))
+@pytest.mark.parametrize("name", slow_figures(ALL_CASES))
 @PROPS
 @given(names=st.lists(NAMES, min_size=5, max_size=5, unique=True))
 def test_awkward_column_names_draw_the_same_picture(name, names):
     _check_names(name, names)
 
 
-@pytest.mark.parametrize("name", list(ALL_CASES))
+@pytest.mark.parametrize("name", slow_figures(ALL_CASES))
 @PROPS
 @given(names=st.permutations(INTERNAL_NAMES).map(lambda p: list(p[:5])))
 def test_internal_column_names_draw_the_same_picture(name, names):
@@ -111,6 +112,7 @@ NAME_CLASSES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cls", list(NAME_CLASSES))
 @pytest.mark.parametrize("name", list(FIGURES))
 def test_each_class_of_names_draws_the_same_picture(name, cls):
@@ -126,7 +128,7 @@ def _squash(text: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "name", [n for n, c in ALL_CASES.items() if c.title_cols or n not in FIGURES]
+    "name", slow_figures([n for n, c in ALL_CASES.items() if c.title_cols or n not in FIGURES])
 )
 @PROPS
 @given(names=st.lists(NAMES, min_size=5, max_size=5, unique=True))

@@ -19,7 +19,7 @@ import pytest
 import vegafigs as vf
 from vegafigs.errors import VegafigsError
 
-from ._anyinput import ALL_CASES, Item, build, scene, string_ids
+from ._anyinput import ALL_CASES, Item, build, scene, slow_figures, string_ids
 
 X_CASES = [n for n, c in ALL_CASES.items() if c.numeric_x]
 X_OFFSETS = {"1e9": 1e9, "epoch ms 1.7e12": 1.7e12}
@@ -71,7 +71,7 @@ def _x_labels_distinct(items: list[Item], *, what: str) -> None:
 
 
 @pytest.mark.parametrize("offset", list(X_OFFSETS))
-@pytest.mark.parametrize("name", X_CASES)
+@pytest.mark.parametrize("name", slow_figures(X_CASES))
 def test_x_offsets_keep_the_steps_apart(name, offset):
     case = ALL_CASES[name]
     df, levels = string_ids(case)
@@ -84,7 +84,7 @@ def test_x_offsets_keep_the_steps_apart(name, offset):
 
 
 @pytest.mark.parametrize("offset", list(X_OFFSETS))
-@pytest.mark.parametrize("name", X_CASES)
+@pytest.mark.parametrize("name", slow_figures(X_CASES))
 def test_x_offsets_give_distinct_tick_labels(name, offset):
     case = ALL_CASES[name]
     df, levels = string_ids(case)
@@ -116,7 +116,7 @@ def _y_columns(case) -> list[str]:
     return [case.cols[p] for p in ("y", "lower", "upper") if p in case.cols]
 
 
-@pytest.mark.parametrize("name", Y_CASES)
+@pytest.mark.parametrize("name", slow_figures(Y_CASES))
 def test_values_near_one_keep_their_shape(name):
     """``y = 1 + 1e-9 * k`` draws like ``k`` (no staircase, no flat line)."""
     case = ALL_CASES[name]
@@ -149,7 +149,7 @@ NEAR_CASES = [*Y_CASES, "metric_histograms", "layers.histogram"]
 
 
 @pytest.mark.parametrize("values", list(NEAR))
-@pytest.mark.parametrize("name", NEAR_CASES)
+@pytest.mark.parametrize("name", slow_figures(NEAR_CASES))
 def test_nearly_equal_values_build_and_render(name, values):
     case = ALL_CASES[name]
     df, levels = string_ids(case)
