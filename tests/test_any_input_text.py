@@ -44,7 +44,7 @@ def _param_of(site: str) -> list[str]:
         return [m.group(1)]
     if "column name" in site:
         return ["col"]
-    return ["method", "run", "panel", "cat", "series", "x", "A"]
+    return ["method", "run", "panel", "cat", "series"]  # the id column or parameter
 
 
 @functools.cache
@@ -127,8 +127,8 @@ def test_newline_in_a_title_makes_two_lines(site, sep):
     what = f"{site} with {sep} in the title"
     assert r is not None
     assert "crash" not in r, f"{what}: the interpreter aborted (rc {r['crash']})"
-    if sep == "\\r\\n" and r["build"] == "InputError":
-        return  # CR is a control character: an InputError is the contract too
+    if sep == "\\r\\n" and r["build"] == "InputError" and "vl-convert" not in r["message"]:
+        return  # CR is a control character: an InputError (from the text check) is fine too
     assert r["build"] == "ok", f"{what}: build {r['build']}: {r.get('message')}"
     for fmt in ("png", "pdf"):
         assert r.get(fmt) == "ok", f"{what}: saving {fmt}: {r.get(fmt)}"
@@ -153,10 +153,14 @@ def test_newline_title_draws_in_the_browser(tmp_path):
             pytest.fail("Chromium is not installed, but CI is set")
         pytest.skip("Chromium not installed")
     pytest.importorskip("websocket", reason="websocket-client (test extra) not installed")
-    fig = TEXT_SITES["scaling_curves(x_title=)"]("First line\nSecond line").properties(
-        title="Top line\u2028Bottom line"
+    what = "scaling_curves with a two-line x title and title"
+    fig = build(
+        lambda: TEXT_SITES["scaling_curves(x_title=)"]("First line\nSecond line").properties(
+            title="Top line\u2028Bottom line"
+        ),
+        what=what,
     )
-    vf.save(fig, tmp_path / "nl.html")
+    build(lambda: vf.save(fig, tmp_path / "nl.html"), what=f"{what}: saving .html")
     browser = Chromium.start(exe)
     try:
         page = browser.open((tmp_path / "nl.html").resolve().as_uri())
