@@ -750,7 +750,7 @@ def run_site(site: str, text: str, formats: Sequence[str] = ()) -> dict[str, Any
                 with open(path, "rb") as fh:
                     data = fh.read()
             if fmt == "svg":
-                out["svg"] = data.decode("utf-8")
+                out["svg_text"] = data.decode("utf-8")
             out[fmt] = "ok"
         except Exception as exc:  # noqa: BLE001
             out[fmt] = f"{type(exc).__name__}: {str(exc)[:300]}"

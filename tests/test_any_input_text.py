@@ -132,7 +132,8 @@ def test_newline_in_a_title_makes_two_lines(site, sep):
     assert r["build"] == "ok", f"{what}: build {r['build']}: {r.get('message')}"
     for fmt in ("png", "pdf"):
         assert r.get(fmt) == "ok", f"{what}: saving {fmt}: {r.get(fmt)}"
-    assert r.get("svg") and _svg_has_lines(r["svg"]), f"{what}: the SVG has no two text lines"
+    assert r.get("svg") == "ok", f"{what}: saving svg: {r.get('svg')}"
+    assert _svg_has_lines(r.get("svg_text", "")), f"{what}: the SVG has no two text lines"
     lines = r.get("lines")
     assert isinstance(lines, list), f"{what}: no scenegraph: {r.get('scene')}"
     titled = [item for item in lines if any("First" in t or "Second" in t for t in item)]

@@ -306,12 +306,28 @@ def checked(**local: Param) -> Callable[[F], F]:
             for name, spec in specs.items():
                 if name in bound.arguments:
                     bound.arguments[name] = spec(bound.arguments[name], name)
-            return fn(*bound.args, **bound.kwargs)
+            return _texts_checked(fn(*bound.args, **bound.kwargs))
 
         wrapper.__vegafigs_params__ = specs  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def _texts_checked(result: Any) -> Any:
+    """``result``; a layer (an Altair chart) after checking the texts it draws.
+
+    Figures check theirs in ``make_figure``; a layer is checked here, when it is
+    built, so a control character in a category or label is an ``InputError`` now
+    (vl-convert would abort the process on it when saving).
+    """
+    import altair as alt
+
+    if isinstance(result, alt.TopLevelMixin):
+        from vegafigs.themes import text
+
+        text.check_texts(text.chart_texts([result], {}))
+    return result
 
 
 def declared(fn: Callable[..., Any]) -> dict[str, Param]:

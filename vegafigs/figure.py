@@ -192,6 +192,10 @@ class Figure:
                     "properties: the figure's size is width_in x height_in; pass those to "
                     "the figure function instead of width/height/autosize"
                 )
+            from vegafigs.themes import text
+
+            # Its texts checked now (a control character would abort vl-convert at save).
+            text.check_texts(text.chart_texts([], self.theme, extra=[list(args), kwargs]))
             edit = (method, args, kwargs)
             fig = replace(self, edits=(*self.edits, edit))
             fig.chart  # noqa: B018  (fail now, naming the bad setting, not when saving)
