@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping, Sequence
+from itertools import combinations
 from typing import Any
 
 import altair as alt
@@ -10,6 +13,13 @@ import numpy as np
 import pandas as pd
 
 from vegafigs._checks import plain, require_choice, require_numeric
+from vegafigs._fields import (
+    as_text_levels,
+    require_column_names,
+    text_keys,
+    text_level,
+    text_levels,
+)
 from vegafigs._params import COLUMN, NONNEGATIVE, POSITIVE, Param, checked
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
@@ -32,6 +42,13 @@ LEGEND_ORIENTS = ("bottom-right", "bottom-left", "top-right", "top-left", "right
 MIN_PLOT = 30.0
 #: Edge colour of the markers (seed 002: dark-edged circles).
 MARKER_EDGE = "black"
+#: Vega's default legend ``labelLimit`` (px): longer labels are cut with an ellipsis.
+VEGA_LABEL_LIMIT = 160.0
+#: Legend labels wider than this share of the plot width (but at least MIN_LABEL px) wrap.
+LABEL_SHARE = 0.3
+MIN_LABEL = 60.0
+#: Where a label may break: after spaces, ``-``, ``_`` and ``/``.
+_BREAKS = re.compile(r"[^ \-_/]*(?:[ \-_/]+|$)")
 
 
 def _orient(value: Any, name: str) -> Any:
@@ -112,28 +129,33 @@ def scaling_curves(
     ['method', 'params_b', 'accuracy', 'lower', 'upper']
     >>> vf.save(fig, "scaling.pdf")  # doctest: +SKIP
     """
-    curves = _curves(df, x=x, y=y, series=series, err=err, lower=lower, upper=upper)
-    levels = ordered_levels(curves[series], order, param="order")
+    curves, (lo_col, hi_col), present = _curves(
+        df, x=x, y=y, series=series, err=err, lower=lower, upper=upper
+    )
+    levels = ordered_levels(pd.Series(present), text_levels(order), param="order")
+    highlight = text_level(highlight)
     if highlight is not None and highlight not in levels:
         raise InputError(f"highlight: {highlight!r} is not a series; the series are {levels}")
     cfg = resolve_theme(theme, default="latex", style=style)
     if band_opacity is not None:
         cfg = merge(cfg, {"area": {"fillOpacity": band_opacity}})
     size = figure_size(width_in=width_in, height_in=height_in, style=style, default=(10.0, 5.0))
-    pal = level_palette(levels, palette, palette_of(cfg))
+    pal = level_palette(levels, text_keys(palette), palette_of(cfg))
     curves = curves[curves[series].isin(levels)].reset_index(drop=True)
     width = float(stroke_width if stroke_width is not None else cfg["line"]["strokeWidth"])
-    orient = legend_orient or _auto_orient(levels, cfg=cfg, size=size, titled=title is not None)
+    labels = _legend_labels(levels, cfg=cfg, size=size, highlight=highlight)
+    orient = legend_orient or _auto_orient(labels, cfg=cfg, size=size, titled=title is not None)
     legend = series_legend(highlight=highlight, font=cfg["font"], orient=orient,
                            symbol_type=LINE_MARKER_SYMBOL, symbol_size=130,
                            symbol_stroke_width=width)  # fmt: skip
     # Room for the symbol's overhanging line: label gap, compact rows, inset from the frame.
     legend["labelOffset"], legend["rowPadding"], legend["offset"] = 14, 2, 10
+    _whole_labels(legend, labels, cfg)
     common: dict[str, Any] = {"x": x, "series": series, "palette": pal, "x_type": "O"}
     layers: dict[str, alt.Chart | alt.LayerChart] = {}
-    spread = curves.dropna(subset=["lower", "upper"])
+    spread = curves.dropna(subset=[lo_col, hi_col])
     if len(spread):
-        layers["band"] = band(spread, lower="lower", upper="upper", opacity=1.0, legend=legend,
+        layers["band"] = band(spread, lower=lo_col, upper=hi_col, opacity=1.0, legend=legend,
                               **common)  # fmt: skip
     layers["line"] = line(curves, y=y, stroke_width=width, legend=legend, **common)
     layers["points"] = points(curves, y=y, stroke=MARKER_EDGE, size=marker_size, **common)
@@ -165,21 +187,120 @@ def scaling_curves(
     return fig
 
 
-def _auto_orient(
-    levels: list[Any], *, cfg: Mapping[str, Any], size: tuple[float, float], titled: bool
-) -> str:
-    """Inside bottom-right, unless the legend would cover over a third of the plot's side."""
-    axis, legend = cfg.get("axis", {}), cfg.get("legend", {})
-    label = float(legend.get("labelFontSize", axis.get("labelFontSize", 10)))
+def _plot_estimate(
+    cfg: Mapping[str, Any], size: tuple[float, float], *, titled: bool
+) -> tuple[float, float]:
+    """The plot's (width, height) px estimated from the figure size and the fonts."""
+    axis = cfg.get("axis", {})
     room = 2 * float(axis.get("titleFontSize", 12)) + 2 * float(axis.get("labelFontSize", 10))
     top = float(cfg.get("title", {}).get("fontSize", 12)) * 1.4 if titled else 0.0
-    plot_w, plot_h = size[0] * 72 - room - 20, size[1] * 72 - room - top - 20
-    labels = max(text_width(str(lv), font=cfg["font"], size=label) for lv in levels)
-    legend_w = labels + 14 + 10 + 10  # symbol + label offset, inset from the frame
-    legend_h = len(levels) * (label * 1.25 + 2) + 10
+    return size[0] * 72 - room - 20, size[1] * 72 - room - top - 20
+
+
+def _label_style(cfg: Mapping[str, Any]) -> tuple[str, float]:
+    legend, axis = cfg.get("legend", {}), cfg.get("axis", {})
+    return cfg["font"], float(legend.get("labelFontSize", axis.get("labelFontSize", 10)))
+
+
+def _legend_labels(
+    levels: Sequence[str], *, cfg: Mapping[str, Any], size: tuple[float, float], highlight: Any
+) -> dict[str, str | list[str]]:
+    """Each series' legend label, in lines (split at spaces, ``-``, ``_`` and ``/``) when it
+    is wider than :data:`LABEL_SHARE` of the estimated plot width (at least
+    :data:`MIN_LABEL` px); measured in the theme's font, bold for ``highlight``."""
+    font, label = _label_style(cfg)
+    limit = max(MIN_LABEL, LABEL_SHARE * _plot_estimate(cfg, size, titled=False)[0])
+    return {
+        lv: _wrap_label(lv, width=limit, font=font, size=label, bold=lv == highlight)
+        for lv in levels
+    }
+
+
+def _wrap_label(
+    text: str, *, width: float, font: str, size: float, bold: bool = False
+) -> str | list[str]:
+    """``text`` as is if it fits in ``width`` px, else in lines that do, broken after
+    spaces, ``-``, ``_`` and ``/`` (a part too wide on its own between characters).
+
+    >>> _wrap_label("Qwen-2.5-0.5B-Instruct", width=60, font="STIXGeneral", size=10)
+    ['Qwen-2.5-', '0.5B-Instruct']
+    """
+
+    def fits(line: str) -> bool:
+        return text_width(line.strip(), font=font, size=size, bold=bold) <= width
+
+    if fits(text):
+        return text
+    lines: list[str] = []
+    current = ""
+    for part in _BREAKS.findall(text):
+        if fits(current + part):
+            current += part
+            continue
+        if current.strip():
+            lines.append(current.strip())
+        current = ""
+        for char in part:  # a part too wide for a line of its own
+            if current and not fits(current + char):
+                lines.append(current)
+                current = ""
+            current += char
+    if current.strip():
+        lines.append(current.strip())
+    return lines if len(lines) > 1 else text
+
+
+def _whole_labels(
+    legend: alt.Legend, labels: Mapping[str, str | list[str]], cfg: Mapping[str, Any]
+) -> None:
+    """Make ``legend`` draw every label whole: wrapped ones in their lines, none cut
+    by Vega's ``labelLimit`` (160 px by default, set to none when a line may reach it)."""
+    font, size = _label_style(cfg)
+    wrapped = {k: v for k, v in labels.items() if isinstance(v, list)}
+    lines = [ln for v in labels.values() for ln in ([v] if isinstance(v, str) else v)]
+    widest = max(text_width(ln, font=font, size=size, bold=True) for ln in lines)
+    if widest > VEGA_LABEL_LIMIT - 10:
+        legend["labelLimit"] = 0
+    if wrapped:
+        keys, texts = json.dumps(list(wrapped)), json.dumps(list(wrapped.values()))
+        found = f"indexof({keys}, datum.value)"
+        legend["labelExpr"] = f"{found} >= 0 ? {texts}[{found}] : datum.label"
+
+
+def _auto_orient(
+    labels: Mapping[str, str | list[str]],
+    *,
+    cfg: Mapping[str, Any],
+    size: tuple[float, float],
+    titled: bool,
+) -> str:
+    """Inside bottom-right, unless the legend would cover over a third of the plot's side."""
+    font, label = _label_style(cfg)
+    plot_w, plot_h = _plot_estimate(cfg, size, titled=titled)
+    lines = [[v] if isinstance(v, str) else v for v in labels.values()]
+    widest = max(text_width(ln, font=font, size=label) for ls in lines for ln in ls)
+    legend_w = widest + 14 + 10 + 10  # symbol + label offset, inset from the frame
+    legend_h = sum(len(ls) * label * 1.25 + 2 for ls in lines) + 10
     if legend_w > plot_w / 3 or legend_h > plot_h / 3:
         return "right"
     return "bottom-right"
+
+
+def _fresh(name: str, taken: Sequence[str]) -> str:
+    """``name``, or ``band_<name>`` (then with a number) if a user column has it."""
+    out, i = name, 1
+    while out in taken:
+        out = f"band_{name}" if i == 1 else f"band_{name}_{i}"
+        i += 1
+    return out
+
+
+def _roles(x: str, y: str, series: str) -> None:
+    """``x``, ``y`` and ``series`` must be three different columns."""
+    roles = {"x": x, "y": y, "series": series}
+    for (a, ca), (b, cb) in combinations(roles.items(), 2):
+        if ca == cb:
+            raise InputError(f"{a}/{b}: both name column {ca!r}; expected different columns")
 
 
 def _curves(
@@ -191,8 +312,10 @@ def _curves(
     err: str | None,
     lower: str | None,
     upper: str | None,
-) -> pd.DataFrame:
-    """The drawn frame: series, x, y and the band's ``lower`` / ``upper`` (NaN: no band).
+) -> tuple[pd.DataFrame, tuple[str, str], list[str]]:
+    """The drawn frame: series (as text), x, y and the band's limits (NaN: no band); the
+    names of the limit columns (``lower`` / ``upper`` unless a user column has them)
+    and the series in their default order (category order, else first appearance).
 
     Rows need a finite ``x`` / ``y`` and one row per (series, x); a NaN spread
     only leaves that point out of the band.
@@ -202,9 +325,15 @@ def _curves(
     if (lower is None) != (upper is None):
         raise InputError("lower/upper: give both columns (the band's bottom and top) or neither")
     spread = [c for c in (err, lower, upper) if c is not None]
+    if isinstance(df, pd.DataFrame):
+        require_column_names(df, [x, y, series, *spread])
+    _roles(x, y, series)
     data = clean_numeric(df, numeric=[x, y], other=[series, *spread], func="scaling_curves")
     for col in spread:  # NaN allowed here: that point just has no band
         data[col] = require_numeric(data, col)
+    names = as_text_levels(data[series], column=series)
+    present = _present(names)
+    data[series] = names.astype(object)
     dup = data[data.duplicated([series, x])]
     if len(dup):
         first = dup.iloc[0]
@@ -212,20 +341,37 @@ def _curves(
             f"df: {len(dup)} duplicate ({series!r}, {x!r}) row(s), e.g. "
             f"({plain(first[series])!r}, {plain(first[x])!r}); expected one row per series and x"
         )
+    lo, hi = _limits(data, y=y, err=err, lower=lower, upper=upper)
+    keep = np.isfinite(lo) & np.isfinite(hi)
     out = data[[series, x, y]].copy()
+    cols = (_fresh("lower", [series, x, y]), _fresh("upper", [series, x, y]))
+    out[cols[0]], out[cols[1]] = lo.where(keep), hi.where(keep)
+    return out.reset_index(drop=True), cols, present
+
+
+def _present(names: pd.Series) -> list[str]:
+    """The series present: in category order for a categorical column, else as they appear."""
+    seen = list(dict.fromkeys(names.tolist()))
+    if isinstance(names.dtype, pd.CategoricalDtype):
+        return [c for c in names.cat.categories if c in set(seen)]
+    return seen
+
+
+def _limits(
+    data: pd.DataFrame, *, y: str, err: str | None, lower: str | None, upper: str | None
+) -> tuple[pd.Series, pd.Series]:
+    """The band's bottom and top per row (NaN where there is none)."""
     if err is not None:
         e = data[err].astype(float)
         if (e < 0).any():
             raise InputError(f"err: column {err!r} must be >= 0 (a ± half-width)")
-        lo, hi = data[y] - e, data[y] + e
-    elif lower is not None and upper is not None:
+        return data[y] - e, data[y] + e
+    if lower is not None and upper is not None:
         lo, hi = data[lower].astype(float), data[upper].astype(float)
         if (lo > hi).any():
             raise InputError(
                 f"lower/upper: {int((lo > hi).sum())} row(s) where {lower!r} > {upper!r}"
             )
-    else:
-        lo = hi = pd.Series(np.nan, index=data.index)
-    keep = np.isfinite(lo) & np.isfinite(hi)
-    out["lower"], out["upper"] = lo.where(keep), hi.where(keep)
-    return out.reset_index(drop=True)
+        return lo, hi
+    nan = pd.Series(np.nan, index=data.index)
+    return nan, nan
