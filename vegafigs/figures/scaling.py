@@ -44,9 +44,12 @@ MIN_PLOT = 30.0
 MARKER_EDGE = "black"
 #: Vega's default legend ``labelLimit`` (px): longer labels are cut with an ellipsis.
 VEGA_LABEL_LIMIT = 160.0
-#: Legend labels wider than this share of the plot width (but at least MIN_LABEL px) wrap.
-LABEL_SHARE = 0.3
+#: Legend labels wrap to at least this width, px.
 MIN_LABEL = 60.0
+#: Legend right of the plot: at most this share of the figure's width.
+RIGHT_SHARE = 0.5
+#: A legend entry's width besides its label: symbol, label offset, inset, px.
+LEGEND_EXTRA = 34.0
 #: Where a label may break: after spaces, ``-``, ``_`` and ``/``.
 _BREAKS = re.compile(r"[^ \-_/]*(?:[ \-_/]+|$)")
 
@@ -143,14 +146,16 @@ def scaling_curves(
     pal = level_palette(levels, text_keys(palette), palette_of(cfg))
     curves = curves[curves[series].isin(levels)].reset_index(drop=True)
     width = float(stroke_width if stroke_width is not None else cfg["line"]["strokeWidth"])
-    labels = _legend_labels(levels, cfg=cfg, size=size, highlight=highlight)
-    orient = legend_orient or _auto_orient(labels, cfg=cfg, size=size, titled=title is not None)
+    orient, labels, columns = _legend_plan(
+        levels, cfg=cfg, size=size, titled=title is not None, highlight=highlight,
+        orient=legend_orient,
+    )  # fmt: skip
     legend = series_legend(highlight=highlight, font=cfg["font"], orient=orient,
                            symbol_type=LINE_MARKER_SYMBOL, symbol_size=130,
                            symbol_stroke_width=width)  # fmt: skip
     # Room for the symbol's overhanging line: label gap, compact rows, inset from the frame.
     legend["labelOffset"], legend["rowPadding"], legend["offset"] = 14, 2, 10
-    _whole_labels(legend, labels, cfg)
+    _whole_labels(legend, labels, cfg, columns)
     common: dict[str, Any] = {"x": x, "series": series, "palette": pal, "x_type": "O"}
     layers: dict[str, alt.Chart | alt.LayerChart] = {}
     spread = curves.dropna(subset=[lo_col, hi_col])
@@ -202,88 +207,135 @@ def _label_style(cfg: Mapping[str, Any]) -> tuple[str, float]:
     return cfg["font"], float(legend.get("labelFontSize", axis.get("labelFontSize", 10)))
 
 
-def _legend_labels(
-    levels: Sequence[str], *, cfg: Mapping[str, Any], size: tuple[float, float], highlight: Any
-) -> dict[str, str | list[str]]:
-    """Each series' legend label, in lines (split at spaces, ``-``, ``_`` and ``/``) when it
-    is wider than :data:`LABEL_SHARE` of the estimated plot width (at least
-    :data:`MIN_LABEL` px); measured in the theme's font, bold for ``highlight``."""
+def _legend_plan(
+    levels: Sequence[str],
+    *,
+    cfg: Mapping[str, Any],
+    size: tuple[float, float],
+    titled: bool,
+    highlight: str | None,
+    orient: str | None,
+) -> tuple[str, dict[str, str | list[str]], int | None]:
+    """Where the legend goes, its labels (in lines where they are long) and, below the
+    plot, its columns.
+
+    Without ``orient``: inside the plot's bottom-right corner while the legend covers
+    at most a third of each side, else right of the plot while it takes at most
+    :data:`RIGHT_SHARE` of the width and fits the height, else below it. Labels wrap
+    (at spaces, ``-``, ``_``, ``/``) to the room of that place, never narrower than
+    their longest word.
+    """
     font, label = _label_style(cfg)
-    limit = max(MIN_LABEL, LABEL_SHARE * _plot_estimate(cfg, size, titled=False)[0])
-    return {
-        lv: _wrap_label(lv, width=limit, font=font, size=label, bold=lv == highlight)
-        for lv in levels
-    }
+    plot_w, plot_h = _plot_estimate(cfg, size, titled=titled)
+    content = (size[0] * 72 - 20, size[1] * 72 - 20)
+    room = {"right": RIGHT_SHARE * content[0], "bottom": content[0]}
+    box: dict[str, Any] = {"font": font, "size": label, "highlight": highlight}
+
+    def wrapped(place: str) -> dict[str, str | list[str]]:
+        width = room.get(place, plot_w / 3) - LEGEND_EXTRA
+        return {
+            lv: _wrap_label(lv, width=width, font=font, size=label, bold=lv == highlight)
+            for lv in levels
+        }
+
+    for place in (orient,) if orient is not None else ("bottom-right", "right", "bottom"):
+        labels = wrapped(place)
+        w, h = _legend_box(labels, **box)
+        inside = w <= plot_w / 3 and h <= plot_h / 3
+        beside = place == "right" and w <= room["right"] and h <= content[1]
+        if orient is not None or place == "bottom" or inside or beside:
+            break
+    columns = _columns(labels, **box, width=content[0]) if place == "bottom" else None
+    return place, labels, columns
+
+
+def _widths(
+    labels: Mapping[str, str | list[str]], *, font: str, size: float, highlight: str | None
+) -> list[float]:
+    """Each label's widest line, px (bold for ``highlight``)."""
+    return [
+        max(
+            text_width(ln, font=font, size=size, bold=lv == highlight)
+            for ln in ([v] if isinstance(v, str) else v)
+        )
+        for lv, v in labels.items()
+    ]
+
+
+def _legend_box(
+    labels: Mapping[str, str | list[str]], *, font: str, size: float, highlight: str | None
+) -> tuple[float, float]:
+    """Estimated (width, height) px of a one-column legend of ``labels``."""
+    lines = [1 if isinstance(v, str) else len(v) for v in labels.values()]
+    widest = max(_widths(labels, font=font, size=size, highlight=highlight))
+    return widest + LEGEND_EXTRA, sum(n * size * 1.25 + 2 for n in lines) + 10
+
+
+def _columns(
+    labels: Mapping[str, str | list[str]],
+    *,
+    font: str,
+    size: float,
+    highlight: str | None,
+    width: float,
+) -> int:
+    """How many entries fit side by side in ``width`` px (a legend below the plot)."""
+    entries = [w + LEGEND_EXTRA for w in _widths(labels, font=font, size=size, highlight=highlight)]
+    for k in range(len(entries), 1, -1):
+        if max(sum(entries[i : i + k]) for i in range(0, len(entries), k)) <= width:
+            return k
+    return 1
 
 
 def _wrap_label(
     text: str, *, width: float, font: str, size: float, bold: bool = False
 ) -> str | list[str]:
     """``text`` as is if it fits in ``width`` px, else in lines that do, broken after
-    spaces, ``-``, ``_`` and ``/`` (a part too wide on its own between characters).
+    spaces, ``-``, ``_`` and ``/``; a word is never broken unless it alone is wider
+    than ``width`` (then between characters).
 
     >>> _wrap_label("Qwen-2.5-0.5B-Instruct", width=60, font="STIXGeneral", size=10)
     ['Qwen-2.5-', '0.5B-Instruct']
     """
 
-    def fits(line: str) -> bool:
-        return text_width(line.strip(), font=font, size=size, bold=bold) <= width
+    def wide(line: str) -> float:
+        return text_width(line.strip(), font=font, size=size, bold=bold)
 
-    if fits(text):
+    parts = [p for p in _BREAKS.findall(text) if p]
+    width = max(width, MIN_LABEL, *(wide(p) for p in parts))
+    if wide(text) <= width:
         return text
     lines: list[str] = []
     current = ""
-    for part in _BREAKS.findall(text):
-        if fits(current + part):
-            current += part
-            continue
-        if current.strip():
+    for part in parts:
+        if current and wide(current + part) > width:
             lines.append(current.strip())
-        current = ""
-        for char in part:  # a part too wide for a line of its own
-            if current and not fits(current + char):
-                lines.append(current)
-                current = ""
-            current += char
+            current = ""
+        current += part
     if current.strip():
         lines.append(current.strip())
     return lines if len(lines) > 1 else text
 
 
 def _whole_labels(
-    legend: alt.Legend, labels: Mapping[str, str | list[str]], cfg: Mapping[str, Any]
+    legend: alt.Legend,
+    labels: Mapping[str, str | list[str]],
+    cfg: Mapping[str, Any],
+    columns: int | None,
 ) -> None:
     """Make ``legend`` draw every label whole: wrapped ones in their lines, none cut
     by Vega's ``labelLimit`` (160 px by default, set to none when a line may reach it)."""
     font, size = _label_style(cfg)
     wrapped = {k: v for k, v in labels.items() if isinstance(v, list)}
-    lines = [ln for v in labels.values() for ln in ([v] if isinstance(v, str) else v)]
-    widest = max(text_width(ln, font=font, size=size, bold=True) for ln in lines)
+    widest = max(_widths(labels, font=font, size=size, highlight=None), default=0.0)
     if widest > VEGA_LABEL_LIMIT - 10:
         legend["labelLimit"] = 0
     if wrapped:
         keys, texts = json.dumps(list(wrapped)), json.dumps(list(wrapped.values()))
         found = f"indexof({keys}, datum.value)"
         legend["labelExpr"] = f"{found} >= 0 ? {texts}[{found}] : datum.label"
-
-
-def _auto_orient(
-    labels: Mapping[str, str | list[str]],
-    *,
-    cfg: Mapping[str, Any],
-    size: tuple[float, float],
-    titled: bool,
-) -> str:
-    """Inside bottom-right, unless the legend would cover over a third of the plot's side."""
-    font, label = _label_style(cfg)
-    plot_w, plot_h = _plot_estimate(cfg, size, titled=titled)
-    lines = [[v] if isinstance(v, str) else v for v in labels.values()]
-    widest = max(text_width(ln, font=font, size=label) for ls in lines for ln in ls)
-    legend_w = widest + 14 + 10 + 10  # symbol + label offset, inset from the frame
-    legend_h = sum(len(ls) * label * 1.25 + 2 for ls in lines) + 10
-    if legend_w > plot_w / 3 or legend_h > plot_h / 3:
-        return "right"
-    return "bottom-right"
+    if columns is not None:
+        legend["columns"] = columns
 
 
 def _fresh(name: str, taken: Sequence[str]) -> str:
