@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -13,12 +13,14 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from vegafigs._checks import require_printable
+from vegafigs._fields import as_text_levels, require_column_names, text_of
 from vegafigs._layout import MIN_PLOT, PADDING
 from vegafigs._params import BOOL, NONNEGATIVE, POSITIVE, POSITIVE_INT, TEXT, checked
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
 from vegafigs.figures._common import wrap_title
-from vegafigs.io.kl_runs import KLRuns
+from vegafigs.io.kl_runs import KLRuns, _alpha_key
 from vegafigs.layers._encode import color_encoding
 from vegafigs.layers.paths import DECIMALS, json_numbers, packed_numbers, segment_paths, unpack
 from vegafigs.themes import Style, figure_size, merge, resolve_theme, text_width
@@ -230,8 +232,7 @@ def kl_spaghetti(
     (('0.5', '4.0'), [8, 8])
     >>> vf.save(fig, "kl.png")  # doctest: +SKIP
     """
-    if not isinstance(runs, KLRuns):
-        raise InputError(f"runs: expected a KLRuns (from load_kl_runs), got {type(runs).__name__}")
+    runs = _text_runs(runs)
     alphas = _panel_list(runs, panels)
     colors = _palette(palette)
     cfg = _theme(theme, style)
@@ -362,16 +363,50 @@ def _statistics(
     return tokens, per_traj, summary, kl_median(tokens, window=window)
 
 
+def _text_runs(runs: Any) -> KLRuns:
+    """``runs`` with its alphas (the panel ids) as text: numbers, booleans, categories
+    drawn as their string form, checked to be distinct and printable."""
+    if not isinstance(runs, KLRuns):
+        raise InputError(f"runs: expected a KLRuns (from load_kl_runs), got {type(runs).__name__}")
+    traj = runs.trajectories
+    if isinstance(traj, pd.DataFrame) and "alpha" in traj.columns:
+        require_column_names(traj, ["alpha"], param="runs.trajectories")
+        text = as_text_levels(traj["alpha"], column="alpha", param="runs.trajectories")
+        traj = traj.assign(alpha=text.astype(object))
+    keys = [text_of(a) for a in runs.alphas]
+    dup = [a for i, a in enumerate(keys) if a in keys[:i]]
+    if dup:
+        raise InputError(f"runs.alphas: two alphas are both drawn as {dup[0]!r}")
+    for key in keys:
+        require_printable(key, param="runs.alphas")
+    return replace(runs, trajectories=traj, alphas=tuple(keys))
+
+
 def _panel_list(runs: KLRuns, panels: Sequence[Any] | None) -> list[str]:
-    if isinstance(panels, (str, bytes)):
+    """The alpha keys of ``panels``: a key given as text, or a number equal to a key's
+    value (``4`` is ``"4.0"``); none given: all of ``runs.alphas``."""
+    if isinstance(panels, (str, bytes)) or not (panels is None or isinstance(panels, Iterable)):
         raise InputError(f"panels: expected a list of alpha keys, got {panels!r}")
-    out = list(runs.alphas if panels is None else [str(a) for a in panels])
+    keys = list(runs.alphas)
+    if panels is None:
+        out = keys
+    else:
+        out = []
+        for p in panels:
+            key = _alpha_key(p, keys) if _is_number(p) else text_of(p)
+            if key is None or key not in keys:
+                raise InputError(f"panels: {p!r} is not an alpha of the runs; they are {keys}")
+            out.append(key)
     if not out:
         raise InputError("panels: expected at least one alpha")
     dup = [a for i, a in enumerate(out) if a in out[:i]]
     if dup:
         raise InputError(f"panels: {dup[0]!r} is given twice")
     return out
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
 
 
 def _palette(palette: Mapping[str, str] | None) -> dict[str, str]:
