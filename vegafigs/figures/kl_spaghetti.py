@@ -20,6 +20,7 @@ from vegafigs._params import BOOL, NONNEGATIVE, POSITIVE, POSITIVE_INT, TEXT, ch
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
 from vegafigs.figures._common import wrap_title
+from vegafigs.figures.scaling import wrap_label
 from vegafigs.io.kl_runs import KLRuns, _alpha_key
 from vegafigs.layers._encode import color_encoding
 from vegafigs.layers.paths import DECIMALS, json_numbers, packed_numbers, segment_paths, unpack
@@ -612,7 +613,10 @@ def _geometry(
     if columns == n:
         plot_w = (width - (n - 1) * SPACING - (axis_title + 6) - n * (1.6 * label + 4)) / n
         wrapped = [
-            wrap_title(" ".join(h), width=0.85 * plot_w, font=font, size=title_size) for h in heads
+            wrap_label(
+                " ".join(h), width=0.85 * plot_w, font=font, size=title_size, whole_words=False
+            )
+            for h in heads
         ]
         head_lines = max(_lines(h) for h in wrapped)
         plot_h = height - top - head_lines * title_size * 1.2 - (label + axis_title + 10)
@@ -633,7 +637,8 @@ def _heads(
     heads: list[tuple[str, str]], *, width: float, font: str, size: float
 ) -> tuple[list[str | list[str]], list[str] | None]:
     """Panel titles within ``width``, broken only between the alpha and the counts:
-    one line, else two, else the alpha alone (the counts returned to go in the plot)."""
+    one line, else two, else the alpha alone (the counts returned to go in the plot;
+    an alpha wider than ``width`` in lines, broken after spaces, ``-``, ``_``, ``/``)."""
 
     def fits(texts: list[str]) -> bool:
         return all(text_width(t, font=font, size=size) <= width for t in texts)
@@ -642,7 +647,8 @@ def _heads(
         return [" ".join(h) for h in heads], None
     if fits([t for h in heads for t in h]):
         return [list(h) for h in heads], None
-    return [h[0] for h in heads], [h[1] for h in heads]
+    alone = [wrap_label(h[0], width=width, font=font, size=size, whole_words=False) for h in heads]
+    return alone, [h[1] for h in heads]
 
 
 def _fit_counts(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import combinations
 from typing import Any
 
@@ -234,7 +234,9 @@ def _legend_plan(
     def wrapped(place: str) -> dict[str, str | list[str]]:
         width = room.get(place, plot_w / 3) - LEGEND_EXTRA
         return {
-            lv: _wrap_label(lv, width=width, font=font, size=label, bold=lv == highlight)
+            lv: wrap_label(
+                lv, width=max(width, MIN_LABEL), font=font, size=label, bold=lv == highlight
+            )
             for lv in levels
         }
 
@@ -287,24 +289,35 @@ def _columns(
     return 1
 
 
-def _wrap_label(
-    text: str, *, width: float, font: str, size: float, bold: bool = False
+def wrap_label(
+    text: str,
+    *,
+    width: float,
+    font: str,
+    size: float,
+    bold: bool = False,
+    whole_words: bool = True,
 ) -> str | list[str]:
     """``text`` as is if it fits in ``width`` px, else in lines that do, broken after
-    spaces, ``-``, ``_`` and ``/``; a word is never broken unless it alone is wider
-    than ``width`` (then between characters).
+    spaces, ``-``, ``_`` and ``/`` (measured in the bundled ``font``, ``bold`` or not).
 
-    >>> _wrap_label("Qwen-2.5-0.5B-Instruct", width=60, font="STIXGeneral", size=10)
+    ``whole_words``: a word is never broken (lines are as wide as the widest word
+    if need be); else a word wider than ``width`` is broken between characters.
+
+    >>> wrap_label("Qwen-2.5-0.5B-Instruct", width=60, font="STIXGeneral", size=10)
     ['Qwen-2.5-', '0.5B-Instruct']
     """
 
     def wide(line: str) -> float:
         return text_width(line.strip(), font=font, size=size, bold=bold)
 
-    parts = [p for p in _BREAKS.findall(text) if p]
-    width = max(width, MIN_LABEL, *(wide(p) for p in parts))
     if wide(text) <= width:
         return text
+    parts = [p for p in _BREAKS.findall(text) if p]
+    if whole_words:
+        width = max(width, *(wide(p) for p in parts))
+    else:
+        parts = [c for p in parts for c in _chunks(p, wide, width)]
     lines: list[str] = []
     current = ""
     for part in parts:
@@ -315,6 +328,17 @@ def _wrap_label(
     if current.strip():
         lines.append(current.strip())
     return lines if len(lines) > 1 else text
+
+
+def _chunks(part: str, wide: Callable[[str], float], width: float) -> list[str]:
+    """``part`` cut between characters into pieces no wider than ``width``."""
+    out, current = [], ""
+    for char in part:
+        if current and wide(current + char) > width:
+            out.append(current)
+            current = ""
+        current += char
+    return [*out, current] if current else out
 
 
 def _whole_labels(
