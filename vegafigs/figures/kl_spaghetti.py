@@ -173,8 +173,10 @@ def kl_spaghetti(
 ) -> Figure:
     """Every trajectory's smoothed KL as a thin line, alive/dead coloured; one panel per alpha.
 
-    ``runs`` comes from :func:`vegafigs.io.load_kl_runs`; ``panels``: the alphas
-    to draw, in order (default: all of ``runs``). ``window``, ``threshold``,
+    ``runs`` comes from :func:`vegafigs.io.load_kl_runs` (or is built by hand:
+    alphas of any type are drawn as their text, ``1.0`` as ``"1.0"``); ``panels``:
+    the alphas to draw, in order (default: all of ``runs``, in its order), each
+    an alpha key or a number equal to one's value (``4`` draws ``"4.0"``). ``window``, ``threshold``,
     ``roll``, ``normalize_kl``, ``calib_tokens``: as in
     :func:`~vegafigs.transforms.kl_states` (generation window, pmass below
     ``threshold`` = dead, rolling-mean width, divide by the p95 of the first
@@ -220,9 +222,12 @@ def kl_spaghetti(
     ``eos`` (alpha, traj, t, kl), ``target`` (alpha, target, shown).
 
     Bad input: NaN/±inf KL values leave gaps in their lines (see
-    :func:`~vegafigs.transforms.kl_states`); runs that are not a ``KLRuns``, no
-    panels, an alpha given twice or without trajectories, an unknown palette key
-    and bad parameters are an :class:`~vegafigs.InputError` naming them.
+    :func:`~vegafigs.transforms.kl_states`); long alphas in the panel titles
+    wrap after spaces, ``-``, ``_``, ``/``. Runs that are not a ``KLRuns``, no
+    panels, a panel that is not an alpha of the runs, an alpha given twice, two
+    alphas drawn as one text (``1`` and ``"1"``), an alpha with a control
+    character, no trajectories at all, an unknown palette key and bad
+    parameters are an :class:`~vegafigs.InputError` naming them.
 
     >>> import vegafigs as vf, tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:

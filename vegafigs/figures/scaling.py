@@ -99,12 +99,19 @@ def scaling_curves(
     and, where ``err`` (± half-width column) or ``lower`` / ``upper`` (band
     limit columns, e.g. precomputed quantiles) are given, a translucent band.
     ``x`` values are placed equally spaced in ascending order (labelled as
-    given, e.g. 0.6, 1.7, 4, 8), ``x_padding`` steps from the frame. The
-    frameless legend lists the series in ``order`` (default: first
-    appearance) with the ``highlight`` series' label alone in bold; it goes
-    where ``legend_orient`` says (default: inside the plot's bottom-right
-    corner, or right of the plot when it would cover more than a third of a
-    small plot). ``palette`` maps series to colours (the others take the theme's).
+    given, e.g. 0.6, 1.7, 4, 8), ``x_padding`` steps from the frame. Series
+    values of any type (ints, bools, floats, categories, pandas nullable) are
+    drawn as their text, and ``highlight``, ``order`` and ``palette`` keys may
+    be given as the same values (``highlight=1``, ``palette={0: "red"}``). The
+    frameless legend lists the series in ``order`` (default: category order
+    for a categorical column, else first appearance) with the ``highlight``
+    series' label alone in bold; it goes where ``legend_orient`` says
+    (default: inside the plot's bottom-right corner while it covers at most a
+    third of each side, else right of the plot while it takes at most half the
+    width, else below the plot in as many columns as fit). Long labels wrap
+    after spaces, ``-``, ``_`` and ``/`` to the room there (never inside a
+    word) and are never cut short. ``palette`` maps series to colours (the
+    others take the theme's).
     ``stroke_width`` (default: the theme's ``line.strokeWidth``), ``band_opacity``
     (default: the theme's ``area.fillOpacity``), ``title``, ``x_title`` /
     ``y_title`` (wrapped when longer than the plot), ``y_domain``, ``y_ticks``,
@@ -112,13 +119,18 @@ def scaling_curves(
     glossary (default 10 × 5 in, latex theme).
 
     Layers: ``band`` (when there is a spread), ``line``, ``points``; data:
-    ``curves`` (``series``, ``x``, ``y``, ``lower``, ``upper``: the band limits
-    drawn, NaN where that point has none).
+    ``curves`` (``series`` as text, ``x``, ``y`` under the user's column names,
+    ``lower``, ``upper``: the band limits drawn, NaN where that point has none;
+    named ``band_lower`` / ``band_upper`` when ``x``, ``y`` or ``series`` has
+    that name).
 
     Bad input: rows with a NaN/inf ``y`` are dropped with a warning; a NaN or
     ±inf ``err`` / ``lower`` / ``upper`` only leaves that point out of the band
-    (e.g. a base model without spread). An empty frame, a missing column,
-    non-numeric values, a missing series name, a repeated (series, x), both
+    (e.g. a base model without spread). Column names may hold any characters
+    (``val.score``, ``acc[0]``, ``mean(r)``). An empty frame, a missing column,
+    MultiIndex / repeated / non-string column names, one column for two of
+    ``x`` / ``y`` / ``series``, non-numeric values, a missing series name, two
+    series values drawn as one text (``1`` and ``"1"``), a repeated (series, x), both
     ``err`` and ``lower`` / ``upper``, a negative ``err``, ``lower`` > ``upper``,
     an unknown ``highlight`` / ``order`` / ``palette`` level and bad parameters
     are an :class:`~vegafigs.InputError` naming them.
