@@ -176,8 +176,8 @@ def kl_spaghetti(
     ``runs`` comes from :func:`vegafigs.io.load_kl_runs` (or is built by hand:
     alphas of any type are drawn as their text, ``1.0`` as ``"1.0"``); ``panels``:
     the alphas to draw, in order (default: all of ``runs``, in its order), each
-    an alpha key or a number equal to one's value (``4`` draws ``"4.0"``). ``window``, ``threshold``,
-    ``roll``, ``normalize_kl``, ``calib_tokens``: as in
+    an alpha key or a number equal to one's value (``4`` draws ``"4.0"``).
+    ``window``, ``threshold``, ``roll``, ``normalize_kl``, ``calib_tokens``: as in
     :func:`~vegafigs.transforms.kl_states` (generation window, pmass below
     ``threshold`` = dead, rolling-mean width, divide by the p95 of the first
     ``calib_tokens``). Each panel shows the paths (alive over dead, ``palette``
