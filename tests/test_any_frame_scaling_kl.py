@@ -417,3 +417,19 @@ def test_single_alpha_and_single_trajectory():
     assert fig.panels == ("0.5",) and fig.data["summary"]["n"].tolist() == [1]
     paths = [i for i in _items(fig) if i["role"] == "mark" and i["marktype"] == "line"]
     assert paths
+
+
+def test_time_columns_are_not_read_as_nanoseconds():
+    df = vf.demo.model_scaling()
+    hours = df.assign(params_b=pd.to_timedelta(df["params_b"], unit="h"))
+    fig = scaling_curves(hours, x="params_b", y="accuracy", series="method")
+    texts = [t for i in _items(fig) if i["marktype"] == "text" for t in _lines(i)]
+    assert {"0.6", "1.7", "4", "8", "params_b (h)"} <= set(texts)
+    plain = scaling_curves(df, x="params_b", y="accuracy", series="method", x_title="params_b (h)")
+    assert picture(fig) == picture(plain)
+    dates = df.assign(params_b=pd.to_datetime(df["params_b"] * 1e9))
+    with pytest.raises(InputError, match=r"x: column 'params_b' holds datetimes"):
+        scaling_curves(dates, x="params_b", y="accuracy", series="method")
+    times = df.assign(accuracy=pd.to_timedelta(df["accuracy"], unit="h"))
+    with pytest.raises(InputError, match=r"column 'accuracy' holds times; expected numbers"):
+        scaling_curves(times, x="params_b", y="accuracy", series="method")

@@ -21,6 +21,7 @@ from vegafigs._fields import (
     text_levels,
 )
 from vegafigs._params import COLUMN, NONNEGATIVE, POSITIVE, Param, checked
+from vegafigs._time import as_plot_x, is_time
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
 from vegafigs.figures._common import clean_numeric, level_palette, ordered_levels
@@ -127,7 +128,9 @@ def scaling_curves(
     Bad input: rows with a NaN/inf ``y`` are dropped with a warning; a NaN or
     ±inf ``err`` / ``lower`` / ``upper`` only leaves that point out of the band
     (e.g. a base model without spread). Column names may hold any characters
-    (``val.score``, ``acc[0]``, ``mean(r)``). An empty frame, a missing column,
+    (``val.score``, ``acc[0]``, ``mean(r)``); a timedelta ``x`` is drawn as a
+    number of s / min / h / d (the unit in the default title). A datetime ``x``,
+    a time column as ``y`` or band, an empty frame, a missing column,
     MultiIndex / repeated / non-string column names, one column for two of
     ``x`` / ``y`` / ``series``, non-numeric values, a missing series name, two
     series values drawn as one text (``1`` and ``"1"``), a repeated (series, x), both
@@ -144,7 +147,7 @@ def scaling_curves(
     ['method', 'params_b', 'accuracy', 'lower', 'upper']
     >>> vf.save(fig, "scaling.pdf")  # doctest: +SKIP
     """
-    curves, (lo_col, hi_col), present = _curves(
+    curves, (lo_col, hi_col), present, unit = _curves(
         df, x=x, y=y, series=series, err=err, lower=lower, upper=upper
     )
     levels = ordered_levels(pd.Series(present), text_levels(order), param="order")
@@ -177,7 +180,7 @@ def scaling_curves(
     layers["line"] = line(curves, y=y, stroke_width=width, legend=legend, **common)
     layers["points"] = points(curves, y=y, stroke=MARKER_EDGE, size=marker_size, **common)
     texts = {
-        "x_title": x if x_title is None else x_title,
+        "x_title": (f"{x} ({unit})" if unit else x) if x_title is None else x_title,
         "y_title": y if y_title is None else y_title,
     }
     if title is not None:
@@ -400,10 +403,11 @@ def _curves(
     err: str | None,
     lower: str | None,
     upper: str | None,
-) -> tuple[pd.DataFrame, tuple[str, str], list[str]]:
+) -> tuple[pd.DataFrame, tuple[str, str], list[str], str | None]:
     """The drawn frame: series (as text), x, y and the band's limits (NaN: no band); the
-    names of the limit columns (``lower`` / ``upper`` unless a user column has them)
-    and the series in their default order (category order, else first appearance).
+    names of the limit columns (``lower`` / ``upper`` unless a user column has them),
+    the series in their default order (category order, else first appearance) and
+    the unit of a timedelta ``x`` (drawn as a number of it).
 
     Rows need a finite ``x`` / ``y`` and one row per (series, x); a NaN spread
     only leaves that point out of the band.
@@ -416,6 +420,7 @@ def _curves(
     if isinstance(df, pd.DataFrame):
         require_column_names(df, [x, y, series, *spread])
     _roles(x, y, series)
+    df, unit = _no_times(df, x=x, others=[y, *spread])
     data = clean_numeric(df, numeric=[x, y], other=[series, *spread], func="scaling_curves")
     for col in spread:  # NaN allowed here: that point just has no band
         data[col] = require_numeric(data, col)
@@ -434,7 +439,27 @@ def _curves(
     out = data[[series, x, y]].copy()
     cols = (_fresh("lower", [series, x, y]), _fresh("upper", [series, x, y]))
     out[cols[0]], out[cols[1]] = lo.where(keep), hi.where(keep)
-    return out.reset_index(drop=True), cols, present
+    return out.reset_index(drop=True), cols, present, unit
+
+
+def _no_times(df: Any, *, x: str, others: Sequence[str]) -> tuple[Any, str | None]:
+    """``df`` with a timedelta ``x`` as a number in a unit that suits it (and the unit);
+    a datetime ``x`` or a datetime / timedelta value column is an :class:`InputError`
+    (read as numbers they would be nanoseconds)."""
+    if not isinstance(df, pd.DataFrame):
+        return df, None
+    for col in others:
+        if col in df.columns and is_time(df[col]):
+            raise InputError(f"df: column {col!r} holds times; expected numbers")
+    if x not in df.columns or not is_time(df[x]):
+        return df, None
+    if pd.api.types.is_datetime64_any_dtype(df[x]):
+        raise InputError(
+            f"x: column {x!r} holds datetimes; scaling_curves places x as sizes (numbers), "
+            "e.g. convert them to days since the first"
+        )
+    values, plot_x = as_plot_x(df[x])
+    return df.assign(**{x: values}), plot_x.unit
 
 
 def _present(names: pd.Series) -> list[str]:
