@@ -531,7 +531,7 @@ def _layout(
     columns = _columns(cfg, size, **kw)
     geo = _geometry(cfg, size, columns=columns, **kw)
     plot_w, plot_h, wrapped, counts = geo
-    if min(plot_w, plot_h) < MIN_PLOT:
+    if plot_w < MIN_PLOT:  # the height may still be won back from the titles below
         raise _too_small(size, len(heads))
     legend, inside, below = _legend_place(
         texts, cfg=cfg, palette=palette, opacity=opacity, plot=(plot_w, plot_h), width=width
@@ -541,12 +541,14 @@ def _layout(
     rows = -(-len(heads) // columns)
     if plot_h < 40 and head_lines > 1 and plot_w > 2 * MIN_PLOT:
         # The counts move into the plot's top (empty: the y range reaches 1.4 x p99).
-        wrapped, counts = [h[0] for h in heads], [h[1] for h in heads]
-        plot_h += (head_lines - 1) * title_size * 1.2 * rows
+        fit = {"width": 0.85 * plot_w, "font": font, "size": title_size, "whole_words": False}
+        wrapped, counts = [wrap_label(h[0], **fit) for h in heads], [h[1] for h in heads]
+        plot_h += (head_lines - max(_lines(h) for h in wrapped)) * title_size * 1.2 * rows
     if columns < len(heads) and plot_h < MIN_HEIGHT and counts is not None:
         # No room for title rows: the alpha goes into the plot too, over the counts' lines.
-        plot_h += title_size * 1.2 * rows
-        wrapped = [f"\t{h[0]}" for h in heads]
+        plot_h += max(_lines(h) for h in wrapped) * title_size * 1.2 * rows
+        fit = {"width": 0.85 * plot_w - 8, "font": font, "size": legend_size}
+        wrapped = [f"\t{_joined(wrap_label(h[0], **fit, whole_words=False))}" for h in heads]
     counts, counts_size = _fit_counts(counts, width=0.85 * plot_w - 8, font=font, size=legend_size)
     if min(plot_w, plot_h) < MIN_PLOT:
         raise _too_small(size, len(heads))
@@ -654,6 +656,11 @@ def _heads(
         return [list(h) for h in heads], None
     alone = [wrap_label(h[0], width=width, font=font, size=size, whole_words=False) for h in heads]
     return alone, [h[1] for h in heads]
+
+
+def _joined(text: str | list[str]) -> str:
+    """Lines as one text with line breaks (an in-plot text mark breaks at ``\\n``)."""
+    return text if isinstance(text, str) else "\n".join(text)
 
 
 def _fit_counts(
@@ -911,7 +918,8 @@ def _panel(
     if isinstance(head, str) and head.startswith("\t"):  # the alpha in the plot
         layers["head"] = _text(head[1:], look, x=3.0, y=1.0, align="left")
     if look.counts is not None:
-        below = 1.0 + (1.15 * look.legend_size if "head" in layers else 0.0)
+        head_lines = str(head).count("\n") + 1 if "head" in layers else 0
+        below = 1.0 + 1.15 * look.legend_size * head_lines
         layers["counts"] = _text(
             look.counts[j], look, x=3.0, y=below, align="left", size=look.counts_size
         )
@@ -992,7 +1000,8 @@ def _target(alpha: str, normalize_kl: bool) -> float:
 def _note(alpha: str, target: float, look: _Look, normalize_kl: bool, calib_tokens: int) -> Any:
     label = look.labels["target"] if normalize_kl else f"calib target α²={target:.2g}"
     counts = 0 if look.counts is None else look.counts[0].count("\n") + 1
-    lines = counts + str(look.heads[0]).startswith("\t")
+    head = str(look.heads[0])
+    lines = counts + (head.count("\n") + 1 if head.startswith("\t") else 0)
     below = round(1.3 * lines * look.legend_size, 2)
     return _text(
         f"{label} off-scale", look, x=-0.02, y=0.08, y_offset=below, align="right", color="#404040"
