@@ -531,7 +531,7 @@ def _layout(
     columns = _columns(cfg, size, **kw)
     geo = _geometry(cfg, size, columns=columns, **kw)
     plot_w, plot_h, wrapped, counts = geo
-    if plot_w < MIN_PLOT:  # the height may still be won back from the titles below
+    if min(plot_w, plot_h) < MIN_PLOT:
         raise _too_small(size, len(heads))
     legend, inside, below = _legend_place(
         texts, cfg=cfg, palette=palette, opacity=opacity, plot=(plot_w, plot_h), width=width
@@ -626,6 +626,7 @@ def _geometry(
             for h in heads
         ]
         head_lines = max(_lines(h) for h in wrapped)
+    rows = -(-len(heads) // columns)
         plot_h = height - top - head_lines * title_size * 1.2 - (label + axis_title + 10)
         return plot_w, plot_h, wrapped, None
     rows = -(-n // columns)
