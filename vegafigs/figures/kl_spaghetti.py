@@ -626,7 +626,6 @@ def _geometry(
             for h in heads
         ]
         head_lines = max(_lines(h) for h in wrapped)
-    rows = -(-len(heads) // columns)
         plot_h = height - top - head_lines * title_size * 1.2 - (label + axis_title + 10)
         return plot_w, plot_h, wrapped, None
     rows = -(-n // columns)
