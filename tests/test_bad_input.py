@@ -1247,7 +1247,7 @@ KL_SPAGHETTI_CASES = [
          "runs: expected a KLRuns \\(from load_kl_runs\\), got DataFrame"),
     Case("spaghetti-panels-empty", lambda t: _spaghetti(t, panels=[]), InputError, "panels: expected at least one alpha"),
     Case("spaghetti-alpha-unknown", lambda t: _spaghetti(t, panels=["7"]), InputError,
-         r"panels: no trajectories for \['7'\]; the runs have \['0\.0', '0\.5'\]"),
+         r"panels: '7' is not an alpha of the runs; they are \['0\.0', '0\.5'\]"),
     Case("spaghetti-palette-unknown-key", lambda t: _spaghetti(t, palette={"zombie": "red"}), InputError,
          r"palette: \['zombie'\] are not legend entries"),
     Case("spaghetti-too-small", lambda t: _spaghetti(t, width_in=1.0, height_in=0.8), InputError,

@@ -255,7 +255,7 @@ def test_bad_figure_inputs(small_runs):
         kl_spaghetti(small_runs.trajectories)
     with pytest.raises(InputError, match="opacity"):
         kl_spaghetti(small_runs, opacity=2)
-    with pytest.raises(InputError, match=r"panels: no trajectories for \['7'\]"):
+    with pytest.raises(InputError, match=r"panels: '7' is not an alpha of the runs"):
         kl_spaghetti(small_runs, panels=["7"])
     with pytest.raises(InputError, match=r"palette: \['gone'\] are not legend entries"):
         kl_spaghetti(small_runs, palette={"gone": "red"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -13,12 +13,15 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from vegafigs._checks import require_printable
+from vegafigs._fields import as_text_levels, require_column_names, text_of
 from vegafigs._layout import MIN_PLOT, PADDING
 from vegafigs._params import BOOL, NONNEGATIVE, POSITIVE, POSITIVE_INT, TEXT, checked
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
 from vegafigs.figures._common import wrap_title
-from vegafigs.io.kl_runs import KLRuns
+from vegafigs.figures.scaling import wrap_label
+from vegafigs.io.kl_runs import KLRuns, _alpha_key
 from vegafigs.layers._encode import color_encoding
 from vegafigs.layers.paths import DECIMALS, json_numbers, packed_numbers, segment_paths, unpack
 from vegafigs.themes import Style, figure_size, merge, resolve_theme, text_width
@@ -170,9 +173,11 @@ def kl_spaghetti(
 ) -> Figure:
     """Every trajectory's smoothed KL as a thin line, alive/dead coloured; one panel per alpha.
 
-    ``runs`` comes from :func:`vegafigs.io.load_kl_runs`; ``panels``: the alphas
-    to draw, in order (default: all of ``runs``). ``window``, ``threshold``,
-    ``roll``, ``normalize_kl``, ``calib_tokens``: as in
+    ``runs`` comes from :func:`vegafigs.io.load_kl_runs` (or is built by hand:
+    alphas of any type are drawn as their text, ``1.0`` as ``"1.0"``); ``panels``:
+    the alphas to draw, in order (default: all of ``runs``, in its order), each
+    an alpha key or a number equal to one's value (``4`` draws ``"4.0"``).
+    ``window``, ``threshold``, ``roll``, ``normalize_kl``, ``calib_tokens``: as in
     :func:`~vegafigs.transforms.kl_states` (generation window, pmass below
     ``threshold`` = dead, rolling-mean width, divide by the p95 of the first
     ``calib_tokens``). Each panel shows the paths (alive over dead, ``palette``
@@ -217,9 +222,12 @@ def kl_spaghetti(
     ``eos`` (alpha, traj, t, kl), ``target`` (alpha, target, shown).
 
     Bad input: NaN/±inf KL values leave gaps in their lines (see
-    :func:`~vegafigs.transforms.kl_states`); runs that are not a ``KLRuns``, no
-    panels, an alpha given twice or without trajectories, an unknown palette key
-    and bad parameters are an :class:`~vegafigs.InputError` naming them.
+    :func:`~vegafigs.transforms.kl_states`); long alphas in the panel titles
+    wrap after spaces, ``-``, ``_``, ``/``. Runs that are not a ``KLRuns``, no
+    panels, a panel that is not an alpha of the runs, an alpha given twice, two
+    alphas drawn as one text (``1`` and ``"1"``), an alpha with a control
+    character, no trajectories at all, an unknown palette key and bad
+    parameters are an :class:`~vegafigs.InputError` naming them.
 
     >>> import vegafigs as vf, tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
@@ -230,8 +238,7 @@ def kl_spaghetti(
     (('0.5', '4.0'), [8, 8])
     >>> vf.save(fig, "kl.png")  # doctest: +SKIP
     """
-    if not isinstance(runs, KLRuns):
-        raise InputError(f"runs: expected a KLRuns (from load_kl_runs), got {type(runs).__name__}")
+    runs = _text_runs(runs)
     alphas = _panel_list(runs, panels)
     colors = _palette(palette)
     cfg = _theme(theme, style)
@@ -362,16 +369,50 @@ def _statistics(
     return tokens, per_traj, summary, kl_median(tokens, window=window)
 
 
+def _text_runs(runs: Any) -> KLRuns:
+    """``runs`` with its alphas (the panel ids) as text: numbers, booleans, categories
+    drawn as their string form, checked to be distinct and printable."""
+    if not isinstance(runs, KLRuns):
+        raise InputError(f"runs: expected a KLRuns (from load_kl_runs), got {type(runs).__name__}")
+    traj = runs.trajectories
+    if isinstance(traj, pd.DataFrame) and "alpha" in traj.columns:
+        require_column_names(traj, ["alpha"], param="runs.trajectories")
+        text = as_text_levels(traj["alpha"], column="alpha", param="runs.trajectories")
+        traj = traj.assign(alpha=text.astype(object))
+    keys = [text_of(a) for a in runs.alphas]
+    dup = [a for i, a in enumerate(keys) if a in keys[:i]]
+    if dup:
+        raise InputError(f"runs.alphas: two alphas are both drawn as {dup[0]!r}")
+    for key in keys:
+        require_printable(key, param="runs.alphas")
+    return replace(runs, trajectories=traj, alphas=tuple(keys))
+
+
 def _panel_list(runs: KLRuns, panels: Sequence[Any] | None) -> list[str]:
-    if isinstance(panels, (str, bytes)):
+    """The alpha keys of ``panels``: a key given as text, or a number equal to a key's
+    value (``4`` is ``"4.0"``); none given: all of ``runs.alphas``."""
+    if isinstance(panels, (str, bytes)) or not (panels is None or isinstance(panels, Iterable)):
         raise InputError(f"panels: expected a list of alpha keys, got {panels!r}")
-    out = list(runs.alphas if panels is None else [str(a) for a in panels])
+    keys = list(runs.alphas)
+    if panels is None:
+        out = keys
+    else:
+        out = []
+        for p in panels:
+            key = _alpha_key(p, keys) if _is_number(p) else text_of(p)
+            if key is None or key not in keys:
+                raise InputError(f"panels: {p!r} is not an alpha of the runs; they are {keys}")
+            out.append(key)
     if not out:
         raise InputError("panels: expected at least one alpha")
     dup = [a for i, a in enumerate(out) if a in out[:i]]
     if dup:
         raise InputError(f"panels: {dup[0]!r} is given twice")
     return out
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
 
 
 def _palette(palette: Mapping[str, str] | None) -> dict[str, str]:
@@ -500,12 +541,14 @@ def _layout(
     rows = -(-len(heads) // columns)
     if plot_h < 40 and head_lines > 1 and plot_w > 2 * MIN_PLOT:
         # The counts move into the plot's top (empty: the y range reaches 1.4 x p99).
-        wrapped, counts = [h[0] for h in heads], [h[1] for h in heads]
-        plot_h += (head_lines - 1) * title_size * 1.2 * rows
+        fit = {"width": 0.85 * plot_w, "font": font, "size": title_size, "whole_words": False}
+        wrapped, counts = [wrap_label(h[0], **fit) for h in heads], [h[1] for h in heads]
+        plot_h += (head_lines - max(_lines(h) for h in wrapped)) * title_size * 1.2 * rows
     if columns < len(heads) and plot_h < MIN_HEIGHT and counts is not None:
         # No room for title rows: the alpha goes into the plot too, over the counts' lines.
-        plot_h += title_size * 1.2 * rows
-        wrapped = [f"\t{h[0]}" for h in heads]
+        plot_h += max(_lines(h) for h in wrapped) * title_size * 1.2 * rows
+        fit = {"width": 0.85 * plot_w - 8, "font": font, "size": legend_size}
+        wrapped = [f"\t{_joined(wrap_label(h[0], **fit, whole_words=False))}" for h in heads]
     counts, counts_size = _fit_counts(counts, width=0.85 * plot_w - 8, font=font, size=legend_size)
     if min(plot_w, plot_h) < MIN_PLOT:
         raise _too_small(size, len(heads))
@@ -577,7 +620,10 @@ def _geometry(
     if columns == n:
         plot_w = (width - (n - 1) * SPACING - (axis_title + 6) - n * (1.6 * label + 4)) / n
         wrapped = [
-            wrap_title(" ".join(h), width=0.85 * plot_w, font=font, size=title_size) for h in heads
+            wrap_label(
+                " ".join(h), width=0.85 * plot_w, font=font, size=title_size, whole_words=False
+            )
+            for h in heads
         ]
         head_lines = max(_lines(h) for h in wrapped)
         plot_h = height - top - head_lines * title_size * 1.2 - (label + axis_title + 10)
@@ -598,7 +644,8 @@ def _heads(
     heads: list[tuple[str, str]], *, width: float, font: str, size: float
 ) -> tuple[list[str | list[str]], list[str] | None]:
     """Panel titles within ``width``, broken only between the alpha and the counts:
-    one line, else two, else the alpha alone (the counts returned to go in the plot)."""
+    one line, else two, else the alpha alone (the counts returned to go in the plot;
+    an alpha wider than ``width`` in lines, broken after spaces, ``-``, ``_``, ``/``)."""
 
     def fits(texts: list[str]) -> bool:
         return all(text_width(t, font=font, size=size) <= width for t in texts)
@@ -607,7 +654,13 @@ def _heads(
         return [" ".join(h) for h in heads], None
     if fits([t for h in heads for t in h]):
         return [list(h) for h in heads], None
-    return [h[0] for h in heads], [h[1] for h in heads]
+    alone = [wrap_label(h[0], width=width, font=font, size=size, whole_words=False) for h in heads]
+    return alone, [h[1] for h in heads]
+
+
+def _joined(text: str | list[str]) -> str:
+    """Lines as one text with line breaks (an in-plot text mark breaks at ``\\n``)."""
+    return text if isinstance(text, str) else "\n".join(text)
 
 
 def _fit_counts(
@@ -865,7 +918,8 @@ def _panel(
     if isinstance(head, str) and head.startswith("\t"):  # the alpha in the plot
         layers["head"] = _text(head[1:], look, x=3.0, y=1.0, align="left")
     if look.counts is not None:
-        below = 1.0 + (1.15 * look.legend_size if "head" in layers else 0.0)
+        head_lines = str(head).count("\n") + 1 if "head" in layers else 0
+        below = 1.0 + 1.15 * look.legend_size * head_lines
         layers["counts"] = _text(
             look.counts[j], look, x=3.0, y=below, align="left", size=look.counts_size
         )
@@ -946,7 +1000,8 @@ def _target(alpha: str, normalize_kl: bool) -> float:
 def _note(alpha: str, target: float, look: _Look, normalize_kl: bool, calib_tokens: int) -> Any:
     label = look.labels["target"] if normalize_kl else f"calib target α²={target:.2g}"
     counts = 0 if look.counts is None else look.counts[0].count("\n") + 1
-    lines = counts + str(look.heads[0]).startswith("\t")
+    head = str(look.heads[0])
+    lines = counts + (head.count("\n") + 1 if head.startswith("\t") else 0)
     below = round(1.3 * lines * look.legend_size, 2)
     return _text(
         f"{label} off-scale", look, x=-0.02, y=0.08, y_offset=below, align="right", color="#404040"

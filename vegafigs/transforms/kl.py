@@ -28,11 +28,14 @@ from vegafigs._checks import (
     require_numeric,
     require_positive,
 )
+from vegafigs._fields import require_column_names
 from vegafigs.errors import InputError
 from vegafigs.transforms.states import _vector, alive_mask
 
 #: Smallest per-trajectory scale accepted by the normalisation.
 MIN_SCALE = 1e-8
+#: The columns :func:`kl_states` adds to ``trajectories`` (replacing any of the same name).
+PER_TRAJ = ("n_tokens", "scale", "skipped", "drawn", "died", "censored", "end_t", "end_kl")
 
 
 def rolling_mean_edge(x: np.ndarray, window: int) -> np.ndarray:
@@ -77,11 +80,14 @@ def kl_states(
     per_traj)``: ``tokens`` has ``alpha, traj, t, kl, alive`` for every trajectory
     that was not skipped; ``per_traj`` is ``trajectories`` plus ``n_tokens``,
     ``scale``, ``skipped``, ``drawn`` (not skipped, >= 2 tokens), ``died``,
-    ``censored``, ``end_t`` (``gen_len - 1``) and ``end_kl`` (last value).
+    ``censored``, ``end_t`` (``gen_len - 1``) and ``end_kl`` (last value); a column
+    of ``trajectories`` with one of these names is replaced. Other columns of the
+    frames are ignored (``trajectories``' own are kept in ``per_traj``).
 
     Bad input: NaN/±inf KL values are kept (they spread over the rolling window
     and leave gaps in the drawn lines; NaN pmass counts as alive). An empty frame,
     a missing column, non-numeric values, a repeated ``traj`` in ``trajectories``,
+    MultiIndex, repeated or non-string column names,
     KL tokens ``t`` of a trajectory that are not ``0, 1, 2, ...``, a negative or
     non-integer ``gen_len`` and a non-finite ``threshold`` are an
     :class:`~vegafigs.InputError`.
@@ -94,6 +100,7 @@ def kl_states(
         ("pmass", pmass, ["traj", "t", "pmass"]),
     ):
         require_frame(frame, param=name)
+        require_column_names(frame, cols, param=name)
         require_columns(frame, cols, param=name)
     require_positive(window, param="window", integer=True)
     require_positive(roll, param="roll", integer=True)
@@ -145,7 +152,9 @@ def kl_states(
                 end_kl = float(values[-1])
         row.update(drawn=drawn, died=died, censored=censored, end_t=gen_len - 1, end_kl=end_kl)
         rows.append(row)
-    per_traj = pd.concat([trajectories.reset_index(drop=True), pd.DataFrame(rows)], axis=1)
+    flags = pd.DataFrame(rows, columns=list(PER_TRAJ))
+    kept = trajectories.drop(columns=[c for c in PER_TRAJ if c in trajectories.columns])
+    per_traj = pd.concat([kept.reset_index(drop=True), flags], axis=1)
     columns = {"alpha": "object", "traj": "int64", "t": "int64", "kl": "float64", "alive": "bool"}
     tokens = (
         pd.concat(tok_parts, ignore_index=True)
