@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from vegafigs._checks import require_printable
 from vegafigs.errors import InputError
 
 #: Vega-Lite type letters (Altair shorthand) -> type names.
@@ -98,6 +99,8 @@ def as_text_levels(values: pd.Series, *, column: str, param: str = "df") -> pd.S
             "every row needs a group - fill or drop them first"
         )
     if values.dtype == object and all(isinstance(v, str) for v in values):
+        for v in pd.unique(values):
+            require_printable(v, param=f"{param}: column {column!r}")
         return values
     categorical = isinstance(values.dtype, pd.CategoricalDtype)
     uniques = values.cat.categories if categorical else pd.unique(values.astype(object))
@@ -109,6 +112,7 @@ def as_text_levels(values: pd.Series, *, column: str, param: str = "df") -> pd.S
                 f"{param}: column {column!r} has values {forms[key]!r} and {v!r}, which are both "
                 f"drawn as {key!r}; make the values distinct (e.g. df[{column!r}].astype(str))"
             )
+        require_printable(key, param=f"{param}: column {column!r}")
         forms[key] = v
     out = values.astype(object).map(text_of)
     if categorical:

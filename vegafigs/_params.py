@@ -91,6 +91,15 @@ def _text(value: Any, name: str) -> Any:
     return _printable(c.require_text(value, param=name), name)
 
 
+def _reference(value: Any, name: str) -> Any:
+    """A value or ``{label: value}``: the figure checks the values; labels must be drawable."""
+    if isinstance(value, Mapping):
+        for key in value:
+            if isinstance(key, str):
+                _printable(key, f"{name}[{key!r}]")
+    return value
+
+
 def _title(value: Any, name: str) -> Any:
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         for i, line in enumerate(value):
@@ -268,7 +277,7 @@ VOCABULARY: dict[str, Param] = {
     "band_opacity": FRACTION.maybe("fill opacity of bands"),
     "raw_opacity": FRACTION.maybe("opacity of the raw (unsmoothed) trace"),
     "stroke_width": POSITIVE.maybe("line width of the main lines, in pt (default: the theme's)"),
-    "reference": Param(lambda v, n: v, "reference value(s) drawn as horizontal rules").maybe(),
+    "reference": Param(_reference, "reference value(s) drawn as horizontal rules").maybe(),
     "reference_label": TEXT.maybe("label of the reference rule"),
     "reference_color": COLOR.maybe("colour of the reference rule"),
     # figure

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from vegafigs._fields import fdef, field, text_keys, text_levels
-from vegafigs._params import BOOL, MAPPING, POSITIVE_INT, checked
+from vegafigs._params import BOOL, POSITIVE_INT, TEXT_MAPPING, checked
 from vegafigs._precision import value_range
 from vegafigs._time import PlotX
 from vegafigs.errors import InputError
@@ -128,7 +128,7 @@ class _Look:
     band_window=POSITIVE_INT.maybe("points in the rolling band's window (default ~2% of a run)"),
     raw=BOOL,
     interactive=BOOL,
-    panel_titles=MAPPING.maybe("{panel: title}"),
+    panel_titles=TEXT_MAPPING.maybe("{panel: title}"),
 )
 def reward_length(
     df: pd.DataFrame,

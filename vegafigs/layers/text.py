@@ -7,7 +7,7 @@ from typing import Any
 
 import altair as alt
 
-from vegafigs._checks import require_choice, require_finite, require_text
+from vegafigs._checks import require_choice, require_finite
 from vegafigs._params import COLOR, NONNEGATIVE, POSITIVE, TEXT, Param, checked
 from vegafigs.errors import InputError
 from vegafigs.layers._encode import column_def, fresh_name
@@ -27,7 +27,7 @@ def _stat_keys(value: Any, name: str) -> Any:
 def _labels(value: Any, name: str) -> Any:
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
         raise InputError(f"{name}: expected a list of strings, got {value!r}")
-    return [require_text(v, param=name) for v in value]
+    return [TEXT(v, f"{name}[{i}]") for i, v in enumerate(value)]
 
 
 def _corner(value: Any, name: str) -> Any:

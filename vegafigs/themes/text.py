@@ -331,7 +331,9 @@ def check_texts(texts: Texts, *, error: type[VegafigsError] = InputError) -> Non
 
 def check_glyphs(items: Iterable[tuple[str, str]], stacks: Iterable[str]) -> None:
     """Raise :class:`FontError` for the first character of a text a stack's face lacks."""
-    faces = [s for s in sorted(set(stacks)) if _face_key(s) is not None]
+    # A generic or unknown family (Vega's default "sans-serif") is drawn from some
+    # face: its text must at least be in a registered one.
+    faces = sorted(set(stacks)) or ["sans-serif"]
     for where, text in items:
         for stack in faces:
             missing = _missing(text, stack)
@@ -395,9 +397,7 @@ def registered_cmap() -> frozenset[int]:
 @functools.lru_cache(maxsize=65536)
 def _missing(text: str, stack: str) -> str | None:
     key = _face_key(stack)
-    if key is None:
-        return None
-    cmap = face_cmap(*key)
+    cmap = face_cmap(*key) if key is not None else frozenset()
     for ch in text:
         if ord(ch) not in cmap and ch not in _SKIP_WHITESPACE and ord(ch) not in registered_cmap():
             return ch
