@@ -141,6 +141,12 @@ def one_line(text: str) -> str:
     return LINE_BREAK.sub(" ", text)
 
 
+def tooltip_title(text: str) -> str:
+    """:func:`one_line` with backslashes doubled: Vega-Lite writes a tooltip title into
+    a string literal of its tooltip expression without escaping them."""
+    return one_line(text).replace("\\", "\\\\")
+
+
 #: The parameter naming each internal column (``lo`` is given as ``lower`` ...).
 PARAM_OF = {"lo": "lower", "hi": "upper"}
 
@@ -869,7 +875,7 @@ def hover_points(
         clear="pointerout", empty=False,
     )  # fmt: skip
     inline = inline_csv(data, numeric=[c for c in data.columns if c != series])
-    s_title, x_title = (one_line(t) for t in titles or (series, x))
+    s_title, x_title = (tooltip_title(t) for t in titles or (series, x))
     step = (
         fdef(x, "Q", title="step", format=",")
         if plot_x == STEPS
@@ -889,7 +895,10 @@ def hover_points(
                 # format sends it through the path that reads the point (vega-lite#9707).
                 alt.Tooltip(**fdef(series, "N", title=s_title, format="")),
                 alt.Tooltip(**step),
-                *(alt.Tooltip(**fdef(c, "Q", title=one_line(t), format=".4~g")) for c, t in tips),
+                *(
+                    alt.Tooltip(**fdef(c, "Q", title=tooltip_title(t), format=".4~g"))
+                    for c, t in tips
+                ),
             ],
         )
         .add_params(hover)

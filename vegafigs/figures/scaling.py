@@ -188,7 +188,7 @@ def scaling_curves(
         texts["title"] = title
     fmt = y_format if y_format is not None else ("~r" if y_ticks is not None else None)
     # Values too close to draw apart (1 ulp, denormals) get the padded domain of equal ones.
-    flat = flat_domain([curves[c] for c in (y, "lower", "upper")]) if y_domain is None else None
+    flat = flat_domain([curves[c] for c in (y, lo_col, hi_col)]) if y_domain is None else None
     if fmt is None and y_ticks is None:  # labels Vega's default cannot write (1e-200)
         fmt = readable_format(None, *flat) if flat else zero_based_format(curves[y])
     y_axis: dict[str, Any] = {"domain": flat or y_domain, "values": y_ticks, "format": fmt}

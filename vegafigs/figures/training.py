@@ -37,7 +37,6 @@ from vegafigs.figures._curves import (
     legend_box,
     legend_rows,
     lone_points,
-    one_line,
     plot_columns,
     plot_height,
     reduce_rows,
@@ -49,6 +48,7 @@ from vegafigs.figures._curves import (
     series_palette,
     spec_names,
     title_lines,
+    tooltip_title,
     unit_title,
     x_values,
 )
@@ -211,7 +211,8 @@ def training_curves(
     layers = _layers(drawn, x=sn[x], y=sn[y], series=sn[series], levels=levels, refs=refs,
                      pal=pal, legend=legend, xe=xe, ye=ye, width=width,
                      stroke_width=stroke_width, band_opacity=band_opacity, names=names,
-                     plot_x=px, titles=(one_line(series), one_line(x), one_line(y)))  # fmt: skip
+                     plot_x=px, titles=(tooltip_title(series), tooltip_title(x),
+                                        tooltip_title(y)))  # fmt: skip
     # The title is centred on the plot: wrapped to the plot's (estimated) width.
     props = {} if title is None else {"title": title_lines(title, cfg, width=plot_w)}
     user = {"x": x, "series": series, "seed": seed or "seed"}

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from vegafigs._checks import require_no_missing
-from vegafigs._fields import as_text_levels, text_of
+from vegafigs._fields import as_text_levels, field, text_of
 from vegafigs._params import Param
 from vegafigs.errors import InputError
 from vegafigs.layers._encode import column_def, keeps_numbers, levels_of
@@ -61,8 +61,18 @@ def _by_value(o: Any, present: Sequence[Any]) -> Any:
     """The number in ``present`` equal to number ``o`` (booleans are not numbers), or ``_NONE``."""
     if isinstance(o, (bool, np.bool_)) or not isinstance(o, (int, float, np.number)):
         return _NONE
-    numbers = (p for p in present if isinstance(p, (int, float, np.number)))
-    return next((p for p in numbers if not isinstance(p, (bool, np.bool_)) and p == o), _NONE)
+    for p in present:
+        if isinstance(p, (bool, np.bool_)):
+            continue
+        if isinstance(p, str):  # a float category drawn as its string form ("2.0")
+            try:
+                if float(p) == o:
+                    return p
+            except ValueError:
+                continue
+        elif isinstance(p, (int, float, np.number)) and p == o:
+            return p
+    return _NONE
 
 
 def category_x(df: pd.DataFrame, x: str, order: Sequence[Any] | None, **props: Any) -> alt.X:
@@ -75,6 +85,12 @@ def category_x(df: pd.DataFrame, x: str, order: Sequence[Any] | None, **props: A
     numbers = keeps_numbers(df[x])
     sort = [(v.item() if isinstance(v, np.generic) else v) if numbers else text_of(v)
             for v in levels]  # fmt: skip
+    if field(x) != x:
+        # Vega-Lite names its sort-index field after x, unescaped, so a '.' or '[' in x
+        # breaks the sort; an explicit domain orders the band scale the same way.
+        scale = props.pop("scale", None)
+        given = scale.to_dict() if isinstance(scale, alt.Scale) else dict(scale or {})
+        return alt.X(**column_def(x, "O", **props), scale={**given, "domain": sort}, sort=None)
     return alt.X(**column_def(x, "O", **props), sort=sort)
 
 
