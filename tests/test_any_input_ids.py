@@ -28,6 +28,8 @@ from ._anyinput import (
 )
 
 ID_CASES = [n for n, c in ALL_CASES.items() if c.ids]
+#: Layers whose float categories stay numbers (Vega writes them: 10.0 as "10").
+FLOATS_AS_NUMBERS = {"layers.bars", "layers.trend_line", "layers.value_labels"}
 
 
 @pytest.mark.parametrize("kind", list(ID_KINDS))
@@ -37,6 +39,9 @@ def test_typed_ids_draw_like_their_string_form(name, kind):
     df, levels, ref, str_levels = typed_ids(case, kind)
     what = f"{name} with {kind} ids {levels}"
     want = build(lambda: case.build(ref, **case.level_kw(str_levels)), what=f"{what} as strings")
+    if name in FLOATS_AS_NUMBERS and kind == "float":
+        pytest.skip("a float category of a layer is drawn as a number (10.0 as '10'), so that "
+                    "an ordinal x of model sizes keeps its numeric domain")  # fmt: skip
     fig = build(lambda: case.build(df, **case.level_kw(levels)), what=what)
     got, ref_items = scene(fig, what=what), scene(want, what=f"{what} as strings")
     if name == "layers.segment_paths" and kind in ("int", "Int64"):

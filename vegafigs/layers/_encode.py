@@ -178,14 +178,14 @@ def fresh_name(base: str, taken: Iterable[Any]) -> str:
 def keeps_numbers(values: pd.Series) -> bool:
     """Whether category / ordinal ``values`` are drawn as the numbers they are.
 
-    Integers (not booleans, not categoricals) are: Vega-Lite writes them as their
-    string form. Floats are not (Vega writes ``10.0`` as "10" and ``1e-07`` as
-    "1e-7"), integers beyond 2**53 neither (JavaScript would merge neighbours), nor
-    anything else: those are drawn as their string form, in the same order.
+    Real numbers (not booleans, not categoricals) are: Vega-Lite sorts them by value
+    and writes them as numbers (``10.0`` as "10"; an ordinal x of floats, e.g. model
+    sizes, keeps its numeric domain). Integers beyond 2**53 are not (JavaScript
+    would merge neighbours), nor is anything else: those are drawn as their string form.
     """
     if isinstance(values.dtype, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(values):
         return False
-    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_float_dtype(values):
+    if not pd.api.types.is_numeric_dtype(values):
         return False
     if pd.api.types.is_integer_dtype(values) and len(values):
         big = values.dropna().abs().astype(float)
