@@ -114,7 +114,7 @@ def test_control_characters_in_names_and_ids_are_an_input_error():
     df = _renamed(TC_DF, {"step": "st\x07ep"})
     with pytest.raises(InputError, match=r"x: .*U\+0007"):
         tc(df, x="st\x07ep")
-    with pytest.raises(InputError, match=r"df\['method'\]: .*U\+0000"):
+    with pytest.raises(InputError, match=r"column 'method'.*U\+0000"):
         tc(TC_DF.assign(method=TC_DF.method.str.replace("SDPO", "SD\x00PO")))
 
 
