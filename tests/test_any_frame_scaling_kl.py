@@ -371,7 +371,7 @@ def test_odd_alpha_texts_are_panel_titles(alpha, text_fig):
 
 
 def test_control_characters_in_an_alpha_are_an_error():
-    with pytest.raises(InputError, match=r"runs.alphas: .* control character U\+0007"):
+    with pytest.raises(InputError, match=r"(runs.alphas|column 'alpha').* U\+0007"):
         _kl(toy_runs(["a\x07", "b"]))
 
 

@@ -27,6 +27,10 @@ from ._anyinput import (
     typed_ids,
 )
 
+#: Property tests over whole figures (many renders): in CI's main run, not the
+#: minimum-versions run.
+pytestmark = pytest.mark.slow
+
 ID_CASES = [n for n, c in ALL_CASES.items() if c.ids]
 #: Layers whose float categories stay numbers (Vega writes them: 10.0 as "10").
 FLOATS_AS_NUMBERS = {"layers.bars", "layers.trend_line", "layers.value_labels"}

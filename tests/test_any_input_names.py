@@ -35,6 +35,10 @@ from ._anyinput import (
     texts,
 )
 
+#: Property tests over whole figures (many renders): in CI's main run, not the
+#: minimum-versions run.
+pytestmark = pytest.mark.slow
+
 TITLE_ROLES = ("axis-title", "legend-title")
 
 

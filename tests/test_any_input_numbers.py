@@ -21,6 +21,10 @@ from vegafigs.errors import VegafigsError
 
 from ._anyinput import ALL_CASES, Item, build, scene, slow_figures, string_ids
 
+#: Property tests over whole figures (many renders): in CI's main run, not the
+#: minimum-versions run.
+pytestmark = pytest.mark.slow
+
 #: Cases drawn on Vega-Lite's default zero-based scale (points: x and y; the other layers
 #: and scaling_curves: y). There ``1 + 1e-9 * k`` or ``1e9 + step`` is correctly drawn
 #: flat: a nanometre on a metre stick. The figures with data-fitted axes are tested.

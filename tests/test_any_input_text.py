@@ -29,6 +29,10 @@ from ._anyinput import (
     scene,
 )
 
+#: Property tests over whole figures (many renders): in CI's main run, not the
+#: minimum-versions run.
+pytestmark = pytest.mark.slow
+
 #: Control characters users paste by accident (NUL, BEL, ESC, CR, VT, FF, US, non-characters).
 CONTROL = {
     "U+0000": "\x00", "U+0001": "\x01", "U+0007 BEL": "\x07", "U+0008": "\x08",

@@ -16,6 +16,10 @@ import pytest
 
 from ._anyinput import last_json, run_python
 
+#: Property tests over whole figures (many renders): in CI's main run, not the
+#: minimum-versions run.
+pytestmark = pytest.mark.slow
+
 _SCRIPT = """
 import json
 import pandas as pd
