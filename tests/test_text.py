@@ -121,6 +121,10 @@ def test_accents_greek_and_symbols(reference, font):
     text.check_glyphs([("test", "".join(chars))], [fonts.COMPUTER_MODERN, fonts.TIMES])
 
 
+@pytest.mark.skipif(
+    not (fonts.bundled_font_dir() / "cmti10.ttf").is_file(),
+    reason="matplotlib < 3.11 ships no cmti10: no italic CM face (italic drawn upright)",
+)
 def test_cm_italic_is_italic_and_bold_is_bold():
     regular, bold = _cells(list("ab"), CM), _cells(list("ab"), CM, weight="bold")
     italic = _cells(list("ab$"), CM, style="italic")

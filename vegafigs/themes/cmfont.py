@@ -152,11 +152,21 @@ def _cache_root() -> Path:
     return Path(base) / "vegafigs"
 
 
+def available_faces(source_dir: Path) -> tuple[tuple[str, str, int, bool], ...]:
+    """The :data:`FACES` whose TeX font ``source_dir`` has.
+
+    matplotlib ships ``cmti10`` only since 3.11: with an older one there is no
+    italic face, and italic text is drawn with the upright one.
+    """
+    return tuple(f for f in FACES if (source_dir / f"{f[1]}.ttf").is_file())
+
+
 def _source_key(source_dir: Path) -> str:
     digest = hashlib.sha256(BUILD_VERSION.encode())
     for name in _DONORS:
         digest.update(name.encode())
-        digest.update((source_dir / f"{name}.ttf").read_bytes())
+        path = source_dir / f"{name}.ttf"
+        digest.update(path.read_bytes() if path.is_file() else b"missing")
     return digest.hexdigest()[:16]
 
 
@@ -178,7 +188,7 @@ def font_directory() -> Path:
     source = bundled_font_dir()
     key = _source_key(source)
     target = _cache_root() / "fonts" / f"cm-{key}"
-    if all((target / face_file(style)).is_file() for style, *_ in FACES):
+    if all((target / face_file(style)).is_file() for style, *_ in available_faces(source)):
         return target
     try:
         _write_faces(source, target)
@@ -190,7 +200,7 @@ def font_directory() -> Path:
 
 def _write_faces(source: Path, target: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
-    for style, base, weight, italic in FACES:
+    for style, base, weight, italic in available_faces(source):
         font = build_face(source, base=base, style=style, weight=weight, italic=italic)
         fd, tmp = tempfile.mkstemp(prefix=".cm-", suffix=".ttf", dir=target)
         os.close(fd)
@@ -211,7 +221,11 @@ def _load(source: Path, name: str) -> Any:
 def build_face(source: Path, *, base: str, style: str, weight: int, italic: bool) -> Any:
     """One face (a fontTools ``TTFont``) of :data:`FAMILY` built from ``base``."""
     font = _load(source, base)
-    donors = {name: _load(source, name) for name in _DONORS if name != base}
+    donors = {
+        name: _load(source, name)
+        for name in _DONORS
+        if name != base and (source / f"{name}.ttf").is_file()
+    }
     donors["base"] = font
     cmap: dict[int, str] = {}
     for cp in [*range(0x30, 0x3A), *range(0x41, 0x5B), *range(0x61, 0x7B)]:
