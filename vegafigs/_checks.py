@@ -215,7 +215,7 @@ def require_optional_text(value: object, *, param: str) -> str | None:
 #: Characters no renderer can take: C0 controls except tab and newline, DEL, C1
 #: controls, lone surrogates and the non-characters U+FFFE / U+FFFF (vl-convert
 #: aborts the process on some of them).
-_UNDRAWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+UNDRAWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def require_printable(text: str, *, param: str) -> str:
@@ -226,7 +226,7 @@ def require_printable(text: str, *, param: str) -> str:
     Traceback (most recent call last):
     vegafigs.errors.InputError: title: 'a\\x07b' holds the control character U+0007 at index 1; ...
     """
-    m = _UNDRAWABLE.search(text)
+    m = UNDRAWABLE.search(text)
     if m:
         raise InputError(
             f"{param}: {text!r:.60} holds the control character U+{ord(m.group()):04X} at index "

@@ -38,12 +38,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from vegafigs._checks import UNDRAWABLE
 from vegafigs.errors import FontError, InputError, VegafigsError
 
 #: Line breaks that make a new line of a title.
 LINE_BREAK = re.compile("\r\n|[\n\u2028\u2029]")
-#: Characters no renderer can take (as :func:`vegafigs._checks.require_printable`).
-UNDRAWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 #: Keys whose string (or list of strings) value is drawn as it is.
 TEXT_KEYS = frozenset({"title", "subtitle", "text"})
 #: Encoding channels whose field values are drawn (as axis / legend / header labels or text).
