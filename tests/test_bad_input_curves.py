@@ -533,9 +533,18 @@ LOADER_CASES = [
          LoadError, r"bad\.csv': line 3, column 'r'"),
     Case("load-png-as-json", lambda t: vio.load(_png_as(t, "state.json")), LoadError, r"state\.json': not UTF-8 text"),
     Case("load-jsonl-named-csv", lambda t: vio.load(_log(t, "x.csv", '{"step": 1}\n')), LoadError, r"x\.csv': no step column"),
-    Case("load-duplicated-steps-averaged", lambda t: vio.load(_log(t, "d.csv", "step,r\n1,1\n1,3\n2,5\n")), None, check=_values([2.0, 5.0])),
-    Case("load-workers-merged", lambda t: vio.load({"exp": [_log(t, "w0.csv", "step,r\n1,1\n"), _log(t, "w1.csv", "step,r\n1,3\n")]}),
+    Case("load-duplicated-steps-refused", lambda t: vio.load(_log(t, "d.csv", "step,r\n1,1\n1,3\n2,5\n")), LoadError,
+         r"d\.csv': 1 \(metric, step\) pair\(s\) repeat \(1 extra rows\), e\.g\. run 'd', metric 'r', step 1 appears 2 times; .*merge='mean'"),
+    Case("load-duplicated-steps-averaged", lambda t: vio.load(_log(t, "d.csv", "step,r\n1,1\n1,3\n2,5\n"), merge="mean"), None, check=_values([2.0, 5.0])),
+    Case("load-duplicated-steps-last", lambda t: vio.load(_log(t, "d.csv", "step,r\n1,1\n1,3\n2,5\n"), merge="last"), None, check=_values([3.0, 5.0])),
+    Case("load-workers-refused", lambda t: vio.load({"exp": [_log(t, "w0.csv", "step,r\n1,1\n"), _log(t, "w1.csv", "step,r\n1,3\n")]}),
+         LoadError, r"run 'exp': 1 \(metric, step\) pair\(s\) are logged by more than one file \('.*w0\.csv', '.*w1\.csv'\), e\.g\. metric 'r', step 1"),
+    Case("load-workers-merged", lambda t: vio.load({"exp": [_log(t, "w0.csv", "step,r\n1,1\n"), _log(t, "w1.csv", "step,r\n1,3\n")]}, merge="mean"),
          None, check=_values([2.0])),
+    Case("load-workers-first", lambda t: vio.load({"exp": [_log(t, "w0.csv", "step,r\n1,1\n"), _log(t, "w1.csv", "step,r\n1,3\n")]}, merge="first"),
+         None, check=_values([1.0])),
+    Case("load-bad-merge", lambda t: vio.load(_log(t, "d.csv", "step,r\n1,1\n"), merge="avg"), LoadError,
+         r"merge: got 'avg'; expected None or one of mean, last, first"),
 ]  # fmt: skip
 
 
@@ -575,8 +584,8 @@ CLI_CURVES_CASES = [
          warns=r"reward_length: dropped 1 row\(s\) with NaN or infinite values", check=_file_written("f.svg")),
     Case("curves-single-row", lambda t: _curves(t, _log(t, "one.csv", "step,reward\n1,0.5\n"), "--y", "reward"), None,
          check=_svg_has("Reward")),
-    Case("curves-duplicated-steps-averaged", lambda t: _curves(t, _log(t, "d.csv", "step,reward\n1,0.5\n1,0.7\n2,0.1\n"),
-         "--y", "reward"), None, check=_file_written("f.svg")),
+    Case("curves-duplicated-steps-refused", lambda t: _curves(t, _log(t, "d.csv", "step,reward\n1,0.5\n1,0.7\n2,0.1\n"),
+         "--y", "reward"), LoadError, r"d\.csv': 1 \(metric, step\) pair\(s\) repeat"),
     Case("curves-unicode", lambda t: _curves(t, _log(t, "u.csv", "step,Belohnung Δ\n1,0.5\n2,0.7\n"), "--y", "Belohnung Δ",
          "--x-title", "Schritt ⟶"), None, check=_svg_has("Belohnung Δ", "Schritt ⟶")),
 ]  # fmt: skip

@@ -133,7 +133,11 @@ def test_tensorboard_event_files(tmp_path):
 def test_workers_of_one_run_merge_by_step(tmp_path):
     (tmp_path / "w0.jsonl").write_text('{"step": 1, "reward": 1.0}\n{"step": 2, "reward": 2.0}\n')
     (tmp_path / "w1.jsonl").write_text('{"step": 1, "reward": 3.0}\n{"step": 3, "reward": 5.0}\n')
-    df = vio.load({"exp": [tmp_path / "w0.jsonl", tmp_path / "w1.jsonl"]})
+    files = [tmp_path / "w0.jsonl", tmp_path / "w1.jsonl"]
+    logged_twice = r"run 'exp': 1 \(metric, step\) pair\(s\) are logged by more than one file"
+    with pytest.raises(LoadError, match=logged_twice):
+        vio.load({"exp": files})
+    df = vio.load({"exp": files}, merge="mean")
     assert df.run.unique().tolist() == ["exp"]
     assert df.step.tolist() == [1, 2, 3] and df.value.tolist() == [2.0, 2.0, 5.0]
 

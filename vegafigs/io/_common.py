@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,15 @@ TIDY = ("run", "step", "metric", "value")
 STEP_NAMES = ("step", "global_step", "_step", "Step", "iteration", "iter", "epoch", "timestep")
 #: Columns of wide logs that are bookkeeping, not metrics.
 NOT_METRICS = frozenset({"run", "_runtime", "_timestamp", "timestamp", "wall_time", "time"})
+#: Integer columns with these names identify a run (kept as id columns, not drawn as metrics).
+ID_NAME = re.compile(r"(?:^|[_/ .-])(?:seed|trial|worker|rank|replicate|rep|fold|run_id|env_id)"
+                     r"(?:[_ -]?(?:id|idx|index|no|num))?$", re.I)  # fmt: skip
+#: Text columns that are bookkeeping (never identifiers): dates, hosts, paths, free notes.
+TEXT_BOOKKEEPING = frozenset(
+    {"date", "datetime", "time", "timestamp", "hostname", "host", "node_ip", "ip", "logdir",
+     "path", "note", "notes", "comment", "message", "msg", "experiment_tag", "trial_id",
+     "experiment_id", "pid", "_runtime", "_timestamp", "wall_time"}
+)  # fmt: skip
 
 
 def where(path: str | os.PathLike[str]) -> str:
@@ -102,17 +112,25 @@ def tidy_from_wide(
     step: str | None,
     line_offset: int = 2,
     metrics: Sequence[str] | None = None,
+    ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """A wide log (one column per metric) -> tidy rows; NaN cells (not logged) dropped."""
+    """A wide log (one column per metric) -> tidy rows; NaN cells (not logged) dropped.
+
+    Identifier columns (``ids``, text columns such as ``env`` / ``method`` and
+    integer columns named like ``seed`` / ``trial`` / ``worker``) are kept as
+    columns of every row (listed in ``attrs["ids"]``), not drawn as metrics.
+    """
     step_col = find_step(list(df.columns), step, path=path)
     steps = numeric_or_error(df[step_col], path=path, column=step_col, line_offset=line_offset)
     runs = df["run"].astype(str).to_numpy() if "run" in df.columns else np.full(len(df), run)
-    names = [c for c in df.columns if c != step_col and c not in NOT_METRICS]
+    id_cols, text = id_columns(df, exclude={step_col, "run"}, given=ids, path=path)
+    names = [c for c in df.columns if c not in {step_col, *id_cols} and c not in NOT_METRICS]
     if metrics is not None:
         missing = [m for m in metrics if m not in names]
         if missing:
             raise LoadError(f"log {where(path)}: no metric column(s) {missing}; has {names}")
         names = list(metrics)
+    keep = {c: df[c].to_numpy() for c in id_cols}
     frames = []
     for name in names:
         col = df[name]
@@ -125,19 +143,78 @@ def tidy_from_wide(
                 continue
         vals = numeric_or_error(col, path=path, column=str(name), line_offset=line_offset)
         frames.append(
-            pd.DataFrame({"run": runs, "step": steps, "metric": str(name), "value": vals})
+            pd.DataFrame({"run": runs, "step": steps, "metric": str(name), "value": vals, **keep})
         )
     if not frames:
         raise LoadError(f"log {where(path)}: no numeric metric columns besides {step_col!r}")
     out = pd.concat(frames, ignore_index=True)
-    return finish(out, path=path)
+    out = finish(out, path=path, ids=id_cols)
+    out.attrs.update(x=step_col, ids=list(id_cols), text=text)
+    return out
+
+
+def id_columns(
+    df: pd.DataFrame, *, exclude: set[str], given: Sequence[str] | None, path: Path
+) -> tuple[list[str], list[str]]:
+    """``(identifier columns, other text columns)`` of a table.
+
+    Identifiers: the ``given`` names (each must be a column), text / categorical
+    columns that repeat values (not one distinct value per row, not bookkeeping
+    such as ``date`` or ``hostname``) and integer columns named like ``seed``.
+    """
+    columns = [str(c) for c in df.columns]
+    missing = [c for c in (given or ()) if c not in columns and c != "run"]
+    if missing:
+        raise LoadError(
+            f"log {where(path)}: no column(s) {missing} to keep as ids; columns: {columns}"
+        )
+    ids = [c for c in (given or ()) if c != "run"]
+    text = []
+    for c in columns:
+        if c in exclude or c in ids or c in {"metric", "value"}:
+            continue
+        col = df[c]
+        if _is_text(col):
+            distinct = col.nunique(dropna=True)
+            per_row = len(col) > 2 and distinct == col.notna().sum()
+            if c.lower() in TEXT_BOOKKEEPING or per_row or distinct == 0:
+                text.append(c)
+            else:
+                ids.append(c)
+        elif _is_integer(col) and ID_NAME.search(c):
+            ids.append(c)
+    return ids, text
+
+
+def _is_integer(col: pd.Series) -> bool:
+    return pd.api.types.is_integer_dtype(col) and not pd.api.types.is_bool_dtype(col)
+
+
+def _is_text(col: pd.Series) -> bool:
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return True
+    if col.dtype == object or pd.api.types.is_string_dtype(col):
+        # Text when every value is a string and none is a number (a number among
+        # words is a bad metric cell; dicts / lists are not identifiers).
+        if pd.api.types.infer_dtype(col, skipna=True) not in ("string", "empty"):
+            return False
+        conv = pd.to_numeric(col.dropna(), errors="coerce")
+        return bool(conv.notna().sum() == 0)
+    return False
 
 
 def tidy_from_long(
-    df: pd.DataFrame, *, path: Path, run: str, step: str | None, line_offset: int = 2
+    df: pd.DataFrame,
+    *,
+    path: Path,
+    run: str,
+    step: str | None,
+    line_offset: int = 2,
+    ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """A long log (columns step, metric, value[, run]) -> the tidy frame."""
+    """A long log (columns step, metric, value[, run], identifier columns) -> the tidy frame."""
     step_col = find_step(list(df.columns), step, path=path)
+    id_cols, text = id_columns(df, exclude={step_col, "run"}, given=ids, path=path)
     out = pd.DataFrame(
         {
             "run": df["run"].astype(str).to_numpy() if "run" in df.columns else run,
@@ -148,16 +225,19 @@ def tidy_from_long(
             "value": numeric_or_error(
                 df["value"], path=path, column="value", line_offset=line_offset
             ),
+            **{c: df[c].to_numpy() for c in id_cols},
         }
     )
-    return finish(out, path=path)
+    out = finish(out, path=path, ids=id_cols)
+    out.attrs.update(x=step_col, ids=list(id_cols), text=text)
+    return out
 
 
 def is_long(columns: Iterable[Hashable]) -> bool:
     return "metric" in columns and "value" in columns
 
 
-def finish(df: pd.DataFrame, *, path: Path | None = None) -> pd.DataFrame:
+def finish(df: pd.DataFrame, *, path: Path | None = None, ids: Sequence[str] = ()) -> pd.DataFrame:
     """Drop rows without a step or value; integral steps become int64; sort.
 
     A NaN value (or an empty cell) means "not logged at this step" and is dropped
@@ -176,7 +256,8 @@ def finish(df: pd.DataFrame, *, path: Path | None = None) -> pd.DataFrame:
     out = out[[*TIDY, *extra]]
     if out.empty and path is not None:
         raise LoadError(f"log {where(path)}: no logged values")
-    return out.sort_values(["run", "metric", "step"], kind="mergesort").reset_index(drop=True)
+    order = ["run", "metric", *ids, "step"]
+    return out.sort_values(order, kind="mergesort").reset_index(drop=True)
 
 
 def merge_runs(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
@@ -29,6 +29,7 @@ def load_csv(
     step: str | None = None,
     progress: Progress | None = None,
     chunk_rows: int = 250_000,
+    ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """A CSV log -> tidy ``run, step, metric, value`` (wide or long layout detected).
 
@@ -68,8 +69,8 @@ def load_csv(
     df = pd.concat(chunks, ignore_index=True)
     df.columns = pd.Index([str(c).strip() for c in df.columns])
     if is_long(df.columns):
-        return tidy_from_long(df, path=p, run=name, step=step)
-    return tidy_from_wide(df, path=p, run=name, step=step)
+        return tidy_from_long(df, path=p, run=name, step=step, ids=ids)
+    return tidy_from_wide(df, path=p, run=name, step=step, ids=ids)
 
 
 def load_jsonl(
@@ -78,6 +79,7 @@ def load_jsonl(
     run: str | None = None,
     step: str | None = None,
     progress: Progress | None = None,
+    ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """A JSON Lines log (one JSON object per line, wide or long) -> the tidy frame.
 
@@ -127,8 +129,8 @@ def load_jsonl(
     offset_df = df.copy()
     try:
         if is_long(df.columns):
-            return tidy_from_long(offset_df, path=p, run=name, step=step, line_offset=1)
-        return tidy_from_wide(offset_df, path=p, run=name, step=step, line_offset=1)
+            return tidy_from_long(offset_df, path=p, run=name, step=step, line_offset=1, ids=ids)
+        return tidy_from_wide(offset_df, path=p, run=name, step=step, line_offset=1, ids=ids)
     except LoadError as exc:
         raise LoadError(_renumber(str(exc), lines)) from exc
 
@@ -145,7 +147,11 @@ def _renumber(message: str, lines: list[int]) -> str:
 
 
 def load_parquet(
-    path: str | os.PathLike[str], *, run: str | None = None, step: str | None = None
+    path: str | os.PathLike[str],
+    *,
+    run: str | None = None,
+    step: str | None = None,
+    ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """A Parquet log (wide or long) -> the tidy frame. Needs ``pyarrow`` (extra ``parquet``).
 
@@ -170,5 +176,5 @@ def load_parquet(
         raise LoadError(f"log {where(p)}: not a readable Parquet file ({exc})") from exc
     df.columns = pd.Index([str(c) for c in df.columns])
     if is_long(df.columns):
-        return tidy_from_long(df, path=p, run=name, step=step, line_offset=0)
-    return tidy_from_wide(df, path=p, run=name, step=step, line_offset=0)
+        return tidy_from_long(df, path=p, run=name, step=step, line_offset=0, ids=ids)
+    return tidy_from_wide(df, path=p, run=name, step=step, line_offset=0, ids=ids)
