@@ -211,3 +211,20 @@ def test_x_column_is_recorded(tmp_path):
     assert vio.load([tmp_path / "a.csv", tmp_path / "b.csv"]).attrs["x"] == "global_step"
     assert vio.load([tmp_path / "a.csv", tmp_path / "c.csv"]).attrs["x"] == "step"
     assert vio.load(tmp_path / "a.csv", step="r").attrs["x"] == "r"
+
+
+FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures" / "logs"
+
+
+def test_trl_output_dirs_with_checkpoints(tmp_path):
+    files = sorted((FIXTURES / "trl").rglob("trainer_state.json"))
+    assert len(files) == 4
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        df = vio.load(files)
+    assert sorted(df.run.unique()) == ["dpo-llama", "grpo-qwen-gsm8k"]
+    grpo = df[df.run == "grpo-qwen-gsm8k"]
+    assert sorted(grpo[grpo.metric == "reward"].step) == list(range(1, 11))  # the final state
+    assert grpo[grpo.metric == "eval_reward"].step.tolist() == [4, 8]
+    assert "train_runtime" in set(grpo.metric) and "epoch" not in set(grpo.metric)
+    assert df[df.run == "dpo-llama"].step.max() == 6

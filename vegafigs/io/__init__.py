@@ -364,7 +364,11 @@ def _combine(frames: list[pd.DataFrame], files: list[Path], merge: str | None) -
             if rep.any():
                 raise across_files_error(df, rep, [Path(f) for f in _file_names(frames, files)])
             df = df.drop(columns="_file")
-    df = df[tidy_columns(df)].reset_index(drop=True)
+    columns = tidy_columns(df)
+    if list(df.columns) != columns:
+        df = df[columns]
+    if not isinstance(df.index, pd.RangeIndex) or df.index.start != 0:
+        df = df.reset_index(drop=True)
     df.attrs = {"x": xs.pop() if len(xs) == 1 else "step", "ids": ids, "text": text}
     return df
 
