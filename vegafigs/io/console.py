@@ -1,0 +1,360 @@
+"""Console text logs: verl's ``step:N - key:value - ...`` lines (stdout captured by ``tee``).
+
+verl's console logger prints one line per training step, ``step:12 -
+actor/pg_loss:0.010 - critic/score/mean:0.300 - ...``; Ray prefixes the lines of
+its workers (``(TaskRunner pid=123) ``), colours them with ANSI codes, and tqdm
+progress bars (``\\r``-refreshed) share the same stream. Other line-structured
+``key: value`` / ``key=value`` logs (pairs separated by `` - ``, ``,``, ``|``,
+``;`` or spaces) load the same way when each line holds its step.
+
+The file is read in bounded chunks, split on ``\\n`` and ``\\r``, and each piece
+is matched with compiled regular expressions (never ``eval``): a 100 MB log is
+never held in memory as one string.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+
+from vegafigs.errors import LoadError
+from vegafigs.io._common import STEP_NAMES, finish, open_check, where
+
+#: Bytes read at a time; a piece longer than ``_MAX_PIECE`` without a line break is cut.
+_CHUNK = 1 << 20
+_MAX_PIECE = 4 << 20
+_INT64 = 2**63 - 1
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
+#: A tqdm bar: ``desc:  12%|█▏   | 12/100 [00:01<00:10, 1.2it/s, loss=0.1]``.
+_TQDM = re.compile(
+    r"\d{1,3}%\|[^|]*\|\s*[\d.]+[kMGT]?(?:/[\d.]+[kMGT]?)?"
+    r"(?:\s*\[[^\]]*\])?"
+)
+#: Ray's prefix of a worker's lines: ``(TaskRunner pid=123)``, ``(WorkerDict pid=1, ip=10.0.0.1)``.
+_RAY = re.compile(r"^\s*\((?:[\w.:\-]+ )?pid=\d+(?:, ip=[^)]*)?\)\s*")
+#: Ray's log deduplication suffix.
+_REPEATED = re.compile(r"\s*\[repeated \d+x across cluster\].*$")
+_NUM = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf(?:inity)?)"
+_KEY = r"[A-Za-z_][\w./@%+\-\[\]]*"
+#: One ``key:value`` / ``key: value`` / ``key=value`` pair (key optionally quoted).
+_PAIR = re.compile(
+    rf"(?<![\w./@%+\-\[\]'\"])(?P<q>['\"]?)(?P<key>{_KEY})(?P=q)[ \t]*[:=][ \t]*"
+    r"(?P<val>(?:np|numpy|torch)\.\w+\([^()]*\)|tensor\([^()]*(?:\([^()]*\)[^()]*)*\)"
+    r"|'[^']*'|\"[^\"]*\"|[^\s,|;}\]]+)"
+)
+#: What may stand between two pairs of one line.
+_GAP = re.compile(r"[ \t]*(?:[-,|;][ \t]*)?")
+_WRAPPED = re.compile(
+    rf"^(?:(?:np|numpy|torch)\.\w+|tensor)\(\s*(?P<num>{_NUM})\s*(?:,.*)?\)$", re.I
+)
+_NUMBER = re.compile(rf"^(?:{_NUM})$", re.I)
+_BOOLS = {"True": 1.0, "False": 0.0, "true": 1.0, "false": 0.0}
+
+
+def load_console(
+    path: str | os.PathLike[str], *, run: str | None = None, step: str | None = None
+) -> pd.DataFrame:
+    """A console log (verl ``step:N - key:value - ...`` lines) -> tidy ``run, step, metric, value``.
+
+    Parameters
+    ----------
+    path
+        The text log (``output.log``, ``train.log``, stdout captured by ``tee``).
+    run
+        The run name of every row (default: the file stem).
+    step
+        The key holding each line's step (default: ``step``, else the first of
+        ``global_step``, ``_step``, ``Step``, ``iteration``, ``iter``, ``epoch``,
+        ``timestep`` found); e.g. ``"training/global_step"``. Recorded in
+        ``df.attrs["x"]``.
+
+    Every line (or ``\\r``-separated piece of one) holding the step key gives one
+    row per numeric key. Ray prefixes, ANSI colours, tqdm bars, warnings and
+    tracebacks are skipped; ``np.float64(0.1)`` / ``tensor(0.5)`` wrappers are
+    unwrapped; ``True`` / ``False`` are 1 / 0; ``nan`` is "not logged" (dropped),
+    ``inf`` kept. A pair cut by the end of the file, or followed by unrelated
+    text, is dropped (the complete pairs before it are kept). Keys whose values
+    are all text are skipped. Repeated steps (a restarted run) are kept.
+    A key given twice on one line, a key both numeric and text, a step beyond
+    int64, or a file without step lines raise :class:`~vegafigs.LoadError`
+    naming the file and line.
+
+    >>> from pathlib import Path
+    >>> _ = Path("output.log").write_text(
+    ...     "(TaskRunner pid=7) step:1 - actor/pg_loss:np.float64(0.5) - score:0.1\\n"
+    ...     "Training Progress:  50%|#####     | 1/2 [00:01<00:01]\\n"
+    ...     "(TaskRunner pid=7) step:2 - actor/pg_loss:0.25 - score:0.3 - val/acc:0.9\\n")
+    >>> df = load_console("output.log")
+    >>> df
+          run  step         metric  value
+    0  output     1  actor/pg_loss   0.50
+    1  output     2  actor/pg_loss   0.25
+    2  output     1          score   0.10
+    3  output     2          score   0.30
+    4  output     2        val/acc   0.90
+    >>> df.attrs["x"]
+    'step'
+    """
+    p = open_check(path)
+    name = run if run is not None else p.stem
+    parsed = _Parsed(candidates=(step,) if step is not None else STEP_NAMES)
+    try:
+        with open(p, "rb") as fh:
+            for lineno, piece, ended in _pieces(fh):
+                parsed.add(lineno, piece, ended)
+    except OSError as exc:
+        raise LoadError(f"log {where(p)}: cannot read ({exc.strerror})") from exc
+    except LoadError as exc:
+        raise LoadError(f"log {where(p)}: {exc}") from None
+    key = parsed.step_key()
+    if key is None:
+        raise LoadError(_no_steps_message(p, parsed, step))
+    df = parsed.frame(key, run=name, path=p)
+    df.attrs["x"] = key
+    return df
+
+
+def _pieces(fh: BinaryIO) -> Iterator[tuple[int, str, bool]]:
+    """``(line number, text, ended by a line break)`` for each ``\\n``/``\\r``-separated piece."""
+    lineno = 1
+    pending = b""
+    while True:
+        chunk = fh.read(_CHUNK)
+        if not chunk:
+            break
+        parts = re.split(rb"(\r\n|\n|\r)", pending + chunk)
+        pending = parts.pop()
+        for i in range(0, len(parts), 2):
+            yield lineno, parts[i].decode("utf-8", "replace"), True
+            if parts[i + 1] != b"\r":
+                lineno += 1
+        if len(pending) > _MAX_PIECE:
+            yield lineno, pending.decode("utf-8", "replace"), False
+            pending = b""
+    if pending:
+        yield lineno, pending.decode("utf-8", "replace"), False
+
+
+def clean(text: str) -> list[str]:
+    """``text`` without ANSI codes, Ray prefixes and suffixes, split at tqdm bars.
+
+    >>> clean("\\x1b[36m(TaskRunner pid=1)\\x1b[0m step:1 - a:0.5")
+    ['step:1 - a:0.5']
+    >>> clean("Training Progress:  50%|#####     | 1/2 [00:01<00:01, 1.0it/s]step:1 - a:0.5")
+    ['Training Progress:', 'step:1 - a:0.5']
+    """
+    if "\x1b" in text:
+        text = _ANSI.sub("", text)
+    if "[repeated" in text:
+        text = _REPEATED.sub("", text)
+    text = _RAY.sub("", text)
+    parts = _TQDM.split(text) if "%|" in text else [text]
+    return [s for s in (part.strip() for part in parts) if s]
+
+
+def pairs(
+    text: str, *, ended: bool = True, keys: tuple[str, ...] = ("step",)
+) -> list[tuple[str, str]]:
+    """The ``(key, value text)`` pairs of one cleaned line: its run of pairs holding a key
+    of ``keys`` (else its longest run), pairs separated by `` - ``, ``,``, ``|``, ``;`` or
+    blanks.
+
+    The last pair is dropped when it may be cut: the line was not ended by a line
+    break and the pair reaches its end, or its value is not a number and unrelated
+    text follows it.
+
+    >>> pairs("step:4 - loss:tensor(0.5, device='cuda:0') - acc:0.75")
+    [('step', '4'), ('loss', "tensor(0.5, device='cuda:0')"), ('acc', '0.75')]
+    >>> pairs("step:4 - loss:0.5 - crit")
+    [('step', '4'), ('loss', '0.5')]
+    >>> pairs("step:4 - loss:0.5 - acc:0.7", ended=False)
+    [('step', '4'), ('loss', '0.5')]
+    """
+    runs: list[tuple[list[tuple[str, str]], int]] = []
+    end = -1
+    for m in _PAIR.finditer(text):
+        if not runs or not _GAP.fullmatch(text, end, m.start()):
+            runs.append(([], 0))
+        runs[-1][0].append((m.group("key"), m.group("val")))
+        end = m.end()
+        runs[-1] = (runs[-1][0], end)
+    if not runs:
+        return []
+    with_key = [r for r in runs if any(k in keys for k, _ in r[0])]
+    best, stop = max(with_key or runs, key=lambda r: len(r[0]))
+    rest = text[stop:].strip(" \t-,|;")
+    last = best[-1][1]
+    if (not rest and not ended) or (rest and number(last) is None):
+        best = best[:-1]
+    return best
+
+
+def number(text: str) -> float | None:
+    """The number a logged value stands for, or None if it is text.
+
+    >>> [number(t) for t in ("0.5", "np.float64(0.1)", "tensor(2)", "nan", "True", "abc")]
+    [0.5, 0.1, 2.0, nan, 1.0, None]
+    """
+    if _NUMBER.match(text):
+        return float(text)
+    m = _WRAPPED.match(text)
+    if m:
+        return float(m.group("num"))
+    return _BOOLS.get(text)
+
+
+@dataclass
+class _Parsed:
+    """Numeric pairs of the lines read so far, column-wise (line index, key id, value)."""
+
+    candidates: tuple[str, ...]
+    keys: dict[str, int] = field(default_factory=dict)
+    lines: array = field(default_factory=lambda: array("q"))
+    rows: array = field(default_factory=lambda: array("q"))
+    ids: array = field(default_factory=lambda: array("q"))
+    values: array = field(default_factory=lambda: array("d"))
+    steps: dict[str, dict[int, int | float]] = field(default_factory=dict)
+    text_at: dict[str, tuple[int, str]] = field(default_factory=dict)
+    numeric_at: dict[str, int] = field(default_factory=dict)
+    first_other: tuple[int, str] | None = None
+    keys_seen: dict[str, None] = field(default_factory=dict)
+    tqdm_postfix: bool = False
+
+    def add(self, lineno: int, raw: str, ended: bool) -> None:
+        """Record the pairs of one piece of text (line ``lineno``)."""
+        if not raw.strip():
+            return
+        parts = clean(raw)
+        for i, text in enumerate(parts):
+            self._add_part(lineno, text, ended or i < len(parts) - 1)
+        if "%|" in raw and "=" in raw:
+            self.tqdm_postfix = True
+        elif not parts and self.first_other is None:
+            self.first_other = (lineno, raw.strip())
+
+    def _add_part(self, lineno: int, text: str, ended: bool) -> None:
+        found = (
+            pairs(text, ended=ended, keys=self.candidates) if (":" in text or "=" in text) else []
+        )
+        keys = [k for k, _ in found]
+        if not any(c in keys for c in self.candidates):
+            if self.first_other is None:
+                self.first_other = (lineno, text)
+            for k in keys[:20]:
+                self.keys_seen.setdefault(k)
+            return
+        if len(set(keys)) < len(keys):
+            dup = next(k for k in keys if keys.count(k) > 1)
+            raise LoadError(f"line {lineno}: key {dup!r} given twice on one line")
+        row = len(self.lines)
+        self.lines.append(lineno)
+        for key, val in found:
+            self._value(row, lineno, key, val)
+
+    def _value(self, row: int, lineno: int, key: str, val: str) -> None:
+        x = number(val)
+        if key in self.candidates:
+            self.steps.setdefault(key, {})[row] = _step_value(val, x, lineno=lineno, key=key)
+            return
+        if x is None:
+            self.text_at.setdefault(key, (lineno, val))
+            return
+        self.numeric_at.setdefault(key, lineno)
+        kid = self.keys.setdefault(key, len(self.keys))
+        self.rows.append(row)
+        self.ids.append(kid)
+        self.values.append(x)
+
+    def step_key(self) -> str | None:
+        """The first candidate step key found on some line."""
+        return next((c for c in self.candidates if c in self.steps), None)
+
+    def frame(self, key: str, *, run: str, path: Path) -> pd.DataFrame:
+        """The tidy frame of the lines holding ``key``; other candidates become metrics."""
+        for other in self.candidates:
+            if other != key and other in self.steps:
+                for row, x in self.steps[other].items():
+                    self.rows.append(row)
+                    self.ids.append(self.keys.setdefault(other, len(self.keys)))
+                    self.values.append(float(x))
+                    self.numeric_at.setdefault(other, self.lines[row])
+        for k, (lineno, val) in self.text_at.items():
+            if k in self.numeric_at:
+                raise LoadError(
+                    f"log {where(path)}: line {lineno}, key {k!r}: expected a number "
+                    f"(as on line {self.numeric_at[k]}), got {_short(val, 40)!r}"
+                )
+        by_row = self.steps[key]
+        rows = np.frombuffer(self.rows, dtype=np.int64) if len(self.rows) else np.zeros(0, int)
+        has = np.array([r in by_row for r in rows.tolist()], dtype=bool)
+        steps = [by_row[r] for r in rows[has].tolist()]
+        names = np.array(list(self.keys), dtype=object)
+        ids = np.frombuffer(self.ids, dtype=np.int64) if len(self.ids) else np.zeros(0, int)
+        values = np.frombuffer(self.values, dtype=float) if len(self.values) else np.zeros(0)
+        df = pd.DataFrame(
+            {
+                "run": run,
+                "step": pd.array(steps, dtype="float64" if _any_float(steps) else "int64"),
+                "metric": names[ids[has]] if len(names) else np.zeros(0, dtype=object),
+                "value": values[has],
+            }
+        )
+        if df.empty:
+            raise LoadError(
+                f"log {where(path)}: lines with key {key!r} hold no numeric values besides it"
+            )
+        return finish(df, path=path)
+
+
+def _any_float(steps: list[int | float]) -> bool:
+    return any(isinstance(s, float) for s in steps)
+
+
+def _step_value(val: str, x: float | None, *, lineno: int, key: str) -> int | float:
+    """A line's step: an integer (int64) or a finite number."""
+    if x is None or isinstance(_BOOLS.get(val), float) or not math.isfinite(x):
+        raise LoadError(f"line {lineno}, key {key!r}: expected a step number, got {val!r}")
+    text = _WRAPPED.match(val)
+    digits = text.group("num") if text else val
+    if re.fullmatch(r"[-+]?\d+", digits):
+        n = int(digits)
+        if abs(n) > _INT64:
+            raise LoadError(f"line {lineno}, key {key!r}: step {n} is beyond int64")
+        return n
+    return x
+
+
+def _short(text: str, n: int = 80) -> str:
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
+def _no_steps_message(p: Path, parsed: _Parsed, step: str | None) -> str:
+    """The :class:`LoadError` text for a file without step lines."""
+    key = step or "step"
+    msg = (
+        f"log {where(p)}: no step lines; expected lines like "
+        f"'{key}:12 - actor/pg_loss:0.01 - critic/score/mean:0.3' (verl's console logger; "
+        f"pairs 'key:value' or 'key=value', one line per step holding the key {key!r})"
+    )
+    if parsed.tqdm_postfix:
+        msg += (
+            "; tqdm progress-bar postfixes ('| 12/100 [..., loss=0.1]') are not read: "
+            "the bar's counter is not the logged step"
+        )
+    if parsed.keys_seen:
+        shown = ", ".join(list(parsed.keys_seen)[:8])
+        msg += f"; keys seen: {shown} (pass step=KEY / --x KEY to name the step key)"
+    if parsed.first_other is None:
+        return msg + "; the file holds no text"
+    lineno, text = parsed.first_other
+    return msg + f"; line {lineno}: {_short(text)!r}"
