@@ -235,19 +235,24 @@ class _Parsed:
         if not raw.strip():
             return
         parts = clean(raw)
+        unseen = self.first_other is None
         for i, text in enumerate(parts):
             self._add_part(lineno, text, ended or i < len(parts) - 1)
+        if unseen and (self.first_other is not None or not parts):
+            self.first_other = (lineno, _ANSI.sub("", raw).strip())
         if "%|" in raw and "=" in raw:
             self.tqdm_postfix = True
-        elif not parts and self.first_other is None:
-            self.first_other = (lineno, raw.strip())
 
     def _add_part(self, lineno: int, text: str, ended: bool) -> None:
         found = (
             pairs(text, ended=ended, keys=self.candidates) if (":" in text or "=" in text) else []
         )
-        keys = [k for k, _ in found]
+        keys = [k for k, v in found if k not in self.candidates or number(v) is not None]
         if not any(c in keys for c in self.candidates):
+            if len(keys) < len(found) and any(number(v) is not None for _, v in found):
+                # "step:abc - loss:0.5": a step line whose step is not a number.
+                bad = next(v for k, v in found if k in self.candidates)
+                raise LoadError(f"line {lineno}: expected a step number, got {_short(bad, 40)!r}")
             if self.first_other is None:
                 self.first_other = (lineno, text)
             for k in keys[:20]:
