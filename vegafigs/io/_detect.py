@@ -154,6 +154,12 @@ def _from_text(p: Path, text: str, whole: bool) -> str | None:
     first = next((ln.strip() for ln in lines if ln.strip()), "")
     if first.startswith("{"):
         return _json_kind(p, text, first, whole)
+    if first.startswith("[") and _is_json(first if not whole else text):
+        raise LoadError(
+            f"log {str(p)!r}: a JSON array; expected JSON lines (one object per line), a "
+            f"trainer_state.json object or another log; starts with {_short(first)!r}; "
+            f"pass format= / --format ({', '.join(DETECTED)})"
+        )
     if first.startswith("#{") and _is_monitor(lines):
         return "monitor"
     if _has_step_lines(lines, whole):
@@ -199,6 +205,14 @@ def _json_kind(p: Path, text: str, first: str, whole: bool) -> str:
         f"and not JSON lines; starts with {_short(first)!r}; pass format= / --format "
         f"({', '.join(DETECTED)})"
     )
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return False
+    return True
 
 
 def _is_monitor(lines: list[str]) -> bool:

@@ -29,9 +29,9 @@ import pandas as pd
 from vegafigs.errors import LoadError
 from vegafigs.io._common import STEP_NAMES, finish, open_check, where
 
-#: Bytes read at a time; a piece longer than ``_MAX_PIECE`` without a line break is cut.
+#: Bytes read at a time; a piece longer than ``_MAX_PIECE`` (16 MB) without a line break is cut there.
 _CHUNK = 1 << 20
-_MAX_PIECE = 4 << 20
+_MAX_PIECE = 16 << 20
 _INT64 = 2**63 - 1
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
