@@ -29,7 +29,8 @@ import pandas as pd
 from vegafigs.errors import LoadError
 from vegafigs.io._common import STEP_NAMES, finish, open_check, where
 
-#: Bytes read at a time; a piece longer than ``_MAX_PIECE`` (16 MB) without a line break is cut there.
+#: Bytes read at a time; a piece longer than ``_MAX_PIECE`` (16 MB) without a line
+#: break is cut there.
 _CHUNK = 1 << 20
 _MAX_PIECE = 16 << 20
 _INT64 = 2**63 - 1
@@ -46,14 +47,17 @@ _RAY = re.compile(r"^\s*\((?:[\w.:\-]+ )?pid=\d+(?:, ip=[^)]*)?\)\s*")
 _REPEATED = re.compile(r"\s*\[repeated \d+x across cluster\].*$")
 _NUM = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf(?:inity)?)"
 _KEY = r"[A-Za-z_][\w./@%+\-\[\]]*"
-#: One ``key:value`` / ``key: value`` / ``key=value`` pair (key optionally quoted).
-_PAIR = re.compile(
-    rf"(?<![\w./@%+\-\[\]'\"])(?P<q>['\"]?)(?P<key>{_KEY})(?P=q)[ \t]*[:=][ \t]*"
-    r"(?P<val>(?:np|numpy|torch)\.\w+\([^()]*\)|tensor\([^()]*(?:\([^()]*\)[^()]*)*\)"
+_VAL = (
+    r"(?:(?:np|numpy|torch)\.\w+\([^()]*\)|tensor\([^()]*(?:\([^()]*\)[^()]*)*\)"
     r"|'[^']*'|\"[^\"]*\"|[^\s,|;}\]]+)"
 )
+_PAIR_SRC = rf"(?<![\w./@%+\-\[\]'\"])['\"]?{_KEY}['\"]?[ \t]*[:=][ \t]*{_VAL}"
 #: What may stand between two pairs of one line.
-_GAP = re.compile(r"[ \t]*(?:[-,|;][ \t]*)?")
+_GAP_SRC = r"[ \t]*(?:[-,|;][ \t]*)?"
+#: A run of ``key:value`` / ``key: value`` / ``key=value`` pairs (keys optionally quoted).
+_RUN = re.compile(rf"{_PAIR_SRC}(?:{_GAP_SRC}{_PAIR_SRC})*")
+#: One pair of a run.
+_PAIR = re.compile(rf"['\"]?({_KEY})['\"]?[ \t]*[:=][ \t]*({_VAL})")
 _WRAPPED = re.compile(
     rf"^(?:(?:np|numpy|torch)\.\w+|tensor)\(\s*(?P<num>{_NUM})\s*(?:,.*)?\)$", re.I
 )
@@ -180,23 +184,17 @@ def pairs(
     >>> pairs("step:4 - loss:0.5 - acc:0.7", ended=False)
     [('step', '4'), ('loss', '0.5')]
     """
-    runs: list[tuple[list[tuple[str, str]], int]] = []
-    end = -1
-    for m in _PAIR.finditer(text):
-        if not runs or not _GAP.fullmatch(text, end, m.start()):
-            runs.append(([], 0))
-        runs[-1][0].append((m.group("key"), m.group("val")))
-        end = m.end()
-        runs[-1] = (runs[-1][0], end)
+    runs = list(_RUN.finditer(text))
     if not runs:
         return []
-    with_key = [r for r in runs if any(k in keys for k, _ in r[0])]
-    best, stop = max(with_key or runs, key=lambda r: len(r[0]))
-    rest = text[stop:].strip(" \t-,|;")
-    last = best[-1][1]
-    if (not rest and not ended) or (rest and number(last) is None):
-        best = best[:-1]
-    return best
+    found = [_PAIR.findall(m.group()) for m in runs]
+    with_key = [i for i, f in enumerate(found) if any(k in keys for k, _ in f)]
+    best = max(with_key or range(len(runs)), key=lambda i: len(found[i]))
+    out = found[best]
+    rest = text[runs[best].end() :].strip(" \t-,|;")
+    if (not rest and not ended) or (rest and number(out[-1][1]) is None):
+        out = out[:-1]
+    return out
 
 
 def number(text: str) -> float | None:
@@ -225,7 +223,6 @@ class _Parsed:
     values: array = field(default_factory=lambda: array("d"))
     steps: dict[str, dict[int, int | float]] = field(default_factory=dict)
     text_at: dict[str, tuple[int, str]] = field(default_factory=dict)
-    numeric_at: dict[str, int] = field(default_factory=dict)
     first_other: tuple[int, str] | None = None
     keys_seen: dict[str, None] = field(default_factory=dict)
     tqdm_postfix: bool = False
@@ -263,22 +260,28 @@ class _Parsed:
             raise LoadError(f"line {lineno}: key {dup!r} given twice on one line")
         row = len(self.lines)
         self.lines.append(lineno)
+        ids = []
+        values = []
         for key, val in found:
-            self._value(row, lineno, key, val)
-
-    def _value(self, row: int, lineno: int, key: str, val: str) -> None:
-        x = number(val)
-        if key in self.candidates:
-            self.steps.setdefault(key, {})[row] = _step_value(val, x, lineno=lineno, key=key)
-            return
-        if x is None:
-            self.text_at.setdefault(key, (lineno, val))
-            return
-        self.numeric_at.setdefault(key, lineno)
-        kid = self.keys.setdefault(key, len(self.keys))
-        self.rows.append(row)
-        self.ids.append(kid)
-        self.values.append(x)
+            if key in self.candidates:
+                x = number(val)
+                self.steps.setdefault(key, {})[row] = _step_value(val, x, lineno=lineno, key=key)
+                continue
+            try:
+                x = float(val)
+            except ValueError:
+                x = number(val)
+                if x is None:
+                    self.text_at.setdefault(key, (lineno, val))
+                    continue
+            kid = self.keys.get(key)
+            if kid is None:
+                kid = self.keys[key] = len(self.keys)
+            ids.append(kid)
+            values.append(x)
+        self.rows.extend([row] * len(ids))
+        self.ids.extend(ids)
+        self.values.extend(values)
 
     def step_key(self) -> str | None:
         """The first candidate step key found on some line."""
@@ -292,12 +295,13 @@ class _Parsed:
                     self.rows.append(row)
                     self.ids.append(self.keys.setdefault(other, len(self.keys)))
                     self.values.append(float(x))
-                    self.numeric_at.setdefault(other, self.lines[row])
         for k, (lineno, val) in self.text_at.items():
-            if k in self.numeric_at:
+            if k in self.keys:
+                kid = self.keys[k]
+                first = self.lines[self.rows[list(self.ids).index(kid)]]
                 raise LoadError(
                     f"log {where(path)}: line {lineno}, key {k!r}: expected a number "
-                    f"(as on line {self.numeric_at[k]}), got {_short(val, 40)!r}"
+                    f"(as on line {first}), got {_short(val, 40)!r}"
                 )
         by_row = self.steps[key]
         rows = np.frombuffer(self.rows, dtype=np.int64) if len(self.rows) else np.zeros(0, int)
