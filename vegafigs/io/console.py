@@ -33,7 +33,8 @@ from vegafigs.io._common import STEP_NAMES, finish, open_check, where
 #: break is cut there.
 _CHUNK = 1 << 20
 _MAX_PIECE = 16 << 20
-_INT64 = 2**63 - 1
+#: Steps are kept exactly up to 2**53 (the loaders' frames go through float).
+_MAX_STEP = 2**53
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
 #: A tqdm bar: ``desc:  12%|█▏   | 12/100 [00:01<00:10, 1.2it/s, loss=0.1]``.
@@ -90,7 +91,7 @@ def load_console(
     text, is dropped (the complete pairs before it are kept). Keys whose values
     are all text are skipped. Repeated steps (a restarted run) are kept.
     A key given twice on one line, a key both numeric and text, a step beyond
-    int64, or a file without step lines raise :class:`~vegafigs.LoadError`
+    2**53, or a file without step lines raise :class:`~vegafigs.LoadError`
     naming the file and line.
 
     >>> from pathlib import Path
@@ -223,6 +224,9 @@ class _Parsed:
     values: array = field(default_factory=lambda: array("d"))
     steps: dict[str, dict[int, int | float]] = field(default_factory=dict)
     text_at: dict[str, tuple[int, str]] = field(default_factory=dict)
+    _shapes: dict[tuple[str, ...], tuple[list[int], list[int], list[int]]] = field(
+        default_factory=dict
+    )
     first_other: tuple[int, str] | None = None
     keys_seen: dict[str, None] = field(default_factory=dict)
     tqdm_postfix: bool = False
@@ -244,12 +248,23 @@ class _Parsed:
         found = (
             pairs(text, ended=ended, keys=self.candidates) if (":" in text or "=" in text) else []
         )
-        keys = [k for k, v in found if k not in self.candidates or number(v) is not None]
-        if not any(c in keys for c in self.candidates):
-            if len(keys) < len(found) and any(number(v) is not None for _, v in found):
-                # "step:abc - loss:0.5": a step line whose step is not a number.
-                bad = next(v for k, v in found if k in self.candidates)
-                raise LoadError(f"line {lineno}: expected a step number, got {_short(bad, 40)!r}")
+        keys = tuple(k for k, _ in found)
+        shape = self._shapes.get(keys)
+        if shape is None:
+            shape = self._shapes[keys] = self._shape(keys)
+        vals = [v for _, v in found]
+        steps = {}
+        for i in shape[0]:
+            x = number(vals[i])
+            if x is None:
+                if any(number(v) is not None for v in vals):
+                    # "step:abc - loss:0.5": a step line whose step is not a number.
+                    raise LoadError(
+                        f"line {lineno}: expected a step number, got {_short(vals[i], 40)!r}"
+                    )
+                continue
+            steps[keys[i]] = _step_value(vals[i], x, lineno=lineno, key=keys[i])
+        if not steps:
             if self.first_other is None:
                 self.first_other = (lineno, text)
             for k in keys[:20]:
@@ -260,28 +275,43 @@ class _Parsed:
             raise LoadError(f"line {lineno}: key {dup!r} given twice on one line")
         row = len(self.lines)
         self.lines.append(lineno)
-        ids = []
-        values = []
-        for key, val in found:
-            if key in self.candidates:
-                x = number(val)
-                self.steps.setdefault(key, {})[row] = _step_value(val, x, lineno=lineno, key=key)
-                continue
-            try:
-                x = float(val)
-            except ValueError:
-                x = number(val)
-                if x is None:
-                    self.text_at.setdefault(key, (lineno, val))
-                    continue
-            kid = self.keys.get(key)
-            if kid is None:
-                kid = self.keys[key] = len(self.keys)
-            ids.append(kid)
-            values.append(x)
+        for k, s in steps.items():
+            self.steps.setdefault(k, {})[row] = s
+        texts = [vals[i] for i in shape[1]]
+        try:
+            values = list(map(float, texts))
+            ids = shape[2]
+        except ValueError:
+            ids, values = self._slow(lineno, [keys[i] for i in shape[1]], texts)
         self.rows.extend([row] * len(ids))
         self.ids.extend(ids)
         self.values.extend(values)
+
+    def _shape(self, keys: tuple[str, ...]) -> tuple[list[int], list[int], list[int]]:
+        """Positions of the step candidates and of the metrics in ``keys``, metric ids."""
+        steps = [i for i, k in enumerate(keys) if k in self.candidates]
+        metrics = [i for i, k in enumerate(keys) if k not in self.candidates]
+        return steps, metrics, [self._id(keys[i]) for i in metrics]
+
+    def _id(self, key: str) -> int:
+        kid = self.keys.get(key)
+        if kid is None:
+            kid = self.keys[key] = len(self.keys)
+        return kid
+
+    def _slow(
+        self, lineno: int, keys: list[str], texts: list[str]
+    ) -> tuple[list[int], list[float]]:
+        """Metric ids and values of one line with wrapped / boolean / text values."""
+        ids, values = [], []
+        for key, val in zip(keys, texts, strict=True):
+            x = number(val)
+            if x is None:
+                self.text_at.setdefault(key, (lineno, val))
+                continue
+            ids.append(self._id(key))
+            values.append(x)
+        return ids, values
 
     def step_key(self) -> str | None:
         """The first candidate step key found on some line."""
@@ -295,25 +325,33 @@ class _Parsed:
                     self.rows.append(row)
                     self.ids.append(self.keys.setdefault(other, len(self.keys)))
                     self.values.append(float(x))
+        used = (
+            set(np.unique(np.frombuffer(self.ids, dtype=np.int64)).tolist()) if self.ids else set()
+        )
         for k, (lineno, val) in self.text_at.items():
-            if k in self.keys:
-                kid = self.keys[k]
-                first = self.lines[self.rows[list(self.ids).index(kid)]]
+            if self.keys.get(k) in used:
+                first = self.lines[self.rows[list(self.ids).index(self.keys[k])]]
                 raise LoadError(
                     f"log {where(path)}: line {lineno}, key {k!r}: expected a number "
                     f"(as on line {first}), got {_short(val, 40)!r}"
                 )
         by_row = self.steps[key]
         rows = np.frombuffer(self.rows, dtype=np.int64) if len(self.rows) else np.zeros(0, int)
-        has = np.array([r in by_row for r in rows.tolist()], dtype=bool)
-        steps = [by_row[r] for r in rows[has].tolist()]
+        dtype = np.float64 if _any_float(by_row) else np.int64
+        at = np.fromiter(by_row.keys(), dtype=np.int64, count=len(by_row))
+        row_step = np.zeros(len(self.lines), dtype=dtype)
+        row_step[at] = np.fromiter(by_row.values(), dtype=dtype, count=len(by_row))
+        row_has = np.zeros(len(self.lines), dtype=bool)
+        row_has[at] = True
+        has = row_has[rows]
+        steps = row_step[rows[has]]
         names = np.array(list(self.keys), dtype=object)
         ids = np.frombuffer(self.ids, dtype=np.int64) if len(self.ids) else np.zeros(0, int)
         values = np.frombuffer(self.values, dtype=float) if len(self.values) else np.zeros(0)
         df = pd.DataFrame(
             {
                 "run": run,
-                "step": pd.array(steps, dtype="float64" if _any_float(steps) else "int64"),
+                "step": steps,
                 "metric": names[ids[has]] if len(names) else np.zeros(0, dtype=object),
                 "value": values[has],
             }
@@ -325,20 +363,22 @@ class _Parsed:
         return finish(df, path=path)
 
 
-def _any_float(steps: list[int | float]) -> bool:
-    return any(isinstance(s, float) for s in steps)
+def _any_float(steps: dict[int, int | float]) -> bool:
+    return any(isinstance(s, float) for s in steps.values())
 
 
 def _step_value(val: str, x: float | None, *, lineno: int, key: str) -> int | float:
-    """A line's step: an integer (int64) or a finite number."""
+    """A line's step: an integer (at most 2**53 in size) or a finite number."""
     if x is None or isinstance(_BOOLS.get(val), float) or not math.isfinite(x):
         raise LoadError(f"line {lineno}, key {key!r}: expected a step number, got {val!r}")
     text = _WRAPPED.match(val)
     digits = text.group("num") if text else val
     if re.fullmatch(r"[-+]?\d+", digits):
         n = int(digits)
-        if abs(n) > _INT64:
-            raise LoadError(f"line {lineno}, key {key!r}: step {n} is beyond int64")
+        if abs(n) > _MAX_STEP:
+            raise LoadError(
+                f"line {lineno}, key {key!r}: step {n} is beyond 2**53 (not stored exactly)"
+            )
         return n
     return x
 
