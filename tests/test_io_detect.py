@@ -133,3 +133,14 @@ def test_deeply_nested_json(tmp_path):
     (tmp_path / "deep2.json").write_text('{"a":' * 50_000 + "1" + "}" * 50_000 + "\n")
     with pytest.raises(LoadError):
         detect_format(tmp_path / "deep2.json")
+
+
+def test_csv_header_line():
+    from vegafigs.io._detect import csv_header_line
+
+    assert csv_header_line(FIXTURES / "preamble.csv") == 3
+    assert csv_header_line(FIXTURES / "plain.csv") == 0
+    import pandas as pd
+
+    df = pd.read_csv(FIXTURES / "preamble.csv", skiprows=csv_header_line(FIXTURES / "preamble.csv"))
+    assert list(df.columns) == ["step", "return"] and len(df) == 2

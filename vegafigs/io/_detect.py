@@ -142,9 +142,11 @@ def _suffix(p: Path) -> str:
 
 def _lines(text: str, whole: bool) -> list[str]:
     """The complete lines of ``text`` (a line cut by the 64 KB mark kept only if it is alone)."""
-    lines = text.splitlines()
-    if not whole and len(lines) > 1 and not text.endswith(("\n", "\r")):
-        lines.pop()
+    lines = [ln.removesuffix("\r") for ln in text.split("\n")]
+    if lines and not lines[-1]:
+        lines.pop()  # after the final line break
+    elif not whole and len(lines) > 1:
+        lines.pop()  # cut by the 64 KB mark
     return lines
 
 
@@ -263,6 +265,28 @@ def csv_header(lines: list[str]) -> tuple[int, list[str]] | None:
         ):
             return i, fields
     return None
+
+
+def csv_header_line(path: str | os.PathLike[str]) -> int:
+    """How many lines (comments, preamble) come before the CSV header of ``path``
+    (``pandas.read_csv(..., skiprows=n)``); 0 when the header is not found in the
+    first 64 KB.
+
+    Parameters
+    ----------
+    path
+        A CSV log (a regular file; only its first 64 KB is read).
+
+    >>> from pathlib import Path
+    >>> _ = Path("eval.csv").write_text("# eval.py, seed 3\\nstep,return\\n0,9.0\\n")
+    >>> csv_header_line("eval.csv")
+    1
+    """
+    p = Path(path)
+    head, whole = _head(p)
+    text = head.decode("utf-8", "replace").removeprefix("\ufeff")
+    found = csv_header(_lines(text, whole))
+    return found[0] if found else 0
 
 
 def _from_suffix(p: Path, text: str) -> str:
