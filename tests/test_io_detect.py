@@ -144,3 +144,15 @@ def test_csv_header_line():
 
     df = pd.read_csv(FIXTURES / "preamble.csv", skiprows=csv_header_line(FIXTURES / "preamble.csv"))
     assert list(df.columns) == ["step", "return"] and len(df) == 2
+
+
+@pytest.mark.parametrize(
+    "name", ["verl_output.log", "cut.log", "tqdm_only.log", "no_steps.txt", "cleanrl.txt"]
+)
+def test_console_fixtures(name):
+    assert detect_format(FIXTURES.parent / "console" / name) == "console"
+
+
+def test_global_step_lines_without_suffix(tmp_path):
+    (tmp_path / "stdout").write_text("global_step=500, episodic_return=9.0\n")
+    assert detect_format(tmp_path / "stdout") == "console"

@@ -228,8 +228,8 @@ def _is_monitor(lines: list[str]) -> bool:
 
 
 def _has_step_lines(lines: list[str], whole: bool) -> bool:
-    """Whether some line is a console step line (``step:N - key:value ...``)."""
-    parsed = _Parsed(candidates=("step",))
+    """Whether some line is a console step line (``step:N - key:value ...``, or ``global_step``)."""
+    parsed = _Parsed(candidates=("step", "global_step"))
     for i, line in enumerate(lines[:2000], start=1):
         if "step" in line and (":" in line or "=" in line):
             try:
