@@ -156,3 +156,9 @@ def test_console_fixtures(name):
 def test_global_step_lines_without_suffix(tmp_path):
     (tmp_path / "stdout").write_text("global_step=500, episodic_return=9.0\n")
     assert detect_format(tmp_path / "stdout") == "console"
+
+
+def test_carriage_returns_and_odd_bytes_in_text(tmp_path):
+    (tmp_path / "bars").write_text("a,b\r1,2\rx\x0b,y\n\x1c,\x85\n")
+    with pytest.raises(LoadError, match="cannot tell the format"):
+        detect_format(tmp_path / "bars")

@@ -252,7 +252,11 @@ def csv_header(lines: list[str]) -> tuple[int, list[str]] | None:
     rows = []
     for i, line in enumerate(lines[:200]):
         if line.strip() and not line.lstrip().startswith("#"):
-            rows.append((i, next(csv.reader([line]))))
+            try:
+                fields = next(csv.reader([line]))
+            except csv.Error:  # a stray "\r" (tqdm) or other non-CSV text
+                fields = []
+            rows.append((i, fields))
     for j, (i, fields) in enumerate(rows[:50]):
         if len(fields) < 2 or any(_NUMERIC.match(f) for f in fields):
             continue
