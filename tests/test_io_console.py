@@ -164,3 +164,18 @@ def test_line_longer_than_the_read_chunk(tmp_path):
     df = load_console(log)
     assert df["metric"].nunique() == 150_000
     assert series(df, "m0") == [(7, 0.5), (8, 1.0)]
+
+
+def test_fifo_refused_without_blocking(tmp_path):
+    import os
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("needs FIFOs")
+    os.mkfifo(tmp_path / "pipe.log")
+    with pytest.raises(LoadError, match="not a regular file"):
+        load_console(tmp_path / "pipe.log")
+
+
+def test_binary_file_refused_with_its_start_quoted():
+    with pytest.raises(LoadError, match=r"no step lines.*line 1: '\\x00\\x01"):
+        load_console(FIXTURES.parent / "detect" / "blob.bin")

@@ -242,7 +242,7 @@ def _has_step_lines(lines: list[str], whole: bool) -> bool:
 
 
 def csv_header(lines: list[str]) -> tuple[int, list[str]] | None:
-    """``(index, fields)`` of a CSV's header line: after ``#`` comment / preamble lines,
+    """``(index, fields)`` of the CSV header among ``lines``: after ``#`` comment / preamble lines,
     the first line of 2+ non-numeric fields whose next lines have as many fields and
     some numbers (a header-only file: its first 2+ field line). None if not CSV-shaped.
 

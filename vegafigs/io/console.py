@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import stat
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -111,6 +112,8 @@ def load_console(
     'step'
     """
     p = open_check(path)
+    if not stat.S_ISREG(p.stat().st_mode):
+        raise LoadError(f"log {where(p)}: not a regular file (a FIFO, socket or device?)")
     name = run if run is not None else p.stem
     parsed = _Parsed(candidates=(step,) if step is not None else STEP_NAMES)
     try:
@@ -153,6 +156,8 @@ def _pieces(fh: BinaryIO) -> Iterator[tuple[int, str, bool]]:
 def clean(text: str) -> list[str]:
     """``text`` without ANSI codes, Ray prefixes and suffixes, split at tqdm bars.
 
+    ``text`` is one line (or ``\\r``-separated piece) of a console log.
+
     >>> clean("\\x1b[36m(TaskRunner pid=1)\\x1b[0m step:1 - a:0.5")
     ['step:1 - a:0.5']
     >>> clean("Training Progress:  50%|#####     | 1/2 [00:01<00:01, 1.0it/s]step:1 - a:0.5")
@@ -174,6 +179,8 @@ def pairs(
     of ``keys`` (else its longest run), pairs separated by `` - ``, ``,``, ``|``, ``;`` or
     blanks.
 
+    ``text`` is a line passed through :func:`clean`; ``ended`` says whether a line
+    break ended it (False at the end of a cut file); ``keys`` are the step keys.
     The last pair is dropped when it may be cut: the line was not ended by a line
     break and the pair reaches its end, or its value is not a number and unrelated
     text follows it.
@@ -199,7 +206,7 @@ def pairs(
 
 
 def number(text: str) -> float | None:
-    """The number a logged value stands for, or None if it is text.
+    """The number the logged value ``text`` stands for, or None if it is text.
 
     >>> [number(t) for t in ("0.5", "np.float64(0.1)", "tensor(2)", "nan", "True", "abc")]
     [0.5, 0.1, 2.0, nan, 1.0, None]
