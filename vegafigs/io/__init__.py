@@ -32,6 +32,7 @@ import pandas as pd
 
 from vegafigs.errors import LoadError
 from vegafigs.io._common import open_check
+from vegafigs.io._detect import DETECTED, detect_format
 from vegafigs.io._merge import (
     MERGES,
     across_files_error,
@@ -44,11 +45,12 @@ from vegafigs.io._merge import (
     within_file_error,
 )
 from vegafigs.io._runs import checkpoint_key, run_names
+from vegafigs.io.console import load_console
 from vegafigs.io.kl_runs import KLRuns, load_kl_runs
 from vegafigs.io.tabular import Progress, load_csv, load_jsonl, load_parquet
-from vegafigs.io.tensorboard import is_event_file, load_tensorboard
+from vegafigs.io.tensorboard import load_tensorboard
 from vegafigs.io.trainer_state import load_trainer_state
-from vegafigs.io.wandb import is_wandb_columns, load_wandb_csv
+from vegafigs.io.wandb import load_wandb_csv
 
 __all__ = [
     "FORMATS",
@@ -56,6 +58,7 @@ __all__ = [
     "KLRuns",
     "detect_format",
     "load",
+    "load_console",
     "load_csv",
     "load_jsonl",
     "load_kl_runs",
@@ -65,36 +68,10 @@ __all__ = [
     "load_wandb_csv",
 ]
 
-#: Format names accepted by ``load(..., format=)``.
-FORMATS = ("csv", "jsonl", "parquet", "trainer_state", "wandb", "tensorboard")
+#: Format names accepted by ``load(..., format=)`` (``--format``).
+FORMATS = DETECTED
 
 PathLike = str | os.PathLike[str]
-
-
-def detect_format(path: PathLike) -> str:
-    """The format of ``path`` from its name (and a CSV's header for W&B exports)."""
-    p = Path(path)
-    name = p.name.lower()
-    if p.is_dir() or is_event_file(p):
-        return "tensorboard"
-    if name.endswith((".jsonl", ".ndjson")):
-        return "jsonl"
-    if name.endswith((".parquet", ".pq")):
-        return "parquet"
-    if name.endswith(".json"):
-        return "trainer_state"
-    if name.endswith((".csv", ".tsv", ".txt")):
-        try:
-            with open(p, encoding="utf-8", errors="replace") as fh:
-                header = fh.readline().strip()
-        except OSError as exc:
-            raise LoadError(f"log {str(p)!r}: cannot read ({exc.strerror})") from exc
-        cols = [c.strip().strip('"') for c in header.split(",")]
-        return "wandb" if is_wandb_columns(cols) else "csv"
-    raise LoadError(
-        f"log {str(p)!r}: cannot tell the format from the name; expected .csv, .jsonl, "
-        ".parquet, trainer_state .json, a tfevents file or folder (or pass format=)"
-    )
 
 
 def _size(p: Path) -> int:
@@ -395,6 +372,8 @@ def _load_one(
         return load_parquet(p, run=run, step=step, ids=ids)
     if fmt == "trainer_state":
         return load_trainer_state(p, run=run)
+    if fmt == "console":
+        return load_console(p, run=run, step=step)
     if fmt == "wandb":
         df = load_wandb_csv(p, step=step)
         if run is not None:

@@ -186,8 +186,8 @@ def _json_kind(p: Path, text: str, first: str, whole: bool) -> str:
     except (json.JSONDecodeError, RecursionError):
         obj = None
     if isinstance(obj, dict):
-        if "log_history" in obj:
-            return "trainer_state"
+        if "log_history" in obj or p.name.lower() == "trainer_state.json":
+            return "trainer_state"  # (the loader says what a trainer_state.json lacks)
         return "rllib" if any(k.strip('"') in obj for k in _RLLIB_KEYS) else "jsonl"
     if '"log_history"' in text:
         return "trainer_state"
