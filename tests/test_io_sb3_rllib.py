@@ -170,7 +170,7 @@ def test_monitor_complete_last_line_without_newline_is_kept(tmp_path):
         ),
         (
             "r,l,t\n1.0,5,0.1\n2.0,,0.2\n",
-            "monitor.csv': line 4, column 'l': empty; every row needs a number there",
+            "monitor.csv': line 4, column 'l': empty (or NaN); every row needs a number there",
         ),
         (
             "r,l,t\n1.0,5,0.1\n2.0,6.5,0.2\n",

@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from vegafigs.errors import LoadError
@@ -167,15 +168,14 @@ def _pick_x(p: Path, num: pd.DataFrame, step: str | None) -> str:
     )
 
 
-def _csv_table(p: Path, text: str) -> tuple[pd.DataFrame, list[int]]:
+def _csv_table(p: Path, text: str) -> tuple[pd.DataFrame, np.ndarray]:
     table = read_rows(p, text)
-    if not table.rows:
+    if not len(table.lines):
         raise LoadError(f"log {where(p)}: no logged values (only the header)")
-    unterminated = bool(text) and not text.endswith(("\n", "\r"))
-    return numeric_table(p, table, unterminated=unterminated)
+    return numeric_table(p, table)
 
 
-def _json_table(p: Path, text: str) -> tuple[pd.DataFrame, list[int]]:
+def _json_table(p: Path, text: str) -> tuple[pd.DataFrame, np.ndarray]:
     """One flattened record per JSON line (floats, NaN where a key is absent) + lines."""
     records: list[dict[str, float]] = []
     lines: list[int] = []
@@ -206,7 +206,7 @@ def _json_table(p: Path, text: str) -> tuple[pd.DataFrame, list[int]]:
         lines.append(lineno)
     if not records:
         raise LoadError(f"log {where(p)}: no JSON records")
-    return pd.DataFrame.from_records(records).astype(float), lines
+    return pd.DataFrame.from_records(records).astype(float), np.array(lines, dtype=np.int64)
 
 
 def _flatten(obj: dict, *, p: Path, line: int) -> dict[str, float]:

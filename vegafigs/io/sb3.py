@@ -20,6 +20,7 @@ import csv
 import io
 import json
 import os
+import stat
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -42,22 +43,27 @@ STEP_LIMIT = float(2**63)
 
 
 class Table:
-    """A CSV's header and data rows as text, with the line number of every row."""
+    """A validated CSV: its header, the text to parse and the line number of every row.
 
-    def __init__(self, header: list[str], rows: list[list[str]], lines: list[int]) -> None:
+    ``text`` is the CSV without an incomplete last line; ``lines[i]`` is the file
+    line of data row ``i``; ``open_end`` is True when the last row kept has no
+    line end (complete in width, but its last value may still be cut short).
+    """
+
+    def __init__(self, header: list[str], text: str, lines: np.ndarray, open_end: bool) -> None:
         self.header = header
-        self.rows = rows
+        self.text = text
         self.lines = lines
-
-    def frame(self) -> pd.DataFrame:
-        """The rows as a frame of text cells (one column per header name)."""
-        return pd.DataFrame(self.rows, columns=self.header, dtype=object)
+        self.open_end = open_end
 
 
 def read_text(p: Path) -> str:
-    """The UTF-8 text of ``p``, or a :class:`LoadError` naming the file."""
+    """The UTF-8 text of ``p`` (a leading BOM removed), or a :class:`LoadError`."""
     try:
-        return p.read_bytes().decode("utf-8")
+        mode = p.stat().st_mode
+        if not stat.S_ISREG(mode):
+            raise LoadError(f"log {where(p)}: not a regular file (a FIFO, device or socket?)")
+        return p.read_bytes().decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise LoadError(f"log {where(p)}: not UTF-8 text ({exc.reason}, byte {exc.start})") from exc
     except OSError as exc:
@@ -65,48 +71,89 @@ def read_text(p: Path) -> str:
 
 
 def read_rows(p: Path, text: str, *, first_line: int = 1) -> Table:
-    """``text`` (the part of ``p`` from line ``first_line`` on) as a header + rows.
+    """Check ``text`` (the part of ``p`` from line ``first_line`` on) as a CSV.
 
     Blank lines are skipped. A row with another number of fields than the header
     raises :class:`LoadError` naming its line, except the last line when the file
-    does not end with a newline (cut off mid-write): it is dropped with a warning.
-    Empty or whitespace-equal header names raise too.
+    does not end with a line end (cut off mid-write): it is dropped with a
+    warning. Empty or whitespace-equal header names raise too. Quote-free text
+    (most logs) is checked with numpy; quoted fields go through :mod:`csv`.
 
     >>> t = read_rows(Path("x.csv"), "a,b\\n1,2\\n\\n3,4\\n")
-    >>> t.header, t.rows, t.lines
-    (['a', 'b'], [['1', '2'], ['3', '4']], [2, 4])
+    >>> t.header, t.lines.tolist()
+    (['a', 'b'], [2, 4])
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    header: list[str] | None = None
-    header_line = first_line
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    start = first_line
-    try:
-        for fields in reader:
-            line = start
-            start = first_line + reader.line_num
-            if not fields or (len(fields) == 1 and not fields[0].strip()):
-                continue
-            if header is None:
-                header, header_line = _header(p, fields, line), line
-                continue
-            rows.append(fields)
-            lines.append(line)
-    except csv.Error as exc:
-        at_end = reader.line_num >= text.count("\n") + 1
-        if not (_unterminated(text) and at_end):
-            raise LoadError(f"log {where(p)}: line {start}: not valid CSV ({exc})") from exc
-        _drop_warning(p, start, f"not valid CSV ({exc})")
-    if header is None:
+    fields, lines = (
+        _fields_quoted(p, text, first_line) if '"' in text else _fields(text, first_line)
+    )
+    if not len(lines):
         where_ = f"log {where(p)}"
         raise LoadError(
             f"{where_}: empty file"
             if first_line == 1
             else f"{where_}: no header line after line {first_line - 1}"
         )
-    _check_widths(p, header, header_line, rows, lines, unterminated=_unterminated(text))
-    return Table(header, rows, lines)
+    header = _header(p, _first_record(text, lines[0] - first_line), int(lines[0]))
+    n = len(header)
+    open_end = _unterminated(text)
+    bad = np.flatnonzero(fields[1:] != n)
+    if bad.size and open_end and bad[0] == len(fields) - 2:
+        why = "a quoted field not closed" if fields[-1] < 0 else f"{fields[-1]} of {n} fields"
+        _drop_warning(p, int(lines[-1]), why)
+        text = text[: text.rfind("\n") + 1]
+        fields, lines, open_end, bad = fields[:-1], lines[:-1], False, bad[:0]
+    if bad.size:
+        row = int(bad[0]) + 1
+        raise LoadError(
+            f"log {where(p)}: line {lines[row]}: {fields[row]} field(s), expected {n} as in the "
+            f"header on line {lines[0]} ({','.join(header)})"
+        )
+    return Table(header, text, lines[1:], open_end)
+
+
+def _fields(text: str, first_line: int) -> tuple[np.ndarray, np.ndarray]:
+    """Fields per non-blank line and the line numbers, for text without quotes (numpy)."""
+    buf = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    ends = np.flatnonzero(buf == 10)
+    if not buf.size or buf[-1] != 10:
+        ends = np.append(ends, buf.size)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    commas = np.flatnonzero(buf == 44)
+    space = np.flatnonzero((buf == 32) | (buf == 9) | (buf == 13))
+
+    def per_line(pos: np.ndarray) -> np.ndarray:
+        return np.searchsorted(pos, ends) - np.searchsorted(pos, starts)
+
+    keep = per_line(space) < ends - starts
+    fields = (per_line(commas) + 1)[keep]
+    return fields, first_line + np.flatnonzero(keep)
+
+
+def _fields_quoted(p: Path, text: str, first_line: int) -> tuple[np.ndarray, np.ndarray]:
+    """Fields per record and the line each starts on, with quoted fields (:mod:`csv`)."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    counts: list[int] = []
+    lines: list[int] = []
+    start = first_line
+    try:
+        for row in reader:
+            line, start = start, first_line + reader.line_num
+            if row and not (len(row) == 1 and not row[0].strip()):
+                counts.append(len(row))
+                lines.append(line)
+    except csv.Error as exc:
+        at_end = reader.line_num >= text.count("\n") + 1
+        if not (_unterminated(text) and at_end):
+            raise LoadError(f"log {where(p)}: line {start}: not valid CSV ({exc})") from exc
+        counts.append(-1)  # the cut-off last record: dropped by read_rows
+        lines.append(start)
+    return np.array(counts, dtype=np.int64), np.array(lines, dtype=np.int64)
+
+
+def _first_record(text: str, skip: int) -> list[str]:
+    """The fields of the CSV record starting ``skip`` lines into ``text`` (the header)."""
+    rest = text.split("\n", skip)[-1] if skip else text
+    return next(csv.reader(io.StringIO(rest, newline="")))
 
 
 def _unterminated(text: str) -> bool:
@@ -136,53 +183,34 @@ def _header(p: Path, fields: list[str], line: int) -> list[str]:
     return names
 
 
-def _check_widths(
-    p: Path,
-    header: list[str],
-    header_line: int,
-    rows: list[list[str]],
-    lines: list[int],
-    *,
-    unterminated: bool,
-) -> None:
-    """Every row has the header's number of fields (an unterminated last row may be dropped)."""
-    n = len(header)
-    for i, fields in enumerate(rows):
-        if len(fields) == n:
-            continue
-        if unterminated and i == len(rows) - 1:
-            _drop_warning(p, lines[i], f"{len(fields)} of {n} fields")
-            rows.pop()
-            lines.pop()
-            return
-        raise LoadError(
-            f"log {where(p)}: line {lines[i]}: {len(fields)} field(s), expected {n} as in the "
-            f"header on line {header_line} ({','.join(header)})"
-        )
-
-
 def numeric_table(
-    p: Path, table: Table, *, unterminated: bool, required: Sequence[str] = ()
-) -> tuple[pd.DataFrame, list[int]]:
+    p: Path, table: Table, *, required: Sequence[str] = ()
+) -> tuple[pd.DataFrame, np.ndarray]:
     """The numeric columns of ``table`` as floats (text columns left out) + row lines.
 
-    Empty / ``nan`` / ``None`` cells are NaN (not logged); ``True`` / ``False`` are
-    1 / 0; a column holding numbers and other text raises :class:`LoadError` at the
-    first bad line. A ``required`` column must have a number on every row. A bad
-    value on an unterminated last line drops that line (with a warning) instead.
+    Parsed by pandas' C reader. Empty / ``nan`` / ``None`` cells are NaN (not
+    logged); ``True`` / ``False`` are 1 / 0; a column holding numbers and other
+    text raises :class:`LoadError` at the first bad line. A ``required`` column
+    must have a number on every row. A bad value on an unterminated last line
+    drops that line (with a warning) instead.
     """
-    df = table.frame()
-    lines = list(table.lines)
-    while True:
-        try:
-            return _to_numbers(p, df, lines, required=required), lines
-        except _BadCell as bad:
-            if not (unterminated and bad.row == len(df) - 1):
-                raise LoadError(bad.message) from None
-            _drop_warning(p, lines[-1], bad.message.split(": ", 2)[-1])
-            df = df.iloc[:-1]
-            lines = lines[:-1]
-            unterminated = False
+    df = pd.read_csv(
+        io.StringIO(table.text),
+        keep_default_na=False,
+        na_values=sorted(MISSING),
+        low_memory=False,
+    )
+    if len(df) != len(table.lines) or len(df.columns) != len(table.header):
+        raise LoadError(f"log {where(p)}: rows could not be read consistently; not a clean CSV")
+    df.columns = pd.Index(table.header)
+    lines = table.lines
+    try:
+        return _to_numbers(p, df, lines, required=required), lines
+    except _BadCell as bad:
+        if not (table.open_end and bad.row == len(df) - 1):
+            raise LoadError(bad.message) from None
+        _drop_warning(p, int(lines[-1]), bad.message.split(": ", 2)[-1])
+        return _to_numbers(p, df.iloc[:-1], lines[:-1], required=required), lines[:-1]
 
 
 class _BadCell(Exception):
@@ -192,21 +220,30 @@ class _BadCell(Exception):
         self.message = message
 
 
+def _column(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``col`` as floats, with masks of its missing cells and of its non-numeric cells."""
+    if pd.api.types.is_bool_dtype(col) or pd.api.types.is_numeric_dtype(col):
+        conv = col.to_numpy(dtype=float, na_value=np.nan)
+        return conv, np.isnan(conv), np.zeros(len(col), dtype=bool)
+    text = col.astype(str).str.strip()
+    missing = (col.isna() | text.isin(MISSING)).to_numpy()
+    conv = pd.to_numeric(text.replace(BOOLS), errors="coerce").to_numpy(dtype=float)
+    return conv, missing, np.isnan(conv) & ~missing
+
+
 def _to_numbers(
-    p: Path, df: pd.DataFrame, lines: list[int], *, required: Sequence[str]
+    p: Path, df: pd.DataFrame, lines: np.ndarray, *, required: Sequence[str]
 ) -> pd.DataFrame:
     out = {}
-    for name in df.columns:
-        text = df[name].astype(str).str.strip()
-        missing = text.isin(MISSING).to_numpy()
-        conv = pd.to_numeric(text.replace(BOOLS), errors="coerce").to_numpy(dtype=float)
-        bad = np.isnan(conv) & ~missing
+    for k, name in enumerate(df.columns):
+        col = df.iloc[:, k]
+        conv, missing, bad = _column(col)
         if name in required and missing.any():
             row = int(np.flatnonzero(missing)[0])
             raise _BadCell(
                 row,
-                f"log {where(p)}: line {lines[row]}, column {name!r}: empty; every row needs "
-                "a number there",
+                f"log {where(p)}: line {lines[row]}, column {name!r}: empty (or NaN); every row "
+                "needs a number there",
             )
         if np.isnan(conv).all() and name not in required:
             continue  # a text column (e.g. a note), not a metric
@@ -215,13 +252,13 @@ def _to_numbers(
             raise _BadCell(
                 row,
                 f"log {where(p)}: line {lines[row]}, column {name!r}: expected a number, "
-                f"got {df[name].iloc[row]!r}",
+                f"got {col.iloc[row]!r}",
             )
         out[str(name)] = conv
     return pd.DataFrame(out, index=pd.RangeIndex(len(df)))
 
 
-def check_steps(p: Path, steps: np.ndarray, lines: Sequence[int], column: str) -> None:
+def check_steps(p: Path, steps: np.ndarray, lines: np.ndarray, column: str) -> None:
     """:class:`LoadError` if a step does not fit an int64 (it would wrap around)."""
     big = np.abs(np.nan_to_num(steps, nan=0.0, posinf=np.inf, neginf=np.inf)) >= STEP_LIMIT
     if big.any():
@@ -367,9 +404,9 @@ def _monitor_file(p: Path) -> _Monitor:
             f"log {where(p)}: line 2: expected the Monitor header 'r,l,t[,info keywords]', "
             f"got {','.join(table.header)!r}"
         )
-    if not table.rows:
+    if not len(table.lines):
         raise LoadError(f"log {where(p)}: no episodes (the Monitor file has only its header)")
-    num, lines = numeric_table(p, table, unterminated=_unterminated(text), required=("r", "l", "t"))
+    num, lines = numeric_table(p, table, required=("r", "l", "t"))
     length = num["l"].to_numpy()
     bad = ~np.isfinite(length) | (length < 0) | (length != np.round(length))
     if bad.any():
@@ -502,9 +539,9 @@ def load_sb3_progress(
     if x not in table.header:
         near = [c for c in table.header if c.startswith("time/")] or table.header
         raise LoadError(f"log {where(p)}: no x column {x!r}; pass step= / --x one of {near}")
-    if not table.rows:
+    if not len(table.lines):
         raise LoadError(f"log {where(p)}: no logged values (only the header)")
-    num, lines = numeric_table(p, table, unterminated=_unterminated(text), required=())
+    num, lines = numeric_table(p, table)
     if x not in num.columns:
         raise LoadError(f"log {where(p)}: column {x!r} holds no numbers; it cannot be the x")
     steps = num[x].to_numpy()
@@ -521,7 +558,7 @@ def warn_no_x(
     num: pd.DataFrame,
     steps: np.ndarray,
     metrics: list[str],
-    lines: list[int],
+    lines: np.ndarray,
     x: str,
 ) -> None:
     """Warn about rows that logged values but have no x (they cannot be placed)."""
