@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import warnings
 from pathlib import Path
@@ -126,6 +127,17 @@ def test_monitor_files_need_t_start_to_merge(tmp_path):
     assert len(load_monitor(a)) == 2  # one file: t_start is not needed
 
 
+def test_monitor_time_going_back_cannot_be_ordered(tmp_path):
+    # Monitor(override_existing=False) appends a restarted session: t starts again from 0.
+    p = write(tmp_path, "0.monitor.csv", HEAD + "r,l,t\n1.0,5,0.1\n2.0,6,0.2\n3.0,7,0.05\n")
+    q = write(tmp_path, "1.monitor.csv", HEAD + "r,l,t\n1.0,5,0.1\n")
+    assert series(load_monitor(p), "r").step.tolist() == [5, 11, 18]  # file order: fine
+    with raises("0.monitor.csv': line 5: t goes back from 0.2 to 0.05 s"):
+        load_monitor(p, step="t")
+    with raises("cannot be ordered by wall time: load the files as separate runs"):
+        load_monitor([p, q])
+
+
 def test_monitor_env_id_none_is_no_column(tmp_path):
     p = write(tmp_path, "monitor.csv", '#{"t_start": 1.5, "env_id": "None"}\nr,l,t\n1.0,5,0.1\n')
     assert list(load_monitor(p).columns) == ["run", "step", "metric", "value"]
@@ -209,6 +221,15 @@ def test_monitor_bad_comment_line(tmp_path, text, message):
     p = write(tmp_path, "monitor.csv", text)
     with raises(message):
         load_monitor(p)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_not_a_regular_file(tmp_path):
+    fifo = tmp_path / "monitor.csv"
+    os.mkfifo(fifo)
+    for load in (load_monitor, load_sb3_progress, load_rllib):
+        with raises("monitor.csv': not a regular file"):
+            load(fifo)
 
 
 def test_monitor_not_utf8(tmp_path):

@@ -354,8 +354,11 @@ def load_monitor(
             f"{', '.join(map(repr, MONITOR_X))}"
         )
     parts = [_monitor_file(open_check(q)) for q in paths]
-    episodes, env_ids = _merge_monitors(parts)
     x = MONITOR_X[key]
+    if x == "t" or len(parts) > 1:
+        for m in parts:
+            _check_time_order(m, several=len(parts) > 1)
+    episodes, env_ids = _merge_monitors(parts)
     if x == "timesteps":
         steps = np.cumsum(episodes["l"].to_numpy())
     elif x == "episodes":
@@ -417,6 +420,22 @@ def _monitor_file(p: Path) -> _Monitor:
         )
     num["_line"] = lines
     return _Monitor(p, head, num)
+
+
+def _check_time_order(m: _Monitor, *, several: bool) -> None:
+    """:class:`LoadError` if the wall time ``t`` of a file goes back (several sessions)."""
+    t = m.episodes["t"].to_numpy()
+    back = np.flatnonzero(np.diff(t) < 0)
+    if back.size:
+        i = int(back[0])
+        fix = (
+            "load the files as separate runs" if several else "pass step='timesteps' or 'episodes'"
+        )
+        raise LoadError(
+            f"log {where(m.path)}: line {m.episodes['_line'].iloc[i + 1]}: t goes back from "
+            f"{t[i]:g} to {t[i + 1]:g} s (a Monitor appending to its file after a restart?); "
+            f"the episodes cannot be ordered by wall time: {fix}"
+        )
 
 
 def _monitor_head(p: Path, first: str) -> dict:
