@@ -368,8 +368,10 @@ def load_monitor(
     name = run if run is not None else _monitor_run(paths)
     metrics = [c for c in episodes.columns if c not in ("t", "_file", "_line")]
     frames = []
-    for m in metrics:
-        frame = pd.DataFrame({"run": name, "step": steps, "metric": m, "value": episodes[m]})
+    for metric in metrics:
+        frame = pd.DataFrame(
+            {"run": name, "step": steps, "metric": metric, "value": episodes[metric]}
+        )
         if env_ids is not None:
             frame["env_id"] = env_ids
         frames.append(frame)
