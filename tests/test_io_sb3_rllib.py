@@ -138,6 +138,24 @@ def test_monitor_time_going_back_cannot_be_ordered(tmp_path):
         load_monitor([p, q])
 
 
+def test_monitor_joined_files_are_refused(tmp_path):
+    body = "r,l,t\n1.0,5,0.1\n"
+    p = write(tmp_path, "monitor.csv", HEAD + body + HEAD + body)
+    with raises("monitor.csv': line 4: a second Monitor comment line (files joined into one?)"):
+        load_monitor(p)
+
+
+def test_monitor_crlf_line_ends(tmp_path):
+    p = tmp_path / "monitor.csv"
+    p.write_bytes((HEAD + "r,l,t\n1.0,5,0.1\n\n2.0,6,0.2\n").replace("\n", "\r\n").encode())
+    df = load_monitor(p)
+    assert series(df, "r").step.tolist() == [5, 11]
+    assert (df.env_id == "CartPole-v1").all()
+    p.write_bytes(HEAD.encode() + b"r,l,t\r\n1.0,5,0.1\r\n2.0,x,0.2\r\n")
+    with raises("monitor.csv': line 4, column 'l': expected a number, got 'x'"):
+        load_monitor(p)
+
+
 def test_monitor_env_id_none_is_no_column(tmp_path):
     p = write(tmp_path, "monitor.csv", '#{"t_start": 1.5, "env_id": "None"}\nr,l,t\n1.0,5,0.1\n')
     assert list(load_monitor(p).columns) == ["run", "step", "metric", "value"]

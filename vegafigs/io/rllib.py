@@ -30,6 +30,8 @@ from vegafigs.io.sb3 import (
     warn_no_x,
 )
 
+__all__ = ["is_rllib_columns", "is_rllib_record", "load_rllib"]
+
 #: Default x columns, in order of preference (old API stack, new API stack, any Tune run).
 RLLIB_X = (
     "timesteps_total",

@@ -8,10 +8,11 @@
   ``rollout/ep_rew_mean`` and ``time/total_timesteps``, empty cells for keys a
   row did not log (e.g. ``eval/*`` keys on rollout rows).
 
-The CSV helpers here (:func:`read_rows`, :func:`numeric_table`) are shared with
-:mod:`vegafigs.io.rllib`: they keep each row's real line number, so a bad value
-or a ragged row is reported at the line a text editor shows, and they drop an
-unterminated, incomplete last line (training killed mid-write) with a warning.
+The CSV helpers here (``read_rows``, ``numeric_table``; internal, not in
+``__all__``) are shared with :mod:`vegafigs.io.rllib`: they keep each row's real
+line number, so a bad value or a ragged row is reported at the line a text
+editor shows, and they drop an unterminated, incomplete last line (training
+killed mid-write) with a warning.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ import pandas as pd
 
 from vegafigs.errors import LoadError
 from vegafigs.io._common import finish, open_check, where
+
+__all__ = ["is_monitor_head", "is_sb3_progress_columns", "load_monitor", "load_sb3_progress"]
 
 #: ``step=`` choices of :func:`load_monitor` -> the ``attrs["x"]`` name.
 MONITOR_X = {"timesteps": "timesteps", "episodes": "episodes", "t": "t", "walltime": "t"}
@@ -403,6 +406,13 @@ def _monitor_file(p: Path) -> _Monitor:
         raise LoadError(f"log {where(p)}: empty file")
     first, _, rest = text.partition("\n")
     head = _monitor_head(p, first.rstrip("\r"))
+    again = rest.find("\n#")
+    if again >= 0 or rest.startswith("#"):
+        line = 2 if rest.startswith("#") else rest.count("\n", 0, again) + 3
+        raise LoadError(
+            f"log {where(p)}: line {line}: a second Monitor comment line (files joined into "
+            "one?); pass each Monitor file on its own"
+        )
     table = read_rows(p, rest, first_line=2)
     if table.header[:3] != ["r", "l", "t"]:
         raise LoadError(
