@@ -297,7 +297,7 @@ def test_sb3_progress_other_x(recwarn):
 
 def test_sb3_progress_missing_x(tmp_path):
     p = write(tmp_path, "progress.csv", "rollout/ep_rew_mean,time/fps\n1.0,100\n")
-    with raises("progress.csv': no x column 'time/total_timesteps'; pass step= / --x one of"):
+    with raises("no x column 'time/total_timesteps'; pass step= / --x one of 'time/fps'"):
         load_sb3_progress(p)
     assert load_sb3_progress(p, step="time/fps").attrs["x"] == "time/fps"
 
@@ -424,7 +424,7 @@ def test_rllib_other_x():
     assert df.attrs["x"] == "training_iteration"
     assert series(df, "episode_reward_mean").step.tolist() == [1, 2, 3, 4, 5, 6]
     assert "timesteps_total" in set(df.metric)  # a metric when it is not the x
-    with raises("result.json': no numeric x column 'global_step'; candidates: ['timesteps_total'"):
+    with raises("no numeric x column 'global_step'; candidates: 'timesteps_total', 'training_it"):
         load_rllib(OLD / "result.json", step="global_step")
 
 

@@ -156,10 +156,9 @@ def _bookkeeping(name: str) -> bool:
 def _pick_x(p: Path, num: pd.DataFrame, step: str | None) -> str:
     if step is not None:
         if step not in num.columns:
-            raise LoadError(
-                f"log {where(p)}: no numeric x column {step!r}; candidates: "
-                f"{[c for c in RLLIB_X if c in num.columns] or sorted(num.columns)[:20]}"
-            )
+            near = [c for c in RLLIB_X if c in num.columns] or sorted(num.columns)
+            shown = ", ".join(map(repr, near[:8])) + (", ..." if len(near) > 8 else "")
+            raise LoadError(f"log {where(p)}: no numeric x column {step!r}; candidates: {shown}")
         return step
     for name in RLLIB_X:
         if name in num.columns and num[name].notna().any():

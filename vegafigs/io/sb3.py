@@ -103,7 +103,7 @@ def read_rows(p: Path, text: str, *, first_line: int = 1) -> Table:
     if bad.size and open_end and bad[0] == len(fields) - 2:
         why = "a quoted field not closed" if fields[-1] < 0 else f"{fields[-1]} of {n} fields"
         _drop_warning(p, int(lines[-1]), why)
-        text = text[: text.rfind("\n") + 1]
+        text = _before_line(text, int(lines[-1]) - first_line)
         fields, lines, open_end, bad = fields[:-1], lines[:-1], False, bad[:0]
     if bad.size:
         row = int(bad[0]) + 1
@@ -159,6 +159,14 @@ def _first_record(text: str, skip: int) -> list[str]:
     return next(csv.reader(io.StringIO(rest, newline="")))
 
 
+def _before_line(text: str, k: int) -> str:
+    """``text`` up to (without) its line ``k`` (0-based): a record may span lines."""
+    pos = 0
+    for _ in range(k):
+        pos = text.index("\n", pos) + 1
+    return text[:pos]
+
+
 def _unterminated(text: str) -> bool:
     return bool(text) and not text.endswith(("\n", "\r"))
 
@@ -197,12 +205,15 @@ def numeric_table(
     must have a number on every row. A bad value on an unterminated last line
     drops that line (with a warning) instead.
     """
-    df = pd.read_csv(
-        io.StringIO(table.text),
-        keep_default_na=False,
-        na_values=sorted(MISSING),
-        low_memory=False,
-    )
+    try:
+        df = pd.read_csv(
+            io.StringIO(table.text),
+            keep_default_na=False,
+            na_values=sorted(MISSING),
+            low_memory=False,
+        )
+    except pd.errors.ParserError as exc:
+        raise LoadError(f"log {where(p)}: not valid CSV ({exc})") from exc
     if len(df) != len(table.lines) or len(df.columns) != len(table.header):
         raise LoadError(f"log {where(p)}: rows could not be read consistently; not a clean CSV")
     df.columns = pd.Index(table.header)
@@ -212,8 +223,11 @@ def numeric_table(
     except _BadCell as bad:
         if not (table.open_end and bad.row == len(df) - 1):
             raise LoadError(bad.message) from None
-        _drop_warning(p, int(lines[-1]), bad.message.split(": ", 2)[-1])
+        _drop_warning(p, int(lines[-1]), bad.message[bad.message.find("column ") :])
+    try:
         return _to_numbers(p, df.iloc[:-1], lines[:-1], required=required), lines[:-1]
+    except _BadCell as bad:
+        raise LoadError(bad.message) from None
 
 
 class _BadCell(Exception):
@@ -569,7 +583,8 @@ def load_sb3_progress(
     x = SB3_X if step is None else step
     if x not in table.header:
         near = [c for c in table.header if c.startswith("time/")] or table.header
-        raise LoadError(f"log {where(p)}: no x column {x!r}; pass step= / --x one of {near}")
+        shown = ", ".join(map(repr, near[:8])) + (", ..." if len(near) > 8 else "")
+        raise LoadError(f"log {where(p)}: no x column {x!r}; pass step= / --x one of {shown}")
     if not len(table.lines):
         raise LoadError(f"log {where(p)}: no logged values (only the header)")
     num, lines = numeric_table(p, table)
