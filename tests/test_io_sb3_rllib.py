@@ -156,6 +156,12 @@ def test_monitor_crlf_line_ends(tmp_path):
         load_monitor(p)
 
 
+def test_lone_carriage_return_is_refused(tmp_path):
+    p = write(tmp_path, "monitor.csv", HEAD + "r,l,t\n1.0,5,0.1\n2.0,6,0.2\r3.0,7,0.3\n")
+    with raises("monitor.csv': line 4: a carriage return (\\r) inside a line"):
+        load_monitor(p)
+
+
 def test_monitor_env_id_none_is_no_column(tmp_path):
     p = write(tmp_path, "monitor.csv", '#{"t_start": 1.5, "env_id": "None"}\nr,l,t\n1.0,5,0.1\n')
     assert list(load_monitor(p).columns) == ["run", "step", "metric", "value"]

@@ -61,16 +61,30 @@ class Table:
 
 
 def read_text(p: Path) -> str:
-    """The UTF-8 text of ``p`` (a leading BOM removed), or a :class:`LoadError`."""
+    """The UTF-8 text of ``p``, or a :class:`LoadError` naming the file.
+
+    A leading BOM is removed and ``\\r\\n`` line ends become ``\\n``; a lone
+    ``\\r`` (which CSV readers would take for a line end) is refused.
+    """
     try:
         mode = p.stat().st_mode
         if not stat.S_ISREG(mode):
             raise LoadError(f"log {where(p)}: not a regular file (a FIFO, device or socket?)")
-        return p.read_bytes().decode("utf-8").removeprefix("\ufeff")
+        text = p.read_bytes().decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise LoadError(f"log {where(p)}: not UTF-8 text ({exc.reason}, byte {exc.start})") from exc
     except OSError as exc:
         raise LoadError(f"log {where(p)}: cannot read ({exc.strerror})") from exc
+    text = text.replace("\r\n", "\n")
+    if text.endswith("\r"):  # cut between \r and \n
+        text = text[:-1] + "\n"
+    cr = text.find("\r")
+    if cr >= 0:
+        raise LoadError(
+            f"log {where(p)}: line {text.count(chr(10), 0, cr) + 1}: a carriage return (\\r) "
+            "inside a line; expected \\n or \\r\\n line ends"
+        )
+    return text
 
 
 def read_rows(p: Path, text: str, *, first_line: int = 1) -> Table:
