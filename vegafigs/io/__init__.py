@@ -47,6 +47,8 @@ from vegafigs.io._merge import (
 from vegafigs.io._runs import checkpoint_key, run_names
 from vegafigs.io.console import load_console
 from vegafigs.io.kl_runs import KLRuns, load_kl_runs
+from vegafigs.io.rllib import load_rllib
+from vegafigs.io.sb3 import load_monitor, load_sb3_progress
 from vegafigs.io.tabular import Progress, load_csv, load_jsonl, load_parquet
 from vegafigs.io.tensorboard import load_tensorboard
 from vegafigs.io.trainer_state import load_trainer_state
@@ -62,7 +64,10 @@ __all__ = [
     "load_csv",
     "load_jsonl",
     "load_kl_runs",
+    "load_monitor",
     "load_parquet",
+    "load_rllib",
+    "load_sb3_progress",
     "load_tensorboard",
     "load_trainer_state",
     "load_wandb_csv",
@@ -135,7 +140,7 @@ def load(
     given = _checked_ids(ids)
     for _, p in jobs:
         _check_path(p)
-    runs = _runs(jobs)
+    runs = _runs(jobs, format)
     bar = None
     if progress:
         from tqdm import tqdm
@@ -219,11 +224,28 @@ def _latest(paths: Sequence[Path]) -> list[tuple[Path, tuple[Path, ...]]]:
     return out
 
 
-def _runs(jobs: Sequence[tuple[str | None, Path]]) -> list[_Run]:
-    """The runs of ``jobs``: plain files named by :func:`run_names`, named ones grouped."""
+def _monitor_folders(paths: Sequence[Path], fmt: str | None) -> list[tuple[Path, ...]]:
+    """The SB3 Monitor files of each folder holding more than one."""
+    by_folder: dict[Path, list[Path]] = {}
+    for p in paths:
+        if p.is_file() and (fmt or detect_format(p)) == "monitor":
+            by_folder.setdefault(p.absolute().parent, []).append(p)
+    return [tuple(ps) for ps in by_folder.values() if len(ps) > 1]
+
+
+def _runs(jobs: Sequence[tuple[str | None, Path]], fmt: str | None) -> list[_Run]:
+    """The runs of ``jobs``: plain files named by :func:`run_names`, named ones grouped.
+
+    Plain SB3 Monitor files of one folder (``0.monitor.csv``, ``1.monitor.csv``: one
+    per vectorised env) are one run, named by the folder.
+    """
     plain = _latest([p for run, p in jobs if run is None])
-    names = run_names([p for p, _ in plain])
-    runs = [_Run(n, (p,), False, earlier) for n, (p, earlier) in zip(names, plain, strict=True)]
+    folders = _monitor_folders([p for p, earlier in plain if not earlier], fmt)
+    grouped = {p for ps in folders for p in ps}
+    plain = [(p, e) for p, e in plain if p not in grouped]
+    names = run_names([*(p for p, _ in plain), *(ps[0].parent for ps in folders)])
+    runs = [_Run(n, (p,), False, e) for n, (p, e) in zip(names, plain, strict=False)]
+    runs.extend(_Run(n, ps, False) for n, ps in zip(names[len(plain) :], folders, strict=True))
     named: dict[str, list[Path]] = {}
     for run, p in jobs:
         if run is not None:
@@ -250,9 +272,7 @@ def _load_run(
     formats = [fmt or detect_format(p) for p in run.files]
     if len(run.files) > 1 and set(formats) == {"monitor"}:
         # SB3 writes one Monitor file per vectorised env: one run's episodes, merged in time.
-        from vegafigs.io.sb3 import load_monitor
-
-        frame = load_monitor(list(run.files), run=run.name, step=step)
+        frame = _monitor_ids(load_monitor(list(run.files), run=run.name, step=step))
         return [_checked(_with_ids(frame, ids, run.files[0]), run.files[0], merge)]
     out = []
     for p, f in zip(run.files, formats, strict=True):
@@ -265,6 +285,13 @@ def _load_run(
     if run.earlier:
         _check_prefix(out[0], run, fmt=formats[0], step=step, ids=ids)
     return out
+
+
+def _monitor_ids(frame: pd.DataFrame) -> pd.DataFrame:
+    """A Monitor frame's ``env_id`` column is an identifier (colour by env with --series)."""
+    if "env_id" in frame.columns:
+        frame.attrs["ids"] = [*frame.attrs.get("ids", ()), "env_id"]
+    return frame
 
 
 def _run_for(run: _Run, fmt: str) -> str | None:
@@ -374,6 +401,12 @@ def _load_one(
         return load_trainer_state(p, run=run)
     if fmt == "console":
         return load_console(p, run=run, step=step)
+    if fmt == "monitor":
+        return _monitor_ids(load_monitor(p, run=run, step=step))
+    if fmt == "sb3":
+        return load_sb3_progress(p, run=run, step=step)
+    if fmt == "rllib":
+        return load_rllib(p, run=run, step=step)
     if fmt == "wandb":
         df = load_wandb_csv(p, step=step)
         if run is not None:

@@ -149,8 +149,53 @@ def tidy_from_wide(
         raise LoadError(f"log {where(path)}: no numeric metric columns besides {step_col!r}")
     out = pd.concat(frames, ignore_index=True)
     out = finish(out, path=path, ids=id_cols)
-    out.attrs.update(x=step_col, ids=list(id_cols), text=text)
+    groups = grouping_candidates(df, [runs, *keep.values(), steps], exclude={step_col, *id_cols})
+    out.attrs.update(x=step_col, ids=list(id_cols), text=text, candidates=groups)
     return out
+
+
+#: A column with at most this many distinct values may be a grouping column (``seed``).
+FEW_VALUES = 64
+
+
+def grouping_candidates(
+    df: pd.DataFrame, keys: Sequence[np.ndarray], *, exclude: set[str]
+) -> list[str]:
+    """Columns of a table that tell apart its rows repeating a (run, ids, step) key.
+
+    Only looked for when a key repeats: text columns and columns of a few distinct
+    integers (``seed`` 0..9 read as a metric) with which no key repeats any more.
+    """
+    steps = np.asarray(keys[-1], dtype=float)
+    if (
+        steps.size < 2
+        or np.all(steps[1:] > steps[:-1])
+        or not _repeats([pd.Series(k) for k in keys])
+    ):
+        return []  # (increasing steps, the usual log: nothing repeats)
+    out = []
+    for c in df.columns:
+        if c in exclude:
+            continue
+        col = df[c]
+        if not (_is_text(col) or _few_integers(col)):
+            continue
+        if not _repeats([*(pd.Series(k) for k in keys), col.reset_index(drop=True)]):
+            out.append(str(c))
+    return out
+
+
+def _repeats(columns: Sequence[pd.Series]) -> bool:
+    frame = pd.concat(list(columns), axis=1, ignore_index=True)
+    return bool(frame.duplicated().any())
+
+
+def _few_integers(col: pd.Series) -> bool:
+    if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+        return False
+    v = col.to_numpy(dtype=float, na_value=np.nan)
+    v = v[~np.isnan(v)]
+    return bool(v.size and np.all(v == np.round(v)) and 2 <= np.unique(v).size <= FEW_VALUES)
 
 
 def id_columns(

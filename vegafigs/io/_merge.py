@@ -19,8 +19,6 @@ from vegafigs.io._common import TIDY, where
 
 #: How repeated rows may be combined (``load(..., merge=)``, ``--merge``).
 MERGES = ("mean", "last", "first")
-#: A metric with at most this many distinct integers may be a grouping column (``seed``).
-FEW_VALUES = 64
 
 
 def check_merge(merge: str | None) -> None:
@@ -72,7 +70,7 @@ def within_file_error(df: pd.DataFrame, rep: np.ndarray, *, path: Path) -> LoadE
     times = f" appears {int(same.sum())} times" if same is not None else " repeats"
     example = _example(first, keys) + times
     n_keys = _n_repeated_keys(df, rep, keys)
-    groups = grouping_candidates(df)
+    groups = list(df.attrs.get("candidates", ()))
     if groups:
         hint = (
             f"the column(s) {', '.join(map(repr, groups))} look like grouping columns: keep them "
@@ -119,21 +117,6 @@ def _n_repeated_keys(df: pd.DataFrame, rep: np.ndarray, keys: Sequence[str]) -> 
     """Distinct keys among the repeated rows."""
     starts = rep & ~np.concatenate([[False], rep[:-1]])
     return int(starts.sum())
-
-
-def grouping_candidates(df: pd.DataFrame) -> list[str]:
-    """Columns of the source table that may tell repeated rows apart.
-
-    Text columns the loader did not keep (``attrs["text"]``) and metrics holding
-    a few distinct integers (``seed`` 0..9 read as a metric).
-    """
-    out = [str(c) for c in df.attrs.get("text", ())]
-    for metric, values in df.groupby("metric", sort=False)["value"]:
-        v = values.to_numpy()
-        integral = v.size and np.all(np.isfinite(v)) and np.all(v == np.round(v))
-        if integral and 2 <= len(np.unique(v)) <= FEW_VALUES:
-            out.append(str(metric))
-    return out
 
 
 def tidy_columns(df: pd.DataFrame) -> list[str]:
