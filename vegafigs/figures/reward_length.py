@@ -729,8 +729,12 @@ def _layers(
     s = clipped(s, strokeDash=list(dash), strokeJoin="round")
     layers["line"] = s.encode(x=look.xe, y=ye(sm))
     width = look.raw_width / RAW_WIDTH
+    enc: dict[str, Any] = {"x": look.xe, "y": ye(sm)}
+    bounds = (lo, hi) if lo in curve.columns else None
+    if bounds is not None:  # a lone point's band: a rule between its bounds
+        enc.update(y_lower=ye(lo), y2=alt.Y2(field=field(hi), title=hi))
     layers.update(lone_points(curve, x=look.x, series=series, palette=pal, width=width,
-                              encode={"x": look.xe, "y": ye(sm)}))  # fmt: skip
+                              encode=enc, bounds=bounds))  # fmt: skip
     return layers
 
 
@@ -794,7 +798,7 @@ def _dual_panel(
         duals.append((m, curve, curves[m], domain))
     if hover:
         layers["hover"] = _dual_hover(look, duals, name=hover_name)
-    props = {} if title is None else {"title": title}
+    props = {} if title is None else {"title": title, "width": 100.0, "height": 100.0}
     return Panel(name, layers, resolve={"y": "independent"}, properties=props)
 
 
