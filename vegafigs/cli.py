@@ -490,6 +490,24 @@ Example:
 """
 
 
+def _add_curve_groups(c: argparse.ArgumentParser, formats: Sequence[str]) -> None:
+    """``vegafigs curves``' --format and its group flags (--series, --seed, --facet, --merge)."""
+    c.add_argument("--format", default=None, choices=formats, help="log format (default: detected)")
+    c.add_argument(
+        "--series", default=None, metavar="COL", help="a colour per value (default: run)"
+    )
+    c.add_argument(
+        "--seed", default=None, metavar="COL", help="seed column: mean ± --band across its values"
+    )
+    c.add_argument("--facet", default=None, metavar="COL", help="a panel per value of COL")
+    c.add_argument(
+        "--merge",
+        default=None,
+        choices=["mean", "last", "first"],
+        help="combine values logged twice at one step of a run (default: an error)",
+    )
+
+
 def _add_curves(sub: Any) -> None:
     from vegafigs.io import FORMATS
 
@@ -513,20 +531,7 @@ def _add_curves(sub: Any) -> None:
         metavar="METRIC",
         help="metric to plot, repeatable (default: reward and response_length, those present)",
     )
-    c.add_argument("--format", default=None, choices=FORMATS, help="log format (default: detected)")
-    c.add_argument(
-        "--series", default=None, metavar="COL", help="a colour per value (default: run)"
-    )
-    c.add_argument(
-        "--seed", default=None, metavar="COL", help="seed column: mean ± --band across its values"
-    )
-    c.add_argument("--facet", default=None, metavar="COL", help="a panel per value of COL")
-    c.add_argument(
-        "--merge",
-        default=None,
-        choices=["mean", "last", "first"],
-        help="combine values logged twice at one step of a run (default: an error)",
-    )
+    _add_curve_groups(c, FORMATS)
     c.add_argument(
         "--smooth",
         default="ema:0.9",

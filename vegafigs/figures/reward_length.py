@@ -252,11 +252,12 @@ def reward_length(
     >>> fig = vf.figures.reward_length(vf.demo.rl_logs(n_steps=60), band="q10-90")
     >>> fig.panels, list(fig.data)
     (('reward', 'response_length'), ['curves'])
-    >>> logs = vf.demo.rl_logs(n_steps=30).assign(seed=0)
-    >>> fig = vf.figures.reward_length(logs, series="metric", panel="run", panels=None,
-    ...                                seed="seed", facet="seed")
-    >>> fig.panels
-    ('GRPO | seed=0', 'GRPO + KL | seed=0')
+    >>> import pandas as pd
+    >>> logs = pd.concat([vf.demo.rl_logs(s, n_steps=30).assign(seed=s, env="gsm8k")
+    ...                   for s in range(3)])
+    >>> fig = vf.figures.reward_length(logs, seed="seed", facet="env")
+    >>> fig.panels, int(fig.data["curves"]["n"].max())
+    (('reward | gsm8k', 'response_length | gsm8k'), 3)
     >>> vf.save(fig, "rl.html")  # doctest: +SKIP
     """
     inp, metrics = _checked_rows(df, x=x, y=y, series=series, panel=panel, panels=panels,
