@@ -576,6 +576,8 @@ def _differing(df: pd.DataFrame, keys: list[str], columns: Sequence[Any]) -> dic
     groups = df.groupby(keys, sort=False, dropna=False)
     for c in columns:
         try:
+            if df[c].nunique(dropna=False) < 2:  # one value overall (cheap): never varies
+                continue
             varies = bool((groups[c].nunique(dropna=False) > 1).any())
         except (TypeError, ValueError):  # unhashable cells (lists): not an identifier
             continue
