@@ -118,6 +118,29 @@ def test_bad_or_repeated_outputs_are_refused_before_any_log_is_read(
     assert not [p for p in tmp_path.iterdir() if p.name != "sub"]
 
 
+def test_a_failed_write_leaves_no_partial_set(rl, tmp_path, monkeypatch, capsys):
+    import vegafigs.export
+    from vegafigs.errors import ExportError
+
+    real = vegafigs.export.write_atomic
+    calls = []
+
+    def flaky(path, data):
+        calls.append(path)
+        if len(calls) == 2:
+            raise ExportError(f"path {str(path)!r}: cannot write there (disk full)")
+        return real(path, data)
+
+    monkeypatch.setattr(vegafigs.export, "write_atomic", flaky)
+    outs = [tmp_path / "a.vl.json", tmp_path / "a.svg"]
+    assert _run(str(rl), *(a for o in outs for a in ("-o", str(o)))) == 2
+    assert "disk full" in capsys.readouterr().err
+    assert not any(o.exists() for o in outs)
+    (tmp_path / "file").write_text("x")
+    assert _run(str(tmp_path / "never-read.csv"), "-o", str(tmp_path / "file" / "f.png")) == 2
+    assert "is a file" in capsys.readouterr().err
+
+
 def test_td3_table_needs_the_group_flags(td3, tmp_path, capsys):
     assert _run(str(td3), "--y", "eval_return", "-o", str(tmp_path / "f.vl.json")) == 2
     err = capsys.readouterr().err

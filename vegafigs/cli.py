@@ -171,6 +171,9 @@ def _curve_targets(outputs: Sequence[str]) -> dict[Path, str]:
             )
         if key.is_dir():
             raise ExportError(f"path {out!r}: cannot write there (it is a folder)")
+        under = next((p for p in key.parents if p.exists()), None)
+        if under is not None and not under.is_dir():
+            raise ExportError(f"path {out!r}: cannot write there ({str(under)!r} is a file)")
         seen[key] = out
         targets[Path(out)] = fmt
     return targets
