@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -11,6 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from vegafigs.errors import VegafigsError
+
+#: The metrics ``vegafigs curves`` draws without ``--y`` (those of them the logs have).
+CURVES_DEFAULT_Y = ("reward", "response_length")
 
 
 def _cmd_gallery(args: argparse.Namespace) -> int:
@@ -150,16 +154,37 @@ def _cmd_spaghetti(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_curves(args: argparse.Namespace) -> int:
+def _curve_targets(outputs: Sequence[str]) -> dict[Path, str]:
+    """``{path: format}`` of every ``-o``, checked before any log is read: a known suffix,
+    no path given twice, not a folder."""
+    from vegafigs.errors import ExportError
+    from vegafigs.export import format_for
+
+    targets: dict[Path, str] = {}
+    seen: dict[Path, str] = {}
+    for out in outputs:
+        fmt = format_for(out)
+        key = Path(os.path.abspath(out))
+        if key in seen:
+            raise ExportError(
+                f"-o {out!r}: the same file as -o {seen[key]!r}; give each output once"
+            )
+        if key.is_dir():
+            raise ExportError(f"path {out!r}: cannot write there (it is a folder)")
+        under = next((p for p in key.parents if p.exists()), None)
+        if under is not None and not under.is_dir():
+            raise ExportError(f"path {out!r}: cannot write there ({str(under)!r} is a file)")
+        seen[key] = out
+        targets[Path(out)] = fmt
+    return targets
+
+
+def _curve_options(args: argparse.Namespace) -> tuple[str | None, dict[str, str]]:
+    """The checked ``--smooth`` (``None``: no smoothing) and ``--title`` ``{metric: text}``."""
     from vegafigs.errors import InputError
-    from vegafigs.export import format_for, save
-    from vegafigs.figures import reward_length
-    from vegafigs.io import load
     from vegafigs.transforms.bands import parse_kind
     from vegafigs.transforms.smoothing import parse_smooth
 
-    # Options are checked before any log is read (logs can be large).
-    format_for(args.output)
     smooth = None if args.smooth.lower() == "none" else args.smooth
     options = (("--smooth", smooth, parse_smooth), ("--band", args.band, parse_kind))
     for flag, value, check in options:
@@ -169,6 +194,43 @@ def _cmd_curves(args: argparse.Namespace) -> int:
             check(value)
         except InputError as exc:  # "smooth: ..." / "kind: ..." -> "--smooth: ..."
             raise InputError(f"{flag}: {str(exc).split(': ', 1)[-1]}") from exc
+    titles: dict[str, str] = {}
+    for item in args.title or []:
+        metric, sep, text = item.partition("=")
+        if not sep or not metric:
+            raise InputError(
+                f"--title: expected METRIC=TEXT (e.g. reward=Mean reward), got {item!r}"
+            )
+        titles[metric] = text
+    return smooth, titles
+
+
+def _load_kwargs(load: Any, **wanted: Any) -> dict[str, Any]:
+    """The keywords of ``wanted`` given (not ``None``) that ``load`` takes.
+
+    A shim while the loader gains ``merge`` / ``ids``: asking for one it lacks is an error.
+    """
+    import inspect
+
+    from vegafigs.errors import InputError
+
+    params = inspect.signature(load).parameters
+    out = {}
+    for name, value in wanted.items():
+        if value is None or value == []:
+            continue
+        if name not in params:
+            raise InputError(f"--{name}: not supported by this version of vegafigs.io.load")
+        out[name] = value
+    return out
+
+
+def _curve_frame(args: argparse.Namespace) -> Any:
+    """The logs of ``args.logs`` as one tidy frame (``attrs``: ``x``, ``ids``)."""
+    import pandas as pd
+
+    from vegafigs.errors import InputError
+    from vegafigs.io import load
 
     logs: dict[str, list[str]] = {}
     plain: list[str] = []
@@ -181,38 +243,98 @@ def _cmd_curves(args: argparse.Namespace) -> int:
     if args.run is not None:
         logs.setdefault(args.run, []).extend(plain)
         plain = []
-    start = time.perf_counter()
-    frames = []
-    if logs:
-        frames.append(load(logs, step=args.x, progress=not args.quiet))
-    if plain:
-        frames.append(load(plain, step=args.x, progress=not args.quiet))
-    import pandas as pd
+    ids = list(dict.fromkeys(c for c in (args.series, args.seed, args.facet) if c))
+    kw = _load_kwargs(load, format=args.format, merge=args.merge, ids=ids)
+    frames = [load(group, step=args.x, progress=not args.quiet, **kw)
+              for group in (logs, plain) if group]  # fmt: skip
+    if len(frames) == 2:
+        both = sorted(set(frames[0]["run"]) & set(frames[1]["run"]))
+        if both:
+            raise InputError(
+                f"LOG: run name(s) {both} given both as NAME=PATH and by a file's name or run "
+                "column; rename one (NAME=PATH)"
+            )
+    xs = list(dict.fromkeys(f.attrs.get("x") for f in frames if f.attrs.get("x")))
+    found = list(dict.fromkeys(c for f in frames for c in f.attrs.get("ids", [])))
+    df = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    df.attrs["x"] = xs[0] if len(xs) == 1 else args.x
+    df.attrs["ids"] = found
+    return df
 
-    df = pd.concat(frames, ignore_index=True)
-    metrics = args.y or ["reward", "response_length"]
-    present = sorted(set(df["metric"]))
-    missing = [m for m in metrics if m not in present]
-    if missing:
-        raise InputError(f"--y: metric(s) {missing} not in the logs; they have {present}")
+
+def _curve_metrics(given: Sequence[str] | None, present: Sequence[str]) -> list[str]:
+    """The metrics drawn: ``--y``, else those of reward / response_length the logs have."""
+    from vegafigs.errors import InputError
+
+    if given:
+        missing = [m for m in given if m not in present]
+        if missing:
+            raise InputError(f"--y: metric(s) {missing} not in the logs; they have {list(present)}")
+        return list(given)
+    found = [m for m in CURVES_DEFAULT_Y if m in present]
+    if not found:
+        raise InputError(
+            f"--y: the logs have neither {' nor '.join(CURVES_DEFAULT_Y)} (the default "
+            f"metrics); pass --y METRIC (repeatable); they have {list(present)}"
+        )
+    return found
+
+
+def _write_set(files: dict[Path, bytes]) -> None:
+    """Write every file; on a failure remove the ones this call created (no partial set)."""
+    from vegafigs.export import write_atomic
+
+    created: list[Path] = []
+    try:
+        for path, blob in files.items():
+            existed = path.exists()
+            write_atomic(path, blob)
+            if not existed:
+                created.append(path)
+    except BaseException:
+        for path in created:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _cmd_curves(args: argparse.Namespace) -> int:
+    from vegafigs.errors import InputError
+    from vegafigs.export import render_spec, to_spec
+    from vegafigs.figures import reward_length
+    from vegafigs.figures.reward_length import x_title_of
+
+    # Options and outputs are checked before any log is read (logs can be large).
+    targets = _curve_targets(args.output)
+    smooth, titles = _curve_options(args)
+    start = time.perf_counter()
+    df = _curve_frame(args)
+    metrics = _curve_metrics(args.y, sorted({str(m) for m in df["metric"]}))
+    unknown = [m for m in titles if m not in metrics]
+    if unknown:
+        raise InputError(f"--title: {unknown} not among the metrics drawn {metrics}")
     fig = reward_length(
         df,
         x="step",
         panels=metrics,
+        series=args.series or "run",
+        seed=args.seed,
+        facet=args.facet,
         layout=args.layout,
         smooth=smooth,
         band=args.band,
         raw=not args.no_raw,
-        x_title=args.x_title or "Training step",
+        panel_titles=titles or None,
+        x_title=args.x_title or x_title_of(df.attrs.get("x")),
         width_in=args.width_in,
         height_in=args.height_in,
         dpi=args.dpi,
     )
-    out = save(fig, args.output, dpi=args.dpi)
+    spec = to_spec(fig)  # converted once for every output
+    _write_set({path: render_spec(spec, fmt, dpi=args.dpi) for path, fmt in targets.items()})
     n_runs = df["run"].nunique()
     print(
         f"vegafigs curves: {len(df):,} points of {len(metrics)} metric(s) from {n_runs} run(s) "
-        f"-> {out} in {time.perf_counter() - start:.1f}s"
+        f"-> {', '.join(map(str, targets))} in {time.perf_counter() - start:.1f}s"
     )
     return 0
 
@@ -344,14 +466,65 @@ def _add_render(sub: Any) -> None:
     r.set_defaults(func=_cmd_render)
 
 
+CURVES_EPILOG = """\
+Formats (detected from each file's content and name; --format NAME overrides):
+  csv, jsonl, parquet   tables, wide (a column per metric) or long (metric, value)
+  trainer_state         Hugging Face / TRL trainer_state.json (latest checkpoint)
+  wandb                 W&B CSV exports ("<run> - <metric>" columns)
+  tensorboard           event files or a folder of them
+  monitor               Stable-Baselines3 Monitor CSV (monitor.csv: r, l, t)
+  sb3                   Stable-Baselines3 logger progress.csv (x: time/total_timesteps)
+  rllib                 RLlib result.json (JSON lines) / progress.csv
+  console               verl / OpenRLHF console logs (step:N - key:value - ...)
+
+Groups: a table's identifier columns (env, method, seed ...) are kept; rows that
+share a step of one line are an error naming those columns unless you pass
+--series COL (a colour per value), --seed COL (runs of one series drawn as their
+mean with a --band across seeds, std by default) or --facet COL (a panel per
+value), or --merge mean|last|first to combine them.
+
+Without --y, the metrics reward and response_length that the logs have are drawn
+(none of them: an error listing the metrics they have). The x title follows the
+x column (Timesteps, Episode, Iteration, Step, Epoch, Wall time (s), or its name).
+
+Example:
+  vegafigs curves td3_results.csv --y eval_return --series env --seed seed \\
+      -o td3.png -o td3.pdf -o td3.vl.json
+"""
+
+
+def _add_curve_groups(c: argparse.ArgumentParser, formats: Sequence[str]) -> None:
+    """``vegafigs curves``' --format and its group flags (--series, --seed, --facet, --merge)."""
+    c.add_argument("--format", default=None, choices=formats, help="log format (default: detected)")
+    c.add_argument(
+        "--series", default=None, metavar="COL", help="a colour per value (default: run)"
+    )
+    c.add_argument(
+        "--seed", default=None, metavar="COL", help="seed column: mean ± --band across its values"
+    )
+    c.add_argument("--facet", default=None, metavar="COL", help="a panel per value of COL")
+    c.add_argument(
+        "--merge",
+        default=None,
+        choices=["mean", "last", "first"],
+        help="combine values logged twice at one step of a run (default: an error)",
+    )
+
+
 def _add_curves(sub: Any) -> None:
+    from vegafigs.io import FORMATS
+
     c = sub.add_parser(
         "curves",
         help="plot metrics vs. step from training logs (reward, response length, ...)",
         description="Plot metrics against step from training logs: CSV / JSONL (wide or long), "
-        "Parquet, Hugging Face trainer_state.json, W&B CSV exports, TensorBoard event files. "
-        "Each LOG is a path (its run named by its run column or file stem) or NAME=PATH; "
-        "files of the same NAME (e.g. workers) merge by step.",
+        "Parquet, Hugging Face trainer_state.json, W&B CSV exports, TensorBoard event files, "
+        "SB3 monitor.csv / progress.csv, RLlib result.json, verl / OpenRLHF console logs. "
+        "Each LOG is a path (its run named by its run column or file stem; a generic stem "
+        "such as progress or trainer_state by its folder) or NAME=PATH; several files of "
+        "one NAME (e.g. workers) are one run.",
+        epilog=CURVES_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     c.add_argument("logs", nargs="+", metavar="LOG", help="log file or folder, or NAME=PATH")
     c.add_argument("--x", default=None, metavar="COL", help="step column (default: detected)")
@@ -359,8 +532,9 @@ def _add_curves(sub: Any) -> None:
         "--y",
         action="append",
         metavar="METRIC",
-        help="metric to plot, repeatable (default: reward and response_length)",
+        help="metric to plot, repeatable (default: reward and response_length, those present)",
     )
+    _add_curve_groups(c, FORMATS)
     c.add_argument(
         "--smooth",
         default="ema:0.9",
@@ -369,20 +543,41 @@ def _add_curves(sub: Any) -> None:
     c.add_argument(
         "--band",
         default=None,
-        help="band of raw values: std, ci95 or qLO-HI "
-        "(e.g. q10-90) over a centred window (default: none)",
+        help="band: std, ci95 or qLO-HI (e.g. q10-90); with --seed across seeds (default std), "
+        "else of the raw values over a centred window (default: none)",
     )
     c.add_argument("--layout", default="panels", choices=["panels", "dual"])
     c.add_argument("--run", default=None, metavar="NAME", help="name all plain LOGs as one run")
     c.add_argument("--no-raw", action="store_true", help="hide the faint raw traces")
-    c.add_argument("--x-title", default=None, help="x axis title (default: Training step)")
-    c.add_argument("--width-in", type=float, default=7.0, help="figure width, inches (default: 7)")
     c.add_argument(
-        "--height-in", type=float, default=2.8, help="figure height, inches (default: 2.8)"
+        "--title",
+        action="append",
+        metavar="METRIC=TEXT",
+        help="panel title of a metric, repeatable (default: the metric's name as logged)",
+    )
+    c.add_argument(
+        "--x-title", default=None, help="x axis title (default: from the x column, e.g. Timesteps)"
+    )
+    c.add_argument(
+        "--width-in",
+        type=float,
+        default=None,
+        help="figure width, inches (default: 7, wider with --facet)",
+    )
+    c.add_argument(
+        "--height-in",
+        type=float,
+        default=None,
+        help="figure height, inches (default: 2.8, taller with --facet and several metrics)",
     )
     c.add_argument("--dpi", type=float, default=300, help="PNG resolution (default: 300)")
     c.add_argument(
-        "-o", "--output", required=True, metavar="OUT", help="output .png/.svg/.pdf/.html/.vl.json"
+        "-o",
+        "--output",
+        action="append",
+        required=True,
+        metavar="OUT",
+        help="output .png/.svg/.pdf/.html/.vl.json, repeatable (all rendered from one spec)",
     )
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     c.set_defaults(func=_cmd_curves)

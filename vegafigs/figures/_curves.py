@@ -819,8 +819,11 @@ def _plot_view(panel: alt.LayerChart, index: int) -> tuple[alt.LayerChart, str |
     return panel, None
 
 
-def zoomed(panels: Sequence[alt.LayerChart], *, spacing: float) -> alt.TopLevelMixin:
-    """The panels side by side with one x zoom / pan (drag, wheel) shared by all.
+def zoomed(
+    panels: Sequence[alt.LayerChart], *, spacing: float, columns: int | None = None
+) -> alt.TopLevelMixin:
+    """The panels side by side (``columns``: in a grid of that many columns) with one
+    x zoom / pan (drag, wheel) shared by all.
 
     A scale-bound interval defined in several views sets the x domain of each of
     them from the same selection, so zooming one panel zooms the others with it
@@ -830,15 +833,16 @@ def zoomed(panels: Sequence[alt.LayerChart], *, spacing: float) -> alt.TopLevelM
     lifting of one param shared by layers in a concat lists stale view names.)
     """
     # Compose first: Altair names the views that hold parameters as it lifts them.
-    chart: Any = panels[0] if len(panels) == 1 else alt.hconcat(*panels, spacing=spacing)
-    subs = [chart] if len(panels) == 1 else list(chart.hconcat)
+    chart: Any = panel_grid(panels, spacing=spacing, columns=columns)
+    key = "concat" if columns is not None and columns < len(panels) else "hconcat"
+    subs = [chart] if len(panels) == 1 else list(getattr(chart, key))
     found = [_plot_view(p, i) for i, p in enumerate(subs)]
     views = [name for _, name in found if name is not None]
     if len(panels) == 1:
         chart = found[0][0].copy(deep=False)
     else:
         chart = chart.copy(deep=False)
-        chart.hconcat = [p for p, _ in found]
+        setattr(chart, key, [p for p, _ in found])
     if views:
         zoom = alt.TopLevelSelectionParameter(
             name=ZOOM,
@@ -849,6 +853,18 @@ def zoomed(panels: Sequence[alt.LayerChart], *, spacing: float) -> alt.TopLevelM
         params = [] if chart.params is alt.Undefined else list(chart.params)
         chart.params = [*params, zoom]
     return chart
+
+
+def panel_grid(
+    panels: Sequence[alt.LayerChart], *, spacing: float, columns: int | None = None
+) -> alt.TopLevelMixin:
+    """The panels side by side ``spacing`` pt apart, or in rows of ``columns`` (one panel:
+    itself)."""
+    if len(panels) == 1:
+        return panels[0]
+    if columns is not None and columns < len(panels):
+        return alt.concat(*panels, columns=columns, spacing=spacing)
+    return alt.hconcat(*panels, spacing=spacing)
 
 
 def hover_points(

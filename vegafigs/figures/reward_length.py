@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -11,11 +12,11 @@ import numpy as np
 import pandas as pd
 
 from vegafigs._fields import fdef, field, text_keys, text_levels
-from vegafigs._params import BOOL, POSITIVE_INT, TEXT_MAPPING, checked
+from vegafigs._params import BOOL, COLUMN, POSITIVE_INT, TEXT_MAPPING, checked
 from vegafigs._precision import value_range
 from vegafigs._time import PlotX
 from vegafigs.errors import InputError
-from vegafigs.figure import Figure, Panel, hconcat, make_figure
+from vegafigs.figure import Figure, Panel, make_figure
 from vegafigs.figures._common import ordered_levels
 from vegafigs.figures._curves import (
     BAND,
@@ -41,6 +42,7 @@ from vegafigs.figures._curves import (
     legend_rows,
     lone_points,
     nice_domain,
+    panel_grid,
     plot_columns,
     plot_height,
     reduce_rows,
@@ -56,10 +58,11 @@ from vegafigs.figures._curves import (
 )
 from vegafigs.layers._encode import choice
 from vegafigs.themes import Style, figure_size, resolve_theme
-from vegafigs.transforms.bands import rolling_band
+from vegafigs.transforms.bands import band as band_stats
+from vegafigs.transforms.bands import parse_kind, rolling_band
 from vegafigs.transforms.smoothing import smooth as smooth_frame
 
-#: Default panel / axis titles of common metric names.
+#: Panel / axis titles of a few metric names (any other metric is titled as logged).
 TITLES = {
     "reward": "Reward",
     "response_length": "Response length",
@@ -75,10 +78,25 @@ SPACING = 30.0
 RAW_WIDTH = 7 / 18
 #: Legend symbol length, pt.
 LEGEND_SYMBOL = 16.0
-#: ``x_title``'s default (a datetime / timedelta x is titled with its column's name).
+#: ``x_title``'s default when the frame does not say its x column (``df.attrs["x"]``);
+#: a datetime / timedelta x is titled with its column's name.
 DEFAULT_X_TITLE = "Training step"
+#: The x title of each known x column name (:func:`x_title_of`; also tried lower-cased).
+X_TITLES = {
+    **dict.fromkeys(("time/total_timesteps", "timesteps_total", "num_env_steps_sampled_lifetime",
+                     "num_env_steps_sampled", "timesteps", "timestep", "total_timesteps",
+                     "env_steps", "env_step"), "Timesteps"),
+    **dict.fromkeys(("episodes", "episode", "episodes_total", "time/episodes"), "Episode"),
+    **dict.fromkeys(("training_iteration", "iteration", "iterations", "iter",
+                     "time/iterations"), "Iteration"),
+    **dict.fromkeys(("step", "global_step", "_step", "trainer/global_step",
+                     "train/global_step"), "Step"),
+    **dict.fromkeys(("epoch", "epochs", "train/epoch"), "Epoch"),
+    **dict.fromkeys(("t", "walltime", "wall_time", "time_elapsed", "time/time_elapsed",
+                     "time_total_s", "_runtime"), "Wall time (s)"),
+}  # fmt: skip
 #: Columns the figure adds (prefixed with ``_`` when a user column has one of the names).
-OWN_COLUMNS = ("smooth", "lower", "upper", "hover_y", "m0_value", "m0_smooth", "m1_value",
+OWN_COLUMNS = ("smooth", "lower", "upper", "n", "hover_y", "m0_value", "m0_smooth", "m1_value",
                "m1_smooth")  # fmt: skip
 
 
@@ -129,6 +147,8 @@ class _Look:
     raw=BOOL,
     interactive=BOOL,
     panel_titles=TEXT_MAPPING.maybe("{panel: title}"),
+    seed=COLUMN.maybe("the column of seed ids (runs drawn as mean ± band)"),
+    facet=COLUMN.maybe("the column whose values get a panel each"),
 )
 def reward_length(
     df: pd.DataFrame,
@@ -138,6 +158,8 @@ def reward_length(
     series: str = "run",
     panel: str = "metric",
     panels: Sequence[str] | None = ("reward", "response_length"),
+    seed: str | None = None,
+    facet: str | None = None,
     layout: str = "panels",
     smooth: str | tuple[str, float] | None = "ema:0.9",
     raw: bool = True,
@@ -148,7 +170,7 @@ def reward_length(
     order: Sequence[Any] | None = None,
     palette: Mapping[Any, str] | None = None,
     panel_titles: Mapping[Any, str] | None = None,
-    x_title: str | list[str] = DEFAULT_X_TITLE,
+    x_title: str | list[str] | None = None,
     x_domain: Sequence[float] | None = None,
     interactive: bool = True,
     stroke_width: float | None = None,
@@ -159,10 +181,10 @@ def reward_length(
     downsample: bool | None = None,
     dpi: float = 300,
 ) -> Figure:
-    """Reward and response length against step for one or more runs, from a tidy log.
+    """Reward and response length (or any metrics) against step for one or more runs.
 
     ``df`` is tidy (one row per ``series`` (run), ``x``, ``panel`` (metric) and
-    ``y`` (value)), as the :mod:`vegafigs.io` loaders return it; ``panels`` picks
+    ``y`` (value)), as :func:`vegafigs.io.load` returns it; ``panels`` picks
     the metrics (``None``: all). ``layout="panels"``: one panel per metric side
     by side sharing the x axis; ``"dual"``: two metrics on one plot with left /
     right y axes (first metric solid, second dashed). Each run's raw trace is
@@ -171,50 +193,75 @@ def reward_length(
     centred window of ``band_window`` points (``"q10-90"``, ``"std"``,
     ``"ci95"``; default window ≈ 2% of the run; ``band_opacity``). Runs are
     compared by colour (``order``, ``palette``) with one legend (right of the
-    plots, or under them when the figure is narrow). ``panel_titles`` maps a
-    metric to its title (default e.g. ``"Reward"``). With ``interactive`` the
-    HTML output has tooltips (run, step, value, smoothed; ``"dual"``: both
-    metrics at the step nearest the pointer) and one x zoom / pan for all panels
-    (drag, wheel; double-click resets); PNG / PDF are static. Series longer
-    than 4 × the pixel columns at ``dpi`` are reduced with M4. ``stroke_width``
-    (default: the theme's), ``theme`` (default ``"paper"``), ``style``,
-    ``width_in`` × ``height_in`` (the whole figure, default 7 × 2.8 in): see
-    the glossary.
+    plots, or under them when the figure is narrow).
+
+    Groups: ``seed`` names a column of seed ids: the runs of one ``series`` (one
+    per seed) are each smoothed, then drawn as their mean (the median for a
+    quantile ``band``) with a ``band`` across the seeds (default ``"std"``;
+    ``"ci95"``, ``"ci95-boot"``, ``"qLO-HI"``; seeds logged at different steps are
+    interpolated between their own points, see :func:`vegafigs.transforms.band`);
+    the faint raw trace is then the same statistic (mean / median) of the seeds'
+    raw values. ``facet`` names a column whose values get a panel each: a grid
+    with one row per metric and one column per value (``"dual"``: one dual panel
+    per value), the x zoom shared by all. Rows that share a step of one drawn line
+    (``series``, ``panel``, ``facet``, ``seed``) are an error naming the columns
+    that tell them apart and what to pass (never averaged silently); so are the
+    identifier columns of ``df.attrs["ids"]`` (:func:`vegafigs.io.load`) that vary
+    within one line.
+
+    Titles: a metric's panel title is its name as logged (``rollout/ep_rew_mean``),
+    except the known names of :data:`TITLES` (``reward`` -> "Reward");
+    ``panel_titles`` maps a metric to its title. ``x_title`` (default: from
+    ``df.attrs["x"]``, the x column a loader used, by :func:`x_title_of` — e.g.
+    "Timesteps" —, else "Training step"; a datetime / timedelta x: its column's name).
+    With ``interactive`` the HTML output has tooltips (run, step, value, smoothed;
+    ``"dual"``: both metrics at the step nearest the pointer) and one x zoom / pan
+    for all panels (drag, wheel; double-click resets); PNG / PDF are static. Series
+    longer than 4 × the pixel columns at ``dpi`` are reduced with M4.
+    ``stroke_width`` (default: the theme's), ``theme`` (default ``"paper"``),
+    ``style``, ``width_in`` × ``height_in`` (the whole figure, default 7 × 2.8 in;
+    with ``facet`` wider / taller by the grid): see the glossary.
 
     Layers: ``"panels"``: per metric panel ``band`` (with ``band``), ``raw``, ``line``,
     ``point`` (a dot at each run logged at one step only, which a line cannot show),
     ``hover`` (with ``interactive``); ``"dual"``: one panel with ``band_<metric>``,
     ``raw_<metric>``, ``line_<metric>`` (``point_<metric>``) per metric and ``hover``.
-    Data: ``curves`` — per metric (``panel``), run and step the raw ``y``, the smoothed
-    ``smooth`` and the band's ``lower`` / ``upper``, at full resolution (before the M4
-    reduction of the drawn rows).
+    Data: ``curves`` — per metric (``panel``), ``facet`` value, run and step the raw
+    ``y``, the smoothed ``smooth``, the band's ``lower`` / ``upper`` (and with ``seed``
+    ``n``, the seeds behind the row), at full resolution (before the M4 reduction).
 
     Bad input: rows with NaN / ±inf in ``x`` or ``y`` are dropped with a
     ``UserWarning`` giving the count (none left: :class:`~vegafigs.InputError`);
-    strings there, an empty frame, a missing column, a missing run name or a
-    step logged twice for one run and metric (average workers first:
-    :func:`vegafigs.io.load` does) are errors.
+    strings there, an empty frame, a missing column, a missing run name, a step
+    logged twice for one line, or a metric without rows for a ``facet`` value are
+    errors.
 
     Any frame: column names may hold any printable characters; the figure's own
-    columns in ``data`` (``smooth``, ``lower``, ``upper``) get a ``_`` prefix
-    when one of ``x`` / ``y`` / ``series`` / ``panel`` has their name. Run and
-    metric ids of any dtype are drawn as their string form (``order``,
-    ``palette``, ``panels`` and ``panel_titles`` may name them as given; a
-    categorical keeps its category order); two ids with one string form are an
-    error. ``x`` may hold datetimes (a time axis of the wall-clock times, the
-    same on every machine; the default x title is then the column's name) or
-    timedeltas (a duration in s / min / h / d, the unit added to the x title);
-    ``x_domain`` is then an error. A run logged at one step is drawn as a dot;
-    legend labels too wide for the figure are drawn on several lines.
+    columns in ``data`` (``smooth``, ``lower``, ``upper``, ``n``) get a ``_`` prefix
+    when one of ``x`` / ``y`` / ``series`` / ``panel`` / ``seed`` / ``facet`` has
+    their name. Run and metric ids of any dtype are drawn as their string form
+    (``order``, ``palette``, ``panels`` and ``panel_titles`` may name them as
+    given; a categorical keeps its category order); two ids with one string form
+    are an error. ``x`` may hold datetimes (a time axis of the wall-clock times,
+    the same on every machine) or timedeltas (a duration in s / min / h / d, the
+    unit added to the x title); ``x_domain`` is then an error. A run logged at one
+    step is drawn as a dot; legend labels too wide for the figure are drawn on
+    several lines.
 
     >>> import vegafigs as vf
     >>> fig = vf.figures.reward_length(vf.demo.rl_logs(n_steps=60), band="q10-90")
     >>> fig.panels, list(fig.data)
     (('reward', 'response_length'), ['curves'])
+    >>> import pandas as pd
+    >>> logs = pd.concat([vf.demo.rl_logs(s, n_steps=30).assign(seed=s, env="gsm8k")
+    ...                   for s in range(3)])
+    >>> fig = vf.figures.reward_length(logs, seed="seed", facet="env")
+    >>> fig.panels, int(fig.data["curves"]["n"].max())
+    (('reward | gsm8k', 'response_length | gsm8k'), 3)
     >>> vf.save(fig, "rl.html")  # doctest: +SKIP
     """
     inp, metrics = _checked_rows(df, x=x, y=y, series=series, panel=panel, panels=panels,
-                                 layout=layout)  # fmt: skip
+                                 layout=layout, seed=seed, facet=facet)  # fmt: skip
     px, data = inp.plot_x, inp.frame
     if px != PlotX() and x_domain is not None:
         raise InputError("x_domain: not available for a datetime / timedelta x; select the rows")
@@ -222,39 +269,39 @@ def reward_length(
     levels = ordered_levels(pd.Series(inp.levels["series"], dtype=object), order, param="order")
     titles = _titles(metrics, text_keys(panel_titles))
     cfg = resolve_theme(theme, default="paper", style=style)
-    size = figure_size(width_in=width_in, height_in=height_in, style=style, default=(7.0, 2.8))
+    grid = _Grid.of(metrics, inp, facet=facet, dual=layout == "dual")
+    size = figure_size(width_in=width_in, height_in=height_in, style=style,
+                       default=grid.default_size())  # fmt: skip
     xd = domain_of([data["x"]], x_domain, flat=flat_pad(px))
-    n_plots = len(metrics) if layout == "panels" else 1
-    plot_w = plot_columns(size[0], panels=n_plots)
-    pre = internal_prefix([x, y, series, panel], OWN_COLUMNS)
+    plot_w = plot_columns(size[0], panels=grid.n_cols)
+    pre = internal_prefix([x, y, series, panel, seed, facet], OWN_COLUMNS)
     names = {"x": x, "y": y, "series": series, **{c: pre + c for c in OWN_COLUMNS}}
-    curves = {m: _prepare(data[(data["panel"] == m) & data["series"].isin(levels)],
-                          smooth=smooth, band=band, band_window=band_window).rename(columns=names)
-              for m in metrics}  # fmt: skip
-    cols = [names[c] for c in ("smooth", "lower", "upper") if names[c] in curves[metrics[0]]]
-    reduced = {m: reduce_rows(c, x=x, y=[y, *cols] if raw else cols, by=series, width_pt=plot_w,
+    curves = {k: _prepare(grid.rows(data, k, levels), smooth=smooth, band=band,
+                          band_window=band_window, seeded=seed is not None).rename(columns=names)
+              for k in grid.keys}  # fmt: skip
+    cols = [names[c] for c in ("smooth", "lower", "upper") if names[c] in curves[grid.keys[0]]]
+    reduced = {k: reduce_rows(c, x=x, y=[y, *cols] if raw else cols, by=series, width_pt=plot_w,
                               dpi=dpi, x_domain=xd, enabled=downsample)[[series, x, y, *cols]]
-               .reset_index(drop=True) for m, c in curves.items()}  # fmt: skip
+               .reset_index(drop=True) for k, c in curves.items()}  # fmt: skip
     width = float(stroke_width or cfg.get("line", {}).get("strokeWidth", 1.5))
-    legend, rows = _legend(cfg, levels, size, n_plots=n_plots, dual=layout == "dual")
-    plot_h = plot_height(size[1], cfg, title=layout == "panels", legend_rows=rows)
+    legend, rows = _legend(cfg, levels, size, n_plots=grid.n_cols, dual=grid.dual)
+    plot_h = grid.plot_height(size, cfg, legend_rows=rows)
     # A narrow estimate of each plot's width: an x title wider than its plot widens it.
     room = legend_box(levels, cfg, symbol=LEGEND_SYMBOL)[0] if not rows else 0
-    title_w = (size[0] * 72 - room - 50 * (2 if layout == "dual" else n_plots)
-               - SPACING * (n_plots - 1)) / n_plots  # fmt: skip
-    require_room(size, plot_w=plot_w - 40 * (2 if layout == "dual" else 1), plot_h=plot_h,
+    n_axes = (2 if grid.dual else 1) * grid.n_cols
+    title_w = (size[0] * 72 - room - 50 * n_axes - SPACING * (grid.n_cols - 1)) / grid.n_cols
+    require_room(size, plot_w=plot_w - 40 * (2 if grid.dual else 1), plot_h=plot_h,
                  what="the axes, titles and legend")  # fmt: skip
     if band_opacity is None:  # the theme's area fill
         band_opacity = float(cfg.get("area", {}).get("fillOpacity", 0.2))
-    if px != PlotX() and x_title == DEFAULT_X_TITLE:
-        x_title = x  # not a step count: the column's own name
-    x_text = title_lines(unit_title(x_title, px), cfg, width=title_w, kind="axis")
-    full = pd.concat([c.assign(**{panel: m})[[panel, *c.columns]] for m, c in curves.items()],
-                     ignore_index=True)  # fmt: skip
-    frames = {"curves": inp.user_frame(full, {"x": x, "series": series, "panel": panel})}
+    x_text = title_lines(unit_title(_x_title(x_title, df, x=x, plot_x=px), px), cfg,
+                         width=title_w, kind="axis")  # fmt: skip
+    frames = {"curves": inp.user_frame(grid.full(curves, panel=panel, facet=facet),
+                                       {"x": x, "series": series, "panel": panel,
+                                        "facet": facet or "facet"})}  # fmt: skip
     sn = spec_names([series, x, y])  # the user's names, unless Vega-Lite cannot carry them
-    curves = {m: c.rename(columns=sn) for m, c in curves.items()}
-    reduced = {m: exact_x(c.rename(columns=sn), sn[x], px) for m, c in reduced.items()}
+    curves = {k: c.rename(columns=sn) for k, c in curves.items()}
+    reduced = {k: exact_x(c.rename(columns=sn), sn[x], px) for k, c in reduced.items()}
     look = _Look(
         x=sn[x], y=sn[y], series=sn[series], pal=series_palette(levels, palette, cfg),
         xe=axis_x(sn[x], domain=xd, title=x_text, integer=is_integral(data["x"]), plot_x=px),
@@ -263,16 +310,170 @@ def reward_length(
         raw_opacity=0.3 if raw_opacity is None else raw_opacity, band_opacity=band_opacity,
         hover_n=max(2, int(plot_w)), titles=(series, x),
     )  # fmt: skip
-    if layout == "panels":
-        built = [_panel(look, m, reduced[m], titles[m], index=i, raw=raw,
-                        hover=interactive) for i, m in enumerate(metrics)]  # fmt: skip
-        compose = _zoom_composer(SPACING) if interactive else hconcat(SPACING)
-    else:
-        built = [_dual_panel(look, metrics, reduced, curves, titles, raw=raw,
-                             hover=interactive)]  # fmt: skip
-        compose = _dual_composer(interactive)
+    built = _built(look, grid, curves, reduced, titles, raw=raw, hover=interactive)
+    compose = _grid_composer(grid, interactive)
     return make_figure(built, theme=cfg, size=size, data=frames, compose=compose,
                        kind="reward_length")  # fmt: skip
+
+
+def x_title_of(name: str | None) -> str:
+    """The x axis title of an x column named ``name`` (``df.attrs["x"]`` of a loaded log).
+
+    Timestep counts (``time/total_timesteps``, ``timesteps_total``, ``env_steps`` ...)
+    -> "Timesteps", ``episodes`` -> "Episode", ``training_iteration`` / ``iter`` ->
+    "Iteration", ``step`` / ``global_step`` / ``_step`` / ``Step`` -> "Step",
+    ``epoch`` -> "Epoch", ``t`` / wall time -> "Wall time (s)"; any other name is the
+    title as written; ``None``: "Training step" (:data:`DEFAULT_X_TITLE`).
+
+    >>> x_title_of("time/total_timesteps"), x_title_of("training_iteration"), x_title_of("lr")
+    ('Timesteps', 'Iteration', 'lr')
+    """
+    if name is None:
+        return DEFAULT_X_TITLE
+    return X_TITLES.get(name, X_TITLES.get(name.lower(), name))
+
+
+def _x_title(
+    given: str | list[str] | None, df: pd.DataFrame, *, x: str, plot_x: PlotX
+) -> str | list[str]:
+    """``x_title``: given, a time x's column name, the title of the loader's x column."""
+    if given is not None:
+        return given
+    if plot_x != PlotX():
+        return x  # not a step count: the column's own name
+    source = df.attrs.get("x") if x == "step" else None
+    return x_title_of(source) if isinstance(source, str) and source else DEFAULT_X_TITLE
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """The figure's panels: one per metric (``dual``: one for both), times the values of
+    ``facet`` (``labels``: each value's panel title; no facet: ``{None: ""}``)."""
+
+    metrics: list[str]
+    labels: dict[str | None, str]
+    dual: bool
+    facet: str | None
+
+    @classmethod
+    def of(cls, metrics: list[str], inp: CurveInput, *, facet: str | None, dual: bool) -> _Grid:
+        if facet is None:
+            return cls(metrics, {None: ""}, dual, None)
+        values = inp.levels["facet"]
+        dtype = inp.originals["facet"][1]
+        named = pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
+        return cls(metrics, {v: f"{facet}={v}" if named else v for v in values}, dual, facet)
+
+    @property
+    def facets(self) -> list[str | None]:
+        return list(self.labels)
+
+    @property
+    def n_cols(self) -> int:
+        if self.facet is not None:
+            return len(self.labels)
+        return 1 if self.dual else len(self.metrics)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.metrics) if self.facet is not None and not self.dual else 1
+
+    @property
+    def keys(self) -> list[tuple[str, str | None]]:
+        """``(metric, facet value)`` of every curve, row by row."""
+        return [(m, f) for m in self.metrics for f in self.facets]
+
+    def default_size(self) -> tuple[float, float]:
+        """7 × 2.8 in, wider / taller for a grid of facets."""
+        if self.facet is None:
+            return (7.0, 2.8)
+        w = 7.0 if self.n_cols <= 3 else round(1.8 * self.n_cols + 1.6, 2)
+        return w, 2.8 if self.n_rows == 1 else round(2.2 * self.n_rows + 0.6, 2)
+
+    def plot_height(self, size: tuple[float, float], cfg: Mapping[str, Any], *,
+                    legend_rows: int) -> float:  # fmt: skip
+        """An estimate of one plot's height in pt."""
+        titled = not self.dual or self.facet is not None
+        total = plot_height(size[1], cfg, title=titled, legend_rows=legend_rows)
+        return (total - (self.n_rows - 1) * (SPACING + 45)) / self.n_rows
+
+    def rows(self, data: pd.DataFrame, key: tuple[str, str | None],
+             levels: Sequence[str]) -> pd.DataFrame:  # fmt: skip
+        """The rows of one curve (checked: a facet value with no rows is an error)."""
+        m, f = key
+        keep = (data["panel"] == m) & data["series"].isin(levels)
+        if f is not None:
+            keep &= data["facet"] == f
+        if not keep.any():
+            raise InputError(
+                f"facet: metric {m!r} has no rows (of the series drawn) for {self.facet}={f!r}; "
+                "pick the metrics logged for every value (panels=) or select the rows"
+            )
+        return data[keep]
+
+    def full(self, curves: Mapping[tuple[str, str | None], pd.DataFrame], *, panel: str,
+             facet: str | None) -> pd.DataFrame:  # fmt: skip
+        """Every curve in one frame, ``panel`` (and ``facet``) first."""
+        parts = []
+        for (m, f), c in curves.items():
+            keys = {panel: m} if facet is None else {panel: m, facet: f}
+            parts.append(c.assign(**keys)[[*keys, *c.columns]])
+        return pd.concat(parts, ignore_index=True)
+
+    def titles(self, key: tuple[str, str | None], titles: Mapping[str, str]
+               ) -> tuple[str, str | None]:  # fmt: skip
+        """(panel title, y title) of one metric's panel."""
+        m, f = key
+        if self.facet is None:
+            return titles[m], titles[m]
+        return self.labels[f], titles[m] if f == self.facets[0] else None
+
+    def name(self, key: tuple[str, str | None]) -> str:
+        m, f = key
+        return str(m) if self.facet is None else f"{m} | {self.labels[f]}"
+
+
+def _built(
+    look: _Look,
+    grid: _Grid,
+    curves: Mapping[tuple[str, str | None], pd.DataFrame],
+    reduced: Mapping[tuple[str, str | None], pd.DataFrame],
+    titles: Mapping[str, str],
+    *,
+    raw: bool,
+    hover: bool,
+) -> list[Panel]:
+    """The figure's panels, row by row."""
+    if not grid.dual:
+        return [_panel(look, k[0], reduced[k], *grid.titles(k, titles), name=grid.name(k),
+                       index=i, raw=raw, hover=hover)
+                for i, k in enumerate(grid.keys)]  # fmt: skip
+    out = []
+    for i, f in enumerate(grid.facets):
+        single = grid.facet is None
+        out.append(_dual_panel(
+            look, grid.metrics, {m: reduced[(m, f)] for m in grid.metrics},
+            {m: curves[(m, f)] for m in grid.metrics}, titles, raw=raw, hover=hover,
+            name="plot" if single else f"plot | {grid.labels[f]}",
+            title=None if single else grid.labels[f],
+            hover_name="hover" if single else f"hover_{i}",
+        ))  # fmt: skip
+    return out
+
+
+def _grid_composer(grid: _Grid, interactive: bool) -> Callable[[Sequence[alt.LayerChart]],
+                                                                 alt.TopLevelMixin]:  # fmt: skip
+    """Compose the panels: side by side (a grid of ``grid.n_cols`` columns), one x zoom."""
+    columns = grid.n_cols if grid.n_rows > 1 else None
+
+    def compose(panels: Sequence[alt.LayerChart]) -> alt.TopLevelMixin:
+        if grid.dual:
+            panels = [_one_axis_per_side(p) for p in panels]
+        if interactive:
+            return zoomed(panels, spacing=SPACING, columns=columns)
+        return panel_grid(panels, spacing=SPACING, columns=columns)
+
+    return compose
 
 
 def _checked_rows(
@@ -284,16 +485,20 @@ def _checked_rows(
     panel: str,
     panels: Sequence[Any] | None,
     layout: str,
+    seed: str | None = None,
+    facet: str | None = None,
 ) -> tuple[CurveInput, list[str]]:
     """The finite rows of ``df`` (internal names) and the metrics drawn, after the checks."""
-    if len({x, y, series, panel}) != 4:
+    columns = {"x": x, "y": y, "series": series, "panel": panel, "seed": seed, "facet": facet}
+    given = {k: v for k, v in columns.items() if v is not None}
+    if len(set(given.values())) != len(given):
+        what = "four" if len(given) == 4 else f"{len(given)}"
         raise InputError(
-            f"x, y, series, panel: expected four different columns, got "
-            f"{x!r}, {y!r}, {series!r}, {panel!r}"
+            f"{', '.join(given)}: expected {what} different columns, got "
+            f"{', '.join(map(repr, given.values()))}"
         )
-    columns = {"x": x, "y": y, "series": series, "panel": panel}
-    inp = curve_input(df, columns=columns, numeric=["y"], groups=["series", "panel"],
-                      func="reward_length")  # fmt: skip
+    groups = ["series", "panel", "seed", "facet"]
+    inp = curve_input(df, columns=columns, numeric=["y"], groups=groups, func="reward_length")
     present = inp.levels["panel"]  # first-appearance (or category) order
     metrics = present if panels is None else list(text_levels(panels) or [])
     if not metrics:
@@ -305,28 +510,129 @@ def _checked_rows(
         raise InputError(f"panels: {missing} not in column {panel!r}; it has {present}")
     data = inp.frame
     picked = data[data["panel"].isin(metrics)]
-    dup = picked.duplicated(["series", "panel", "x"], keep=False)
-    if dup.any():
-        first = picked.loc[dup].iloc[:1]
-        r, m = first["series"].iloc[0], first["panel"].iloc[0]
-        step = x_values(first["x"], inp).iloc[0]
-        step_text = f"{step:g}" if isinstance(step, float) else str(step)
-        raise InputError(
-            f"reward_length: column {x!r} repeats the value {step_text} for run {r!r}, metric "
-            f"{m!r} ({int(dup.sum())} rows share a step); average them first "
-            "(vegafigs.io.load merges the files / workers of a run by step)"
-        )
+    _require_one_row_per_step(df, inp, picked, given)
     return replace(inp, frame=picked.reset_index(drop=True)), metrics
 
 
+#: Column names read as seed / repeat ids (the errors' suggestions pass them as ``seed``).
+SEED_LIKE = re.compile(r"seed|trial|^reps?$|^repeat|^replicate", re.IGNORECASE)
+#: Columns a loader writes next to ``value`` (W&B's min / max): values, never groups.
+VALUE_COLUMNS = ("min", "max")
+
+
+def _require_one_row_per_step(
+    df: pd.DataFrame, inp: CurveInput, picked: pd.DataFrame, given: Mapping[str, str]
+) -> None:
+    """An :class:`InputError` when a drawn line (series, panel, facet, seed) has two rows at
+    one step, or mixes values of an identifier column (``df.attrs["ids"]``).
+
+    The error names the columns that tell the rows apart and what to pass.
+    """
+    keys = [k for k in ("series", "panel", "facet", "seed") if k in given]
+    user_keys = [given[k] for k in keys]
+    dup = picked.duplicated([*keys, "x"], keep=False)
+    ids = [c for c in df.attrs.get("ids", []) if c in df.columns and c not in given.values()]
+    if not dup.any():
+        mixed = _differing(df, user_keys, ids)
+        if mixed:
+            first = picked.iloc[:1]
+            raise InputError(
+                f"reward_length: {_line_name(first, given)} mixes rows of several "
+                f"{_listed(mixed)}: {_hint(mixed, given)}"
+            )
+        return
+    rows = picked.loc[dup]
+    sizes = rows.groupby([*keys, "x"], sort=False).size()
+    first = rows.iloc[:1]
+    others = [c for c in df.columns
+              if c not in given.values() and c not in VALUE_COLUMNS]  # fmt: skip
+    varying = _differing(df[df.duplicated([*user_keys, given["x"]], keep=False)],
+                         [*user_keys, given["x"]], others)  # fmt: skip
+    if varying:
+        n = int(sizes.max())
+        share = f"{n} rows share each step" if int(sizes.min()) == n else (
+            f"up to {n} rows share a step")  # fmt: skip
+        raise InputError(
+            f"reward_length: {share} of {_line_name(first, given)}; they differ in "
+            f"{_listed(varying)}: {_hint(varying, given)}"
+        )
+    step = x_values(first["x"], inp).iloc[0]
+    step_text = f"{step:g}" if isinstance(step, float) else str(step)
+    where = _line_name(first, given, plain=True)
+    raise InputError(
+        f"reward_length: column {given['x']!r} repeats the value {step_text} for {where} "
+        f"({int(dup.sum())} rows share a step); average them first "
+        "(vegafigs.io.load(..., merge='mean'), on the CLI --merge mean) or keep the column "
+        "that tells them apart and pass it as series=, seed= or facet="
+    )
+
+
+def _differing(df: pd.DataFrame, keys: list[str], columns: Sequence[Any]) -> dict[Any, int]:
+    """``{column: its number of values}`` of the ``columns`` that vary within a group of
+    ``keys`` in ``df``."""
+    out: dict[Any, int] = {}
+    if df.empty or not columns:
+        return out
+    groups = df.groupby(keys, sort=False, dropna=False)
+    for c in columns:
+        try:
+            if df[c].nunique(dropna=False) < 2:  # one value overall (cheap): never varies
+                continue
+            varies = bool((groups[c].nunique(dropna=False) > 1).any())
+        except (TypeError, ValueError):  # unhashable cells (lists): not an identifier
+            continue
+        if varies:
+            out[c] = int(df[c].nunique(dropna=False))
+    return out
+
+
+def _line_name(first: pd.DataFrame, given: Mapping[str, str], *, plain: bool = False) -> str:
+    """``run 'a' (metric 'r', env 'x')`` for the line of the row ``first``."""
+    series = given["series"]
+    head = "run" if series == "run" else series
+    text = f"{head} {first['series'].iloc[0]!r}"
+    more = [f"{given[k]} {first[k].iloc[0]!r}" for k in ("facet", "seed") if k in given]
+    metric = f"metric {first['panel'].iloc[0]!r}"
+    if plain:  # the message of rows repeated as they are
+        return ", ".join([text, metric, *more])
+    return f"{text} ({', '.join([metric, *more])})"
+
+
+def _listed(columns: Mapping[Any, int]) -> str:
+    """``columns 'env' (7 values) and 'seed' (10 values)``."""
+    parts = [f"{str(c)!r} ({n} values)" for c, n in columns.items()]
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return ("column " if len(parts) == 1 else "columns ") + text
+
+
+def _hint(columns: Mapping[Any, int], given: Mapping[str, str]) -> str:
+    """What to pass for the columns that tell rows apart (Python, then the CLI)."""
+    free = [r for r in ("series", "seed", "facet")
+            if r not in given or (r == "series" and given[r] == "run")]  # fmt: skip
+    roles: dict[str, str] = {}
+    for c in map(str, columns):
+        role = next((r for r in (("seed", "series", "facet") if SEED_LIKE.search(c)
+                                 else ("series", "facet", "seed")) if r in free), None)  # fmt: skip
+        if role is not None:
+            free.remove(role)
+            roles[role] = c
+    if not roles:
+        return "select the rows of one line, or pass these columns as series / seed / facet"
+    what = {"series": "a colour each", "seed": "mean ± band", "facet": "a panel each"}
+    py = [f"{r}={c!r} ({what[r]})" for r, c in roles.items()]
+    py_text = py[0] if len(py) == 1 else ", ".join(py[:-1]) + " or " + py[-1]
+    cli = " ".join(f"--{r} {c}" for r, c in roles.items())
+    return f"pass {py_text} / on the CLI {cli}"
+
+
 def _titles(metrics: Sequence[str], given: Mapping[str, str] | None) -> dict[str, str]:
-    """Each metric's title: ``given``, a known name's or the name capitalised."""
+    """Each metric's title: ``given``, a known name's or the name as logged."""
     unknown = [k for k in (given or {}) if k not in metrics]
     if unknown:
         raise InputError(f"panel_titles: {unknown} are not panels; the panels are {metrics}")
     out = {}
     for m in metrics:
-        text = (given or {}).get(m, TITLES.get(m, str(m).replace("_", " ").capitalize()))
+        text = (given or {}).get(m, TITLES.get(m, str(m)))
         if not isinstance(text, str):
             raise InputError(f"panel_titles[{m!r}]: expected a string, got {text!r}")
         out[m] = text
@@ -339,9 +645,12 @@ def _prepare(
     smooth: str | tuple[str, float] | None,
     band: str | None,
     band_window: int | None,
+    seeded: bool = False,
 ) -> pd.DataFrame:
     """One metric's rows (internal names ``series``, ``x``, ``y``) with ``smooth`` (and
-    ``lower`` / ``upper``) columns, sorted."""
+    ``lower`` / ``upper``) columns, sorted; ``seeded``: across the seeds of ``seed``."""
+    if seeded:
+        return _across_seeds(data, smooth=smooth, band=band or "std")
     out = smooth_frame(data[["series", "x", "y"]], x="x", y="y", method=smooth, by="series",
                        out="smooth")  # fmt: skip
     if band is not None:
@@ -351,6 +660,22 @@ def _prepare(
         out["lower"] = bands["lower"].to_numpy()
         out["upper"] = bands["upper"].to_numpy()
     return out.reset_index(drop=True)
+
+
+def _across_seeds(
+    data: pd.DataFrame, *, smooth: str | tuple[str, float] | None, band: str
+) -> pd.DataFrame:
+    """Per series and step: the seeds' raw centre ``y``, smoothed centre ``smooth``,
+    ``lower`` / ``upper`` (``band`` across the smoothed seeds) and ``n``."""
+    runs = smooth_frame(data[["series", "seed", "x", "y"]], x="x", y="y", method=smooth,
+                        by=["series", "seed"], out="smooth")  # fmt: skip
+    stats = band_stats(runs[["series", "seed", "x", "smooth"]], x="x", y="smooth", run="seed",
+                       by="series", kind=band)  # fmt: skip
+    centre = band if parse_kind(band)[0] == "quantile" else "std"  # the mean, no bootstrap
+    raw = band_stats(runs[["series", "seed", "x", "y"]], x="x", y="y", run="seed", by="series",
+                     kind=centre)  # fmt: skip
+    out = stats.merge(raw[["series", "x", "y"]], on=["series", "x"], how="left", sort=False)
+    return out[["series", "x", "y", "smooth", "lower", "upper", "n"]].reset_index(drop=True)
 
 
 def _legend(
@@ -369,7 +694,7 @@ def _legend(
     # Labels wider than the figure holds are drawn on several lines (never cut).
     folded = fold_labels(labels, cfg, width=bottom - LEGEND_SYMBOL - 16)
     box_w, _ = legend_box(labels, cfg, symbol=LEGEND_SYMBOL, folded=folded)
-    axes = 55.0 * (2 if dual else n_plots) + SPACING * (n_plots - 1)
+    axes = 55.0 * (2 if dual else 1) * n_plots + SPACING * (n_plots - 1)
     if (size[0] * 72 - axes - box_w - 20) / n_plots >= 110:
         legend = curve_legend(cfg, orient="right", symbol=LEGEND_SYMBOL, stroke_width=2,
                               folded=folded)  # fmt: skip
@@ -407,21 +732,27 @@ def _layers(
     s = clipped(s, strokeDash=list(dash), strokeJoin="round")
     layers["line"] = s.encode(x=look.xe, y=ye(sm))
     width = look.raw_width / RAW_WIDTH
+    enc: dict[str, Any] = {"x": look.xe, "y": ye(sm)}
+    bounds = (lo, hi) if lo in curve.columns else None
+    if bounds is not None:  # a lone point's band: a rule between its bounds
+        enc.update(y_lower=ye(lo), y2=alt.Y2(field=field(hi), title=hi))
     layers.update(lone_points(curve, x=look.x, series=series, palette=pal, width=width,
-                              encode={"x": look.xe, "y": ye(sm)}))  # fmt: skip
+                              encode=enc, bounds=bounds))  # fmt: skip
     return layers
 
 
 def _panel(
-    look: _Look, metric: str, curve: pd.DataFrame, title: str, *, index: int, raw: bool,
-    hover: bool,
+    look: _Look, metric: str, curve: pd.DataFrame, title: str, y_title: str | None, *,
+    name: str, index: int, raw: bool, hover: bool,
 ) -> Panel:  # fmt: skip
-    """One metric's panel: band, raw, line and hover layers, titled."""
+    """One metric's panel: band, raw, line and hover layers, titled (``y_title``: the y
+    axis title, ``None``: none)."""
     drawn = look.drawn(curve, raw=raw)
     domain = flat_domain(drawn)
 
     def ye(field: str) -> alt.Y:
-        return axis_y(field, domain=domain, title=look.y_title(title), extent=value_range(drawn))
+        text = None if y_title is None else look.y_title(y_title)
+        return axis_y(field, domain=domain, title=text, extent=value_range(drawn))
 
     layers = _layers(look, curve, ye, raw=raw)
     if hover:
@@ -432,14 +763,7 @@ def _panel(
             ye=ye(sm), tips=[(look.y, metric), (sm, "smoothed")], name=f"hover_{index}",
             plot_x=look.plot_x, titles=look.titles,
         )  # fmt: skip
-    return Panel(str(metric), layers, properties={"title": title, "width": 100.0, "height": 100.0})
-
-
-def _zoom_composer(spacing: float) -> Callable[[Sequence[alt.LayerChart]], alt.TopLevelMixin]:
-    def compose(panels: Sequence[alt.LayerChart]) -> alt.TopLevelMixin:
-        return zoomed(panels, spacing=spacing)
-
-    return compose
+    return Panel(name, layers, properties={"title": title, "width": 100.0, "height": 100.0})
 
 
 def _dual_panel(
@@ -451,8 +775,12 @@ def _dual_panel(
     *,
     raw: bool,
     hover: bool,
+    name: str = "plot",
+    title: str | None = None,
+    hover_name: str = "hover",
 ) -> Panel:
-    """Both metrics on one plot: left / right y axes with fixed domains, one hover layer."""
+    """Both metrics on one plot: left / right y axes with fixed domains, one hover layer
+    (``hover_name``); the panel ``name``, titled ``title`` (a facet value)."""
     layers: dict[str, alt.Chart] = {}
     duals = []
     for i, m in enumerate(metrics):
@@ -468,16 +796,17 @@ def _dual_panel(
                axis: dict[str, Any] = axis) -> alt.Y:  # fmt: skip
             return axis_y(field, domain=domain, title=look.y_title(title), **axis)
 
-        for name, chart in _layers(look, curve, ye, raw=raw, dash=DUAL_DASHES[i]).items():
-            layers[f"{name}_{m}"] = chart
+        for layer, chart in _layers(look, curve, ye, raw=raw, dash=DUAL_DASHES[i]).items():
+            layers[f"{layer}_{m}"] = chart
         duals.append((m, curve, curves[m], domain))
     if hover:
-        layers["hover"] = _dual_hover(look, duals)
-    return Panel("plot", layers, resolve={"y": "independent"})
+        layers["hover"] = _dual_hover(look, duals, name=hover_name)
+    props = {} if title is None else {"title": title, "width": 100.0, "height": 100.0}
+    return Panel(name, layers, resolve={"y": "independent"}, properties=props)
 
 
-def _dual_hover(look: _Look, duals: Sequence[tuple[str, pd.DataFrame, pd.DataFrame, list[float]]]
-                ) -> alt.Chart:  # fmt: skip
+def _dual_hover(look: _Look, duals: Sequence[tuple[str, pd.DataFrame, pd.DataFrame, list[float]]],
+                *, name: str = "hover") -> alt.Chart:  # fmt: skip
     """The dual layout's hover layer: points on both metrics' curves, both metrics' values."""
     x, series = look.x, look.series
     # Column names of the hover rows, kept apart from the user's columns.
@@ -489,18 +818,8 @@ def _dual_hover(look: _Look, duals: Sequence[tuple[str, pd.DataFrame, pd.DataFra
     ye = alt.Y(**fdef(f"{pre}hover_y", "Q", scale=alt.Scale(domain=[0, 1], nice=False),
                       axis=None))  # fmt: skip
     return hover_points(rows, x=x, y=f"{pre}hover_y", series=series, palette=look.pal,
-                        xe=look.xe, ye=ye, tips=tips, name="hover",
+                        xe=look.xe, ye=ye, tips=tips, name=name,
                         plot_x=look.plot_x, titles=look.titles)  # fmt: skip
-
-
-def _dual_composer(interactive: bool) -> Callable[[Sequence[alt.LayerChart]], alt.TopLevelMixin]:
-    """Compose the dual panel: one y axis per side (the first layer's), then the zoom."""
-
-    def compose(panels: Sequence[alt.LayerChart]) -> alt.TopLevelMixin:
-        out = [_one_axis_per_side(p) for p in panels]
-        return zoomed(out, spacing=SPACING) if interactive else out[0]
-
-    return compose
 
 
 def _one_axis_per_side(panel: alt.LayerChart) -> alt.LayerChart:
