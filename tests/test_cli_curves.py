@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import re
 from pathlib import Path
@@ -16,37 +15,6 @@ from vegafigs.cli import build_parser, main
 
 ENVS = ["HalfCheetah-v4", "Hopper-v4", "Walker2d-v4", "Ant-v4", "Humanoid-v4", "Reacher-v4",
         "Swimmer-v4"]  # fmt: skip
-X_NAMES = ("timestep", "time/total_timesteps", "training_iteration", "step", "epoch")
-
-
-def _stand_in_load(logs, *, step=None, format=None, merge=None, ids=None, progress=False):
-    """The loader contract of issue 17 for plain CSV tables, used until vegafigs.io.load
-    keeps identifier columns itself (``ids``): run = stem, ids kept, ``attrs["x"]`` set."""
-    paths = list(logs.items()) if isinstance(logs, dict) else [(None, p) for p in logs]
-    frames = []
-    for run, path in paths:
-        for p in [path] if isinstance(path, (str, Path)) else path:
-            table = pd.read_csv(p)
-            x = step or next(c for c in X_NAMES if c in table.columns)
-            keep = [
-                c
-                for c in table.columns
-                if c != x
-                and (c in (ids or []) or c == "seed" or not pd.api.types.is_numeric_dtype(table[c]))
-            ]
-            long = table.melt(id_vars=[x, *keep], var_name="metric", value_name="value")
-            long = long.rename(columns={x: "step"}).assign(run=run or Path(p).stem)
-            frames.append(long[["run", "step", "metric", "value", *keep]])
-    df = pd.concat(frames, ignore_index=True)
-    df.attrs.update(x=x, ids=[c for c in df.columns[4:]])
-    return df
-
-
-@pytest.fixture(autouse=True)
-def loader(monkeypatch):
-    """The real loader once it takes ``ids`` (issue 17), else the stand-in."""
-    if "ids" not in inspect.signature(vegafigs.io.load).parameters:
-        monkeypatch.setattr(vegafigs.io, "load", _stand_in_load)
 
 
 @pytest.fixture(scope="module")

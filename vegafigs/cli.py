@@ -205,26 +205,6 @@ def _curve_options(args: argparse.Namespace) -> tuple[str | None, dict[str, str]
     return smooth, titles
 
 
-def _load_kwargs(load: Any, **wanted: Any) -> dict[str, Any]:
-    """The keywords of ``wanted`` given (not ``None``) that ``load`` takes.
-
-    A shim while the loader gains ``merge`` / ``ids``: asking for one it lacks is an error.
-    """
-    import inspect
-
-    from vegafigs.errors import InputError
-
-    params = inspect.signature(load).parameters
-    out = {}
-    for name, value in wanted.items():
-        if value is None or value == []:
-            continue
-        if name not in params:
-            raise InputError(f"--{name}: not supported by this version of vegafigs.io.load")
-        out[name] = value
-    return out
-
-
 def _curve_frame(args: argparse.Namespace) -> Any:
     """The logs of ``args.logs`` as one tidy frame (``attrs``: ``x``, ``ids``)."""
     import pandas as pd
@@ -244,9 +224,8 @@ def _curve_frame(args: argparse.Namespace) -> Any:
         logs.setdefault(args.run, []).extend(plain)
         plain = []
     ids = list(dict.fromkeys(c for c in (args.series, args.seed, args.facet) if c))
-    kw = _load_kwargs(load, format=args.format, merge=args.merge, ids=ids)
-    frames = [load(group, step=args.x, progress=not args.quiet, **kw)
-              for group in (logs, plain) if group]  # fmt: skip
+    kw = {"format": args.format, "merge": args.merge, "ids": ids, "progress": not args.quiet}
+    frames = [load(group, step=args.x, **kw) for group in (logs, plain) if group]
     if len(frames) == 2:
         both = sorted(set(frames[0]["run"]) & set(frames[1]["run"]))
         if both:
