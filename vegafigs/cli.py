@@ -310,9 +310,10 @@ def _cmd_curves(args: argparse.Namespace) -> int:
     )
     spec = to_spec(fig)  # converted once for every output
     _write_set({path: render_spec(spec, fmt, dpi=args.dpi) for path, fmt in targets.items()})
-    n_runs = df["run"].nunique()
+    drawn = df[df["metric"].astype(str).isin(metrics)]
+    n_runs = drawn["run"].nunique()
     print(
-        f"vegafigs curves: {len(df):,} points of {len(metrics)} metric(s) from {n_runs} run(s) "
+        f"vegafigs curves: {len(drawn):,} points of {len(metrics)} metric(s) from {n_runs} run(s) "
         f"-> {', '.join(map(str, targets))} in {time.perf_counter() - start:.1f}s"
     )
     return 0
@@ -564,10 +565,18 @@ def _add_curves(sub: Any) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``vegafigs`` console script."""
+    import warnings
+
     parser = build_parser()
     args = parser.parse_args(argv)
+
+    def show(message: Warning | str, *_: Any, **__: Any) -> None:
+        print(f"vegafigs {args.command}: warning: {message}", file=sys.stderr)
+
     try:
-        return int(args.func(args))
+        with warnings.catch_warnings():
+            warnings.showwarning = show  # one line per warning, no source lines
+            return int(args.func(args))
     except VegafigsError as exc:
         print(f"vegafigs {args.command}: error: {exc}", file=sys.stderr)
         return 2
