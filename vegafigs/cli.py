@@ -455,7 +455,8 @@ Formats (detected from each file's content and name; --format NAME overrides):
   monitor               Stable-Baselines3 Monitor CSV (monitor.csv: r, l, t)
   sb3                   Stable-Baselines3 logger progress.csv (x: time/total_timesteps)
   rllib                 RLlib result.json (JSON lines) / progress.csv
-  console               verl / OpenRLHF console logs (step:N - key:value - ...)
+  console               verl-style console logs (step:N - key:value - ...; Ray
+                        prefixes, colours, tqdm lines skipped)
 
 Groups: a table's identifier columns (env, method, seed ...) are kept; rows that
 share a step of one line are an error naming those columns unless you pass
@@ -499,7 +500,7 @@ def _add_curves(sub: Any) -> None:
         help="plot metrics vs. step from training logs (reward, response length, ...)",
         description="Plot metrics against step from training logs: CSV / JSONL (wide or long), "
         "Parquet, Hugging Face trainer_state.json, W&B CSV exports, TensorBoard event files, "
-        "SB3 monitor.csv / progress.csv, RLlib result.json, verl / OpenRLHF console logs. "
+        "SB3 monitor.csv / progress.csv, RLlib result.json, verl-style console logs. "
         "Each LOG is a path (its run named by its run column or file stem; a generic stem "
         "such as progress or trainer_state by its folder) or NAME=PATH; several files of "
         "one NAME (e.g. workers) are one run.",
