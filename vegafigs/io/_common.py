@@ -139,6 +139,8 @@ def check_header(names: Sequence[object], *, path: Path, line: int | None = 1) -
     out = [n.strip() for n in raw]
     first: dict[str, int] = {}
     for i, name in enumerate(out):
+        if name == "":  # no name (e.g. a trailing comma): the reader decides
+            continue
         if name not in first:
             first[name] = i
             continue
@@ -258,14 +260,19 @@ def tidy_from_wide(
     step: str | None,
     line_offset: LineOf = 2,
     metrics: Sequence[str] | None = None,
+    release: bool = False,
 ) -> pd.DataFrame:
-    """A wide log (one column per metric) -> tidy rows; NaN cells (not logged) dropped."""
+    """A wide log (one column per metric) -> tidy rows; NaN cells (not logged) dropped.
+
+    ``release`` empties ``df`` (drops its columns) once they are converted, so a
+    big log's wide frame is freed before the tidy strings are built.
+    """
     step_col = find_step(list(df.columns), step, path=path)
     steps = step_or_error(df[step_col], path=path, column=step_col, line_offset=line_offset)
     if "run" in df.columns:
         run_codes, run_names = _codes(df["run"])
     else:
-        run_codes, run_names = np.zeros(len(df), dtype=np.intp), [run]
+        run_codes, run_names = np.zeros(len(df), dtype=np.int8), [run]
     names = [c for c in df.columns if c != step_col and c not in NOT_METRICS]
     if metrics is not None:
         missing = [m for m in metrics if m not in names]
@@ -285,38 +292,45 @@ def tidy_from_wide(
         parts.append((str(name), vals))
     if not parts:
         raise LoadError(f"log {where(path)}: no numeric metric columns besides {step_col!r}")
-    return finish(_stack(parts, steps, run_codes, run_names), path=path)
+    if release:
+        del col, vals
+        df.drop(columns=list(df.columns), inplace=True)
+    return _stack(parts, steps, (run_codes, run_names), path=path)
 
 
 def _stack(
     parts: Sequence[tuple[str, np.ndarray]],
     steps: np.ndarray,
-    run_codes: np.ndarray,
-    run_names: Sequence[str],
+    runs: tuple[np.ndarray, Sequence[str]],
+    *,
+    path: Path,
 ) -> pd.DataFrame:
-    """Metric columns ``(name, values)`` sharing ``steps`` -> long rows (NaN values dropped).
+    """Metric columns ``(name, values)`` sharing ``steps`` -> the finished long frame.
 
-    ``run`` and ``metric`` are categoricals (sorted categories) so that
-    :func:`finish` sorts by integer codes instead of strings.
+    Columns are stacked in metric-name order with integer codes for run and
+    metric, so :func:`finish`'s sort is usually a check (no string sorting).
     """
-    metric_names = sorted({name for name, _ in parts})
-    code = {name: i for i, name in enumerate(metric_names)}
+    items = sorted(parts, key=lambda part: part[0])
+    if isinstance(parts, list):
+        parts.clear()  # the caller's list: let each column's memory go once stacked
+    names = [name for name, _ in items]
     step_l, value_l, run_l, metric_l = [], [], [], []
-    for name, vals in parts:
+    for i, (_, vals) in enumerate(items):
         keep = ~np.isnan(vals)
-        n = int(keep.sum())
-        step_l.append(steps[keep])
-        value_l.append(vals[keep])
-        run_l.append(run_codes[keep])
-        metric_l.append(np.full(n, code[name], dtype=np.intp))
-    return pd.DataFrame(
-        {
-            "run": pd.Categorical.from_codes(np.concatenate(run_l), categories=run_names),
-            "step": np.concatenate(step_l),
-            "metric": pd.Categorical.from_codes(np.concatenate(metric_l), categories=metric_names),
-            "value": np.concatenate(value_l),
-        }
-    )
+        every = bool(keep.all())
+        step_l.append(steps if every else steps[keep])
+        value_l.append(vals if every else vals[keep])
+        run_l.append(runs[0] if every else runs[0][keep])
+        metric_l.append(np.full(len(value_l[-1]), i, dtype=_code_dtype(len(items))))
+    del items, vals
+    cols = [np.concatenate(c) for c in (run_l, metric_l, step_l, value_l)]
+    del run_l, metric_l, step_l, value_l
+    return _finish_arrays((cols[0], runs[1]), (cols[1], names), cols[2], cols[3], {}, path=path)
+
+
+def _code_dtype(n: int) -> type[np.signedinteger]:
+    """The smallest integer type holding codes ``0 .. n-1``."""
+    return np.int8 if n < 2**7 else np.int16 if n < 2**15 else np.int32
 
 
 def tidy_from_long(
@@ -352,7 +366,7 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     if isinstance(values.dtype, pd.CategoricalDtype):
         cats = values.cat.categories
         if cats.is_monotonic_increasing and all(isinstance(c, str) for c in cats):
-            return values.cat.codes.to_numpy(dtype=np.intp), [str(c) for c in cats]
+            return values.cat.codes.to_numpy(), [str(c) for c in cats]
         values = values.astype(object)
     try:
         codes, uniques = pd.factorize(values, sort=True)
@@ -361,28 +375,53 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
         ok = False
     if not ok:
         codes, uniques = pd.factorize(values.astype(str), sort=True)
-    return codes.astype(np.intp, copy=False), [str(u) for u in uniques]
+    return codes.astype(_code_dtype(len(uniques))), [str(u) for u in uniques]
 
 
 def _labels(names: Sequence[str], codes: np.ndarray) -> pd.Series | np.ndarray:
-    """The strings ``names[codes]`` as a column of the dtype ``astype(str)`` gives (fast)."""
+    """The strings ``names[codes]`` as a column of the dtype ``astype(str)`` gives (fast).
+
+    Built from runs of equal codes (the rows are sorted), straight into an Arrow
+    string array when pandas stores strings in Arrow.
+    """
     if isinstance(_STR, np.dtype):  # object
         return np.asarray(list(names), dtype=object)[codes]
     import pyarrow as pa
 
-    return pd.Series(pa.array(list(names), pa.string()).take(pa.array(codes)), dtype=_STR)
+    n = len(codes)
+    starts = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+    bounds = [0, *starts.tolist(), n] if n else [0]
+    encoded = [str(name).encode("utf-8") for name in names]
+    segments = [(int(codes[a]), a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    total = sum(len(encoded[c]) * (b - a) for c, a, b in segments)
+    # large_string: the layout pandas' Arrow strings use, so no copy below.
+    offsets = np.empty(n + 1, dtype=np.int64)
+    offsets[0] = 0
+    data = np.empty(total, dtype=np.uint8)
+    base = 0
+    for c, a, b in segments:
+        size, k = len(encoded[c]), b - a
+        offsets[a + 1 : b + 1] = np.arange(base + size, base + size * k + 1, size or 1)[:k]
+        if size:
+            rows = data[base : base + size * k].reshape(k, size)
+            rows[:] = np.frombuffer(encoded[c], dtype=np.uint8)
+        base += size * k
+    bufs = [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+    return pd.Series(pa.Array.from_buffers(pa.large_string(), n, bufs), dtype=_STR)
 
 
 def _sort_order(runs: np.ndarray, metrics: np.ndarray, steps: np.ndarray) -> np.ndarray | None:
     """A stable order sorting rows by run, metric, step; None when already sorted."""
     if len(steps) < 2:
         return None
-    d_run, d_metric = np.diff(runs), np.diff(metrics)
-    ok = (d_run > 0) | (
-        (d_run == 0) & ((d_metric > 0) | ((d_metric == 0) & (steps[1:] >= steps[:-1])))
-    )
-    if ok.all():
-        return None
+    r0, r1, m0, m1 = runs[:-1], runs[1:], metrics[:-1], metrics[1:]
+    if (r1 >= r0).all():
+        new_run = r1 != r0
+        ok = (m1 >= m0) | new_run
+        if ok.all():
+            ok = (steps[1:] >= steps[:-1]) | new_run | (m1 != m0)
+            if ok.all():
+                return None
     return np.lexsort((steps, metrics, runs))
 
 
@@ -394,13 +433,37 @@ def finish(df: pd.DataFrame, *, path: Path | None = None) -> pd.DataFrame:
     divergence): the figures drop them with a warning giving the count. Steps
     beyond the int64 range raise a :class:`LoadError`.
     """
-    steps = df["step"].to_numpy()
-    keep = df["value"].notna().to_numpy().copy()
+    extra = {c: df[c].to_numpy() for c in df.columns if c not in TIDY}
+    return _finish_arrays(
+        _codes(df["run"]),
+        _codes(df["metric"]),
+        df["step"].to_numpy(),
+        df["value"].to_numpy(dtype=float, na_value=np.nan),
+        extra,
+        path=path,
+    )
+
+
+def _finish_arrays(
+    runs: tuple[np.ndarray, Sequence[str]],
+    metrics: tuple[np.ndarray, Sequence[str]],
+    steps: np.ndarray,
+    values: np.ndarray,
+    extra: dict[str, np.ndarray],
+    *,
+    path: Path | None,
+) -> pd.DataFrame:
+    """:func:`finish` on columns: run / metric as ``(codes, names)``, names sorted."""
+    keep = ~np.isnan(values)
     if steps.dtype.kind not in "iu":
         steps = np.asarray(steps, dtype=float)
         keep &= np.isfinite(steps)
-    out = df if keep.all() else df[keep]
-    steps = steps[keep] if not keep.all() else steps
+    run_codes, metric_codes = runs[0], metrics[0]
+    if not keep.all():
+        run_codes, metric_codes, steps, values = (
+            a[keep] for a in (run_codes, metric_codes, steps, values)
+        )
+        extra = {c: a[keep] for c, a in extra.items()}
     if steps.dtype.kind == "f" and steps.size and np.all(steps == np.round(steps)):
         if np.abs(steps).max() >= _INT64_LIMIT:
             raise LoadError(
@@ -408,10 +471,6 @@ def finish(df: pd.DataFrame, *, path: Path | None = None) -> pd.DataFrame:
                 "the int64 range (about ±9.2e18); expected a step count"
             )
         steps = steps.astype(np.int64)
-    run_codes, runs = _codes(out["run"])
-    metric_codes, metrics = _codes(out["metric"])
-    values = out["value"].to_numpy(dtype=float)
-    extra = {c: out[c].to_numpy() for c in out.columns if c not in TIDY}
     order = _sort_order(run_codes, metric_codes, steps)
     if order is not None:
         run_codes, metric_codes, steps, values = (
@@ -420,12 +479,12 @@ def finish(df: pd.DataFrame, *, path: Path | None = None) -> pd.DataFrame:
         extra = {c: a[order] for c, a in extra.items()}
     if not len(steps) and path is not None:
         raise LoadError(f"log {where(path)}: no logged values")
-    cols = {
-        "run": _labels(runs, run_codes),
-        "step": steps,
-        "metric": _labels(metrics, metric_codes),
-    }
-    return pd.DataFrame({**cols, "value": values, **extra})
+    run_col = _labels(runs[1], run_codes)
+    del run_codes
+    metric_col = _labels(metrics[1], metric_codes)
+    del metric_codes
+    cols = {"run": run_col, "step": steps, "metric": metric_col, "value": values}
+    return pd.DataFrame({**cols, **extra}, copy=False)
 
 
 def sorted_repeats(df: pd.DataFrame) -> np.ndarray:
