@@ -24,9 +24,7 @@ import time
 from pathlib import Path
 
 CASES = {
-    "vegafigs.io.load": (
-        "import vegafigs.io as vio\ndf = vio.load(PATH)\nn = len(df)\n"
-    ),
+    "vegafigs.io.load": ("import vegafigs.io as vio\ndf = vio.load(PATH)\nn = len(df)\n"),
     "pandas.read_csv": ("import pandas as pd\ndf = pd.read_csv(PATH)\nn = len(df) * 2\n"),
     "pyarrow.csv.read_csv + melt": (
         "import pyarrow.csv as pc, pandas as pd\n"
@@ -77,8 +75,10 @@ def main() -> None:
         if not path.exists():
             t0 = time.perf_counter()
             make_csv(path, args.steps)
-            print(f"wrote {path} ({path.stat().st_size / 1e6:.0f} MB) in "
-                  f"{time.perf_counter() - t0:.0f}s")
+            print(
+                f"wrote {path} ({path.stat().st_size / 1e6:.0f} MB) in "
+                f"{time.perf_counter() - t0:.0f}s"
+            )
         print(f"{'case':32s} {'seconds':>8s} {'peak RSS':>10s} {'rows':>12s}")
         for name, body in CASES.items():
             res = subprocess.run(

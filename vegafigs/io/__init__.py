@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from vegafigs.errors import LoadError
-from vegafigs.io._common import merge_runs
+from vegafigs.io._common import merge_runs, open_check
 from vegafigs.io.kl_runs import KLRuns, load_kl_runs
 from vegafigs.io.tabular import Progress, load_csv, load_jsonl, load_parquet
 from vegafigs.io.tensorboard import is_event_file, load_tensorboard
@@ -117,14 +117,15 @@ def load(
     if format is not None and format not in FORMATS:
         raise LoadError(f"format: got {format!r}; expected one of {', '.join(FORMATS)}")
     for _, p in jobs:
-        if not p.exists():
-            raise LoadError(f"log {str(p)!r}: no such file or folder")
+        open_check(p, folder_ok=True)  # before anything opens it (a FIFO would block)
     bar = None
     if progress:
         from tqdm import tqdm
 
         total = sum(_size(p) for _, p in jobs)
-        bar = tqdm(total=total, unit="B", unit_scale=True, desc="loading logs", leave=False)
+        bar = tqdm(
+            total=total, unit="B", unit_scale=True, desc="loading logs", leave=False, disable=None
+        )  # disable=None: no bar when stderr is not a terminal
     frames = []
     try:
         for run, p in jobs:

@@ -294,7 +294,8 @@ def tidy_from_wide(
         raise LoadError(f"log {where(path)}: no numeric metric columns besides {step_col!r}")
     if release:
         del col, vals
-        df.drop(columns=list(df.columns), inplace=True)
+        for c in list(df.columns):
+            del df[c]
     return _stack(parts, steps, (run_codes, run_names), path=path)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -88,7 +89,8 @@ def load_jsonl(
     name = run if run is not None else p.stem
     records, lines = _json_records(p, progress)
     if not records:
-        raise LoadError(f"log {where(p)}: no JSON records")
+        what = "empty file" if p.stat().st_size == 0 else "no JSON records (only blank lines)"
+        raise LoadError(f"log {where(p)}: {what}; expected a JSON Lines log")
     df = pd.DataFrame.from_records(records)
     df.columns = pd.Index(check_header(df.columns, path=p, line=None))
 
@@ -125,6 +127,7 @@ def parse_json(text: str, *, path: Path, line: int | None = None) -> Any:
             f"log {where(path)}: {at}not valid JSON ({exc.msg}, {pos}column {exc.colno})"
         ) from exc
     except RecursionError as exc:
+        at = at or f"line {_deep_line(text)}: "
         raise LoadError(
             f"log {where(path)}: {at}JSON nested too deeply to read (lists / objects inside "
             "each other thousands of levels deep); not a training log"
@@ -134,6 +137,19 @@ def parse_json(text: str, *, path: Path, line: int | None = None) -> Any:
             f"log {where(path)}: {at}key {exc.args[0]!r} appears twice in one JSON object; "
             "which value is meant is unclear"
         ) from exc
+
+
+def _deep_line(text: str, limit: int = 500) -> int:
+    """The line where brackets first nest ``limit`` deep (brackets in strings counted too)."""
+    import numpy as np
+
+    raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    opens = (raw == ord("[")) | (raw == ord("{"))
+    closes = (raw == ord("]")) | (raw == ord("}"))
+    depth = np.cumsum(opens.astype(np.int64) - closes)
+    deep = np.flatnonzero(depth >= limit)
+    pos = int(deep[0]) if deep.size else 0
+    return int((raw[:pos] == ord("\n")).sum()) + 1
 
 
 def _json_records(p: Path, progress: Progress | None) -> tuple[list[dict], list[int]]:
@@ -147,7 +163,17 @@ def _json_records(p: Path, progress: Progress | None) -> tuple[list[dict], list[
                     progress(len(text.encode("utf-8")))
                 if not text.strip():
                     continue
-                obj = parse_json(text, path=p, line=lineno)
+                try:
+                    obj = parse_json(text, path=p, line=lineno)
+                except LoadError:
+                    if text.endswith("\n") or not records:  # only a last line lacks "\\n"
+                        raise
+                    warnings.warn(
+                        f"log {where(p)}: line {lineno}: the last line is cut short (not valid "
+                        "JSON, no line end: the file was being written); dropped",
+                        stacklevel=3,
+                    )
+                    break
                 if not isinstance(obj, dict):
                     raise LoadError(
                         f"log {where(p)}: line {lineno}: expected a JSON object, "
@@ -181,10 +207,12 @@ def load_parquet(
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(p)
+        names = check_header(pq.read_schema(p).names, path=p, line=None)
+        table = pq.read_table(p, memory_map=False)
+    except LoadError:
+        raise
     except Exception as exc:  # pyarrow raises its own error types
         raise LoadError(f"log {where(p)}: not a readable Parquet file ({exc})") from exc
-    names = check_header(table.column_names, path=p, line=None)
     if table.num_rows == 0:
         raise LoadError(f"log {where(p)}: no rows (columns {names})")
     df = table.rename_columns([f"c{i}" for i in range(len(names))]).to_pandas()
