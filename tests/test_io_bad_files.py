@@ -332,3 +332,22 @@ def test_no_warning_on_good_files(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert len(vio.load(p)) == 2
+
+
+def test_permission_denied_message_even_as_root(tmp_path, monkeypatch):
+    """Root reads chmod-000 files, so the table skips that case there; simulate the error."""
+    import builtins
+    import errno
+
+    p = tmp_path / "locked.csv"
+    p.write_text("step,loss\n1,0.5\n")
+    real_open = builtins.open
+
+    def deny(file, *args, **kwargs):
+        if str(file) == str(p):
+            raise PermissionError(errno.EACCES, "Permission denied", str(p))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", deny)
+    with pytest.raises(LoadError, match=r"locked\.csv'?: permission denied"):
+        vio.load(p)

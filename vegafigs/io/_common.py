@@ -296,24 +296,28 @@ def tidy_from_wide(
         del col, vals
         for c in list(df.columns):
             del df[c]
-    return _stack(parts, steps, (run_codes, run_names), path=path)
+    box = [steps]  # _stack empties it: the step column's memory goes once stacked
+    del steps
+    return _stack(parts, box, (run_codes, run_names), path=path)
 
 
 def _stack(
-    parts: Sequence[tuple[str, np.ndarray]],
-    steps: np.ndarray,
+    parts: list[tuple[str, np.ndarray]],
+    box: list[np.ndarray],
     runs: tuple[np.ndarray, Sequence[str]],
     *,
     path: Path,
 ) -> pd.DataFrame:
-    """Metric columns ``(name, values)`` sharing ``steps`` -> the finished long frame.
+    """Metric columns ``(name, values)`` sharing the steps ``box[0]`` -> the finished long frame.
+
+    ``parts`` and ``box`` are emptied (their arrays freed once stacked).
 
     Columns are stacked in metric-name order with integer codes for run and
     metric, so :func:`finish`'s sort is usually a check (no string sorting).
     """
     items = sorted(parts, key=lambda part: part[0])
-    if isinstance(parts, list):
-        parts.clear()  # the caller's list: let each column's memory go once stacked
+    parts.clear()  # the caller's lists: let each column's memory go once stacked
+    steps = box.pop()
     names = [name for name, _ in items]
     step_l, value_l, run_l, metric_l = [], [], [], []
     for i, (_, vals) in enumerate(items):
@@ -323,7 +327,7 @@ def _stack(
         value_l.append(vals if every else vals[keep])
         run_l.append(runs[0] if every else runs[0][keep])
         metric_l.append(np.full(len(value_l[-1]), i, dtype=_code_dtype(len(items))))
-    del items, vals
+    del items, vals, steps
     cols = [np.concatenate(c) for c in (run_l, metric_l, step_l, value_l)]
     del run_l, metric_l, step_l, value_l
     return _finish_arrays((cols[0], runs[1]), (cols[1], names), cols[2], cols[3], {}, path=path)
@@ -398,17 +402,33 @@ def _labels(names: Sequence[str], codes: np.ndarray) -> pd.Series | np.ndarray:
     # large_string: the layout pandas' Arrow strings use, so no copy below.
     offsets = np.empty(n + 1, dtype=np.int64)
     offsets[0] = 0
-    data = np.empty(total, dtype=np.uint8)
+    data: bytes | np.ndarray = b""
+    if len(segments) == 1:
+        c, a, b = segments[0]
+        data = encoded[c] * (b - a)
+    elif segments:
+        data = np.empty(total, dtype=np.uint8)
     base = 0
     for c, a, b in segments:
         size, k = len(encoded[c]), b - a
-        offsets[a + 1 : b + 1] = np.arange(base + size, base + size * k + 1, size or 1)[:k]
-        if size:
-            rows = data[base : base + size * k].reshape(k, size)
-            rows[:] = np.frombuffer(encoded[c], dtype=np.uint8)
+        seg = offsets[a + 1 : b + 1]
+        np.cumsum(np.broadcast_to(np.int64(size), (k,)), out=seg)  # no temporary array
+        seg += base
+        if size and isinstance(data, np.ndarray):
+            _repeat_into(data[base : base + size * k], encoded[c])
         base += size * k
     bufs = [None, pa.py_buffer(offsets), pa.py_buffer(data)]
     return pd.Series(pa.Array.from_buffers(pa.large_string(), n, bufs), dtype=_STR)
+
+
+def _repeat_into(out: np.ndarray, pattern: bytes) -> None:
+    """Fill ``out`` with ``pattern`` repeated, by doubling copies (no temporary)."""
+    out[: len(pattern)] = np.frombuffer(pattern, dtype=np.uint8)
+    filled = len(pattern)
+    while filled < len(out):
+        n = min(filled, len(out) - filled)
+        out[filled : filled + n] = out[:n]
+        filled += n
 
 
 def _sort_order(runs: np.ndarray, metrics: np.ndarray, steps: np.ndarray) -> np.ndarray | None:
