@@ -43,12 +43,12 @@ _KINDS = (
 )
 
 
-def _os_problem(p: Path, exc: OSError) -> str:
+def _os_problem(p: Path, exc: OSError, *, folder_ok: bool = False) -> str:
     """What ``exc`` (from ``os.stat`` / ``open``) means for the log ``p``, in words."""
     if exc.errno == errno.ENOENT:
         if os.path.islink(p):
             return f"dangling symbolic link (it points to {os.readlink(p)!r}, which does not exist)"
-        return "no such file"
+        return "no such file or folder" if folder_ok else "no such file"
     if exc.errno == errno.ELOOP:
         return "symbolic link loop (the link leads back to itself); expected a log file"
     if exc.errno == errno.EACCES:
@@ -76,7 +76,11 @@ def open_check(path: str | os.PathLike[str], *, folder_ok: bool = False) -> Path
     try:
         st = os.stat(p)
     except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
-        problem = _os_problem(p, exc) if isinstance(exc, OSError) else "not a valid path"
+        problem = (
+            _os_problem(p, exc, folder_ok=folder_ok)
+            if isinstance(exc, OSError)
+            else "not a valid path"
+        )
         raise LoadError(f"log {where(p)}: {problem}") from exc
     if stat.S_ISDIR(st.st_mode):
         if folder_ok:

@@ -80,16 +80,16 @@ def _numeric(cells: list[str]) -> bool:
     return any(_NUMBER.match(c) for c in cells)
 
 
-def _decode(raw: bytes, *, path: Path, lineno: int) -> str:
+def _decode(raw: bytes, *, path: Path, lineno: int, expected: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise LoadError(
-            f"log {where(path)}: line {lineno}: not UTF-8 text ({exc.reason}); expected a CSV log"
+            f"log {where(path)}: not UTF-8 text (line {lineno}: {exc.reason}); expected {expected}"
         ) from exc
 
 
-def find_head(path: Path) -> Head:
+def find_head(path: Path, *, expected: str = "a CSV log") -> Head:
     """The header line of the CSV ``path``: the first line of two or more fields
     (not blank, not a ``#`` comment) followed by a row of as many fields holding
     a number; else the first line of two or more fields. Raises for an empty file
@@ -99,7 +99,7 @@ def find_head(path: Path) -> Head:
     with open(path, "rb") as fh:
         data = fh.read(HEAD_BYTES)
         if size == 0 or not data:
-            raise LoadError(f"log {where(path)}: empty file; expected a CSV log")
+            raise LoadError(f"log {where(path)}: empty file; expected {expected}")
         fh.seek(-1, io.SEEK_END)
         ends = fh.read(1) == b"\n"
     raws = data.split(b"\n")
@@ -113,7 +113,7 @@ def find_head(path: Path) -> Head:
     pick = None
     for i, raw in enumerate(raws):
         body = raw[3:] if i == 0 and raw.startswith(b"\xef\xbb\xbf") else raw
-        text = _decode(body, path=path, lineno=i + 1).strip("\r")
+        text = _decode(body, path=path, lineno=i + 1, expected=expected).strip("\r")
         if not text.strip() or text.lstrip().startswith("#"):
             continue
         delim = "\t" if "\t" in text and "," not in text else ","
@@ -128,7 +128,7 @@ def find_head(path: Path) -> Head:
             break
     if not cands:
         raise LoadError(
-            f"log {where(path)}: no header line (only comments or blank lines); expected a CSV log"
+            f"log {where(path)}: no header line (only comments or blank lines); expected {expected}"
         )
     if pick is None:
         pick = next((c for c in cands if len(c[1]) >= 2), cands[0])
@@ -257,6 +257,17 @@ def _typed(table: Any) -> Any:
     return pa.table(cols, names=table.column_names)
 
 
+def _nulls_as_float(table: Any) -> Any:
+    """Columns with no value at all (type null) as float64 NaN: a metric never logged."""
+    import pyarrow as pa
+
+    for i, typ in enumerate(table.schema.types):
+        if pa.types.is_null(typ):
+            name = table.column_names[i]
+            table = table.set_column(i, name, table.column(i).cast(pa.float64()))
+    return table
+
+
 def _line_of_text(path: Path, head: Head, text: str) -> int | None:
     """The first line after the header whose text is ``text``."""
     want = text.rstrip("\r")
@@ -290,11 +301,13 @@ def _check_invalid(path: Path, head: Head, bad: list[tuple[int, int, str]]) -> N
             stacklevel=4,
         )
         return
-    at = f"line {lineno}" if lineno is not None else "a line"
+    n = lineno if lineno is not None else "?"
     shown = text if len(text) <= 60 else text[:57] + "..."
+    how = "more" if actual > expected else "fewer"
     raise LoadError(
-        f"log {where(path)}: {at}: {actual} fields, expected {expected} as in the header "
-        f"(line {head.line}): {shown!r}; not a well-formed CSV"
+        f"log {where(path)}: line {n}: {how} fields than the header's {expected} "
+        f"({', '.join(head.names)}): {shown!r}; not valid CSV "
+        f"(Expected {expected} fields in line {n}, saw {actual})"
     )
 
 
@@ -320,12 +333,13 @@ def _drop_cut_number(df: pd.DataFrame, *, path: Path, head: Head, lines: RowLine
 
 
 def read_csv_frame(
-    path: Path, *, progress: Callable[[int], None] | None = None
+    path: Path, *, progress: Callable[[int], None] | None = None, expected: str = "a CSV log"
 ) -> tuple[pd.DataFrame, RowLines]:
     """The CSV ``path`` as a frame (columns named as in its header, stripped) and
     its row -> line map. Every problem is a :class:`LoadError` naming the file:
-    empty file, no rows after the header, repeated names, ragged rows (but for a
-    cut last line, dropped with a warning), text that is not UTF-8.
+    empty file, repeated names, ragged rows (but for a cut last line, dropped
+    with a warning), text that is not UTF-8. A header without rows gives an
+    empty frame (the caller checks its columns first, then raises :func:`no_rows`).
 
     >>> from pathlib import Path
     >>> _ = Path("sb3.csv").write_text("Logging to /tmp/sb3\\n\\nstep,r\\n1,0.5\\n\\n2,0.7\\n")
@@ -335,24 +349,28 @@ def read_csv_frame(
     """
     import pyarrow as pa
 
-    head = find_head(path)
+    head = find_head(path, expected=expected)
     names = check_header(head.names, path=path, line=head.line)
     if progress is not None:
         progress(head.offset)
     table = _read_table(path, head, progress)
     lines = RowLines(path, head)
+    table = _nulls_as_float(table)
     if any(pa.types.is_binary(t) for t in table.schema.types):
-        raise LoadError(f"log {where(path)}: {_bad_utf8(path, head)}; expected a CSV log")
+        raise LoadError(f"log {where(path)}: {_bad_utf8(path)}; expected {expected}")
     df = table.to_pandas(split_blocks=True, self_destruct=True, memory_pool=arrow_pool())
     del table
     df.columns = pd.Index(names)
     df = _drop_unnamed(df, path=path, head=head)
     df = _drop_cut_number(df, path=path, head=head, lines=lines)
-    if df.empty:
-        raise LoadError(
-            f"log {where(path)}: no rows (only the header, line {head.line}); expected a CSV log"
-        )
     return df, lines
+
+
+def no_rows(path: Path, lines: RowLines, expected: str = "a CSV log") -> LoadError:
+    """The error for a CSV with a header and no data rows."""
+    return LoadError(
+        f"log {where(path)}: no rows (only the header, line {lines.head.line}); expected {expected}"
+    )
 
 
 def _drop_unnamed(df: pd.DataFrame, *, path: Path, head: Head) -> pd.DataFrame:
@@ -368,11 +386,11 @@ def _drop_unnamed(df: pd.DataFrame, *, path: Path, head: Head) -> pd.DataFrame:
     return df.loc[:, [c != "" for c in df.columns]]
 
 
-def _bad_utf8(path: Path, head: Head) -> str:
+def _bad_utf8(path: Path) -> str:
     with open(path, "rb") as fh:
         for lineno, raw in enumerate(fh, start=1):
             try:
                 raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                return f"line {lineno}: not UTF-8 text ({exc.reason})"
+                return f"not UTF-8 text (line {lineno}: {exc.reason})"
     return "not UTF-8 text"

@@ -14,13 +14,14 @@ import pandas as pd
 from vegafigs.errors import LoadError
 from vegafigs.io._common import (
     check_header,
+    find_step,
     is_long,
     open_check,
     tidy_from_long,
     tidy_from_wide,
     where,
 )
-from vegafigs.io._csv import read_csv_frame
+from vegafigs.io._csv import no_rows, read_csv_frame
 
 Progress = Callable[[int], None]
 
@@ -59,6 +60,9 @@ def load_csv(
     p = open_check(path)
     name = run if run is not None else p.stem
     df, lines = read_csv_frame(p, progress=progress)
+    if df.empty:
+        find_step(list(df.columns), step, path=p)  # a header that is not one says so first
+        raise no_rows(p, lines)
     if is_long(df.columns):
         return tidy_from_long(df, path=p, run=name, step=step, line_offset=lines)
     return tidy_from_wide(df, path=p, run=name, step=step, line_offset=lines, release=True)
@@ -87,19 +91,87 @@ def load_jsonl(
     """
     p = open_check(path)
     name = run if run is not None else p.stem
+    fast = _jsonl_arrow(p)
+    if fast is None:  # anything pyarrow refuses is read line by line, for a precise message
+        fast = _jsonl_python(p, progress)
+    elif progress is not None:
+        progress(p.stat().st_size)
+    df, line_of = fast
+    df.columns = pd.Index(check_header(list(df.columns), path=p, line=None))
+    if is_long(df.columns):
+        return tidy_from_long(df, path=p, run=name, step=step, line_offset=line_of)
+    return tidy_from_wide(df, path=p, run=name, step=step, line_offset=line_of)
+
+
+#: pyarrow's JSON reader recurses per nesting level (and crashes at some ten thousand
+#: levels); files with more opening brackets on one line are read by Python's json.
+ARROW_JSON_MAX_OPENS = 1000
+
+
+def _shallow(p: Path, limit: int = ARROW_JSON_MAX_OPENS) -> bool:
+    """No line of ``p`` holds more than ``limit`` opening brackets (``[`` / ``{``)."""
+    import numpy as np
+
+    carry = 0
+    with open(p, "rb") as fh:
+        while chunk := fh.read(1 << 24):
+            a = np.frombuffer(chunk, dtype=np.uint8)
+            opens = np.flatnonzero((a == ord("[")) | (a == ord("{")))
+            nl = np.flatnonzero(a == ord("\n"))
+            before = np.searchsorted(opens, nl)  # opening brackets before each line end
+            per_line = np.diff(before, prepend=0)
+            if per_line.size:
+                per_line[0] += carry
+                if per_line.max() > limit:
+                    return False
+                carry = 0
+            carry += int(opens.size - (before[-1] if before.size else 0))
+            if carry > limit:
+                return False
+    return carry <= limit
+
+
+def _jsonl_arrow(p: Path) -> tuple[pd.DataFrame, Callable[[int], int]] | None:
+    """The JSON Lines file ``p`` read by pyarrow (fast), or None when pyarrow refuses
+    it (bad JSON, a key twice, types changing between blocks, ``NaN`` tokens, ...)."""
+    import pyarrow as pa
+    import pyarrow.json as pajson
+
+    from vegafigs.io._csv import BLOCK_BYTES, arrow_pool
+
+    if p.stat().st_size == 0 or not _shallow(p):
+        return None
+    try:
+        table = pajson.read_json(
+            p, read_options=pajson.ReadOptions(block_size=BLOCK_BYTES), memory_pool=arrow_pool()
+        )
+        if table.num_rows == 0:
+            return None
+        df = table.to_pandas(split_blocks=True, self_destruct=True)
+    except (pa.ArrowException, UnicodeDecodeError):
+        return None
+    lines: list[int] = []
+
+    def line_of(row: int) -> int:
+        if not lines:  # counted only when a message needs it
+            with open(p, "rb") as fh:
+                lines.extend(i for i, raw in enumerate(fh, start=1) if raw.strip())
+        return lines[row] if 0 <= row < len(lines) else row + 1
+
+    return df, line_of
+
+
+def _jsonl_python(p: Path, progress: Progress | None) -> tuple[pd.DataFrame, Callable[[int], int]]:
+    """The JSON Lines file ``p`` read line by line (every problem named by its line)."""
     records, lines = _json_records(p, progress)
     if not records:
         what = "empty file" if p.stat().st_size == 0 else "no JSON records (only blank lines)"
         raise LoadError(f"log {where(p)}: {what}; expected a JSON Lines log")
-    df = pd.DataFrame.from_records(records)
-    df.columns = pd.Index(check_header(df.columns, path=p, line=None))
 
     def line_of(row: int) -> int:
         return lines[row] if 0 <= row < len(lines) else row + 1
 
-    if is_long(df.columns):
-        return tidy_from_long(df, path=p, run=name, step=step, line_offset=line_of)
-    return tidy_from_wide(df, path=p, run=name, step=step, line_offset=line_of)
+    return pd.DataFrame.from_records(records), line_of
 
 
 def json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -122,10 +194,11 @@ def parse_json(text: str, *, path: Path, line: int | None = None) -> Any:
     try:
         return json.loads(text, object_pairs_hook=json_pairs)
     except json.JSONDecodeError as exc:
-        pos = f"line {exc.lineno}, " if line is None else ""
-        raise LoadError(
-            f"log {where(path)}: {at}not valid JSON ({exc.msg}, {pos}column {exc.colno})"
-        ) from exc
+        if line is None:
+            msg = f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        else:
+            msg = f"not valid JSON ({exc.msg}, column {exc.colno})"
+        raise LoadError(f"log {where(path)}: {at}{msg}") from exc
     except RecursionError as exc:
         at = at or f"line {_deep_line(text)}: "
         raise LoadError(

@@ -43,8 +43,8 @@ def load_tensorboard(path: str | os.PathLike[str], *, run: str | None = None) ->
     if scalars is None or scalars.empty:
         if p.is_dir() and not any(is_event_file(f) for f in p.rglob("*tfevents*")):
             raise LoadError(
-                f"log {where(p)}: is a folder without TensorBoard event files; expected a log "
-                "file or a TensorBoard log folder"
+                f"log {where(p)}: is a folder without TensorBoard event files (no scalar "
+                "summaries); expected a log file or a TensorBoard log folder"
             )
         raise LoadError(f"log {where(p)}: no scalar summaries in the event file(s)")
     default = p.name if p.is_dir() else p.parent.name

@@ -10,7 +10,7 @@ import pandas as pd
 
 from vegafigs.errors import LoadError
 from vegafigs.io._common import finish, numeric_or_error, open_check, step_or_error, where
-from vegafigs.io._csv import read_csv_frame
+from vegafigs.io._csv import no_rows, read_csv_frame
 
 _COLUMN = re.compile(r"^(?P<run>.+?) - (?P<metric>.+?)(?P<kind>__MIN|__MAX)?$")
 #: Step column names a W&B panel export uses.
@@ -42,7 +42,7 @@ def load_wandb_csv(path: str | os.PathLike[str], *, step: str | None = None) -> 
     1  ppo-1     5  reward    0.3  0.20  0.4
     """
     p = open_check(path)
-    df, lines = read_csv_frame(p)
+    df, lines = read_csv_frame(p, expected="a W&B CSV export")
     columns = [str(c) for c in df.columns]
     found = [c for c in STEP_NAMES if c in columns]
     step_col = step if step is not None else (found[0] if found else None)
@@ -51,6 +51,8 @@ def load_wandb_csv(path: str | os.PathLike[str], *, step: str | None = None) -> 
             f"log {where(p)}: no step column (looked for {', '.join(STEP_NAMES)}); "
             f"columns: {columns}"
         )
+    if df.empty:
+        raise no_rows(p, lines, expected="a W&B CSV export")
     steps = step_or_error(df[step_col], path=p, column=step_col, line_offset=lines)
     series: dict[tuple[str, str], dict[str, np.ndarray]] = {}
     for col in columns:
