@@ -154,3 +154,15 @@ def test_wide_and_long_tidy_order_and_types(tmp_path):
     long.write_text("run,step,metric,value\nb,1,kl,0.2\na,1,kl,0.1\na,0,kl,0.0\n")
     out = vio.load_csv(long)
     assert out.run.tolist() == ["a", "a", "b"] and out.step.tolist() == [0, 1, 1]
+
+
+def test_pandas_index_column_is_dropped(tmp_path):
+    import pandas as pd
+
+    p = tmp_path / "i.csv"
+    pd.DataFrame({"step": [10, 20, 30], "loss": [0.3, 0.2, 0.1]}).to_csv(p)  # index=True
+    df = vio.load(p)
+    assert set(df.metric) == {"loss"} and df.step.tolist() == [10, 20, 30]
+    p.write_text(",step,loss\n5,10,0.3\n")
+    with pytest.raises(LoadError, match=r"i\.csv.*line 1: column 1 has no name"):
+        vio.load(p)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from vegafigs.errors import LoadError
@@ -374,11 +375,16 @@ def no_rows(path: Path, lines: RowLines, expected: str = "a CSV log") -> LoadErr
 
 
 def _drop_unnamed(df: pd.DataFrame, *, path: Path, head: Head) -> pd.DataFrame:
-    """Columns with an empty header name: dropped if empty (a trailing comma), else an error."""
+    """Columns with an empty header name: dropped if empty (a trailing comma) or a
+    first column 0, 1, 2 ... (the index ``DataFrame.to_csv`` writes); else an error."""
     for i, name in enumerate(list(df.columns)):
         if name != "":
             continue
-        if df[name].notna().any():
+        col = df.iloc[:, i]
+        index = np.arange(len(df))
+        if i == 0 and pd.api.types.is_integer_dtype(col) and (col.to_numpy() == index).all():
+            continue  # the index pandas' to_csv writes by default: not a metric
+        if col.notna().any():
             raise LoadError(
                 f"log {where(path)}: line {head.line}: column {i + 1} has no name in the "
                 "header but holds values; name it"
