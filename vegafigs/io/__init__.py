@@ -146,7 +146,9 @@ def load(
         from tqdm import tqdm
 
         total = sum(_size(p) for run in runs for p in run.files)
-        bar = tqdm(total=total, unit="B", unit_scale=True, desc="loading logs", leave=False)
+        bar = tqdm(
+            total=total, unit="B", unit_scale=True, desc="loading logs", leave=False, disable=None
+        )  # disable=None: no bar when stderr is not a terminal
     try:
         frames = [_load_run(run, step=step, fmt=format, ids=given, merge=merge, bar=bar)
                   for run in runs]  # fmt: skip
@@ -196,11 +198,7 @@ def _jobs(logs: Logs) -> list[tuple[str | None, Path]]:
 
 def _check_path(p: Path) -> None:
     """:class:`LoadError` unless ``p`` is a readable regular file or a folder."""
-    if p.is_dir():
-        return
-    if not os.path.lexists(p):
-        raise LoadError(f"log {str(p)!r}: no such file or folder")
-    open_check(p)
+    open_check(p, folder_ok=True)  # before anything opens it (a FIFO would block)
 
 
 def _checked_ids(ids: Sequence[str] | None) -> list[str]:

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from vegafigs.errors import LoadError
 from vegafigs.io._common import (
-    check_fields,
-    csv_errors,
+    check_header,
+    find_step,
     is_long,
     open_check,
     tidy_from_long,
     tidy_from_wide,
     where,
 )
+from vegafigs.io._csv import no_rows, read_csv_frame
 
 Progress = Callable[[int], None]
 
@@ -28,7 +32,6 @@ def load_csv(
     run: str | None = None,
     step: str | None = None,
     progress: Progress | None = None,
-    chunk_rows: int = 250_000,
     ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """A CSV log -> tidy ``run, step, metric, value`` (wide or long layout detected).
@@ -37,9 +40,14 @@ def load_csv(
     metric; empty cells mean "not logged at this step". Long: columns ``step``,
     ``metric``, ``value``. A ``run`` column names runs; otherwise ``run`` (default
     the file stem). ``progress(n_bytes)`` is called as the file is read.
-    Empty / NaN cells and rows without a step are dropped (not logged); ±inf
-    values are kept; a repeated step is kept (:func:`vegafigs.io.load` averages
-    it). Not UTF-8, ragged rows or a non-numeric value raise
+
+    Read with pyarrow's columnar reader (see :func:`read_csv_frame`): the header
+    may follow ``#`` comment lines, text lines (e.g. ``Logging to ...``) or blank
+    lines; a last line cut short (training killed mid-write) is dropped with a
+    warning. Empty / NaN cells and rows without a step are dropped (not logged);
+    ±inf values are kept; ``True``/``False`` are 1/0; a repeated step is kept
+    (:func:`vegafigs.io.load` decides). Not UTF-8, ragged rows, repeated column
+    names, steps beyond int64 or a non-numeric value raise
     :class:`~vegafigs.LoadError` naming the file (and line / column).
 
     >>> from pathlib import Path
@@ -52,25 +60,13 @@ def load_csv(
     """
     p = open_check(path)
     name = run if run is not None else p.stem
-    chunks: list[pd.DataFrame] = []
-    with csv_errors(p, expected="a CSV log"), open(p, "rb") as fh:
-        reader = pd.read_csv(fh, chunksize=chunk_rows, skipinitialspace=True)
-        last = 0
-        for chunk in reader:
-            if not chunks:
-                check_fields(chunk, path=p)
-            chunks.append(chunk)
-            if progress is not None:
-                pos = fh.tell()
-                progress(pos - last)
-                last = pos
-    if not chunks:
-        raise LoadError(f"log {where(p)}: empty file")
-    df = pd.concat(chunks, ignore_index=True)
-    df.columns = pd.Index([str(c).strip() for c in df.columns])
+    df, lines = read_csv_frame(p, progress=progress)
+    if df.empty:
+        find_step(list(df.columns), step, path=p)  # a header that is not one says so first
+        raise no_rows(p, lines)
     if is_long(df.columns):
-        return tidy_from_long(df, path=p, run=name, step=step, ids=ids)
-    return tidy_from_wide(df, path=p, run=name, step=step, ids=ids)
+        return tidy_from_long(df, path=p, run=name, step=step, line_offset=lines, ids=ids)
+    return tidy_from_wide(df, path=p, run=name, step=step, line_offset=lines, release=True, ids=ids)
 
 
 def load_jsonl(
@@ -83,9 +79,10 @@ def load_jsonl(
 ) -> pd.DataFrame:
     """A JSON Lines log (one JSON object per line, wide or long) -> the tidy frame.
 
-    Blank lines are skipped; a line that is not a JSON object raises
-    :class:`LoadError` naming the file and line. ``null`` / ``NaN`` values and
-    records without a step are dropped (not logged); ``Infinity`` is kept.
+    Blank lines are skipped; a line that is not a JSON object, holds a key twice
+    or nests too deeply raises :class:`LoadError` naming the file and line.
+    ``null`` / ``NaN`` values and records without a step are dropped (not
+    logged); ``Infinity`` is kept; ``true`` / ``false`` are 1 / 0.
 
     >>> from pathlib import Path
     >>> lines = ['{"step": 0, "loss": 1.0}', "", '{"step": 5, "loss": null}']
@@ -96,8 +93,144 @@ def load_jsonl(
     """
     p = open_check(path)
     name = run if run is not None else p.stem
-    records = []
-    lines = []
+    fast = _jsonl_arrow(p)
+    if fast is None:  # anything pyarrow refuses is read line by line, for a precise message
+        fast = _jsonl_python(p, progress)
+    elif progress is not None:
+        progress(p.stat().st_size)
+    df, line_of = fast
+    df.columns = pd.Index(check_header(list(df.columns), path=p, line=None))
+    if is_long(df.columns):
+        return tidy_from_long(df, path=p, run=name, step=step, line_offset=line_of, ids=ids)
+    return tidy_from_wide(df, path=p, run=name, step=step, line_offset=line_of, ids=ids)
+
+
+#: pyarrow's JSON reader recurses per nesting level (and crashes at some ten thousand
+#: levels); files with more opening brackets on one line are read by Python's json.
+ARROW_JSON_MAX_OPENS = 1000
+
+
+def _shallow(p: Path, limit: int = ARROW_JSON_MAX_OPENS) -> bool:
+    """No line of ``p`` holds more than ``limit`` opening brackets (``[`` / ``{``)."""
+    import numpy as np
+
+    carry = 0
+    with open(p, "rb") as fh:
+        while chunk := fh.read(1 << 24):
+            a = np.frombuffer(chunk, dtype=np.uint8)
+            opens = np.flatnonzero((a == ord("[")) | (a == ord("{")))
+            nl = np.flatnonzero(a == ord("\n"))
+            before = np.searchsorted(opens, nl)  # opening brackets before each line end
+            per_line = np.diff(before, prepend=0)
+            if per_line.size:
+                per_line[0] += carry
+                if per_line.max() > limit:
+                    return False
+                carry = 0
+            carry += int(opens.size - (before[-1] if before.size else 0))
+            if carry > limit:
+                return False
+    return carry <= limit
+
+
+def _jsonl_arrow(p: Path) -> tuple[pd.DataFrame, Callable[[int], int]] | None:
+    """The JSON Lines file ``p`` read by pyarrow (fast), or None when pyarrow refuses
+    it (bad JSON, a key twice, types changing between blocks, ``NaN`` tokens, ...)."""
+    import pyarrow as pa
+    import pyarrow.json as pajson
+
+    from vegafigs.io._csv import BLOCK_BYTES, arrow_pool
+
+    if p.stat().st_size == 0 or not _shallow(p):
+        return None
+    try:
+        table = pajson.read_json(
+            p, read_options=pajson.ReadOptions(block_size=BLOCK_BYTES), memory_pool=arrow_pool()
+        )
+        if table.num_rows == 0:
+            return None
+        df = table.to_pandas(split_blocks=True, self_destruct=True)
+    except (pa.ArrowException, UnicodeDecodeError):
+        return None
+    lines: list[int] = []
+
+    def line_of(row: int) -> int:
+        if not lines:  # counted only when a message needs it
+            with open(p, "rb") as fh:
+                lines.extend(i for i, raw in enumerate(fh, start=1) if raw.strip())
+        return lines[row] if 0 <= row < len(lines) else row + 1
+
+    return df, line_of
+
+
+def _jsonl_python(p: Path, progress: Progress | None) -> tuple[pd.DataFrame, Callable[[int], int]]:
+    """The JSON Lines file ``p`` read line by line (every problem named by its line)."""
+    records, lines = _json_records(p, progress)
+    if not records:
+        what = "empty file" if p.stat().st_size == 0 else "no JSON records (only blank lines)"
+        raise LoadError(f"log {where(p)}: {what}; expected a JSON Lines log")
+
+    def line_of(row: int) -> int:
+        return lines[row] if 0 <= row < len(lines) else row + 1
+
+    return pd.DataFrame.from_records(records), line_of
+
+
+def json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook`` refusing a key given twice in one object."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        key = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise _DuplicateKey(key)
+    return out
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def parse_json(text: str, *, path: Path, line: int | None = None) -> Any:
+    """``json.loads(text)``; any failure is a :class:`LoadError` naming ``path`` (and ``line``)."""
+    at = f"line {line}: " if line is not None else ""
+    try:
+        return json.loads(text, object_pairs_hook=json_pairs)
+    except json.JSONDecodeError as exc:
+        if line is None:
+            msg = f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        else:
+            msg = f"not valid JSON ({exc.msg}, column {exc.colno})"
+        raise LoadError(f"log {where(path)}: {at}{msg}") from exc
+    except RecursionError as exc:
+        at = at or f"line {_deep_line(text)}: "
+        raise LoadError(
+            f"log {where(path)}: {at}JSON nested too deeply to read (lists / objects inside "
+            "each other thousands of levels deep); not a training log"
+        ) from exc
+    except _DuplicateKey as exc:
+        raise LoadError(
+            f"log {where(path)}: {at}key {exc.args[0]!r} appears twice in one JSON object; "
+            "which value is meant is unclear"
+        ) from exc
+
+
+def _deep_line(text: str, limit: int = 500) -> int:
+    """The line where brackets first nest ``limit`` deep (brackets in strings counted too)."""
+    import numpy as np
+
+    raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    opens = (raw == ord("[")) | (raw == ord("{"))
+    closes = (raw == ord("]")) | (raw == ord("}"))
+    depth = np.cumsum(opens.astype(np.int64) - closes)
+    deep = np.flatnonzero(depth >= limit)
+    pos = int(deep[0]) if deep.size else 0
+    return int((raw[:pos] == ord("\n")).sum()) + 1
+
+
+def _json_records(p: Path, progress: Progress | None) -> tuple[list[dict], list[int]]:
+    """The JSON objects of the lines of ``p`` and their line numbers."""
+    records: list[dict] = []
+    lines: list[int] = []
     try:
         with open(p, encoding="utf-8") as fh:
             for lineno, text in enumerate(fh, start=1):
@@ -106,12 +239,16 @@ def load_jsonl(
                 if not text.strip():
                     continue
                 try:
-                    obj = json.loads(text)
-                except json.JSONDecodeError as exc:
-                    raise LoadError(
-                        f"log {where(p)}: line {lineno}: not valid JSON ({exc.msg}, "
-                        f"column {exc.colno})"
-                    ) from exc
+                    obj = parse_json(text, path=p, line=lineno)
+                except LoadError:
+                    if text.endswith("\n") or not records:  # only a last line lacks "\\n"
+                        raise
+                    warnings.warn(
+                        f"log {where(p)}: line {lineno}: the last line is cut short (not valid "
+                        "JSON, no line end: the file was being written); dropped",
+                        stacklevel=3,
+                    )
+                    break
                 if not isinstance(obj, dict):
                     raise LoadError(
                         f"log {where(p)}: line {lineno}: expected a JSON object, "
@@ -121,29 +258,7 @@ def load_jsonl(
                 lines.append(lineno)
     except UnicodeDecodeError as exc:
         raise LoadError(f"log {where(p)}: not UTF-8 text ({exc.reason})") from exc
-    if not records:
-        raise LoadError(f"log {where(p)}: no JSON records")
-    df = pd.DataFrame.from_records(records)
-    df.columns = pd.Index([str(c) for c in df.columns])
-    # Line numbers of records for error messages: map row i -> lines[i].
-    offset_df = df.copy()
-    try:
-        if is_long(df.columns):
-            return tidy_from_long(offset_df, path=p, run=name, step=step, line_offset=1, ids=ids)
-        return tidy_from_wide(offset_df, path=p, run=name, step=step, line_offset=1, ids=ids)
-    except LoadError as exc:
-        raise LoadError(_renumber(str(exc), lines)) from exc
-
-
-def _renumber(message: str, lines: list[int]) -> str:
-    """Rewrite "line N" (row N-1 of the records) to the file's real line number."""
-    import re
-
-    def sub(m: re.Match[str]) -> str:
-        row = int(m.group(1)) - 1
-        return f"line {lines[row]}" if 0 <= row < len(lines) else m.group(0)
-
-    return re.sub(r"line (\d+)", sub, message, count=1)
+    return records, lines
 
 
 def load_parquet(
@@ -153,9 +268,11 @@ def load_parquet(
     step: str | None = None,
     ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """A Parquet log (wide or long) -> the tidy frame. Needs ``pyarrow`` (extra ``parquet``).
+    """A Parquet log (wide or long) -> the tidy frame (read with pyarrow).
 
-    NaN values and rows without a step are dropped (not logged); ±inf is kept.
+    NaN values and rows without a step are dropped (not logged); ±inf is kept;
+    booleans are 1 / 0. Repeated column names, a file that is not Parquet or
+    has no rows raise :class:`LoadError`.
 
     >>> import pandas as pd
     >>> pd.DataFrame({"step": [0, 10], "loss": [1.0, 0.5]}).to_parquet("run.parquet")
@@ -166,15 +283,19 @@ def load_parquet(
     """
     p = open_check(path)
     name = run if run is not None else p.stem
+    import pyarrow.parquet as pq
+
     try:
-        df = pd.read_parquet(p)
-    except ImportError as exc:
-        raise LoadError(
-            f"log {where(p)}: reading Parquet needs pyarrow (pip install 'vegafigs[parquet]')"
-        ) from exc
+        names = check_header(pq.read_schema(p).names, path=p, line=None)
+        table = pq.read_table(p, memory_map=False)
+    except LoadError:
+        raise
     except Exception as exc:  # pyarrow raises its own error types
         raise LoadError(f"log {where(p)}: not a readable Parquet file ({exc})") from exc
-    df.columns = pd.Index([str(c) for c in df.columns])
+    if table.num_rows == 0:
+        raise LoadError(f"log {where(p)}: no rows (columns {names})")
+    df = table.rename_columns([f"c{i}" for i in range(len(names))]).to_pandas()
+    df.columns = pd.Index(names)
     if is_long(df.columns):
         return tidy_from_long(df, path=p, run=name, step=step, line_offset=0, ids=ids)
     return tidy_from_wide(df, path=p, run=name, step=step, line_offset=0, ids=ids)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from vegafigs.errors import LoadError
-from vegafigs.io._common import finish, where
+from vegafigs.io._common import finish, open_check, where
 
 
 def is_event_file(path: Path) -> bool:
@@ -25,9 +25,7 @@ def load_tensorboard(path: str | os.PathLike[str], *, run: str | None = None) ->
 
     >>> df = load_tensorboard("runs/")  # doctest: +SKIP
     """
-    p = Path(path)
-    if not p.exists():
-        raise LoadError(f"log {where(p)}: no such file or folder")
+    p = open_check(path, folder_ok=True)
     try:
         from tbparse import SummaryReader
     except ImportError as exc:
@@ -43,6 +41,11 @@ def load_tensorboard(path: str | os.PathLike[str], *, run: str | None = None) ->
     except Exception as exc:  # tbparse / protobuf raise assorted errors on bad files
         raise LoadError(f"log {where(p)}: not a readable TensorBoard event file ({exc})") from exc
     if scalars is None or scalars.empty:
+        if p.is_dir() and not any(is_event_file(f) for f in p.rglob("*tfevents*")):
+            raise LoadError(
+                f"log {where(p)}: is a folder without TensorBoard event files (no scalar "
+                "summaries); expected a log file or a TensorBoard log folder"
+            )
         raise LoadError(f"log {where(p)}: no scalar summaries in the event file(s)")
     default = p.name if p.is_dir() else p.parent.name
     if run is not None:

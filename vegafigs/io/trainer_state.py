@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from pathlib import Path
@@ -10,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from vegafigs.errors import LoadError
-from vegafigs.io._common import finish, open_check, where
+from vegafigs.io._common import check_header, finish, open_check, where
+from vegafigs.io.tabular import parse_json
 
 #: log_history keys that are not metrics.
 SKIP_KEYS = frozenset({"step", "epoch"})
@@ -20,11 +20,13 @@ def load_trainer_state(path: str | os.PathLike[str], *, run: str | None = None) 
     """``trainer_state.json`` -> tidy ``run, step, metric, value`` from ``log_history``.
 
     Every numeric key of every ``log_history`` entry except ``step`` / ``epoch``
-    becomes a metric at that entry's ``step`` (train and eval entries alike).
+    becomes a metric at that entry's ``step`` (train and eval entries alike);
+    ``true`` / ``false`` values are 1 / 0, as in every loader.
     ``run`` defaults to the folder holding the file (e.g. the output dir name).
     ``NaN`` values are dropped (not logged); ``Infinity`` is kept, as by the
-    other loaders. A missing ``log_history`` key, an entry without ``step`` or
-    not valid JSON raise :class:`~vegafigs.LoadError` naming the file and key.
+    other loaders. A missing ``log_history`` key, an entry without ``step``, a
+    step beyond int64, a key given twice, JSON nested too deeply or not valid
+    JSON raise :class:`~vegafigs.LoadError` naming the file and key or line.
 
     >>> import json
     >>> from pathlib import Path
@@ -45,12 +47,13 @@ def load_trainer_state(path: str | os.PathLike[str], *, run: str | None = None) 
     for i, entry in enumerate(history):
         step = _entry_step(entry, i, path=p)
         for key, value in entry.items():
-            if key in SKIP_KEYS or isinstance(value, bool):
+            if key in SKIP_KEYS:
                 continue
             if isinstance(value, (int, float)) and not math.isnan(value):
                 rows.append((name, step, key, float(value)))
     if not rows:
         raise LoadError(f"log {where(p)}: 'log_history' holds no numeric metrics")
+    check_header(sorted({key for _, _, key, _ in rows}), path=p, line=None)
     df = pd.DataFrame(rows, columns=["run", "step", "metric", "value"])
     return finish(df, path=p)
 
@@ -58,13 +61,12 @@ def load_trainer_state(path: str | os.PathLike[str], *, run: str | None = None) 
 def _log_history(p: Path) -> list:
     """The ``log_history`` list of the JSON file ``p``, or :class:`LoadError`."""
     try:
-        state = json.loads(p.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise LoadError(
-            f"log {where(p)}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from exc
+        text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise LoadError(f"log {where(p)}: not UTF-8 text ({exc.reason})") from exc
+    if not text.strip():
+        raise LoadError(f"log {where(p)}: empty file; expected a trainer_state.json")
+    state = parse_json(text, path=p)
     if not isinstance(state, dict) or "log_history" not in state:
         raise LoadError(f"log {where(p)}: no key 'log_history' (not a trainer_state.json?)")
     history = state["log_history"]
@@ -82,4 +84,9 @@ def _entry_step(entry: object, i: int, *, path: Path) -> int | float:
     step = entry["step"]
     if isinstance(step, bool) or not isinstance(step, (int, float)):
         raise LoadError(f"log {where(path)}: log_history[{i}]['step'] must be a number")
+    if math.isfinite(step) and abs(step) >= 2**63:
+        raise LoadError(
+            f"log {where(path)}: log_history[{i}]['step'] = {step} is beyond the int64 range "
+            "(about ±9.2e18); expected a step count"
+        )
     return step

@@ -9,14 +9,8 @@ import numpy as np
 import pandas as pd
 
 from vegafigs.errors import LoadError
-from vegafigs.io._common import (
-    check_fields,
-    csv_errors,
-    finish,
-    numeric_or_error,
-    open_check,
-    where,
-)
+from vegafigs.io._common import finish, numeric_or_error, open_check, step_or_error, where
+from vegafigs.io._csv import no_rows, read_csv_frame
 
 _COLUMN = re.compile(r"^(?P<run>.+?) - (?P<metric>.+?)(?P<kind>__MIN|__MAX)?$")
 #: Step column names a W&B panel export uses.
@@ -34,7 +28,9 @@ def load_wandb_csv(path: str | os.PathLike[str], *, step: str | None = None) -> 
     Columns ``"<run> - <metric>"`` hold the (sampled) values; their ``__MIN`` /
     ``__MAX`` companions (W&B's min / max within each sampled bucket) become the
     ``min`` / ``max`` columns (NaN where absent). Empty cells are steps a run did
-    not log (dropped); ±inf values are kept.
+    not log (dropped); ±inf values are kept; ``True`` / ``False`` are 1 / 0. Read
+    like any CSV log (:func:`vegafigs.io.load_csv`: header after comments, cut
+    last line dropped, repeated column names and ragged rows refused).
 
     >>> from pathlib import Path
     >>> _ = Path("wandb_export.csv").write_text(
@@ -46,11 +42,8 @@ def load_wandb_csv(path: str | os.PathLike[str], *, step: str | None = None) -> 
     1  ppo-1     5  reward    0.3  0.20  0.4
     """
     p = open_check(path)
-    with csv_errors(p, expected="a W&B CSV export"):
-        df = pd.read_csv(p)
-    check_fields(df, path=p)
+    df, lines = read_csv_frame(p, expected="a W&B CSV export")
     columns = [str(c) for c in df.columns]
-    df.columns = pd.Index(columns)
     found = [c for c in STEP_NAMES if c in columns]
     step_col = step if step is not None else (found[0] if found else None)
     if step_col is None or step_col not in columns:
@@ -58,7 +51,9 @@ def load_wandb_csv(path: str | os.PathLike[str], *, step: str | None = None) -> 
             f"log {where(p)}: no step column (looked for {', '.join(STEP_NAMES)}); "
             f"columns: {columns}"
         )
-    steps = numeric_or_error(df[step_col], path=p, column=step_col)
+    if df.empty:
+        raise no_rows(p, lines, expected="a W&B CSV export")
+    steps = step_or_error(df[step_col], path=p, column=step_col, line_offset=lines)
     series: dict[tuple[str, str], dict[str, np.ndarray]] = {}
     for col in columns:
         if col == step_col:
@@ -68,7 +63,9 @@ def load_wandb_csv(path: str | os.PathLike[str], *, step: str | None = None) -> 
             continue
         kind = {"__MIN": "min", "__MAX": "max"}.get(m.group("kind") or "", "value")
         key = (m.group("run"), m.group("metric"))
-        series.setdefault(key, {})[kind] = numeric_or_error(df[col], path=p, column=col)
+        series.setdefault(key, {})[kind] = numeric_or_error(
+            df[col], path=p, column=col, line_offset=lines
+        )
     if not series:
         raise LoadError(
             f"log {where(p)}: no '<run> - <metric>' columns (not a W&B export?); columns: {columns}"
