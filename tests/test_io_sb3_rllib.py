@@ -252,7 +252,7 @@ def test_not_a_regular_file(tmp_path):
     fifo = tmp_path / "monitor.csv"
     os.mkfifo(fifo)
     for load in (load_monitor, load_sb3_progress, load_rllib):
-        with raises("monitor.csv': not a regular file"):
+        with raises("monitor.csv': is a FIFO (named pipe), not a regular file"):
             load(fifo)
 
 

@@ -90,7 +90,7 @@ def _cmd_spaghetti(args: argparse.Namespace) -> int:
     import warnings
 
     from vegafigs.errors import InputError
-    from vegafigs.export import render_spec, to_spec, write_atomic
+    from vegafigs.export import render_spec, to_spec
     from vegafigs.figures.kl_spaghetti import kl_spaghetti, summary_markdown
     from vegafigs.gallery import GALLERY_FORMATS, parse_formats
     from vegafigs.io import load_kl_runs
@@ -135,20 +135,7 @@ def _cmd_spaghetti(args: argparse.Namespace) -> int:
     data = [render_spec(spec, fmt, dpi=args.dpi) for fmt in formats]
     data.append(table.encode("utf-8"))
     files = dict(zip(targets, data, strict=True))
-    created: list[Path] = []
-    out_existed = out.exists()
-    try:
-        for path, blob in files.items():
-            existed = path.exists()
-            write_atomic(path, blob)
-            if not existed:
-                created.append(path)
-    except BaseException:
-        for path in created:
-            path.unlink(missing_ok=True)
-        if not out_existed and out.is_dir() and not any(out.iterdir()):
-            out.rmdir()
-        raise
+    _write_set(files, folder=out)
     print(table, end="")
     print(f"vegafigs spaghetti: wrote {len(files)} files to {out}/")
     return 0
@@ -259,11 +246,13 @@ def _curve_metrics(given: Sequence[str] | None, present: Sequence[str]) -> list[
     return found
 
 
-def _write_set(files: dict[Path, bytes]) -> None:
-    """Write every file; on a failure remove the ones this call created (no partial set)."""
+def _write_set(files: dict[Path, bytes], *, folder: Path | None = None) -> None:
+    """Write every file; on a failure remove the ones this call created (no partial set),
+    and ``folder`` too when this call created it and it is left empty."""
     from vegafigs.export import write_atomic
 
     created: list[Path] = []
+    folder_existed = folder is None or folder.exists()
     try:
         for path, blob in files.items():
             existed = path.exists()
@@ -273,6 +262,9 @@ def _write_set(files: dict[Path, bytes]) -> None:
     except BaseException:
         for path in created:
             path.unlink(missing_ok=True)
+        empty = folder is not None and folder.is_dir() and not any(folder.iterdir())
+        if folder is not None and not folder_existed and empty:
+            folder.rmdir()
         raise
 
 

@@ -118,8 +118,14 @@ def _text(p: Path, head: bytes, whole: bool) -> str:
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if whole or exc.start < len(head) - 4:
+        if _suffix(p) in (".parquet", ".pq"):
             _binary(p, head)
+        if whole or exc.start < len(head) - 4:
+            line = head[: exc.start].count(b"\n") + 1
+            raise LoadError(
+                f"log {str(p)!r}: not UTF-8 text (line {line}, byte {exc.start}: "
+                f"{head[exc.start : exc.start + 4]!r}); save the log as UTF-8"
+            ) from None
         text = head[: exc.start].decode("utf-8")
     return text.removeprefix("\ufeff")
 
