@@ -217,8 +217,14 @@ def test_monitor_complete_last_line_without_newline_is_kept(tmp_path):
             "monitor.csv': line 2: expected the Monitor header 'r,l,t[,info keywords]', got 'r,l'",
         ),
         ("r,l,t\n", "monitor.csv': no episodes (the Monitor file has only its header)"),
-        ("", "monitor.csv': no header line (only comments or blank lines); expected an SB3 Monitor"),
-        ("r,l,t,r\n1,2,3,4\n", "monitor.csv': line 2: columns 1 and 4 are both named 'r'; rename one"),
+        (
+            "",
+            "monitor.csv': no header line (only comments or blank lines); expected an SB3 Monitor",
+        ),
+        (
+            "r,l,t,r\n1,2,3,4\n",
+            "monitor.csv': line 2: columns 1 and 4 are both named 'r'; rename one",
+        ),
     ],
 )
 def test_monitor_bad_rows_name_the_real_line(tmp_path, body, message):
