@@ -546,3 +546,31 @@ def test_rllib_predicates():
     header = (OLD / "progress.csv").read_text().splitlines()[0].split(",")
     assert is_rllib_columns(header)
     assert not is_sb3_progress_columns(header)
+
+
+def test_rllib_duplicate_key_is_refused(tmp_path):
+    p = write(tmp_path, "result.json", '{"training_iteration": 1, "v": 1, "v": 2}\n')
+    with raises("result.json': line 1: key 'v' appears twice in one JSON object"):
+        load_rllib(p)
+
+
+def test_rllib_csv_bookkeeping_columns_are_not_converted(tmp_path):
+    # trial_id / date are text (here one looks like a number): never metrics, never an error.
+    text = (
+        "training_iteration,time_this_iter_s,trial_id,date\n1,2.0,00000,2024-01-01\n2,3.0,ab_1,x\n"
+    )
+    df = load_rllib(write(tmp_path, "progress.csv", text))
+    assert set(df.metric) == {"time_this_iter_s"}
+
+
+def test_lone_carriage_return_in_progress_csv(tmp_path):
+    p = write(tmp_path, "progress.csv", "time/total_timesteps,a\n1,2\r2,3\n")
+    for load in (load_sb3_progress, load_rllib):
+        with raises("progress.csv': line 2: a carriage return (\\r) inside a line"):
+            load(p)
+
+
+def test_sb3_progress_bad_value_after_blank_and_preamble_lines(tmp_path):
+    text = "Logging to /tmp/sb3/run_1\n\ntime/total_timesteps,a\n1,2\n\n2,x\n"
+    with raises("progress.csv': line 6, column 'a': expected a number, got 'x'"):
+        load_sb3_progress(write(tmp_path, "progress.csv", text))
