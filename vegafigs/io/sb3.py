@@ -46,23 +46,37 @@ MONITOR_X = {"timesteps": "timesteps", "episodes": "episodes", "t": "t", "wallti
 SB3_X = "time/total_timesteps"
 
 
-def check_lines(p: Path, *, comments: bool = False) -> None:
+def check_lines(p: Path, *, comments: bool = False, block: int = 1 << 24) -> None:
     """:class:`LoadError` for a lone ``\\r`` inside a line (old Mac line ends: the
     line numbers of every message would be wrong) and, with ``comments``, for a
-    ``#`` line after line 1 (two Monitor files joined into one)."""
+    ``#`` line after line 1 (two Monitor files joined into one). Read in blocks.
+
+    >>> _ = Path("cr.csv").write_bytes(b"a,b\\r\\n1,2\\r3,4\\n")
+    >>> check_lines(Path("cr.csv"))
+    Traceback (most recent call last):
+    ...
+    vegafigs.errors.LoadError: log 'cr.csv': line 2: a carriage return (\\r) inside a line; ...
+    """
+    before, carry = 0, b""  # newlines before ``buf``; the last byte of the previous block
     with open(p, "rb") as fh:
-        for lineno, raw in enumerate(fh, start=1):
-            body = raw[:-1] if raw.endswith(b"\n") else raw
-            if b"\r" in body[:-1]:
+        while chunk := fh.read(block):
+            buf = np.frombuffer(carry + chunk, dtype=np.uint8)
+            nl = buf[:-1] == 10
+            cr = np.flatnonzero((buf[:-1] == 13) & (buf[1:] != 10))[:1]
+            hashes = np.flatnonzero(nl & (buf[1:] == 35))[:1] + 1 if comments else cr[:0]
+            if cr.size and not (hashes.size and hashes[0] < cr[0]):
                 raise LoadError(
-                    f"log {where(p)}: line {lineno}: a carriage return (\\r) inside a line; "
-                    "expected \\n or \\r\\n line ends"
+                    f"log {where(p)}: line {before + int(nl[: cr[0]].sum()) + 1}: a carriage "
+                    "return (\\r) inside a line; expected \\n or \\r\\n line ends"
                 )
-            if comments and lineno > 1 and raw.startswith(b"#"):
+            if hashes.size:
                 raise LoadError(
-                    f"log {where(p)}: line {lineno}: a second Monitor comment line (files joined "
-                    "into one?); pass each Monitor file on its own"
+                    f"log {where(p)}: line {before + int(nl[: hashes[0]].sum()) + 1}: a second "
+                    "Monitor comment line (files joined into one?); pass each Monitor file on "
+                    "its own"
                 )
+            before += int(nl.sum())
+            carry = chunk[-1:]
 
 
 def read_log_csv(
@@ -201,7 +215,7 @@ def load_monitor(
     else:
         steps = episodes["t"].to_numpy()
     name = run if run is not None else _monitor_run(paths)
-    metrics = [c for c in episodes.columns if c not in ("t", "_file", "_line")]
+    metrics = [c for c in episodes.columns if c not in ("t", "_file", "_row")]
     frames = []
     for metric in metrics:
         frame = pd.DataFrame(
@@ -225,10 +239,13 @@ def _monitor_run(paths: list[Path]) -> str:
 
 
 class _Monitor:
-    def __init__(self, path: Path, head: dict, episodes: pd.DataFrame) -> None:
+    def __init__(
+        self, path: Path, head: dict, episodes: pd.DataFrame, lines: Callable[[int], int]
+    ) -> None:
         self.path = path
         self.head = head
         self.episodes = episodes
+        self.lines = lines
 
 
 def _monitor_file(p: Path) -> _Monitor:
@@ -252,8 +269,8 @@ def _monitor_file(p: Path) -> _Monitor:
             f"log {where(p)}: line {lines(row)}, column 'l': episode length {length[row]:g}; "
             "expected a whole number >= 0"
         )
-    num["_line"] = [lines(i) for i in range(len(num))]
-    return _Monitor(p, head, num)
+    num["_row"] = np.arange(len(num))
+    return _Monitor(p, head, num, lines)
 
 
 def _first_line(p: Path) -> str:
@@ -278,7 +295,7 @@ def _check_time_order(m: _Monitor, *, several: bool) -> None:
             "load the files as separate runs" if several else "pass step='timesteps' or 'episodes'"
         )
         raise LoadError(
-            f"log {where(m.path)}: line {m.episodes['_line'].iloc[i + 1]}: t goes back from "
+            f"log {where(m.path)}: line {m.lines(i + 1)}: t goes back from "
             f"{t[i]:g} to {t[i + 1]:g} s (a Monitor appending to its file after a restart?); "
             f"the episodes cannot be ordered by wall time: {fix}"
         )
@@ -328,7 +345,7 @@ def _merge_monitors(parts: list[_Monitor]) -> tuple[pd.DataFrame, np.ndarray | N
     if len(parts) == 1:
         eps = parts[0].episodes
         env = np.full(len(eps), ids[0], dtype=object) if has_ids else None
-        return eps.drop(columns="_line"), env
+        return eps.drop(columns="_row"), env
     for m in parts:
         if m.head.get("t_start") is None:
             raise LoadError(
@@ -343,9 +360,9 @@ def _merge_monitors(parts: list[_Monitor]) -> tuple[pd.DataFrame, np.ndarray | N
         eps["_file"] = k
         frames.append(eps)
     eps = pd.concat(frames, ignore_index=True)
-    eps = eps.sort_values(["t", "_file", "_line"], kind="mergesort").reset_index(drop=True)
+    eps = eps.sort_values(["t", "_file", "_row"], kind="mergesort").reset_index(drop=True)
     env = np.array([ids[k] for k in eps["_file"]], dtype=object) if has_ids else None
-    return eps.drop(columns=["_file", "_line"]), env
+    return eps.drop(columns=["_file", "_row"]), env
 
 
 # --------------------------------------------------------------------------- progress.csv
