@@ -169,7 +169,7 @@ def test_monitor_env_id_none_is_no_column(tmp_path):
 
 def test_monitor_truncated_last_line_is_dropped():
     full = monitor_rows(SB3 / "killed.monitor.csv")  # pandas pads the cut row with NaN
-    with pytest.warns(UserWarning, match=r"line 8 \(the last, without a line end\) is incomplete"):
+    with pytest.warns(UserWarning, match=r"line 8: the last line is cut short"):
         df = load_monitor(SB3 / "killed.monitor.csv")
     assert series(df, "r").value.tolist() == full.r.iloc[:-1].tolist()
 
@@ -198,11 +198,11 @@ def test_monitor_complete_last_line_without_newline_is_kept(tmp_path):
         ),
         (
             "r,l,t\n1.0,5,0.1\n2.0,6\n3.0,7,0.3\n",
-            "monitor.csv': line 4: 2 field(s), expected 3 as in the header on line 2 (r,l,t)",
+            "monitor.csv': line 4: fewer fields than the header's 3 (r, l, t): '2.0,6'",
         ),
         (
             "r,l,t\n1.0,5,0.1\n\n2.0,6,0.2,9\n3.0,7,0.3\n",
-            "monitor.csv': line 5: 4 field(s), expected 3 as in the header on line 2 (r,l,t)",
+            "monitor.csv': line 5: more fields than the header's 3 (r, l, t): '2.0,6,0.2,9'",
         ),
         (
             "r,l,t\n1.0,5,0.1\n2.0,,0.2\n",
@@ -217,8 +217,14 @@ def test_monitor_complete_last_line_without_newline_is_kept(tmp_path):
             "monitor.csv': line 2: expected the Monitor header 'r,l,t[,info keywords]', got 'r,l'",
         ),
         ("r,l,t\n", "monitor.csv': no episodes (the Monitor file has only its header)"),
-        ("", "monitor.csv': no header line after line 1"),
-        ("r,l,t,r\n1,2,3,4\n", "monitor.csv': line 2: column 'r' appears twice in the header"),
+        (
+            "",
+            "monitor.csv': no header line (only comments or blank lines); expected an SB3 Monitor",
+        ),
+        (
+            "r,l,t,r\n1,2,3,4\n",
+            "monitor.csv': line 2: columns 1 and 4 are both named 'r'; rename one",
+        ),
     ],
 )
 def test_monitor_bad_rows_name_the_real_line(tmp_path, body, message):
@@ -312,7 +318,7 @@ def test_sb3_progress_truncated_last_line(tmp_path):
     text = (SB3 / "progress.csv").read_text()
     cut = text[: text.rstrip("\n").rfind(",") - 3]  # mid-row, no line end
     p = write(tmp_path, "progress.csv", cut)
-    with pytest.warns(UserWarning, match=r"line 12 \(the last, without a line end\)"):
+    with pytest.warns(UserWarning, match=r"line 12: the last line is cut short"):
         df = load_sb3_progress(p)
     assert series(df, "rollout/ep_rew_mean").step.max() == 14336
 
@@ -329,11 +335,13 @@ def test_sb3_progress_truncated_last_line(tmp_path):
         ),
         (
             "time/total_timesteps,rollout/ep_rew_mean\n2048,1.0\n4096\n6144,3.0\n",
-            "progress.csv': line 3: 1 field(s), expected 2 as in the header on line 1",
+            "progress.csv': line 3: fewer fields than the header's 2 (time/total_timesteps, "
+            "rollout/ep_rew_mean): '4096'",
         ),
         (
             "time/total_timesteps,train/loss, train/loss\n2048,1.0,2.0\n",
-            "progress.csv': line 1: column 'train/loss' appears twice in the header",
+            "progress.csv': line 1: columns 2 and 3 are both named 'train/loss' ('train/loss' and "
+            "' train/loss' differ only in spaces); rename one",
         ),
         (
             "time/total_timesteps,train/loss\n99999999999999999999,1.0\n",
@@ -459,7 +467,7 @@ def test_rllib_json_detected_by_content(tmp_path):
 def test_rllib_truncated_last_line(tmp_path):
     lines = (OLD / "result.json").read_text().splitlines()
     p = write(tmp_path, "result.json", "\n".join(lines[:3]) + "\n" + lines[3][: len(lines[3]) // 2])
-    with pytest.warns(UserWarning, match=r"line 4 \(the last, without a line end\) is incomplete"):
+    with pytest.warns(UserWarning, match=r"line 4: the last line is cut short"):
         df = load_rllib(p)
     assert series(df, "episode_reward_mean").step.tolist() == [4000, 8000, 12000]
 
@@ -475,7 +483,7 @@ def test_rllib_deep_nesting_is_a_load_error(tmp_path):
     ("text", "message"),
     [
         ("", "result.json': empty file"),
-        ("\n\n", "result.json': empty file"),
+        ("\n\n", "result.json': no JSON records (only blank lines)"),
         (
             '{"training_iteration": 1}\n{"training_iteration": 2,\n{"training_iteration": 3}\n',
             "result.json': line 2: not valid JSON (Expecting property name enclosed in double "
@@ -511,7 +519,8 @@ def test_rllib_bad_json(tmp_path, text, message):
         ),
         (
             "training_iteration,time_this_iter_s\n1,2.0\n2,3.0,4\n3,1.0\n",
-            "progress.csv': line 3: 3 field(s), expected 2 as in the header on line 1",
+            "progress.csv': line 3: more fields than the header's 2 (training_iteration, "
+            "time_this_iter_s): '2,3.0,4'",
         ),
     ],
 )
@@ -524,7 +533,7 @@ def test_rllib_bad_csv(tmp_path, text, message):
 def test_rllib_csv_truncated_last_line(tmp_path):
     text = (OLD / "progress.csv").read_text()
     p = write(tmp_path, "progress.csv", text[: len(text) - 200])
-    with pytest.warns(UserWarning, match=r"line 7 \(the last, without a line end\)"):
+    with pytest.warns(UserWarning, match=r"line 7: the last line is cut short"):
         df = load_rllib(p)
     assert series(df, "episode_reward_mean").step.max() == 20000
 
@@ -537,3 +546,31 @@ def test_rllib_predicates():
     header = (OLD / "progress.csv").read_text().splitlines()[0].split(",")
     assert is_rllib_columns(header)
     assert not is_sb3_progress_columns(header)
+
+
+def test_rllib_duplicate_key_is_refused(tmp_path):
+    p = write(tmp_path, "result.json", '{"training_iteration": 1, "v": 1, "v": 2}\n')
+    with raises("result.json': line 1: key 'v' appears twice in one JSON object"):
+        load_rllib(p)
+
+
+def test_rllib_csv_bookkeeping_columns_are_not_converted(tmp_path):
+    # trial_id / date are text (here one looks like a number): never metrics, never an error.
+    text = (
+        "training_iteration,time_this_iter_s,trial_id,date\n1,2.0,00000,2024-01-01\n2,3.0,ab_1,x\n"
+    )
+    df = load_rllib(write(tmp_path, "progress.csv", text))
+    assert set(df.metric) == {"time_this_iter_s"}
+
+
+def test_lone_carriage_return_in_progress_csv(tmp_path):
+    p = write(tmp_path, "progress.csv", "time/total_timesteps,a\n1,2\r2,3\n")
+    for load in (load_sb3_progress, load_rllib):
+        with raises("progress.csv': line 2: a carriage return (\\r) inside a line"):
+            load(p)
+
+
+def test_sb3_progress_bad_value_after_blank_and_preamble_lines(tmp_path):
+    text = "Logging to /tmp/sb3/run_1\n\ntime/total_timesteps,a\n1,2\n\n2,x\n"
+    with raises("progress.csv': line 6, column 'a': expected a number, got 'x'"):
+        load_sb3_progress(write(tmp_path, "progress.csv", text))

@@ -312,6 +312,24 @@ def _check_invalid(path: Path, head: Head, bad: list[tuple[int, int, str]]) -> N
     )
 
 
+def _drop_open_quote(df: pd.DataFrame, *, path: Path, head: Head, lines: RowLines) -> pd.DataFrame:
+    """Drop a last row cut inside a quoted field (``3.0,7,"0.5``, no line end):
+    pyarrow would close the quote at the end of the file and keep the value."""
+    if head.ends_with_newline or df.empty:
+        return df
+    with open(path, "rb") as fh:
+        fh.seek(max(head.offset, head.size - HEAD_BYTES))
+        tail = fh.read().rsplit(b"\n", 1)[-1]
+    if tail.count(b'"') % 2 == 0:  # quoted values cannot span lines (pyarrow's default)
+        return df
+    warnings.warn(
+        f"log {where(path)}: line {lines(len(df) - 1)}: the last line is cut short (a quoted "
+        "field not closed, no line end: the file was being written); dropped",
+        stacklevel=4,
+    )
+    return df.iloc[:-1]
+
+
 def _drop_cut_number(df: pd.DataFrame, *, path: Path, head: Head, lines: RowLines) -> pd.DataFrame:
     """Drop a last row cut mid-number (``0.1e``) when the file has no final line end."""
     if head.ends_with_newline or len(df) < 2:
@@ -363,6 +381,7 @@ def read_csv_frame(
     del table
     df.columns = pd.Index(names)
     df = _drop_unnamed(df, path=path, head=head)
+    df = _drop_open_quote(df, path=path, head=head, lines=lines)
     df = _drop_cut_number(df, path=path, head=head, lines=lines)
     return df, lines
 

@@ -10,25 +10,16 @@ Tune's JSON logger writes one JSON object per training iteration to
 
 from __future__ import annotations
 
-import json
 import os
-import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from vegafigs.errors import LoadError
-from vegafigs.io._common import open_check, where
-from vegafigs.io.sb3 import (
-    check_steps,
-    numeric_table,
-    read_rows,
-    read_text,
-    tidy,
-    warn_no_x,
-)
+from vegafigs.io._common import open_check, step_or_error, where
+from vegafigs.io.sb3 import numbers, read_log_csv, tidy, warn_no_x
+from vegafigs.io.tabular import _json_records
 
 __all__ = ["is_rllib_columns", "is_rllib_record", "load_rllib"]
 
@@ -127,22 +118,24 @@ def load_rllib(
     'timesteps_total'
     """
     p = open_check(path)
-    text = read_text(p)
-    if not text.strip():
-        raise LoadError(f"log {where(p)}: empty file")
-    suffix = p.suffix.lower()
-    as_json = suffix in (".json", ".jsonl") or (
-        suffix != ".csv" and text.lstrip("\ufeff \t\r\n").startswith("{")
-    )
-    num, lines = _json_table(p, text) if as_json else _csv_table(p, text)
+    num, lines = _json_table(p) if _is_json(p) else _csv_table(p)
     x = _pick_x(p, num, step)
-    steps = num[x].to_numpy()
-    check_steps(p, steps, lines, x)
+    steps = step_or_error(num[x], path=p, column=x, line_offset=lines)
     metrics = [c for c in num.columns if c != x and not _bookkeeping(c)]
     warn_no_x(p, num, steps, metrics, lines, x)
     df = tidy(num, steps, metrics, run=run if run is not None else p.stem, path=p)
     df.attrs["x"] = x
     return df
+
+
+def _is_json(p: Path) -> bool:
+    """JSON lines by the suffix (``.json`` / ``.jsonl``), else by a first ``{``."""
+    suffix = p.suffix.lower()
+    if suffix in (".json", ".jsonl", ".csv"):
+        return suffix != ".csv"
+    with open(p, "rb") as fh:
+        start = fh.read(4096)
+    return start.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"{")
 
 
 def _bookkeeping(name: str) -> bool:
@@ -169,45 +162,21 @@ def _pick_x(p: Path, num: pd.DataFrame, step: str | None) -> str:
     )
 
 
-def _csv_table(p: Path, text: str) -> tuple[pd.DataFrame, np.ndarray]:
-    table = read_rows(p, text)
-    if not len(table.lines):
+def _csv_table(p: Path) -> tuple[pd.DataFrame, Callable[[int], int]]:
+    df, lines = read_log_csv(p, expected="an RLlib / Tune progress.csv")
+    if df.empty:
         raise LoadError(f"log {where(p)}: no logged values (only the header)")
-    return numeric_table(p, table)
+    return numbers(p, df, lines, skip=_bookkeeping), lines
 
 
-def _json_table(p: Path, text: str) -> tuple[pd.DataFrame, np.ndarray]:
+def _json_table(p: Path) -> tuple[pd.DataFrame, Callable[[int], int]]:
     """One flattened record per JSON line (floats, NaN where a key is absent) + lines."""
-    records: list[dict[str, float]] = []
-    lines: list[int] = []
-    raw = text.split("\n")
-    last = len(raw) if raw[-1].strip() else len(raw) - 1
-    for lineno, line in enumerate(raw, start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except RecursionError as exc:
-            raise LoadError(f"log {where(p)}: line {lineno}: JSON nested too deeply") from exc
-        except ValueError as exc:
-            why = f"{exc.msg}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else exc
-            if lineno == last and not text.endswith("\n"):
-                warnings.warn(
-                    f"log {where(p)}: line {lineno} (the last, without a line end) is incomplete "
-                    f"({why}): dropped, as written by a run stopped mid-write",
-                    stacklevel=3,
-                )
-                break
-            raise LoadError(f"log {where(p)}: line {lineno}: not valid JSON ({why})") from exc
-        if not isinstance(obj, dict):
-            raise LoadError(
-                f"log {where(p)}: line {lineno}: expected a JSON object, got {type(obj).__name__}"
-            )
-        records.append(_flatten(obj, p=p, line=lineno))
-        lines.append(lineno)
-    if not records:
-        raise LoadError(f"log {where(p)}: no JSON records")
-    return pd.DataFrame.from_records(records).astype(float), np.array(lines, dtype=np.int64)
+    objs, lines = _json_records(p, None)
+    if not objs:
+        what = "empty file" if p.stat().st_size == 0 else "no JSON records (only blank lines)"
+        raise LoadError(f"log {where(p)}: {what}; expected an RLlib / Tune result.json")
+    records = [_flatten(obj, p=p, line=line) for obj, line in zip(objs, lines, strict=True)]
+    return pd.DataFrame.from_records(records).astype(float), lines.__getitem__
 
 
 def _flatten(obj: dict, *, p: Path, line: int) -> dict[str, float]:

@@ -8,29 +8,35 @@
   ``rollout/ep_rew_mean`` and ``time/total_timesteps``, empty cells for keys a
   row did not log (e.g. ``eval/*`` keys on rollout rows).
 
-The CSV helpers here (``read_rows``, ``numeric_table``; internal, not in
-``__all__``) are shared with :mod:`vegafigs.io.rllib`: they keep each row's real
-line number, so a bad value or a ragged row is reported at the line a text
-editor shows, and they drop an unterminated, incomplete last line (training
-killed mid-write) with a warning.
+Both are read by the project's CSV reader
+(:func:`vegafigs.io._csv.read_csv_frame`: real line numbers, a cut last line
+dropped with a warning) and converted by the shared helpers of
+:mod:`vegafigs.io._common`. The helpers here (``read_log_csv``, ``numbers``,
+``tidy``, ``warn_no_x``; internal, not in ``__all__``) are shared with
+:mod:`vegafigs.io.rllib`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
-import stat
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from vegafigs.errors import LoadError
-from vegafigs.io._common import finish, open_check, where
+from vegafigs.io._common import (
+    coerce_numbers,
+    finish,
+    numeric_or_error,
+    open_check,
+    step_or_error,
+    where,
+)
+from vegafigs.io._csv import RowLines, read_csv_frame
 
 __all__ = ["is_monitor_head", "is_sb3_progress_columns", "load_monitor", "load_sb3_progress"]
 
@@ -38,266 +44,78 @@ __all__ = ["is_monitor_head", "is_sb3_progress_columns", "load_monitor", "load_s
 MONITOR_X = {"timesteps": "timesteps", "episodes": "episodes", "t": "t", "walltime": "t"}
 #: Default x column of :func:`load_sb3_progress`.
 SB3_X = "time/total_timesteps"
-#: Cell texts that mean "no value" (SB3 writes ``None`` as an empty cell, NaN as ``nan``).
-MISSING = frozenset({"", "nan", "NaN", "NAN", "-nan", "None", "null"})
-BOOLS = {"True": 1.0, "False": 0.0, "true": 1.0, "false": 0.0}
-#: Steps must fit an int64 (the tidy frame's step dtype).
-STEP_LIMIT = float(2**63)
 
 
-class Table:
-    """A validated CSV: its header, the text to parse and the line number of every row.
+def check_lines(p: Path, *, comments: bool = False, block: int = 1 << 24) -> None:
+    """:class:`LoadError` for a lone ``\\r`` inside a line (old Mac line ends: the
+    line numbers of every message would be wrong) and, with ``comments``, for a
+    ``#`` line after line 1 (two Monitor files joined into one). Read in blocks.
 
-    ``text`` is the CSV without an incomplete last line; ``lines[i]`` is the file
-    line of data row ``i``; ``open_end`` is True when the last row kept has no
-    line end (complete in width, but its last value may still be cut short).
+    >>> _ = Path("cr.csv").write_bytes(b"a,b\\r\\n1,2\\r3,4\\n")
+    >>> check_lines(Path("cr.csv"))
+    Traceback (most recent call last):
+    ...
+    vegafigs.errors.LoadError: log 'cr.csv': line 2: a carriage return (\\r) inside a line; ...
     """
-
-    def __init__(self, header: list[str], text: str, lines: np.ndarray, open_end: bool) -> None:
-        self.header = header
-        self.text = text
-        self.lines = lines
-        self.open_end = open_end
-
-
-def read_text(p: Path) -> str:
-    """The UTF-8 text of ``p``, or a :class:`LoadError` naming the file.
-
-    A leading BOM is removed and ``\\r\\n`` line ends become ``\\n``; a lone
-    ``\\r`` (which CSV readers would take for a line end) is refused.
-    """
-    try:
-        mode = p.stat().st_mode
-        if not stat.S_ISREG(mode):
-            raise LoadError(f"log {where(p)}: not a regular file (a FIFO, device or socket?)")
-        text = p.read_bytes().decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise LoadError(f"log {where(p)}: not UTF-8 text ({exc.reason}, byte {exc.start})") from exc
-    except OSError as exc:
-        raise LoadError(f"log {where(p)}: cannot read ({exc.strerror})") from exc
-    text = text.replace("\r\n", "\n")
-    if text.endswith("\r"):  # cut between \r and \n
-        text = text[:-1] + "\n"
-    cr = text.find("\r")
-    if cr >= 0:
-        raise LoadError(
-            f"log {where(p)}: line {text.count(chr(10), 0, cr) + 1}: a carriage return (\\r) "
-            "inside a line; expected \\n or \\r\\n line ends"
-        )
-    return text
+    before, carry = 0, b""  # newlines before ``buf``; the last byte of the previous block
+    with open(p, "rb") as fh:
+        while chunk := fh.read(block):
+            buf = np.frombuffer(carry + chunk, dtype=np.uint8)
+            nl = buf[:-1] == 10
+            cr = np.flatnonzero((buf[:-1] == 13) & (buf[1:] != 10))[:1]
+            hashes = np.flatnonzero(nl & (buf[1:] == 35))[:1] + 1 if comments else cr[:0]
+            if cr.size and not (hashes.size and hashes[0] < cr[0]):
+                raise LoadError(
+                    f"log {where(p)}: line {before + int(nl[: cr[0]].sum()) + 1}: a carriage "
+                    "return (\\r) inside a line; expected \\n or \\r\\n line ends"
+                )
+            if hashes.size:
+                raise LoadError(
+                    f"log {where(p)}: line {before + int(nl[: hashes[0]].sum()) + 1}: a second "
+                    "Monitor comment line (files joined into one?); pass each Monitor file on "
+                    "its own"
+                )
+            before += int(nl.sum())
+            carry = chunk[-1:]
 
 
-def read_rows(p: Path, text: str, *, first_line: int = 1) -> Table:
-    """Check ``text`` (the part of ``p`` from line ``first_line`` on) as a CSV.
-
-    Blank lines are skipped. A row with another number of fields than the header
-    raises :class:`LoadError` naming its line, except the last line when the file
-    does not end with a line end (cut off mid-write): it is dropped with a
-    warning. Empty or whitespace-equal header names raise too. Quote-free text
-    (most logs) is checked with numpy; quoted fields go through :mod:`csv`.
-
-    >>> t = read_rows(Path("x.csv"), "a,b\\n1,2\\n\\n3,4\\n")
-    >>> t.header, t.lines.tolist()
-    (['a', 'b'], [2, 4])
-    """
-    fields, lines = (
-        _fields_quoted(p, text, first_line) if '"' in text else _fields(text, first_line)
-    )
-    if not len(lines):
-        where_ = f"log {where(p)}"
-        raise LoadError(
-            f"{where_}: empty file"
-            if first_line == 1
-            else f"{where_}: no header line after line {first_line - 1}"
-        )
-    header = _header(p, _first_record(text, lines[0] - first_line), int(lines[0]))
-    n = len(header)
-    open_end = _unterminated(text)
-    bad = np.flatnonzero(fields[1:] != n)
-    if bad.size and open_end and bad[0] == len(fields) - 2:
-        why = "a quoted field not closed" if fields[-1] < 0 else f"{fields[-1]} of {n} fields"
-        _drop_warning(p, int(lines[-1]), why)
-        text = _before_line(text, int(lines[-1]) - first_line)
-        fields, lines, open_end, bad = fields[:-1], lines[:-1], False, bad[:0]
-    if bad.size:
-        row = int(bad[0]) + 1
-        raise LoadError(
-            f"log {where(p)}: line {lines[row]}: {fields[row]} field(s), expected {n} as in the "
-            f"header on line {lines[0]} ({','.join(header)})"
-        )
-    return Table(header, text, lines[1:], open_end)
+def read_log_csv(
+    p: Path, *, expected: str, comments: bool = False
+) -> tuple[pd.DataFrame, RowLines]:
+    """The CSV ``p`` through :func:`read_csv_frame`, line ends checked first."""
+    check_lines(p, comments=comments)
+    return read_csv_frame(p, expected=expected)
 
 
-def _fields(text: str, first_line: int) -> tuple[np.ndarray, np.ndarray]:
-    """Fields per non-blank line and the line numbers, for text without quotes (numpy)."""
-    buf = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-    ends = np.flatnonzero(buf == 10)
-    if not buf.size or buf[-1] != 10:
-        ends = np.append(ends, buf.size)
-    starts = np.concatenate(([0], ends[:-1] + 1))
-    commas = np.flatnonzero(buf == 44)
-    space = np.flatnonzero((buf == 32) | (buf == 9) | (buf == 13))
-
-    def per_line(pos: np.ndarray) -> np.ndarray:
-        return np.searchsorted(pos, ends) - np.searchsorted(pos, starts)
-
-    keep = per_line(space) < ends - starts
-    fields = (per_line(commas) + 1)[keep]
-    return fields, first_line + np.flatnonzero(keep)
-
-
-def _fields_quoted(p: Path, text: str, first_line: int) -> tuple[np.ndarray, np.ndarray]:
-    """Fields per record and the line each starts on, with quoted fields (:mod:`csv`)."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    counts: list[int] = []
-    lines: list[int] = []
-    start = first_line
-    try:
-        for row in reader:
-            line, start = start, first_line + reader.line_num
-            if row and not (len(row) == 1 and not row[0].strip()):
-                counts.append(len(row))
-                lines.append(line)
-    except csv.Error as exc:
-        at_end = reader.line_num >= text.count("\n") + 1
-        if not (_unterminated(text) and at_end):
-            raise LoadError(f"log {where(p)}: line {start}: not valid CSV ({exc})") from exc
-        counts.append(-1)  # the cut-off last record: dropped by read_rows
-        lines.append(start)
-    return np.array(counts, dtype=np.int64), np.array(lines, dtype=np.int64)
-
-
-def _first_record(text: str, skip: int) -> list[str]:
-    """The fields of the CSV record starting ``skip`` lines into ``text`` (the header)."""
-    rest = text.split("\n", skip)[-1] if skip else text
-    return next(csv.reader(io.StringIO(rest, newline="")))
-
-
-def _before_line(text: str, k: int) -> str:
-    """``text`` up to (without) its line ``k`` (0-based): a record may span lines."""
-    pos = 0
-    for _ in range(k):
-        pos = text.index("\n", pos) + 1
-    return text[:pos]
-
-
-def _unterminated(text: str) -> bool:
-    return bool(text) and not text.endswith(("\n", "\r"))
-
-
-def _drop_warning(p: Path, line: int, why: str) -> None:
-    warnings.warn(
-        f"log {where(p)}: line {line} (the last, without a line end) is incomplete ({why}): "
-        "dropped, as written by a run stopped mid-write",
-        stacklevel=4,
-    )
-
-
-def _header(p: Path, fields: list[str], line: int) -> list[str]:
-    names = [f.strip() for f in fields]
-    if any(not n for n in names):
-        raise LoadError(f"log {where(p)}: line {line}: empty column name in the header {names}")
-    seen: set[str] = set()
-    for n in names:
-        if n in seen:
-            raise LoadError(
-                f"log {where(p)}: line {line}: column {n!r} appears twice in the header "
-                "(names compared without surrounding spaces)"
-            )
-        seen.add(n)
-    return names
-
-
-def numeric_table(
-    p: Path, table: Table, *, required: Sequence[str] = ()
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """The numeric columns of ``table`` as floats (text columns left out) + row lines.
-
-    Parsed by pandas' C reader. Empty / ``nan`` / ``None`` cells are NaN (not
-    logged); ``True`` / ``False`` are 1 / 0; a column holding numbers and other
-    text raises :class:`LoadError` at the first bad line. A ``required`` column
-    must have a number on every row. A bad value on an unterminated last line
-    drops that line (with a warning) instead.
-    """
-    try:
-        df = pd.read_csv(
-            io.StringIO(table.text),
-            keep_default_na=False,
-            na_values=sorted(MISSING),
-            low_memory=False,
-        )
-    except pd.errors.ParserError as exc:
-        raise LoadError(f"log {where(p)}: not valid CSV ({exc})") from exc
-    if len(df) != len(table.lines) or len(df.columns) != len(table.header):
-        raise LoadError(f"log {where(p)}: rows could not be read consistently; not a clean CSV")
-    df.columns = pd.Index(table.header)
-    lines = table.lines
-    try:
-        return _to_numbers(p, df, lines, required=required), lines
-    except _BadCell as bad:
-        if not (table.open_end and bad.row == len(df) - 1):
-            raise LoadError(bad.message) from None
-        _drop_warning(p, int(lines[-1]), bad.message[bad.message.find("column ") :])
-    try:
-        return _to_numbers(p, df.iloc[:-1], lines[:-1], required=required), lines[:-1]
-    except _BadCell as bad:
-        raise LoadError(bad.message) from None
-
-
-class _BadCell(Exception):
-    def __init__(self, row: int, message: str) -> None:
-        super().__init__(message)
-        self.row = row
-        self.message = message
-
-
-def _column(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``col`` as floats, with masks of its missing cells and of its non-numeric cells."""
-    if pd.api.types.is_bool_dtype(col) or pd.api.types.is_numeric_dtype(col):
-        conv = col.to_numpy(dtype=float, na_value=np.nan)
-        return conv, np.isnan(conv), np.zeros(len(col), dtype=bool)
-    text = col.astype(str).str.strip()
-    missing = (col.isna() | text.isin(MISSING)).to_numpy()
-    conv = pd.to_numeric(text.replace(BOOLS), errors="coerce").to_numpy(dtype=float)
-    return conv, missing, np.isnan(conv) & ~missing
-
-
-def _to_numbers(
-    p: Path, df: pd.DataFrame, lines: np.ndarray, *, required: Sequence[str]
+def numbers(
+    p: Path,
+    df: pd.DataFrame,
+    lines: RowLines,
+    *,
+    required: Sequence[str] = (),
+    skip: Callable[[str], bool] = lambda name: False,
 ) -> pd.DataFrame:
+    """The numeric columns of ``df`` as floats (text and ``skip`` columns left out).
+
+    Empty / ``nan`` / ``None`` cells are NaN (not logged); ``True`` / ``False``
+    are 1 / 0; a column holding numbers and other text raises
+    :class:`LoadError` at its first bad line. A ``required`` column must have a
+    number on every row.
+    """
     out = {}
-    for k, name in enumerate(df.columns):
-        col = df.iloc[:, k]
-        conv, missing, bad = _column(col)
-        if name in required and missing.any():
-            row = int(np.flatnonzero(missing)[0])
-            raise _BadCell(
-                row,
-                f"log {where(p)}: line {lines[row]}, column {name!r}: empty (or NaN); every row "
-                "needs a number there",
+    for name in map(str, df.columns):
+        col = df[name]
+        if name not in required and (skip(name) or coerce_numbers(col).notna().sum() == 0):
+            continue  # a text column (e.g. a note) or bookkeeping, not a metric
+        vals = numeric_or_error(col, path=p, column=name, line_offset=lines)
+        if name in required and np.isnan(vals).any():
+            row = int(np.flatnonzero(np.isnan(vals))[0])
+            raise LoadError(
+                f"log {where(p)}: line {lines(row)}, column {name!r}: empty (or NaN); every row "
+                "needs a number there"
             )
-        if np.isnan(conv).all() and name not in required:
-            continue  # a text column (e.g. a note), not a metric
-        if bad.any():
-            row = int(np.flatnonzero(bad)[0])
-            raise _BadCell(
-                row,
-                f"log {where(p)}: line {lines[row]}, column {name!r}: expected a number, "
-                f"got {col.iloc[row]!r}",
-            )
-        out[str(name)] = conv
+        out[name] = vals
     return pd.DataFrame(out, index=pd.RangeIndex(len(df)))
-
-
-def check_steps(p: Path, steps: np.ndarray, lines: np.ndarray, column: str) -> None:
-    """:class:`LoadError` if a step does not fit an int64 (it would wrap around)."""
-    big = np.abs(np.nan_to_num(steps, nan=0.0, posinf=np.inf, neginf=np.inf)) >= STEP_LIMIT
-    if big.any():
-        row = int(np.flatnonzero(big)[0])
-        raise LoadError(
-            f"log {where(p)}: line {lines[row]}, column {column!r}: step {steps[row]:g} is beyond "
-            "the int64 range"
-        )
 
 
 def tidy(
@@ -397,7 +215,7 @@ def load_monitor(
     else:
         steps = episodes["t"].to_numpy()
     name = run if run is not None else _monitor_run(paths)
-    metrics = [c for c in episodes.columns if c not in ("t", "_file", "_line")]
+    metrics = [c for c in episodes.columns if c not in ("t", "_file", "_row")]
     frames = []
     for metric in metrics:
         frame = pd.DataFrame(
@@ -421,45 +239,50 @@ def _monitor_run(paths: list[Path]) -> str:
 
 
 class _Monitor:
-    def __init__(self, path: Path, head: dict, episodes: pd.DataFrame) -> None:
+    def __init__(
+        self, path: Path, head: dict, episodes: pd.DataFrame, lines: Callable[[int], int]
+    ) -> None:
         self.path = path
         self.head = head
         self.episodes = episodes
+        self.lines = lines
 
 
 def _monitor_file(p: Path) -> _Monitor:
     """One Monitor file: its comment-line JSON and its episodes (floats; r, l, t checked)."""
-    text = read_text(p)
-    if not text.strip():
-        raise LoadError(f"log {where(p)}: empty file")
-    first, _, rest = text.partition("\n")
-    head = _monitor_head(p, first.rstrip("\r"))
-    again = rest.find("\n#")
-    if again >= 0 or rest.startswith("#"):
-        line = 2 if rest.startswith("#") else rest.count("\n", 0, again) + 3
+    head = _monitor_head(p, _first_line(p))
+    df, lines = read_log_csv(p, expected="an SB3 Monitor log", comments=True)
+    at = lines.head.line
+    if [str(c) for c in df.columns[:3]] != ["r", "l", "t"]:
         raise LoadError(
-            f"log {where(p)}: line {line}: a second Monitor comment line (files joined into "
-            "one?); pass each Monitor file on its own"
+            f"log {where(p)}: line {at}: expected the Monitor header 'r,l,t[,info keywords]', "
+            f"got {','.join(map(str, df.columns))!r}"
         )
-    table = read_rows(p, rest, first_line=2)
-    if table.header[:3] != ["r", "l", "t"]:
-        raise LoadError(
-            f"log {where(p)}: line 2: expected the Monitor header 'r,l,t[,info keywords]', "
-            f"got {','.join(table.header)!r}"
-        )
-    if not len(table.lines):
+    if df.empty:
         raise LoadError(f"log {where(p)}: no episodes (the Monitor file has only its header)")
-    num, lines = numeric_table(p, table, required=("r", "l", "t"))
+    num = numbers(p, df, lines, required=("r", "l", "t"))
     length = num["l"].to_numpy()
     bad = ~np.isfinite(length) | (length < 0) | (length != np.round(length))
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise LoadError(
-            f"log {where(p)}: line {lines[row]}, column 'l': episode length {length[row]:g}; "
+            f"log {where(p)}: line {lines(row)}, column 'l': episode length {length[row]:g}; "
             "expected a whole number >= 0"
         )
-    num["_line"] = lines
-    return _Monitor(p, head, num)
+    num["_row"] = np.arange(len(num))
+    return _Monitor(p, head, num, lines)
+
+
+def _first_line(p: Path) -> str:
+    """Line 1 of ``p`` (the Monitor comment), decoded; an empty file raises."""
+    with open(p, "rb") as fh:
+        raw = fh.readline()
+    if not raw.strip():
+        raise LoadError(f"log {where(p)}: empty file; expected an SB3 Monitor log")
+    try:
+        return raw.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"log {where(p)}: line 1: not UTF-8 text ({exc.reason})") from exc
 
 
 def _check_time_order(m: _Monitor, *, several: bool) -> None:
@@ -472,7 +295,7 @@ def _check_time_order(m: _Monitor, *, several: bool) -> None:
             "load the files as separate runs" if several else "pass step='timesteps' or 'episodes'"
         )
         raise LoadError(
-            f"log {where(m.path)}: line {m.episodes['_line'].iloc[i + 1]}: t goes back from "
+            f"log {where(m.path)}: line {m.lines(i + 1)}: t goes back from "
             f"{t[i]:g} to {t[i + 1]:g} s (a Monitor appending to its file after a restart?); "
             f"the episodes cannot be ordered by wall time: {fix}"
         )
@@ -522,7 +345,7 @@ def _merge_monitors(parts: list[_Monitor]) -> tuple[pd.DataFrame, np.ndarray | N
     if len(parts) == 1:
         eps = parts[0].episodes
         env = np.full(len(eps), ids[0], dtype=object) if has_ids else None
-        return eps.drop(columns="_line"), env
+        return eps.drop(columns="_row"), env
     for m in parts:
         if m.head.get("t_start") is None:
             raise LoadError(
@@ -537,9 +360,9 @@ def _merge_monitors(parts: list[_Monitor]) -> tuple[pd.DataFrame, np.ndarray | N
         eps["_file"] = k
         frames.append(eps)
     eps = pd.concat(frames, ignore_index=True)
-    eps = eps.sort_values(["t", "_file", "_line"], kind="mergesort").reset_index(drop=True)
+    eps = eps.sort_values(["t", "_file", "_row"], kind="mergesort").reset_index(drop=True)
     env = np.array([ids[k] for k in eps["_file"]], dtype=object) if has_ids else None
-    return eps.drop(columns=["_file", "_line"]), env
+    return eps.drop(columns=["_file", "_row"]), env
 
 
 # --------------------------------------------------------------------------- progress.csv
@@ -590,27 +413,24 @@ def load_sb3_progress(
     'time/total_timesteps'
     """
     p = open_check(path)
-    text = read_text(p)
-    if not text.strip():
-        raise LoadError(f"log {where(p)}: empty file")
-    table = read_rows(p, text)
+    df, lines = read_log_csv(p, expected="an SB3 progress.csv")
     x = SB3_X if step is None else step
-    if x not in table.header:
-        near = [c for c in table.header if c.startswith("time/")] or table.header
+    header = [str(c) for c in df.columns]
+    if x not in header:
+        near = [c for c in header if c.startswith("time/")] or header
         shown = ", ".join(map(repr, near[:8])) + (", ..." if len(near) > 8 else "")
         raise LoadError(f"log {where(p)}: no x column {x!r}; pass step= / --x one of {shown}")
-    if not len(table.lines):
+    if df.empty:
         raise LoadError(f"log {where(p)}: no logged values (only the header)")
-    num, lines = numeric_table(p, table)
+    num = numbers(p, df, lines)
     if x not in num.columns:
         raise LoadError(f"log {where(p)}: column {x!r} holds no numbers; it cannot be the x")
-    steps = num[x].to_numpy()
-    check_steps(p, steps, lines, x)
+    steps = step_or_error(df[x], path=p, column=x, line_offset=lines)
     metrics = [c for c in num.columns if c not in (x, SB3_X)]
     warn_no_x(p, num, steps, metrics, lines, x)
-    df = tidy(num, steps, metrics, run=run if run is not None else p.stem, path=p)
-    df.attrs["x"] = x
-    return df
+    out = tidy(num, steps, metrics, run=run if run is not None else p.stem, path=p)
+    out.attrs["x"] = x
+    return out
 
 
 def warn_no_x(
@@ -618,16 +438,16 @@ def warn_no_x(
     num: pd.DataFrame,
     steps: np.ndarray,
     metrics: list[str],
-    lines: np.ndarray,
+    lines: Callable[[int], int],
     x: str,
 ) -> None:
     """Warn about rows that logged values but have no x (they cannot be placed)."""
     if not metrics:
         return
-    lost = ~np.isfinite(steps) & num[metrics].notna().any(axis=1).to_numpy()
+    lost = ~np.isfinite(steps.astype(float)) & num[metrics].notna().any(axis=1).to_numpy()
     if lost.any():
         rows = np.flatnonzero(lost)
-        shown = ", ".join(str(lines[r]) for r in rows[:5]) + (", ..." if len(rows) > 5 else "")
+        shown = ", ".join(str(lines(int(r))) for r in rows[:5]) + (", ..." if len(rows) > 5 else "")
         warnings.warn(
             f"log {where(p)}: {len(rows)} row(s) with values but no {x!r} dropped "
             f"(line {shown}); pass step= / --x another column to keep them",

@@ -239,7 +239,7 @@ def _json_records(p: Path, progress: Progress | None) -> tuple[list[dict], list[
                 if not text.strip():
                     continue
                 try:
-                    obj = parse_json(text, path=p, line=lineno)
+                    obj = parse_json(text.rstrip("\r\n"), path=p, line=lineno)
                 except LoadError:
                     if text.endswith("\n") or not records:  # only a last line lacks "\\n"
                         raise
