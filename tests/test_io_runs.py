@@ -228,3 +228,13 @@ def test_trl_output_dirs_with_checkpoints(tmp_path):
     assert grpo[grpo.metric == "eval_reward"].step.tolist() == [4, 8]
     assert "train_runtime" in set(grpo.metric) and "epoch" not in set(grpo.metric)
     assert df[df.run == "dpo-llama"].step.max() == 6
+
+
+def test_a_text_column_unique_per_row_is_named_not_the_metric(tmp_path):
+    # One row per env at one step: env is unique per row (not kept automatically),
+    # but it is what tells the rows apart; the metric 'ret' (1, 2, 3) is not named.
+    p = tmp_path / "envs.csv"
+    p.write_text("env,step,ret\nHopper,0,1\nWalker,0,2\nAnt,0,3\n")
+    with pytest.raises(LoadError, match=r"the column\(s\) 'env' look like grouping columns"):
+        vio.load(p)
+    assert vio.load(p, ids=["env"]).env.tolist() == ["Ant", "Hopper", "Walker"]

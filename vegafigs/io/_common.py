@@ -570,6 +570,8 @@ def grouping_candidates(
 
     Only looked for when a key repeats: text columns and columns of a few distinct
     integers (``seed`` 0..9 read as a metric) with which no key repeats any more.
+    Text columns and id-like names (``seed``, ``trial``) come first; other integer
+    columns (which may be the metric itself) are named only when there is no such one.
     """
     steps = np.asarray(keys[-1], dtype=float)
     if (
@@ -578,16 +580,15 @@ def grouping_candidates(
         or not _repeats([pd.Series(k) for k in keys])
     ):
         return []  # (increasing steps, the usual log: nothing repeats)
-    out = []
+    likely, other = [], []
     for c in df.columns:
-        if c in exclude:
-            continue
         col = df[c]
-        if not (_is_text(col) or _few_integers(col)):
+        text = c not in exclude and _is_text(col)
+        if not (text or (c not in exclude and _few_integers(col))):
             continue
         if not _repeats([*(pd.Series(k) for k in keys), col.reset_index(drop=True)]):
-            out.append(str(c))
-    return out
+            (likely if text or ID_NAME.search(str(c)) else other).append(str(c))
+    return likely or other
 
 
 def _repeats(columns: Sequence[pd.Series]) -> bool:
