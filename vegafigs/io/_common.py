@@ -580,7 +580,8 @@ def grouping_candidates(
         or not _repeats([pd.Series(k) for k in keys])
     ):
         return []  # (increasing steps, the usual log: nothing repeats)
-    likely, other = [], []
+    likely: list[str] = []
+    other: list[str] = []
     for c in df.columns:
         col = df[c]
         text = c not in exclude and _is_text(col)
