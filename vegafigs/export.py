@@ -169,19 +169,30 @@ def _script_json(spec: Spec) -> str:
 
 
 #: The page's own vega-embed call: its options are the only ones used (the spec's
-#: ``usermeta.embedOptions`` is dropped before the page is written). The loader
-#: refuses every URL but ``data:`` unless external data is allowed, and link
-#: targets (``href``) other than http(s) always.
+#: ``usermeta.embedOptions`` is dropped before the page is written). Its loader (the
+#: bundle exposes no ``vega.loader``) loads only ``data:`` URLs, and http(s) ones when
+#: external data is allowed; link targets (``href``) are http(s) only, and only then.
 _EMBED_JS = """
 const allowExternal = %s;
-const loader = vega.loader();
-const sanitize = loader.sanitize.bind(loader);
-loader.sanitize = (uri, options) => {
-  const text = String(uri);
-  const href = options && options.context === 'href';
-  const ok = href ? allowExternal && /^https?:\\/\\//i.test(text)
-    : allowExternal || /^data:/i.test(text);
-  return ok ? sanitize(uri, options) : Promise.reject(new Error('vegafigs: refused ' + text));
+const refuse = uri => Promise.reject(new Error('vegafigs: refused to load ' + uri));
+const web = uri => allowExternal && /^https?:\\/\\//i.test(uri);
+const loader = {
+  options: {},
+  fileAccess: false,
+  sanitize(uri, options) {
+    const text = String(uri);
+    const href = !!options && options.context === 'href';
+    if (!(href ? web(text) : /^data:/i.test(text) || web(text))) return refuse(text);
+    return Promise.resolve(href ? {href: text, rel: 'noopener noreferrer'} : {href: text});
+  },
+  load(uri, options) {
+    const type = options && options.response;
+    return this.sanitize(uri, options).then(res => fetch(res.href)).then(r => !r.ok
+      ? refuse(uri + ' (HTTP ' + r.status + ')')
+      : ['arrayBuffer', 'json', 'blob'].includes(type) ? r[type]() : r.text());
+  },
+  http(url, options) { return this.load(url, options); },
+  file(path) { return refuse(path); },
 };
 const spec = JSON.parse(document.getElementById('vegafigs-spec').textContent);
 vegaEmbed('#vis', spec, {renderer: 'svg', actions: false, mode: 'vega-lite', loader: loader})
@@ -191,7 +202,7 @@ vegaEmbed('#vis', spec, {renderer: 'svg', actions: false, mode: 'vega-lite', loa
 #: Content-Security-Policy of a page: nothing is fetched (external data allowed: http(s)).
 _CSP = (
     "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
-    "style-src 'unsafe-inline'; img-src data: blob:%s; connect-src%s; font-src data:; "
+    "style-src 'unsafe-inline'; img-src data: blob:%s; connect-src data:%s; font-src data:; "
     "base-uri 'none'; form-action 'none'; frame-src 'none'; object-src 'none'"
 )
 
@@ -235,7 +246,7 @@ def html_page(
             title = " ".join(map(str, title))
     page_title = html.escape(str(title or "vegafigs figure"))
     web = " http: https:" if allow_external_data else ""
-    csp = html.escape(_CSP % (web, web or " 'none'"))
+    csp = html.escape(_CSP % (web, web))
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
