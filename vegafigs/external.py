@@ -210,10 +210,12 @@ def _allowed_dirs(dirs: DirsLike, base: Path) -> list[Path]:
 
 def _check_local(path: str, written: Path, local: Path, dirs: list[Path]) -> None:
     for folder in dirs:
-        below_written = _below(written, folder)
         below = _below(local, folder)
-        if below is None or below_written is None:
+        if below is None:
             continue  # outside (or a symlink leaving the folder)
+        # As written too (a link named .env, a file under .hidden/ linked from outside);
+        # a path written through a symlinked parent (/var -> /private/var) has no parts.
+        below_written = _below(written, folder) or ()
         if any(p.startswith(".") for p in (*below, *below_written)):
             raise ExportError(
                 f"{path}: reads {str(written)!r}, a dotfile or a file in a dot-folder "
