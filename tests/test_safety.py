@@ -130,10 +130,10 @@ def test_external_refs_finds_every_place_and_skips_inline_data():
         "transform": [{"lookup": "k", "from": {"data": {"url": "b.json"}, "key": "k"}}],
     }
     assert external_refs(spec) == [
-        ("$.layer[0].data.url", "a.csv"),
-        ("$.layer[1].mark.url", "pic.png"),
-        ("$.layer[2].encoding.url", {"field": "img", "type": "nominal"}),
-        ("$.transform[0].from.data.url", "b.json"),
+        ('spec["layer"][0]["data"]["url"]', "a.csv"),
+        ('spec["layer"][1]["mark"]["url"]', "pic.png"),
+        ('spec["layer"][2]["encoding"]["url"]', {"field": "img", "type": "nominal"}),
+        ('spec["transform"][0]["from"]["data"]["url"]', "b.json"),
     ]
 
 
@@ -147,7 +147,7 @@ def test_local_files_inside_the_folder_are_inlined(tmp_path):
             {"mark": {"type": "image", "url": str(tmp_path / "pic.png")}},
         ]
     }
-    out = localize_data(spec, base_dir=tmp_path)
+    out = localize_data(spec, base_dir=tmp_path, allow_data_dirs=[tmp_path])
     assert out["layer"][0]["data"] == {"values": "a,b\n1,2\n3,4\n", "format": {"type": "csv"}}
     assert out["layer"][1]["data"]["url"].startswith("data:")  # inline already
     assert out["layer"][2]["mark"]["url"].startswith("data:image/png;base64,")
@@ -161,16 +161,16 @@ def test_local_files_inside_the_folder_are_inlined(tmp_path):
         ("HTTP://EXAMPLE.COM/a.csv", "loads data from the URL"),
         ("//example.com/a.csv", "loads data from the URL"),
         ("ftp://example.com/a.csv", "loads data from the URL"),
-        ("file:///etc/hostname", "outside the working folder"),
-        ("/etc/hostname", "outside the working folder"),
-        ("../up.csv", "outside the working folder"),
-        ("sub/../../up.csv", "outside the working folder"),
+        ("file:///etc/hostname", "outside the folders allowed for data"),
+        ("/etc/hostname", "outside the folders allowed for data"),
+        ("../up.csv", "outside the folders allowed for data"),
+        ("sub/../../up.csv", "outside the folders allowed for data"),
     ],
 )
 def test_external_data_refused_by_default(tmp_path, url, message):
     spec = {"data": {"url": url}, "mark": "point"}
     with pytest.raises(ExportError, match=message):
-        localize_data(spec, base_dir=tmp_path)
+        localize_data(spec, base_dir=tmp_path, allow_data_dirs=[tmp_path])
     if message.startswith("loads"):  # allowed URLs are kept as they are
         assert localize_data(spec, base_dir=tmp_path, allow_external_data=True) == spec
 
@@ -188,8 +188,10 @@ def test_symlink_out_of_the_folder_is_refused(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
     (work / "link.csv").symlink_to(outside / "secret.csv")
-    with pytest.raises(ExportError, match="outside the working folder"):
-        localize_data({"data": {"url": "link.csv"}, "mark": "point"}, base_dir=work)
+    with pytest.raises(ExportError, match="link.csv' \\(a link to .*secret.csv'\\), outside"):
+        localize_data(
+            {"data": {"url": "link.csv"}, "mark": "point"}, base_dir=work, allow_data_dirs=[work]
+        )
 
 
 def test_vl_convert_is_the_second_guard(monkeypatch, tmp_path):
@@ -205,7 +207,7 @@ def _points_drawn(svg: str) -> int:
     return len(re.findall(r'aria-roledescription="point"', svg))
 
 
-def test_cli_render_inlines_local_data_and_allows_outside_only_with_flag(tmp_path, monkeypatch):
+def test_cli_render_inlines_allowed_local_data_and_outside_only_with_flag(tmp_path, monkeypatch):
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     (outside / "runs.csv").write_text("a,b\n1,2\n3,4\n5,1\n")
@@ -216,12 +218,14 @@ def test_cli_render_inlines_local_data_and_allows_outside_only_with_flag(tmp_pat
     enc = {"x": {"field": "a", "type": "quantitative"}, "y": {"field": "b", "type": "quantitative"}}
     near = {"data": {"url": "local.csv"}, "mark": "point", "encoding": enc}
     (work / "in.vl.json").write_text(json.dumps(near))
-    assert main(["render", "in.vl.json", "-o", "in.svg"]) == 0
+    assert main(["render", "in.vl.json", "-o", "in.svg"]) == 2  # no folder allowed
+    assert not (work / "in.svg").exists()
+    assert main(["render", "in.vl.json", "-o", "in.svg", "--allow-data-dir", "."]) == 0
     assert _points_drawn((work / "in.svg").read_text()) == 1
 
     far = {"data": {"url": str(outside / "runs.csv")}, "mark": "point", "encoding": enc}
     (work / "far.vl.json").write_text(json.dumps(far))
-    assert main(["render", "far.vl.json", "-o", "far.svg"]) == 2
+    assert main(["render", "far.vl.json", "-o", "far.svg", "--allow-data-dir", "."]) == 2
     assert not (work / "far.svg").exists()
     assert main(["render", "far.vl.json", "-o", "far.svg", "--allow-external-data"]) == 0
     assert _points_drawn((work / "far.svg").read_text()) == 3

@@ -61,7 +61,13 @@ def _cmd_render(args: argparse.Namespace) -> int:
         validate_spec(spec, source=f"spec {str(path)!r}")
     except ExportError as exc:
         raise LoadError(str(exc)) from exc
-    out = save(spec, args.output, dpi=args.dpi, allow_external_data=args.allow_external_data)
+    out = save(
+        spec,
+        args.output,
+        dpi=args.dpi,
+        allow_external_data=args.allow_external_data,
+        allow_data_dirs=args.allow_data_dir,
+    )
     print(f"vegafigs render: wrote {out}")
     return 0
 
@@ -432,8 +438,16 @@ def _add_render(sub: Any) -> None:
     r.add_argument(
         "--allow-external-data",
         action="store_true",
-        help="let the spec load data from URLs and from files outside the working folder "
-        "(refused by default; files inside it are inlined)",
+        help="let the spec load URLs, inline any local file, use links (http(s) only) and "
+        "usermeta.embedOptions (ignored by the page); all refused by default",
+    )
+    r.add_argument(
+        "--allow-data-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="inline the spec's local data / image files from DIR (repeatable; "
+        "not dotfiles or dot-folders); refused by default",
     )
     r.set_defaults(func=_cmd_render)
 

@@ -6,9 +6,10 @@ rendered by vl-convert after the font check. ``.html``: a self-contained page
 (vega, vega-lite and vega-embed inlined; works offline; the spec is escaped).
 Files are written atomically: a failure leaves no file behind.
 
-Images and pages never load data from a URL or from a local file outside the
-working folder unless ``allow_external_data=True`` (see :mod:`vegafigs.external`);
-vl-convert's ``allowed_base_urls`` guards the same a second time.
+Images and pages never load data from a URL, nor inline a local file outside the
+``allow_data_dirs`` folders, unless ``allow_external_data=True`` (see
+:mod:`vegafigs.external`); vl-convert's ``allowed_base_urls`` guards URLs a second
+time, and a page's Content-Security-Policy and loader a third.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Union, cast
 import altair as alt
 
 from vegafigs.errors import ExportError
-from vegafigs.external import localize_data
+from vegafigs.external import DirsLike, localize_data
 from vegafigs.themes import fonts
 from vegafigs.themes.text import check_spec_text, check_texts, normalize_lines, spec_texts
 
@@ -167,14 +168,65 @@ def _script_json(spec: Spec) -> str:
     return text
 
 
+#: The page's own vega-embed call: its options are the only ones used (the spec's
+#: ``usermeta.embedOptions`` is dropped before the page is written). Its loader (the
+#: bundle exposes no ``vega.loader``) loads only ``data:`` URLs, and http(s) ones when
+#: external data is allowed; link targets (``href``) are http(s) only, and only then.
+_EMBED_JS = """
+const allowExternal = %s;
+const refuse = uri => Promise.reject(new Error('vegafigs: refused to load ' + uri));
+const web = uri => allowExternal && /^https?:\\/\\//i.test(uri);
+const loader = {
+  options: {},
+  fileAccess: false,
+  sanitize(uri, options) {
+    const text = String(uri);
+    const href = !!options && options.context === 'href';
+    if (!(href ? web(text) : /^data:/i.test(text) || web(text))) return refuse(text);
+    return Promise.resolve(href ? {href: text, rel: 'noopener noreferrer'} : {href: text});
+  },
+  load(uri, options) {
+    const type = options && options.response;
+    return this.sanitize(uri, options).then(res => fetch(res.href)).then(r => !r.ok
+      ? refuse(uri + ' (HTTP ' + r.status + ')')
+      : ['arrayBuffer', 'json', 'blob'].includes(type) ? r[type]() : r.text());
+  },
+  http(url, options) { return this.load(url, options); },
+  file(path) { return refuse(path); },
+};
+const spec = JSON.parse(document.getElementById('vegafigs-spec').textContent);
+vegaEmbed('#vis', spec, {renderer: 'svg', actions: false, mode: 'vega-lite', loader: loader})
+  .catch(err => { console.error(err); });
+"""
+
+#: Content-Security-Policy of a page: nothing is fetched (external data allowed: http(s)).
+_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'unsafe-inline'; img-src data: blob:%s; connect-src data:%s; font-src data:; "
+    "base-uri 'none'; form-action 'none'; frame-src 'none'; object-src 'none'"
+)
+
+
 def html_page(
-    chart: ChartLike, *, title: str | None = None, allow_external_data: bool = False
+    chart: ChartLike,
+    *,
+    title: str | None = None,
+    allow_external_data: bool = False,
+    allow_data_dirs: DirsLike = None,
 ) -> str:
     """A self-contained HTML page showing ``chart`` (no network needed).
 
+    Args:
+        chart: an Altair chart, a vegafigs Figure or a Vega-Lite dict.
+        title: the page title (default: the chart's title).
+        allow_external_data: allow URLs and any local file (see
+            :mod:`vegafigs.external`); the page may then fetch over http(s).
+        allow_data_dirs: folders whose local files may be inlined.
+
     The title and the spec are escaped, so no text in them can end the page's
-    script. Data from URLs or outside the working folder is refused unless
-    ``allow_external_data`` (local files are inlined).
+    script. The page uses its own vega-embed options only (no actions menu; the
+    spec's ``usermeta.embedOptions`` is refused, or dropped when allowed), and its
+    Content-Security-Policy lets it fetch nothing unless ``allow_external_data``.
 
     >>> import altair as alt
     >>> chart = alt.Chart({"values": [{"x": 1}]}).mark_point().encode(x="x:Q")
@@ -182,7 +234,9 @@ def html_page(
     >>> page.count("</script>") == page.count("<script"), "&lt;/script&gt;" in page
     (True, True)
     """
-    spec = localize_data(to_spec(chart), allow_external_data=allow_external_data)
+    spec = localize_data(
+        to_spec(chart), allow_external_data=allow_external_data, allow_data_dirs=allow_data_dirs
+    )
     # A page whose spec Vega cannot parse draws nothing: refuse what it cannot take.
     check_spec_text(spec, error=ExportError)
     if title is None:
@@ -191,18 +245,18 @@ def html_page(
         if isinstance(title, list):
             title = " ".join(map(str, title))
     page_title = html.escape(str(title or "vegafigs figure"))
+    web = " http: https:" if allow_external_data else ""
+    csp = html.escape(_CSP % (web, web))
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
         f"<title>{page_title}</title>\n"
         "<style>body{margin:0;padding:16px;background:#fff}</style>\n"
         f"<script>{_js_bundle()}</script>\n</head>\n<body>\n"
         '<div id="vis"></div>\n'
         f'<script type="application/json" id="vegafigs-spec">{_script_json(spec)}</script>\n'
-        "<script>\n"
-        "const spec = JSON.parse(document.getElementById('vegafigs-spec').textContent);\n"
-        "vegaEmbed('#vis', spec, {renderer: 'svg', actions: false})"
-        ".catch(err => { console.error(err); });\n"
-        "</script>\n</body>\n</html>\n"
+        f"<script>{_EMBED_JS % json.dumps(bool(allow_external_data))}</script>\n"
+        "</body>\n</html>\n"
     )
 
 
@@ -214,36 +268,69 @@ def _check_format(fmt: str, dpi: float) -> None:
 
 
 def render(
-    chart: ChartLike, fmt: str, *, dpi: float = 300, allow_external_data: bool = False
+    chart: ChartLike,
+    fmt: str,
+    *,
+    dpi: float = 300,
+    allow_external_data: bool = False,
+    allow_data_dirs: DirsLike = None,
 ) -> bytes:
     """Render ``chart`` to bytes in ``fmt`` ("json", "png", "svg", "pdf" or "html").
 
     A dict is first checked against the Vega-Lite schema. ``json`` writes the spec
     as given; the other formats refuse data from URLs or from outside the working
-    folder unless ``allow_external_data`` (:mod:`vegafigs.external`).
+    folder unless ``allow_external_data``; local files are inlined only from the
+    folders in ``allow_data_dirs`` (:mod:`vegafigs.external`).
     """
     _check_format(fmt, dpi)
     if isinstance(chart, dict):
         validate_spec(chart, source="chart")
-    return _render_checked(to_spec(chart), fmt, dpi=dpi, allow_external_data=allow_external_data)
+    return _render_checked(
+        to_spec(chart),
+        fmt,
+        dpi=dpi,
+        allow_external_data=allow_external_data,
+        allow_data_dirs=allow_data_dirs,
+    )
 
 
 def render_spec(
-    spec: Spec, fmt: str, *, dpi: float = 300, allow_external_data: bool = False
+    spec: Spec,
+    fmt: str,
+    *,
+    dpi: float = 300,
+    allow_external_data: bool = False,
+    allow_data_dirs: DirsLike = None,
 ) -> bytes:
     """Like :func:`render` for a spec already made by :func:`to_spec` (not re-validated).
 
     Use it to write one chart in several formats without converting it each time.
     """
     _check_format(fmt, dpi)
-    return _render_checked(spec, fmt, dpi=dpi, allow_external_data=allow_external_data)
+    return _render_checked(
+        spec,
+        fmt,
+        dpi=dpi,
+        allow_external_data=allow_external_data,
+        allow_data_dirs=allow_data_dirs,
+    )
 
 
-def _render_checked(spec: Spec, fmt: str, *, dpi: float, allow_external_data: bool) -> bytes:
+def _render_checked(
+    spec: Spec,
+    fmt: str,
+    *,
+    dpi: float,
+    allow_external_data: bool,
+    allow_data_dirs: DirsLike = None,
+) -> bytes:
     if fmt == "json":
         return spec_json(spec).encode("utf-8")
     if fmt == "html":
-        return html_page(spec, allow_external_data=allow_external_data).encode("utf-8")
+        page = html_page(
+            spec, allow_external_data=allow_external_data, allow_data_dirs=allow_data_dirs
+        )
+        return page.encode("utf-8")
     # Second guard: vl-convert itself fetches from no URL unless allowed.
     allowed: list[str] | None = None if allow_external_data else []
     renderers: dict[str, Callable[[Spec], bytes]] = {
@@ -251,7 +338,9 @@ def _render_checked(spec: Spec, fmt: str, *, dpi: float, allow_external_data: bo
         "svg": functools.partial(_render_svg, allowed=allowed),
         "pdf": functools.partial(_render_pdf, allowed=allowed),
     }
-    spec = localize_data(to_spec(spec), allow_external_data=allow_external_data)
+    spec = localize_data(
+        to_spec(spec), allow_external_data=allow_external_data, allow_data_dirs=allow_data_dirs
+    )
     fonts.check_spec_fonts(spec)
     # vl-convert aborts the process on a control character: checked before it is called,
     # with the glyphs of every drawn text (a missing one: the text in another font or boxes).
@@ -291,11 +380,14 @@ def save(
     *,
     dpi: float = 300,
     allow_external_data: bool = False,
+    allow_data_dirs: DirsLike = None,
 ) -> Path:
     """Save ``chart`` to ``path``; the format comes from the suffix.
 
-    Bad input (unknown suffix, bad ``dpi``, an invalid spec dict, a missing font,
-    external data not allowed, a folder that cannot be written) is a
+    ``allow_external_data`` / ``allow_data_dirs``: what the spec may load (see
+    :mod:`vegafigs.external`). Bad input (unknown suffix, bad ``dpi``, an invalid
+    spec dict, a missing font, external data not allowed, a folder that cannot be
+    written) is a
     :class:`~vegafigs.VegafigsError` and leaves no file.
 
     >>> import altair as alt, vegafigs
@@ -304,5 +396,11 @@ def save(
     PosixPath('fig.pdf')
     """
     fmt = format_for(path)
-    data = render(chart, fmt, dpi=dpi, allow_external_data=allow_external_data)
+    data = render(
+        chart,
+        fmt,
+        dpi=dpi,
+        allow_external_data=allow_external_data,
+        allow_data_dirs=allow_data_dirs,
+    )
     return write_atomic(path, data)
