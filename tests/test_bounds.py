@@ -179,3 +179,23 @@ def test_elided_data_keeps_the_rest_of_the_spec():
     assert small["datasets"] == {"d": _many_rows(3)}
     assert small["layer"] == spec["layer"] and small["mark"] == "point"
     assert len(spec["data"]["values"]) == 50_000  # the input is not changed
+
+
+def test_data_too_big_for_vl_convert_is_refused_not_a_crash(tmp_path):
+    rows = [{"x": i, "y": i, "z": i} for i in range(_limits.MAX_RENDER_VALUES // 3 + 1)]
+    spec = {"data": {"values": rows}, "mark": "point", "encoding": ENC}
+    for fmt in ("png", "svg", "pdf"):
+        with pytest.raises(ExportError, match=f"{fmt}: the inline data holds more than 1000000"):
+            vf.save(spec, tmp_path / f"f.{fmt}")
+    csv = "x,y\n" + "1,2\n" * (_limits.MAX_RENDER_VALUES // 2 + 1)
+    with pytest.raises(ExportError, match=r"reached at \$\.data\.values"):
+        render_spec({"data": {"values": csv, "format": {"type": "csv"}}, "mark": "point"}, "svg")
+    seq = {"data": {"sequence": {"start": 0, "stop": 1e9, "as": "x"}}, "mark": "point"}
+    with pytest.raises(ExportError, match=r"\$\.data\.sequence makes 1000000000 rows"):
+        render(seq, "png")
+    assert not list(tmp_path.iterdir())
+
+
+def test_html_page_of_a_deep_dict_is_an_export_error():
+    with pytest.raises(ExportError, match="nested deeper than 100 levels"):
+        vf.export.html_page(_nested_layers(150))

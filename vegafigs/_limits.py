@@ -18,6 +18,7 @@ instead of an aborted process, an exhausted memory or a ``RecursionError``:
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import numbers
@@ -38,9 +39,15 @@ MIN_DPI, MAX_DPI = 10, 2400
 MAX_SPEC_BYTES = 512 * 2**20
 #: Deepest nesting of objects and lists in a spec (vegafigs' own specs use < 15).
 MAX_DEPTH = 100
+#: Most inline data values (rows x fields, or generated ``sequence`` rows) a PNG /
+#: SVG / PDF is drawn from: vl-convert's JavaScript heap is fixed at ~1.4 GB and
+#: running out of it aborts the process (measured: 800k rows x 3 fields abort as points,
+#: 1.65M rows as lines; 500k rows as points need 2 GB RSS).
+MAX_RENDER_VALUES = 1_000_000
 #: Rows of each inline dataset kept for schema validation.
 SAMPLE_ROWS = 3
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 _SVG_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([0-9.eE+-]+)"[^>]*?\bheight="([0-9.eE+-]+)"')
 
 
@@ -157,10 +164,22 @@ def check_depth(
                 f"{source}: nested deeper than {MAX_DEPTH} levels at "
                 f"{_deep_path(node)[:200]}...; a Vega-Lite spec is never that deep"
             )
-        children = item.values() if isinstance(item, dict) else item
-        for child in children:
-            if isinstance(child, (dict, list)) and child:
-                stack.append((child, depth + 1))
+        stack.extend((child, depth + 1) for child in _containers(item))
+
+
+def _containers(item: dict[Any, Any] | list[Any]) -> list[Any]:
+    """The non-empty dicts and lists in ``item`` (rows of scalars are skipped at C speed)."""
+    values: Any = item.values() if isinstance(item, dict) else item
+    kinds = set(map(type, values))
+    if kinds <= _SCALARS:
+        return []
+    if kinds == {dict} and isinstance(item, list):
+        # A dataset: its rows are usually flat, then only the first row is looked at.
+        inner = set(map(type, itertools.chain.from_iterable(map(dict.values, item))))
+        if inner <= _SCALARS:
+            return item[:1]
+        return [row for row in item if not _SCALARS.issuperset(map(type, row.values()))]
+    return [child for child in values if isinstance(child, (dict, list)) and child]
 
 
 def _deep_path(node: Any) -> str:
@@ -299,6 +318,59 @@ def check_inline_data(spec: Any, *, source: str = "spec") -> None:
         raise ExportError(
             f"{source}: {path}[{bad}]: expected {article} {first} like row 0, got {rows[bad]!r:.60}"
         )
+
+
+def _count_values(rows: Any) -> int:
+    if isinstance(rows, str):  # CSV / TSV / JSON text: lines x fields of the first line
+        first = rows[: rows.find("\n")] if "\n" in rows else rows
+        return (rows.count("\n") + 1) * (max(first.count(","), first.count("\t")) + 1)
+    if isinstance(rows, list):
+        return sum(map(len, rows)) if {type(r) for r in rows} == {dict} else len(rows)
+    return len(json.dumps(rows, default=str)) // 16 if isinstance(rows, dict) else 1
+
+
+def _sequences(spec: Any) -> Iterator[tuple[str, Any]]:
+    stack: list[tuple[str, Any]] = [("$", spec)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("sequence"), dict):
+                yield f"{path}.sequence", node["sequence"]
+            stack.extend((f"{path}.{k}", v) for k, v in node.items() if k != "values")
+        elif isinstance(node, list):
+            stack.extend((f"{path}[{i}]", v) for i, v in enumerate(node))
+
+
+def _sequence_rows(seq: dict[str, Any]) -> float:
+    start, stop, step = seq.get("start", 0), seq.get("stop", 0), seq.get("step", 1)
+    if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in (start, stop, step)):
+        return 0  # the schema (or Vega) reports it
+    return abs((stop - start) / step) if step else math.inf
+
+
+def check_render_data(spec: Any, fmt: str) -> None:
+    """An :class:`ExportError` if ``spec`` draws from more than :data:`MAX_RENDER_VALUES` values.
+
+    Counted cheaply: inline rows x fields, CSV lines x columns, ``sequence`` rows.
+
+    >>> check_render_data({"data": {"sequence": {"start": 0, "stop": 1e9}}}, "svg")
+    Traceback (most recent call last):
+    vegafigs.errors.ExportError: svg: $.data.sequence makes 1000000000 rows; ...
+    """
+    limit = f"at most {MAX_RENDER_VALUES} values can be drawn to {fmt}"
+    hint = "(vl-convert's JavaScript memory is fixed): reduce or aggregate the data first"
+    for path, seq in _sequences(spec):
+        n = _sequence_rows(seq)
+        if n > MAX_RENDER_VALUES:
+            raise ExportError(f"{fmt}: {path} makes {n:.0f} rows; {limit} {hint}")
+    total = 0
+    for path, rows in inline_data(spec):
+        total += _count_values(rows)
+        if total > MAX_RENDER_VALUES:
+            raise ExportError(
+                f"{fmt}: the inline data holds more than {MAX_RENDER_VALUES} values "
+                f"(rows x fields; reached at {path}); {limit} {hint}"
+            )
 
 
 def elide_data(spec: Any) -> Any:

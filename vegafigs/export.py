@@ -56,6 +56,7 @@ def to_spec(chart: ChartLike) -> Spec:
     text string makes a list of lines (Vega-Lite's multi-line text).
     """
     if isinstance(chart, dict):
+        _limits.check_depth(chart, source="chart")  # before any recursive walk
         return cast(Spec, normalize_lines(json.loads(json.dumps(chart))))
     from vegafigs.figure import Figure
 
@@ -229,10 +230,13 @@ _MEDIA_BOX = re.compile(rb"/MediaBox\s*\[\s*" + rb"\s+".join([rb"([-0-9.]+)"] * 
 
 
 def _check_size(spec: Spec, fmt: str, data: bytes | None = None) -> None:
-    """Before rendering: nesting and declared sizes; after (``data``): the SVG / PDF view size."""
+    """Before rendering: nesting, declared sizes, the data vl-convert takes; after (``data``):
+    the SVG / PDF view size."""
     if data is None:
         _limits.check_depth(spec, source="chart")
         _limits.check_declared_size(spec, source="chart")
+        if fmt != "html":  # a browser's heap is not vl-convert's
+            _limits.check_render_data(spec, fmt)
     elif fmt == "svg":
         _limits.check_view(*_limits.svg_size(data[:4096].decode("utf-8", "replace")), fmt)
     elif fmt == "pdf":
