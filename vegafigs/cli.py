@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -37,37 +36,29 @@ def _cmd_gallery(args: argparse.Namespace) -> int:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
+    from vegafigs._limits import read_spec
     from vegafigs.errors import ExportError, LoadError
-    from vegafigs.export import format_for, save, validate_spec
+    from vegafigs.export import format_for, render_spec, validate_spec, write_atomic
 
-    format_for(args.output)  # an unknown output suffix fails before any work
+    fmt = format_for(args.output)  # an unknown output suffix fails before any work
     path = Path(args.spec)
-    try:
-        spec = json.loads(path.read_bytes().decode("utf-8"))
-    except OSError as exc:
-        raise LoadError(f"spec {str(path)!r}: cannot read ({exc.strerror})") from exc
-    except UnicodeDecodeError as exc:
-        raise LoadError(
-            f"spec {str(path)!r}: not a text file (byte {exc.start} is not UTF-8); "
-            "expected a Vega-Lite JSON spec such as a saved .vl.json"
-        ) from exc
-    except json.JSONDecodeError as exc:
-        raise LoadError(
-            f"spec {str(path)!r}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from exc
+    # Size-bounded read, parse without RecursionError, depth-checked before any walk.
+    spec = read_spec(path)
     if not isinstance(spec, dict):
         raise LoadError(f"spec {str(path)!r}: expected a JSON object (a Vega-Lite spec)")
     try:
         validate_spec(spec, source=f"spec {str(path)!r}")
     except ExportError as exc:
         raise LoadError(str(exc)) from exc
-    out = save(
+    # Validated once: render_spec does not validate the spec again.
+    data = render_spec(
         spec,
-        args.output,
+        fmt,
         dpi=args.dpi,
         allow_external_data=args.allow_external_data,
         allow_data_dirs=args.allow_data_dir,
     )
+    out = write_atomic(args.output, data)
     print(f"vegafigs render: wrote {out}")
     return 0
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import functools
 import html
 import json
-import numbers
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Union, cast
 
 import altair as alt
 
+from vegafigs import _limits
 from vegafigs.errors import ExportError
 from vegafigs.external import DirsLike, localize_data
 from vegafigs.themes import fonts
@@ -56,6 +57,7 @@ def to_spec(chart: ChartLike) -> Spec:
     text string makes a list of lines (Vega-Lite's multi-line text).
     """
     if isinstance(chart, dict):
+        _limits.check_depth(chart, source="chart")  # before any recursive walk
         return cast(Spec, normalize_lines(json.loads(json.dumps(chart))))
     from vegafigs.figure import Figure
 
@@ -93,8 +95,12 @@ def format_for(path: str | os.PathLike[str]) -> str:
 def _render_png(spec: Spec, *, dpi: float, allowed: list[str] | None) -> bytes:
     import vl_convert as vlc
 
+    # The SVG first: its size bounds the raster before it is allocated (the same
+    # bytes as vegalite_to_png, which rasterises the same SVG).
+    svg = vlc.vegalite_to_svg(spec, allowed_base_urls=allowed)
+    _limits.check_view(*_limits.svg_size(svg), "png", dpi=dpi)
     # vl-convert scales the image by ppi / 72 and records ppi in the PNG metadata.
-    return vlc.vegalite_to_png(spec, ppi=dpi, allowed_base_urls=allowed)
+    return vlc.svg_to_png(svg, ppi=dpi)
 
 
 def _render_svg(spec: Spec, *, allowed: list[str] | None) -> bytes:
@@ -112,7 +118,12 @@ def _render_pdf(spec: Spec, *, allowed: list[str] | None) -> bytes:
 def validate_spec(spec: object, *, source: str = "spec") -> Spec:
     """``spec`` if it is a valid Vega-Lite spec (Altair's schema), else an :class:`ExportError`.
 
-    The message names ``source`` and the JSON path of the first problem.
+    The message names ``source`` and the JSON path of the first problem. A spec
+    nested deeper than :data:`vegafigs._limits.MAX_DEPTH` or asking for a view
+    side over :data:`vegafigs._limits.MAX_SIDE` px is refused first. Inline data
+    (``data.values``, ``datasets``) is checked row by row on its own (each dataset
+    is a list of objects, numbers, strings or booleans, or a string / object), and
+    the schema sees only its first rows, so validation costs little for any data.
 
     >>> validate_spec({"mark": "pointy"})
     Traceback (most recent call last):
@@ -120,7 +131,10 @@ def validate_spec(spec: object, *, source: str = "spec") -> Spec:
     """
     if not isinstance(spec, dict):
         raise ExportError(f"{source}: expected a JSON object (a Vega-Lite spec), got {spec!r:.60}")
-    error = _schema_error(spec)
+    _limits.check_depth(spec, source=source)
+    _limits.check_inline_data(spec, source=source)
+    _limits.check_declared_size(spec, source=source)
+    error = _schema_error(_limits.elide_data(spec))
     if error is not None:
         raise ExportError(f"{source}: not a valid Vega-Lite spec at {error}")
     return spec
@@ -263,8 +277,27 @@ def html_page(
 def _check_format(fmt: str, dpi: float) -> None:
     if fmt not in ("json", "html", "png", "svg", "pdf"):
         raise ExportError(f"format {fmt!r}: expected one of json, png, svg, pdf, html")
-    if isinstance(dpi, bool) or not isinstance(dpi, numbers.Real) or not 0 < dpi < float("inf"):
-        raise ExportError(f"dpi: expected a positive number, got {dpi!r}")
+    _limits.check_dpi(dpi)
+
+
+_MEDIA_BOX = re.compile(rb"/MediaBox\s*\[\s*" + rb"\s+".join([rb"([-0-9.]+)"] * 4))
+
+
+def _check_size(spec: Spec, fmt: str, data: bytes | None = None) -> None:
+    """Before rendering: nesting, declared sizes, the data vl-convert takes; after (``data``):
+    the SVG / PDF view size."""
+    if data is None:
+        _limits.check_depth(spec, source="chart")
+        _limits.check_declared_size(spec, source="chart")
+        if fmt != "html":  # a browser's heap is not vl-convert's
+            _limits.check_render_data(spec, fmt)
+    elif fmt == "svg":
+        _limits.check_view(*_limits.svg_size(data[:4096].decode("utf-8", "replace")), fmt)
+    elif fmt == "pdf":
+        box = _MEDIA_BOX.search(data)
+        if box is not None:
+            x0, y0, x1, y1 = (float(v) for v in box.groups())
+            _limits.check_view(x1 - x0, y1 - y0, fmt)
 
 
 def render(
@@ -324,6 +357,8 @@ def _render_checked(
     allow_external_data: bool,
     allow_data_dirs: DirsLike = None,
 ) -> bytes:
+    if fmt != "json":
+        _check_size(spec, fmt)
     if fmt == "json":
         return spec_json(spec).encode("utf-8")
     if fmt == "html":
@@ -347,9 +382,13 @@ def _render_checked(
     check_spec_text(spec, error=ExportError)
     check_texts(spec_texts(spec), error=ExportError)
     try:
-        return renderers[fmt](spec)
+        data = renderers[fmt](spec)
+    except ExportError:
+        raise
     except Exception as exc:  # vl-convert raises plain ValueError with the JS message
         raise ExportError(f"vl-convert could not render the chart to {fmt}: {exc}") from exc
+    _check_size(spec, fmt, data)
+    return data
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
