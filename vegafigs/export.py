@@ -340,6 +340,8 @@ def _stage(target: Path, data: bytes) -> Path:
         return write_atomic(stage, data)
     except ExportError as exc:  # named after the file the user asked for
         raise ExportError(str(exc).replace(repr(str(stage)), repr(str(target)))) from exc
+    except OSError as exc:
+        raise ExportError(f"path {str(target)!r}: cannot write there ({exc.strerror})") from exc
 
 
 def _missing_folders(folders: list[Path]) -> set[Path]:
