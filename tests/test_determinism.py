@@ -46,7 +46,7 @@ def _same(a: Any, b: Any, seen: set[tuple[Any, Any]]) -> bool:
         return (
             isinstance(b, pikepdf.Array)
             and len(a) == len(b)
-            and all(_same(x, y, seen) for x, y in zip(a, b))
+            and all(_same(x, y, seen) for x, y in zip(a, b, strict=True))
         )
     return type(a) is type(b) and a == b
 
@@ -68,7 +68,7 @@ def test_canonical_pdf_draws_the_same_picture(name: str) -> None:
     canon = canonical_pdf(raw)
     with pikepdf.open(io.BytesIO(raw)) as before, pikepdf.open(io.BytesIO(canon)) as after:
         assert len(before.pages) == len(after.pages) == 1
-        for p, q in zip(before.pages, after.pages):
+        for p, q in zip(before.pages, after.pages, strict=True):
             assert _same(p.obj, q.obj, set())
             assert p.obj.Contents.read_bytes() == q.obj.Contents.read_bytes()
         assert "/ID" in after.trailer  # from the content: no date, no random id

@@ -1,7 +1,7 @@
 """Canonical PDF and SVG bytes: the same chart gives the same bytes in every render and process.
 
 vl-convert draws a PDF with svg2pdf, which keeps its fonts and each resource dictionary
-in Rust ``HashMap``\\ s (a random order per process and per render): the font objects get
+in Rust hash maps (a random order per process and per render): the font objects get
 different numbers and ``/Font`` / ``/ExtGState`` entries come in a different order, so
 20 renders of one chart give up to 20 different files that draw the same picture.
 Resource *names* (``/fo0``, ``/gs3``) are not affected: svg2pdf numbers them in the order

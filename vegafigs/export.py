@@ -2,9 +2,12 @@
 
 ``.vl.json`` / ``.json``: canonical Vega-Lite JSON (sorted keys, content-hashed
 dataset names, byte-identical in every process). ``.png`` / ``.svg`` / ``.pdf``:
-rendered by vl-convert after the font check. ``.html``: a self-contained page
+rendered by vl-convert after the font check; SVG ids and the PDF's object order are
+made canonical (:mod:`vegafigs._pdf`), so every format gives the same bytes in every
+render and process. ``.html``: a self-contained page
 (vega, vega-lite and vega-embed inlined; works offline; the spec is escaped).
-Files are written atomically: a failure leaves no file behind.
+Files are written atomically: a failure leaves no file behind; :func:`write_set`
+writes a set of files all or none.
 
 Images and pages never load data from a URL or from a local file outside the
 working folder unless ``allow_external_data=True`` (see :mod:`vegafigs.external`);
