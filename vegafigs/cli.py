@@ -87,7 +87,7 @@ def _cmd_spaghetti(args: argparse.Namespace) -> int:
     import warnings
 
     from vegafigs.errors import InputError
-    from vegafigs.export import render_spec, to_spec
+    from vegafigs.export import render_spec, to_spec, write_set
     from vegafigs.figures.kl_spaghetti import kl_spaghetti, summary_markdown
     from vegafigs.gallery import GALLERY_FORMATS, parse_formats
     from vegafigs.io import load_kl_runs
@@ -125,14 +125,14 @@ def _cmd_spaghetti(args: argparse.Namespace) -> int:
         width_in=args.width_in,
         height_in=args.height_in,
     )
-    # Render everything first, then write; a failed write removes the files this run
-    # created, so a failure leaves no partial set of files behind.
+    # Render everything first, then write all or none (write_set): a failure leaves no
+    # partial set of files and no folder this run created.
     table = summary_markdown(fig.data["summary"])
     spec = to_spec(fig)  # converted once for all formats
     data = [render_spec(spec, fmt, dpi=args.dpi) for fmt in formats]
     data.append(table.encode("utf-8"))
     files = dict(zip(targets, data, strict=True))
-    _write_set(files, folder=out)
+    write_set(files, folder=out)
     print(table, end="")
     print(f"vegafigs spaghetti: wrote {len(files)} files to {out}/")
     return 0
@@ -243,31 +243,9 @@ def _curve_metrics(given: Sequence[str] | None, present: Sequence[str]) -> list[
     return found
 
 
-def _write_set(files: dict[Path, bytes], *, folder: Path | None = None) -> None:
-    """Write every file; on a failure remove the ones this call created (no partial set),
-    and ``folder`` too when this call created it and it is left empty."""
-    from vegafigs.export import write_atomic
-
-    created: list[Path] = []
-    folder_existed = folder is None or folder.exists()
-    try:
-        for path, blob in files.items():
-            existed = path.exists()
-            write_atomic(path, blob)
-            if not existed:
-                created.append(path)
-    except BaseException:
-        for path in created:
-            path.unlink(missing_ok=True)
-        empty = folder is not None and folder.is_dir() and not any(folder.iterdir())
-        if folder is not None and not folder_existed and empty:
-            folder.rmdir()
-        raise
-
-
 def _cmd_curves(args: argparse.Namespace) -> int:
     from vegafigs.errors import InputError
-    from vegafigs.export import render_spec, to_spec
+    from vegafigs.export import render_spec, to_spec, write_set
     from vegafigs.figures import reward_length
     from vegafigs.figures.reward_length import x_title_of
 
@@ -298,7 +276,7 @@ def _cmd_curves(args: argparse.Namespace) -> int:
         dpi=args.dpi,
     )
     spec = to_spec(fig)  # converted once for every output
-    _write_set({path: render_spec(spec, fmt, dpi=args.dpi) for path, fmt in targets.items()})
+    write_set({path: render_spec(spec, fmt, dpi=args.dpi) for path, fmt in targets.items()})
     drawn = df[df["metric"].astype(str).isin(metrics)]
     n_runs = drawn["run"].nunique()
     print(

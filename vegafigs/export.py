@@ -2,9 +2,12 @@
 
 ``.vl.json`` / ``.json``: canonical Vega-Lite JSON (sorted keys, content-hashed
 dataset names, byte-identical in every process). ``.png`` / ``.svg`` / ``.pdf``:
-rendered by vl-convert after the font check. ``.html``: a self-contained page
+rendered by vl-convert after the font check; SVG ids and the PDF's object order are
+made canonical (:mod:`vegafigs._pdf`), so every format gives the same bytes in every
+render and process. ``.html``: a self-contained page
 (vega, vega-lite and vega-embed inlined; works offline; the spec is escaped).
-Files are written atomically: a failure leaves no file behind.
+Files are written atomically: a failure leaves no file behind; :func:`write_set`
+writes a set of files all or none.
 
 Images and pages never load data from a URL, nor inline a local file outside the
 ``allow_data_dirs`` folders, unless ``allow_external_data=True`` (see
@@ -14,13 +17,14 @@ time, and a page's Content-Security-Policy and loader a third.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import json
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union, cast
 
@@ -106,13 +110,19 @@ def _render_png(spec: Spec, *, dpi: float, allowed: list[str] | None) -> bytes:
 def _render_svg(spec: Spec, *, allowed: list[str] | None) -> bytes:
     import vl_convert as vlc
 
-    return vlc.vegalite_to_svg(spec, allowed_base_urls=allowed).encode("utf-8")
+    from vegafigs._pdf import canonical_svg
+
+    # Vega numbers clip paths per process (clip287 on a later render): renumbered.
+    return canonical_svg(vlc.vegalite_to_svg(spec, allowed_base_urls=allowed)).encode("utf-8")
 
 
 def _render_pdf(spec: Spec, *, allowed: list[str] | None) -> bytes:
     import vl_convert as vlc
 
-    return vlc.vegalite_to_pdf(spec, allowed_base_urls=allowed)
+    from vegafigs._pdf import canonical_pdf
+
+    # svg2pdf writes fonts and resource entries in HashMap order: put in a fixed order.
+    return canonical_pdf(vlc.vegalite_to_pdf(spec, allowed_base_urls=allowed))
 
 
 def validate_spec(spec: object, *, source: str = "spec") -> Spec:
@@ -411,6 +421,84 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def write_set(
+    files: Mapping[Path, bytes], *, folder: str | os.PathLike[str] | None = None
+) -> list[Path]:
+    """Write every file of ``files``, all or none: a failure leaves no partial set.
+
+    Each file is first written in full next to its target under a temporary name
+    (where a full disk or a read-only folder shows up); only when every one is written
+    are they renamed into place. On a failure the temporary files are removed, no
+    target is touched, and every folder this call created (``folder`` and the files'
+    parents) is removed again if left empty.
+
+    :param files: ``{path: bytes}`` in the order to write them.
+    :param folder: the output folder of the set (created if missing).
+    :returns: the paths written, in order.
+
+    >>> write_set({Path("out/a.txt"): b"a", Path("out/b.txt"): b"b"}, folder="out")
+    [PosixPath('out/a.txt'), PosixPath('out/b.txt')]
+    """
+    folders = [Path(folder)] if folder is not None else []
+    created = _missing_folders([*folders, *(Path(p).parent for p in files)])
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path in folders:
+            _make_folder(path)
+        for path, data in files.items():
+            target = Path(path)
+            if target.is_dir():  # checked before any rename: the renames cannot fail
+                raise ExportError(f"path {str(target)!r}: cannot write there (it is a folder)")
+            staged.append((_stage(target, data), target))
+        for stage, target in staged:
+            _replace(stage, target)
+    except BaseException:
+        for stage, _ in staged:
+            stage.unlink(missing_ok=True)
+        for path in sorted(created, key=lambda p: len(p.parts), reverse=True):
+            with contextlib.suppress(OSError):  # not empty: someone else wrote there
+                path.rmdir()
+        raise
+    return [target for _, target in staged]
+
+
+def _stage(target: Path, data: bytes) -> Path:
+    """``data`` written in full (:func:`write_atomic`) next to ``target`` under a hidden name."""
+    stage = target.with_name(f".{target.name}.vegafigs-partial")
+    try:
+        return write_atomic(stage, data)
+    except ExportError as exc:  # named after the file the user asked for
+        raise ExportError(str(exc).replace(repr(str(stage)), repr(str(target)))) from exc
+    except OSError as exc:
+        raise ExportError(f"path {str(target)!r}: cannot write there ({exc.strerror})") from exc
+
+
+def _missing_folders(folders: list[Path]) -> set[Path]:
+    """Every folder among ``folders`` and their parents that does not exist yet."""
+    missing: set[Path] = set()
+    for start in folders:
+        for path in (start, *start.parents):
+            if path.exists() or path in missing:
+                break
+            missing.add(path)
+    return missing
+
+
+def _make_folder(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"path {str(path)!r}: cannot write there ({exc.strerror})") from exc
+
+
+def _replace(stage: Path, target: Path) -> None:
+    try:
+        os.replace(stage, target)
+    except OSError as exc:  # e.g. the target is a folder
+        stage.unlink(missing_ok=True)
+        raise ExportError(f"path {str(target)!r}: cannot write there ({exc.strerror})") from exc
 
 
 def save(

@@ -11,7 +11,7 @@ from typing import Any
 from vegafigs import demo
 from vegafigs._checks import require_choice, require_positive
 from vegafigs.errors import InputError
-from vegafigs.export import Spec, render_spec, to_spec, write_atomic
+from vegafigs.export import Spec, render_spec, to_spec, write_set
 from vegafigs.figure import Figure
 from vegafigs.themes import Config, Style, latex, paper
 
@@ -208,8 +208,9 @@ def render_gallery(
 
     With ``html`` it also writes ``<out_dir>/index.html``: every figure of this run
     drawn live (offline), its title and links to the files written. Everything is
-    rendered before the first file is written, and a failed write removes this
-    run's files, so an error leaves no partial gallery.
+    rendered before the first file is written, and the files are written all or none
+    (:func:`~vegafigs.export.write_set`): an error leaves no partial gallery, the
+    previous files as they were, and no folder this run created.
 
     >>> render_gallery("outputs", formats="png", only=["grad_metrics_hist"])  # doctest: +SKIP
     """
@@ -242,15 +243,8 @@ def render_gallery(
             bar.close()
     if "html" in fmts:
         outputs.append((Path(out_dir) / INDEX_NAME, _index_html(names, fmts, specs)))
-    written: list[Path] = []
-    try:
-        for path, data in outputs:
-            written.append(write_atomic(path, data))
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
-    return written
+    # All or none: a failed write (a full disk) leaves no file and no folder this run made.
+    return write_set(dict(outputs), folder=out_dir)
 
 
 #: The gallery page written next to the figures when ``html`` is among the formats.
