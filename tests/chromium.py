@@ -247,13 +247,19 @@ class Chromium:
             page.loaded = True
 
     # -- pages ----------------------------------------------------------------------------
-    def open(self, url: str, *, timeout: float = 30.0) -> Page:
-        """A new tab showing ``url``, once its load event fired."""
+    def open(
+        self,
+        url: str,
+        *,
+        timeout: float = 30.0,
+        domains: tuple[str, ...] = ("Runtime", "Log", "Page"),
+    ) -> Page:
+        """A new tab showing ``url``, once its load event fired (``domains`` enabled first)."""
         target = self.send("Target.createTarget", url="about:blank")["targetId"]
         session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         page = Page(self, session, target)
         self._pages[session] = page
-        for domain in ("Runtime", "Log", "Page"):
+        for domain in domains:
             page.send(f"{domain}.enable")
         page.send("Page.navigate", url=url)
         deadline = time.monotonic() + timeout
@@ -275,6 +281,19 @@ class Chromium:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
         shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def launch(cls: type[Chromium] = Chromium) -> Chromium:
+    """A started ``cls`` browser; skips the test without Chromium (fails in CI)."""
+    import pytest
+
+    exe = find_chromium()
+    if exe is None:
+        if ci():
+            pytest.fail("Chromium is not installed, but CI is set: .ci/run must install it")
+        pytest.skip("Chromium not installed (apt-get install chromium); CI is unset")
+    pytest.importorskip("websocket", reason="websocket-client (test extra) not installed")
+    return cls.start(exe)
 
 
 def ci() -> bool:

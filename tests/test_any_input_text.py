@@ -150,14 +150,9 @@ def test_newline_in_a_title_makes_two_lines(site, sep):
 @pytest.mark.slow
 def test_newline_title_draws_in_the_browser(tmp_path):
     """The ``.html`` output of a two-line title draws both lines (headless Chromium)."""
-    from .chromium import Chromium, ci, find_chromium
+    from .chromium import launch
 
-    exe = find_chromium()
-    if exe is None:
-        if ci():
-            pytest.fail("Chromium is not installed, but CI is set")
-        pytest.skip("Chromium not installed")
-    pytest.importorskip("websocket", reason="websocket-client (test extra) not installed")
+    browser = launch()
     what = "scaling_curves with a two-line x title and title"
     fig = build(
         lambda: TEXT_SITES["scaling_curves(x_title=)"]("First line\nSecond line").properties(
@@ -166,7 +161,6 @@ def test_newline_title_draws_in_the_browser(tmp_path):
         what=what,
     )
     build(lambda: vf.save(fig, tmp_path / "nl.html"), what=f"{what}: saving .html")
-    browser = Chromium.start(exe)
     try:
         page = browser.open((tmp_path / "nl.html").resolve().as_uri())
         page.wait_for("!!document.querySelector('#vis svg')", timeout=15)

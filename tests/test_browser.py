@@ -20,7 +20,7 @@ from vegafigs.gallery import FIGURES, render_gallery
 from vegafigs.pages import PageFigure, index_page
 from vegafigs.testing import drawn_texts
 
-from .chromium import Chromium, ci, find_chromium
+from .chromium import launch
 
 INJECTION = "</script><script>alert(1)</script>"
 
@@ -42,13 +42,7 @@ _DRAWN = """
 
 @pytest.fixture(scope="module")
 def browser():
-    exe = find_chromium()
-    if exe is None:
-        if ci():
-            pytest.fail("Chromium is not installed, but CI is set: .ci/run must install it")
-        pytest.skip("Chromium not installed (apt-get install chromium); CI is unset")
-    pytest.importorskip("websocket", reason="websocket-client (test extra) not installed")
-    b = Chromium.start(exe)
+    b = launch()
     yield b
     b.stop()
 
