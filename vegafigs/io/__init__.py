@@ -140,7 +140,9 @@ def load(
     given = _checked_ids(ids)
     for _, p in jobs:
         _check_path(p)
-    runs = _runs(jobs, format)
+    # Each file's format, detected once (its first 64 KB): naming and loading both use it.
+    formats = {p: format or detect_format(p) for _, p in jobs}
+    runs = _runs(jobs, formats)
     bar = None
     if progress:
         from tqdm import tqdm
@@ -150,7 +152,7 @@ def load(
             total=total, unit="B", unit_scale=True, desc="loading logs", leave=False, disable=None
         )  # disable=None: no bar when stderr is not a terminal
     try:
-        frames = [_load_run(run, step=step, fmt=format, ids=given, merge=merge, bar=bar)
+        frames = [_load_run(run, step=step, formats=formats, ids=given, merge=merge, bar=bar)
                   for run in runs]  # fmt: skip
     finally:
         if bar is not None:
@@ -222,23 +224,23 @@ def _latest(paths: Sequence[Path]) -> list[tuple[Path, tuple[Path, ...]]]:
     return out
 
 
-def _monitor_folders(paths: Sequence[Path], fmt: str | None) -> list[tuple[Path, ...]]:
+def _monitor_folders(paths: Sequence[Path], formats: Mapping[Path, str]) -> list[tuple[Path, ...]]:
     """The SB3 Monitor files of each folder holding more than one."""
     by_folder: dict[Path, list[Path]] = {}
     for p in paths:
-        if p.is_file() and (fmt or detect_format(p)) == "monitor":
+        if p.is_file() and formats[p] == "monitor":
             by_folder.setdefault(p.absolute().parent, []).append(p)
     return [tuple(ps) for ps in by_folder.values() if len(ps) > 1]
 
 
-def _runs(jobs: Sequence[tuple[str | None, Path]], fmt: str | None) -> list[_Run]:
+def _runs(jobs: Sequence[tuple[str | None, Path]], formats: Mapping[Path, str]) -> list[_Run]:
     """The runs of ``jobs``: plain files named by :func:`run_names`, named ones grouped.
 
     Plain SB3 Monitor files of one folder (``0.monitor.csv``, ``1.monitor.csv``: one
     per vectorised env) are one run, named by the folder.
     """
     plain = _latest([p for run, p in jobs if run is None])
-    folders = _monitor_folders([p for p, earlier in plain if not earlier], fmt)
+    folders = _monitor_folders([p for p, earlier in plain if not earlier], formats)
     grouped = {p for ps in folders for p in ps}
     plain = [(p, e) for p, e in plain if p not in grouped]
     names = run_names([*(p for p, _ in plain), *(ps[0].parent for ps in folders)])
@@ -261,19 +263,19 @@ def _load_run(
     run: _Run,
     *,
     step: str | None,
-    fmt: str | None,
+    formats: Mapping[Path, str],
     ids: list[str],
     merge: str | None,
     bar: Any,
 ) -> list[pd.DataFrame]:
     """The frames of ``run``'s files, each checked for repeated steps."""
-    formats = [fmt or detect_format(p) for p in run.files]
-    if len(run.files) > 1 and set(formats) == {"monitor"}:
+    kinds = [formats[p] for p in run.files]
+    if len(run.files) > 1 and set(kinds) == {"monitor"}:
         # SB3 writes one Monitor file per vectorised env: one run's episodes, merged in time.
         frame = _monitor_ids(load_monitor(list(run.files), run=run.name, step=step))
         return [_checked(_with_ids(frame, ids, run.files[0]), run.files[0], merge)]
     out = []
-    for p, f in zip(run.files, formats, strict=True):
+    for p, f in zip(run.files, kinds, strict=True):
         before = bar.n if bar is not None else 0
         frame = _load_one(p, f, run=_run_for(run, f), step=step, ids=ids,
                           tick=bar.update if bar is not None else None)  # fmt: skip
@@ -281,7 +283,7 @@ def _load_run(
             bar.update(max(0, before + _size(p) - bar.n))
         out.append(_checked(_with_ids(frame, ids, p), p, merge))
     if run.earlier:
-        _check_prefix(out[0], run, fmt=formats[0], step=step, ids=ids)
+        _check_prefix(out[0], run, fmt=kinds[0], step=step, ids=ids)
     return out
 
 
