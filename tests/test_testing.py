@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import altair as alt
 import pandas as pd
@@ -43,7 +44,7 @@ def test_normalize_schema_without_schema():
 
 def test_golden_file_is_written_with_the_major_schema(tmp_path):
     path = tmp_path / "c.vl.json"
-    assert_spec_matches(_chart([1, 2]), path)
+    assert_spec_matches(_chart([1, 2]), path, update=True)
     written = json.loads(path.read_text(encoding="utf-8"))
     assert written["$schema"] == f"{VL}v{alt.SCHEMA_VERSION.lstrip('v').split('.')[0]}.json"
 
@@ -68,3 +69,55 @@ def test_other_major_version_differs(tmp_path):
     path.write_text(json.dumps(dict(spec, **{"$schema": f"{VL}v5.20.1.json"})), encoding="utf-8")
     with pytest.raises(AssertionError, match=r"(?s)differs.*v5\.json"):
         assert_spec_matches(_chart([1, 2]), path)
+
+
+def _selection_chart(threshold_first: bool):
+    df = pd.DataFrame({"x": [1, 2, 3], "y": [1, 3, 2]})
+    if threshold_first:
+        limit = alt.param(value=2)
+        pick = alt.selection_point(fields=["x"])
+    else:
+        pick = alt.selection_point(fields=["x"])
+        limit = alt.param(value=2)
+    base = alt.Chart(df).mark_point().encode(x="x:Q", y="y:Q")
+    chart = base.add_params(pick, limit).transform_filter(alt.datum.y <= limit)
+    return alt.hconcat(chart, base.encode(opacity=alt.condition(pick, alt.value(1), alt.value(0.2))))
+
+
+def test_generated_names_do_not_change_the_snapshot(tmp_path):
+    """Altair's view/param names depend on the release and on what the process made before."""
+    from vegafigs.testing import normalize_spec, snapshot_text
+
+    first, second = _selection_chart(True), _selection_chart(False)
+    text = snapshot_text(first)
+    assert "param_1" in text and "view_1" in text
+    assert not re.search(r"(view|param)_[0-9a-f]{16}", text)
+    assert snapshot_text(second) == text
+    spec = first.to_dict()
+    assert normalize_spec(spec) == json.loads(text)
+    # Names are renamed everywhere they occur, expressions included, consistently.
+    flat = json.dumps(normalize_spec(spec))
+    assert "datum.y <= param_" in flat or "datum['y'] <= param_" in flat or "<= param_" in flat
+    path = tmp_path / "s.vl.json"
+    assert_spec_matches(first, path, update=True)
+    assert_spec_matches(second, path)
+
+
+def test_snapshot_pictures_use_bundled_fonts_only():
+    from vegafigs.errors import SnapshotError
+    from vegafigs.testing._snapshot import bundled_fonts_only
+
+    spec = {
+        "config": {"font": "Helvetica, Arial, DejaVu Sans", "title": {"font": "serif"}},
+        "mark": {"type": "text", "font": "'Times New Roman', STIXGeneral"},
+        "encoding": {"text": {"value": "a"}},
+        "datasets": {"d": [{"font": "Arial"}]},
+    }
+    out = bundled_fonts_only(spec)
+    assert out["config"]["font"] == "DejaVu Sans"
+    assert out["config"]["title"]["font"] == "DejaVu Serif"
+    assert out["mark"]["font"] == "STIXGeneral"
+    assert out["datasets"] == spec["datasets"]  # data is not a font setting
+    assert spec["config"]["font"] == "Helvetica, Arial, DejaVu Sans"  # not changed in place
+    with pytest.raises(SnapshotError, match=r"'Comic Sans MS' at spec\.mark\.font.*bundled"):
+        bundled_fonts_only({"mark": {"type": "text", "font": "Comic Sans MS"}})

@@ -1,57 +1,63 @@
-"""Snapshot testing of chart specs, for vegafigs' own tests and for users' suites.
+"""Snapshot testing of figures, for vegafigs' own tests and for users' suites.
+
+In a pytest suite use the ``vegafigs_snapshot`` fixture (:mod:`vegafigs.testing.plugin`,
+active as soon as vegafigs is installed). Underneath it, the function API:
 
 >>> import altair as alt
 >>> from vegafigs.testing import assert_spec_matches
->>> def make_chart():
-...     return alt.Chart({"values": [{"x": 1}]}).mark_point().encode(x="x:Q")
->>> def test_my_figure():
-...     assert_spec_matches(make_chart(), "specs/my_figure.vl.json")
->>> test_my_figure()  # the first run writes the golden file, later runs compare
->>> test_my_figure()
+>>> chart = alt.Chart({"values": [{"x": 1}]}).mark_point().encode(x="x:Q")
+>>> assert_spec_matches(chart, "specs/my_figure.vl.json")  # no golden file yet: fails
+Traceback (most recent call last):
+...
+AssertionError: snapshot specs/my_figure.vl.json does not exist; set VEGAFIGS_UPDATE_SPECS=1 (or pass update=True) to create it
+>>> assert_spec_matches(chart, "specs/my_figure.vl.json", update=True)  # written
+>>> assert_spec_matches(chart, "specs/my_figure.vl.json")  # compared: the same
 
-Set ``VEGAFIGS_UPDATE_SPECS=1`` (or pass ``update=True``) to rewrite the golden files.
-
-Specs are compared with their ``$schema`` URL cut to the major version
-(``.../vega-lite/v6.4.1.json`` -> ``.../vega-lite/v6.json``, see
-:func:`normalize_schema`), and golden files are written that way: a new Altair
-patch or minor release, which only changes that URL, does not change them.
+Specs are compared after :func:`normalize_spec`: the ``$schema`` URL cut to the major
+version and Altair's generated view / parameter names renumbered, so a new Altair
+release or another test order does not change them; a difference is reported by
+JSON path, with inline data summarised per dataset (:func:`spec_changes`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import difflib
-import json
 import os
-import re
-from pathlib import Path
 from typing import Any
 
-from vegafigs.export import ChartLike, spec_json, to_spec, write_atomic
+from vegafigs.export import ChartLike
+from vegafigs.testing._diff import spec_changes
+from vegafigs.testing._image import ImageComparison, compare_png
+from vegafigs.testing._snapshot import (
+    DEFAULT_DPI,
+    DEFAULT_TOLERANCE,
+    SnapshotResult,
+    check_snapshot,
+    normalize_schema,
+    normalize_spec,
+    snapshot_text,
+)
+
+__all__ = [
+    "DEFAULT_DPI",
+    "DEFAULT_TOLERANCE",
+    "UPDATE_ENV",
+    "ImageComparison",
+    "SnapshotResult",
+    "assert_image_matches",
+    "assert_spec_matches",
+    "check_snapshot",
+    "compare_png",
+    "drawn_texts",
+    "normalize_schema",
+    "normalize_spec",
+    "scene_items",
+    "snapshot_text",
+    "spec_changes",
+    "undrawn_texts",
+]
 
 UPDATE_ENV = "VEGAFIGS_UPDATE_SPECS"
-
-_SCHEMA_VERSION = re.compile(r"^(https?://vega\.github\.io/schema/[a-z-]+/v\d+)(?:\.[^/]*)?\.json$")
-
-
-def normalize_schema(spec: dict[str, Any]) -> dict[str, Any]:
-    """``spec`` with its ``$schema`` URL cut to the major version (a shallow copy).
-
-    >>> normalize_schema({"$schema": "https://vega.github.io/schema/vega-lite/v6.4.1.json"})
-    {'$schema': 'https://vega.github.io/schema/vega-lite/v6.json'}
-
-    Other ``$schema`` values (and specs without one) are returned unchanged.
-    """
-    url = spec.get("$schema")
-    if not isinstance(url, str):
-        return spec
-    return {**spec, "$schema": _SCHEMA_VERSION.sub(r"\1.json", url)}
-
-
-def _golden_text(spec: Any) -> str:
-    if isinstance(spec, dict):
-        spec = normalize_schema(spec)
-    return spec_json(spec)
+_HINT = f"set {UPDATE_ENV}=1 (or pass update=True)"
 
 
 def _update_requested() -> bool:
@@ -63,45 +69,51 @@ def assert_spec_matches(
     path: str | os.PathLike[str],
     *,
     update: bool | None = None,
-    context: int = 3,
-    max_diff_lines: int = 80,
 ) -> None:
-    """Assert the canonical JSON of ``chart`` equals the golden file at ``path``.
+    """Assert ``chart``'s normalised spec equals the golden file at ``path``.
 
-    Both sides' ``$schema`` is cut to the major version first (:func:`normalize_schema`).
-    A missing golden file is written (and the assertion passes). With ``update``
-    (default: the ``VEGAFIGS_UPDATE_SPECS`` environment variable) the file is
-    rewritten. On a mismatch the error shows a unified diff of the two specs.
+    A missing or different golden file is an ``AssertionError`` whose message lists
+    what changed by JSON path (at most ~60 lines). With ``update`` (default: the
+    ``VEGAFIGS_UPDATE_SPECS`` environment variable) a missing or changed file is
+    written instead.
+
+    Args:
+        chart: an Altair chart, a vegafigs ``Figure`` or a Vega-Lite dict.
+        path: the golden ``.vl.json`` file.
+        update: write the file instead of failing.
     """
-    golden = Path(path)
-    actual = _golden_text(to_spec(chart))
+    _assert(chart, path, image=False, tolerance=DEFAULT_TOLERANCE, dpi=DEFAULT_DPI, update=update)
+
+
+def assert_image_matches(
+    chart: ChartLike,
+    path: str | os.PathLike[str],
+    *,
+    tolerance: float = DEFAULT_TOLERANCE,
+    dpi: float = DEFAULT_DPI,
+    update: bool | None = None,
+) -> None:
+    """Like :func:`assert_spec_matches`, and ``chart``'s PNG matches the ``.png`` beside ``path``.
+
+    The picture is drawn with bundled fonts only (the same on every machine) at
+    ``dpi`` and compared with an RMS ``tolerance`` (0-255 scale, see
+    :func:`compare_png`).
+
+    Args:
+        chart: an Altair chart, a vegafigs ``Figure`` or a Vega-Lite dict.
+        path: the golden ``.vl.json`` file; the picture is ``<stem>.png`` beside it.
+        tolerance: the largest RMS difference the picture may have.
+        dpi: resolution of the picture.
+        update: write the files instead of failing.
+    """
+    _assert(chart, path, image=True, tolerance=tolerance, dpi=dpi, update=update)
+
+
+def _assert(chart: ChartLike, path: Any, *, update: bool | None, **kwargs: Any) -> None:
     do_update = _update_requested() if update is None else update
-    if do_update or not golden.exists():
-        write_atomic(golden, actual.encode("utf-8"))
-        return
-    expected = golden.read_text(encoding="utf-8")
-    if expected == actual:
-        return
-    with contextlib.suppress(ValueError):  # a golden file with another $schema version
-        expected = _golden_text(json.loads(expected))
-    if expected == actual:
-        return
-    diff = list(
-        difflib.unified_diff(
-            expected.splitlines(),
-            actual.splitlines(),
-            fromfile=f"{golden} (golden)",
-            tofile="chart (actual)",
-            n=context,
-            lineterm="",
-        )
-    )
-    shown = diff[:max_diff_lines]
-    more = f"\n... {len(diff) - len(shown)} more diff lines" if len(diff) > len(shown) else ""
-    raise AssertionError(
-        f"chart spec differs from {golden}. If the change is intended, regenerate with "
-        f"{UPDATE_ENV}=1 python -m pytest tests/test_golden.py\n" + "\n".join(shown) + more
-    )
+    result = check_snapshot(chart, path, update=do_update, update_hint=_HINT, **kwargs)
+    if result.status == "failed":
+        raise AssertionError(result.message)
 
 
 def scene_items(chart: ChartLike, *, marktype: str | None = None) -> list[dict]:

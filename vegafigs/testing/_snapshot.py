@@ -1,0 +1,370 @@
+"""One snapshot: a chart's normalised spec (and picture) against the files on disk.
+
+:func:`check_snapshot` is what both :func:`vegafigs.testing.assert_spec_matches` and the
+pytest plugin's ``vegafigs_snapshot`` fixture run. It never raises on a mismatch: it
+returns a :class:`SnapshotResult` that says what happened, and the caller fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from vegafigs.errors import SnapshotError
+from vegafigs.export import ChartLike, Spec, render_spec, spec_json, to_spec, write_atomic
+
+#: The suffix of a spec snapshot; its picture is the same name with ``.png``.
+SPEC_SUFFIX = ".vl.json"
+#: RMS difference (0-255 scale, see :mod:`vegafigs.testing._image`) a picture may have.
+DEFAULT_TOLERANCE = 2.0
+#: Resolution of snapshot pictures: small files, still every line and glyph.
+DEFAULT_DPI = 100.0
+
+Status = Literal["passed", "failed", "written"]
+
+_SCHEMA_VERSION = re.compile(r"^(https?://vega\.github\.io/schema/[a-z-]+/v\d+)(?:\.[^/]*)?\.json$")
+# Names Altair makes up: `view_<hash>_<n>` / `param_<hash>` (Altair 6), `view_<n>` /
+# `param_<n>` / `selector<n>` (older releases, numbered by a per-process counter).
+_AUTO_NAME = re.compile(r"\b(?:view_[0-9a-f]{16}_\d+|view_\d+|param_[0-9a-f]{16}|param_\d+)\b")
+
+
+def normalize_schema(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` with its ``$schema`` URL cut to the major version (a shallow copy).
+
+    >>> normalize_schema({"$schema": "https://vega.github.io/schema/vega-lite/v6.4.1.json"})
+    {'$schema': 'https://vega.github.io/schema/vega-lite/v6.json'}
+
+    Other ``$schema`` values (and specs without one) are returned unchanged.
+    """
+    url = spec.get("$schema")
+    if not isinstance(url, str):
+        return spec
+    return {**spec, "$schema": _SCHEMA_VERSION.sub(r"\1.json", url)}
+
+
+def normalize_spec(spec: Spec) -> Spec:
+    """``spec`` without what only the Altair version or the test order changes.
+
+    * ``$schema`` is cut to the major version (:func:`normalize_schema`);
+    * names Altair generates for views and parameters (``view_3f89..._0``,
+      ``param_e4a4...``, ``view_12``) become ``view_1``, ``view_2``, ``param_1``... in
+      the order they first appear in the canonical JSON, everywhere they occur
+      (expressions included), so two specs that differ only there are equal.
+
+    >>> spec = {"params": [{"name": "param_e4a496766298965a", "views": ["view_3f8918db4c86d739_0"]}]}
+    >>> normalize_spec(spec)
+    {'params': [{'name': 'param_1', 'views': ['view_1']}]}
+    """
+    spec = normalize_schema(spec)
+    text = json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    found = list(dict.fromkeys(m.group(0) for m in _AUTO_NAME.finditer(text)))
+    if not found:
+        return spec
+    counts = {"view": 0, "param": 0}
+    new: dict[str, str] = {}
+    for name in found:
+        kind = name.split("_", 1)[0]
+        counts[kind] += 1
+        new[name] = f"{kind}_{counts[kind]}"
+    renamed = _AUTO_NAME.sub(lambda m: new[m.group(0)], text)
+    return json.loads(renamed)  # type: ignore[no-any-return]
+
+
+def snapshot_text(chart: ChartLike) -> str:
+    """The canonical JSON a snapshot file holds for ``chart`` (normalised, sorted keys)."""
+    return spec_json(normalize_spec(to_spec(chart)))
+
+
+def image_path(spec_path: Path) -> Path:
+    """The picture beside a spec snapshot: ``a/b.vl.json`` -> ``a/b.png``."""
+    name = spec_path.name
+    stem = name[: -len(SPEC_SUFFIX)] if name.endswith(SPEC_SUFFIX) else name
+    return spec_path.with_name(stem + ".png")
+
+
+@dataclass
+class SnapshotResult:
+    """What :func:`check_snapshot` found (and wrote).
+
+    ``status`` is ``"passed"``, ``"failed"`` or ``"written"``; ``lines`` is the
+    readable report of a failure (or of what was written); ``baseline_png``,
+    ``result_png`` and ``diff_png`` are the pictures of a picture failure.
+    """
+
+    status: Status
+    spec_path: Path
+    image_path: Path | None
+    lines: list[str] = field(default_factory=list)
+    baseline_png: bytes | None = None
+    result_png: bytes | None = None
+    diff_png: bytes | None = None
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        """The report as one text."""
+        return "\n".join(self.lines)
+
+
+def check_snapshot(
+    chart: ChartLike,
+    spec_path: str | os.PathLike[str],
+    *,
+    image: bool = False,
+    tolerance: float = DEFAULT_TOLERANCE,
+    dpi: float = DEFAULT_DPI,
+    update: bool = False,
+    update_hint: str = "pass update=True",
+    label: str | None = None,
+) -> SnapshotResult:
+    """Compare ``chart`` with the snapshot at ``spec_path`` (and its picture when ``image``).
+
+    Without ``update`` nothing is written: a missing file fails with ``update_hint``
+    (how to create it), a changed spec fails with the changes by JSON path
+    (:func:`vegafigs.testing.spec_changes`) and a picture further than ``tolerance``
+    (RMS, 0-255) from its baseline fails with the three pictures. With ``update``
+    a missing or changed file is (re)written and the result is ``"written"``; a file
+    that still matches is left as it is.
+
+    Args:
+        chart: an Altair chart, a vegafigs ``Figure`` or a Vega-Lite dict.
+        spec_path: the ``.vl.json`` snapshot file.
+        image: also compare the PNG at ``dpi`` with the ``.png`` beside it.
+        tolerance: the largest RMS difference a picture may have.
+        dpi: resolution of the picture.
+        update: write missing and changed snapshots instead of failing.
+        update_hint: the words that say how to update, used in failure messages.
+        label: how messages name ``spec_path`` (default: as given), e.g. relative
+            to the project's root.
+
+    >>> import altair as alt
+    >>> chart = alt.Chart({"values": [{"x": 1}]}).mark_point().encode(x="x:Q")
+    >>> check_snapshot(chart, "c.vl.json").status
+    'failed'
+    >>> check_snapshot(chart, "c.vl.json", update=True).status
+    'written'
+    >>> check_snapshot(chart, "c.vl.json").status
+    'passed'
+    """
+    _check_tolerance(tolerance)
+    path = Path(spec_path)
+    spec = to_spec(chart)
+    actual = spec_json(normalize_spec(spec))
+    result = SnapshotResult("passed", path, image_path(path) if image else None)
+    shown = Path(label) if label is not None else path
+    _compare_spec(result, actual, update=update, hint=update_hint, shown=shown)
+    if image:
+        _compare_image(
+            result,
+            spec,
+            tolerance=tolerance,
+            dpi=dpi,
+            update=update,
+            hint=update_hint,
+            shown=image_path(shown),
+        )
+    return result
+
+
+def _check_tolerance(tolerance: float) -> None:
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)):
+        raise SnapshotError(f"tolerance: expected a number >= 0, got {tolerance!r}")
+    if not 0 <= tolerance < float("inf"):
+        raise SnapshotError(f"tolerance: expected a finite number >= 0, got {tolerance!r}")
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SnapshotError(f"snapshot {str(path)!r}: cannot be read ({exc})") from exc
+
+
+def _golden_spec(path: Path, text: str) -> Spec:
+    try:
+        spec = json.loads(text)
+    except ValueError as exc:
+        raise SnapshotError(
+            f"snapshot {str(path)!r} is not JSON ({exc}); delete it and update to write it again"
+        ) from exc
+    if not isinstance(spec, dict):
+        raise SnapshotError(f"snapshot {str(path)!r}: expected a JSON object (a Vega-Lite spec)")
+    return normalize_spec(spec)
+
+
+def _compare_spec(
+    result: SnapshotResult, actual: str, *, update: bool, hint: str, shown: Path
+) -> None:
+    from vegafigs.testing._diff import spec_changes
+
+    path = result.spec_path
+    expected = _read_text(path)
+    if expected == actual:
+        return
+    changes: list[str] = []
+    if expected is not None:
+        golden = spec_json(_golden_spec(path, expected))
+        if golden == actual:  # written by another Altair release: still the same figure
+            return
+        changes = spec_changes(json.loads(golden), json.loads(actual))
+    if update:
+        write_atomic(path, actual.encode("utf-8"))
+        result.status = "written"
+        result.written.append(path)
+        result.lines.append(f"{'wrote' if expected is None else 'updated'} {shown}")
+        return
+    result.status = "failed"
+    if expected is None:
+        result.lines.append(f"snapshot {shown} does not exist; {hint} to create it")
+    else:
+        result.lines.append(f"chart differs from snapshot {shown} ({hint} if intended):")
+        result.lines.extend(changes)
+
+
+def _compare_image(
+    result: SnapshotResult,
+    spec: Spec,
+    *,
+    tolerance: float,
+    dpi: float,
+    update: bool,
+    hint: str,
+    shown: Path,
+) -> None:
+    from vegafigs.testing._image import compare_png
+
+    path = result.image_path
+    assert path is not None
+    png = picture(spec, dpi=dpi)
+    try:
+        baseline: bytes | None = path.read_bytes()
+    except FileNotFoundError:
+        baseline = None
+    except OSError as exc:
+        raise SnapshotError(f"snapshot {str(path)!r}: cannot be read ({exc})") from exc
+    if baseline is not None:
+        comparison = compare_png(baseline, png, tolerance=tolerance)
+        if comparison.ok:
+            return
+    if update:
+        write_atomic(path, png)
+        result.status = "written"
+        result.written.append(path)
+        result.lines.append(f"{'wrote' if baseline is None else 'updated'} {shown}")
+        return
+    result.status = "failed"
+    result.result_png = png
+    if baseline is None:
+        result.lines.append(f"picture {shown} does not exist; {hint} to create it")
+        return
+    result.baseline_png = baseline
+    result.diff_png = comparison.diff_png()
+    result.lines.append(f"picture differs from {shown}: {comparison.describe()}")
+
+
+def picture(spec: Spec, *, dpi: float = DEFAULT_DPI) -> bytes:
+    """The PNG of a snapshot: ``spec`` drawn with bundled fonts only, at ``dpi``.
+
+    Every font stack is cut to its bundled (or registered) families, so the picture is
+    the same on a machine that has Helvetica or Arial installed and on one that has
+    not. Vega's generic default (``sans-serif``) becomes DejaVu Sans. A stack with no
+    bundled family is a :class:`~vegafigs.errors.SnapshotError`: its picture would
+    depend on the machine.
+    """
+    return render_spec(bundled_fonts_only(spec), "png", dpi=dpi)
+
+
+_GENERIC = {"sans-serif": "DejaVu Sans", "serif": "DejaVu Serif", "monospace": "DejaVu Sans Mono"}
+
+
+def bundled_fonts_only(spec: Spec) -> Spec:
+    """A copy of ``spec`` whose font stacks name only bundled or registered families.
+
+    >>> bundled_fonts_only({"config": {"font": "Helvetica, Arial, DejaVu Sans"}})
+    {'config': {'font': 'DejaVu Sans'}}
+    >>> bundled_fonts_only({"mark": "text"})["config"]
+    {'font': 'DejaVu Sans'}
+    """
+    families = _bundled_families()
+
+    def stack(font: str, where: str) -> str:
+        from vegafigs.themes.fonts import parse_stack
+
+        keep = [f for f in parse_stack(font) if f.casefold() in families]
+        if not keep:
+            generic = [_GENERIC[f.lower()] for f in parse_stack(font) if f.lower() in _GENERIC]
+            keep = generic[:1]
+        if not keep:
+            raise SnapshotError(
+                f"image=True: the font {font!r} at {where} is none of the bundled fonts, so "
+                "the picture would depend on the machine's fonts. End the stack with a "
+                "bundled family ('DejaVu Sans', 'STIXGeneral', 'vegafigs CM') or register "
+                "the font's folder with vegafigs.register_font_directory(path)"
+            )
+        return ", ".join(f"'{f}'" if "," in f else f for f in keep)
+
+    out = _map_fonts(spec, stack, "spec")
+    config = out.setdefault("config", {})
+    if isinstance(config, dict) and "font" not in config:
+        config["font"] = "DejaVu Sans"
+    return out  # type: ignore[no-any-return]
+
+
+def _bundled_families() -> frozenset[str]:
+    from vegafigs.themes import fonts
+
+    return frozenset(face.family.casefold() for face in fonts._registered_faces())
+
+
+def _map_fonts(node: Any, stack: Any, where: str) -> Any:
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            here = f"{where}.{key}"
+            if key in ("datasets", "values"):
+                out[key] = value
+            elif isinstance(key, str) and (key == "font" or key.endswith("Font")):
+                out[key] = _map_font_value(value, stack, here)
+            else:
+                out[key] = _map_fonts(value, stack, here)
+        return out
+    if isinstance(node, list):
+        return [_map_fonts(v, stack, f"{where}[{i}]") for i, v in enumerate(node)]
+    return node
+
+
+def _map_font_value(value: Any, stack: Any, where: str) -> Any:
+    if isinstance(value, str):
+        return stack(value, where)
+    if isinstance(value, dict):
+        out = dict(value)
+        if isinstance(value.get("value"), str):
+            out["value"] = stack(value["value"], f"{where}.value")
+        for key in ("expr", "signal"):
+            if isinstance(value.get(key), str):
+                out[key] = _map_expr_fonts(value[key], stack, f"{where}.{key}")
+        if "condition" in value:
+            conds = value["condition"]
+            items = conds if isinstance(conds, list) else [conds]
+            mapped = [_map_font_value(c, stack, f"{where}.condition") for c in items]
+            out["condition"] = mapped if isinstance(conds, list) else mapped[0]
+        return out
+    return value
+
+
+def _map_expr_fonts(expr: str, stack: Any, where: str) -> str:
+    from vegafigs.themes.fonts import _result_literals
+
+    for literal in dict.fromkeys(_result_literals(expr)):
+        mapped = stack(literal, where)
+        if mapped != literal:
+            expr = expr.replace(repr(literal), repr(mapped)).replace(
+                json.dumps(literal), json.dumps(mapped)
+            )
+    return expr
