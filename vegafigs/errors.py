@@ -26,3 +26,7 @@ class ExportError(VegafigsError, ValueError):
 
 class LoadError(VegafigsError, ValueError):
     """A log file or run folder cannot be read."""
+
+
+class SnapshotError(VegafigsError, ValueError):
+    """A snapshot file or a snapshot argument is unusable (not a mismatch: that fails the test)."""
