@@ -286,16 +286,26 @@ def _width(spec):
     [
         _colour,
         _title,
-        lambda s: _move_point(s, run="GRPO", step=300, delta=0.5),
+        lambda s: _move_point(s, run="GRPO", step=300, delta=0.5),  # past the y axis' end
         _width,
     ],
-    ids=["colour", "title", "data_point", "width+1"],
+    ids=["colour", "title", "data_point_out_of_range", "width+1"],
 )
 def test_real_render_changes_fail(reward_length, change):
     spec, baseline = reward_length
     result = compare_png(baseline, _variant(spec, change))
     assert not result.ok, result.describe()
     assert result.describe().startswith(("image differs: RMS", "image size differs"))
+
+
+@pytest.mark.slow
+def test_real_render_point_moved_within_the_axes(reward_length):
+    """~100 px change: measured and counted; below 2.0 (the spec snapshot catches data
+    changes), above a strict tolerance of 0.5."""
+    spec, baseline = reward_length
+    moved = _variant(spec, lambda s: _move_point(s, run="GRPO", step=300, delta=0.2))
+    result = compare_png(baseline, moved, tolerance=0.5)
+    assert not result.ok and result.differing_pixels > 20, result.describe()
 
 
 @pytest.mark.slow
