@@ -525,3 +525,16 @@ def test_index_in_a_real_browser(tmp_path):
             page.close()
     finally:
         browser.stop()
+
+
+def test_other_folders_are_left_alone_and_lost_pictures_shown_missing(tmp_path):
+    mine = tmp_path / "my-notes"
+    mine.mkdir()
+    (mine / "case.json").write_text("{not ours", encoding="utf-8")
+    folder = _case(tmp_path, "t.py::f")
+    (folder / "diff.png").unlink()  # deleted after the case was written
+    page = write_index(tmp_path).read_text(encoding="utf-8")
+    assert "1 snapshot failure<" in page and "my-notes" not in page
+    assert page.count("<img ") == 2 and page.count("\u2014</div>") == 1
+    assert clear_report(tmp_path) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["my-notes"]

@@ -51,6 +51,7 @@ CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
 _GENERATOR = "vegafigs snapshot report"
 _READABLE = 60  # characters of the test id kept in a case folder's name
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_CASE_NAME = re.compile(r"[A-Za-z0-9._-]*[0-9a-f]{16}")  # what case_folder_name gives
 
 _STYLE = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #111; }
@@ -156,7 +157,7 @@ def _read_case(folder: Path) -> dict[str, Any] | None:
     """A case folder's data; None for a folder that is not a case; a dict with an
     ``error`` for a case whose ``case.json`` is unreadable (shown, not hidden)."""
     path = folder / CASE_FILE
-    if not path.is_file():
+    if folder.is_symlink() or not _CASE_NAME.fullmatch(folder.name) or not path.is_file():
         return None
     try:
         case = json.loads(path.read_text(encoding="utf-8"))
@@ -170,7 +171,8 @@ def _read_case(folder: Path) -> dict[str, Any] | None:
     except SnapshotError as exc:
         return {"folder": folder.name, "error": f"{CASE_FILE} is malformed: {exc}"}
     shown = case.get("pictures")
-    case["pictures"] = [f for _, f in PICTURES if isinstance(shown, list) and f in shown]
+    listed = shown if isinstance(shown, list) else []
+    case["pictures"] = [f for _, f in PICTURES if f in listed and (folder / f).is_file()]
     case["folder"] = folder.name
     return case
 
