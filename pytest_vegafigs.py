@@ -1,4 +1,4 @@
-"""pytest-vegafigs, the pytest plugin shipped with vegafigs: snapshot tests of figures' specs and pictures.
+"""pytest-vegafigs, the pytest plugin shipped with vegafigs: snapshot tests of figures.
 
 Registered through the ``pytest11`` entry point, so it is active as soon as vegafigs is
 installed (``-p no:vegafigs`` turns it off). It adds:
@@ -132,6 +132,8 @@ class _State:
     #: file names (case-folded) -> the name first used, to catch names equal on Windows
     folded: dict[str, str] = field(default_factory=dict)
     deleted: list[str] = field(default_factory=list)
+    #: snapshot folders of modules only partly collected: no snapshot there is "unused"
+    partial: set[str] = field(default_factory=set)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -139,6 +141,7 @@ class _State:
             "used": sorted(self.used),
             "known": {k: sorted(v) for k, v in self.known.items()},
             "verified": sorted(list(v) for v in self.verified),
+            "partial": sorted(self.partial),
         }
 
     def merge(self, data: dict[str, Any]) -> None:
@@ -147,6 +150,7 @@ class _State:
         for folder, stems in data.get("known", {}).items():
             self.known.setdefault(folder, set()).update(stems)
         self.verified.update((a, b) for a, b in data.get("verified", []))
+        self.partial.update(data.get("partial", []))
 
 
 _STATE = pytest.StashKey[_State]()
@@ -190,10 +194,22 @@ def _item_place(item: pytest.Item) -> tuple[str, str] | None:
     return _key(folder), snapshot_stem(item.nodeid)
 
 
+def _partly_collected(config: pytest.Config) -> set[str]:
+    """Test files named with a node id (``test_a.py::test_x``): only part of them is known."""
+    out = set()
+    for arg in config.args:
+        if "::" in arg:
+            out.add(_key(Path(config.invocation_params.dir, arg.split("::", 1)[0]).resolve()))
+    return out
+
+
 def _know(config: pytest.Config, items: Iterable[pytest.Item]) -> None:
     state = config.stash[_STATE]
+    partial = _partly_collected(config)
     for item in items:
         place = _item_place(item)
+        if place is not None and _key(Path(item.path).resolve()) in partial:
+            state.partial.add(place[0])
         if place is not None:
             state.items[item.nodeid] = place
             state.known.setdefault(place[0], set()).add(place[1])
@@ -391,7 +407,9 @@ def _claim(stem: str, stems: set[str]) -> str | None:
     """The test (stem) a snapshot file stem belongs to: ``stem`` or ``stem-<name>``."""
     best = None
     for test in stems:
-        if (stem == test or stem.startswith(test + "-")) and (best is None or len(test) > len(best)):
+        if (stem == test or stem.startswith(test + "-")) and (
+            best is None or len(test) > len(best)
+        ):
             best = test
     return best
 
@@ -400,7 +418,7 @@ def _unused(state: _State) -> list[str]:
     """Snapshot files no test used although every test that could have used them passed."""
     unused: list[str] = []
     for folder, stems in sorted(state.known.items()):
-        if not os.path.isdir(folder):
+        if folder in state.partial or not os.path.isdir(folder):
             continue
         for entry in sorted(os.listdir(folder)):
             suffix = next((s for s in _SUFFIXES if entry.endswith(s)), None)
@@ -420,8 +438,10 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         return
     state = config.stash[_STATE]
     unused = config.stash.get(_UNUSED, [])
-    if not state.counts.get("passed") and not state.counts.get("failed") and not any(
-        (state.counts.get("written"), unused)
+    if (
+        not state.counts.get("passed")
+        and not state.counts.get("failed")
+        and not any((state.counts.get("written"), unused))
     ):
         return
     parts = [f"{state.counts.get(k, 0)} {k}" for k in ("passed", "failed", "written")]

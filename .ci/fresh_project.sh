@@ -38,7 +38,7 @@ expect 0 "1 passed, 0 failed, 0 written, 0 unused"
 write_test "#d62728"
 if run --vegafigs-report report; then echo "fresh project: a changed colour passed" >&2; exit 1; fi
 expect 1 "mark.color"
-expect 1 "picture differs from"
+expect 1 "test_fig/test_curve.png: image differs: RMS"
 test -f report/index.html || { echo "fresh project: no report/index.html" >&2; exit 1; }
 lines=$(sed -n '/^_* test_curve _*$/,/^-* vegafigs snapshots/p' out.txt | wc -l)
 [ "$lines" -lt 60 ] || { echo "fresh project: the failure report has $lines lines" >&2; cat out.txt >&2; exit 1; }

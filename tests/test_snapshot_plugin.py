@@ -65,8 +65,10 @@ def test_missing_snapshot_fails_then_update_writes_then_passes(pytester):
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
-        ["*snapshot *__snapshots__/test_figs/test_curve.vl.json does not exist; "
-         "run pytest with --vegafigs-update to create it*"]  # fmt: skip
+        [
+            "*snapshot *__snapshots__/test_figs/test_curve.vl.json does not exist; "
+            "run pytest with --vegafigs-update to create it*"
+        ]  # fmt: skip
     )
     assert _summary(result) == "vegafigs snapshots: 0 passed, 1 failed, 0 written, 0 unused"
     assert not (pytester.path / "__snapshots__").exists()  # nothing written without update
@@ -203,13 +205,21 @@ def test_gone(vegafigs_snapshot):
     assert _summary(result) == "vegafigs snapshots: 1 passed, 0 failed, 0 written, 0 unused"
     assert (folder / "test_gone-b.vl.json").exists()
 
+    result = pytester.runpytest("test_figs.py::test_kept", "--vegafigs-update")
+    assert _summary(result) == "vegafigs snapshots: 1 passed, 0 failed, 0 written, 0 unused"
+    assert (folder / "test_gone-b.vl.json").exists()
+
     result = pytester.runpytest("--vegafigs-update")
-    assert _summary(result) == "vegafigs snapshots: 2 passed, 0 failed, 0 written, 1 unused (deleted)"
+    assert (
+        _summary(result) == "vegafigs snapshots: 2 passed, 0 failed, 0 written, 1 unused (deleted)"
+    )
     assert sorted(p.name for p in folder.iterdir()) == ["test_gone-a.vl.json", "test_kept.vl.json"]
 
     _project(pytester, "def test_other():\n    pass\n")  # both tests removed
     result = pytester.runpytest("--vegafigs-update")
-    assert _summary(result) == "vegafigs snapshots: 0 passed, 0 failed, 0 written, 2 unused (deleted)"
+    assert (
+        _summary(result) == "vegafigs snapshots: 0 passed, 0 failed, 0 written, 2 unused (deleted)"
+    )
     assert list(folder.iterdir()) == []
 
 
@@ -238,7 +248,7 @@ def test_picture(vegafigs_snapshot):
     result = pytester.runpytest("--vegafigs-report", "report")
     result.assert_outcomes(failed=1)
     out = result.stdout.str()
-    assert "picture differs from" in out and "mark.color" in out
+    assert "test_picture.png: image differs: RMS" in out and "mark.color" in out
     index = pytester.path / "report" / "index.html"
     assert index.exists(), out
     html = index.read_text(encoding="utf-8")
@@ -278,7 +288,9 @@ def test_picture(vegafigs_snapshot):
     img.save(png)
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*picture differs from*test_picture.png*"])
+    result.stdout.fnmatch_lines(
+        ["*test_picture.png: image differs: RMS * > tolerance 2.0 (* px differ)"]
+    )
     assert "chart differs" not in result.stdout.str()
 
 

@@ -81,7 +81,9 @@ def _selection_chart(threshold_first: bool):
         limit = alt.param(value=2)
     base = alt.Chart(df).mark_point().encode(x="x:Q", y="y:Q")
     chart = base.add_params(pick, limit).transform_filter(alt.datum.y <= limit)
-    return alt.hconcat(chart, base.encode(opacity=alt.condition(pick, alt.value(1), alt.value(0.2))))
+    return alt.hconcat(
+        chart, base.encode(opacity=alt.condition(pick, alt.value(1), alt.value(0.2)))
+    )
 
 
 def test_generated_names_do_not_change_the_snapshot(tmp_path):

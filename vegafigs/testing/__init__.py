@@ -9,7 +9,7 @@ active as soon as vegafigs is installed). Underneath it, the function API:
 >>> assert_spec_matches(chart, "specs/my_figure.vl.json")  # no golden file yet: fails
 Traceback (most recent call last):
 ...
-AssertionError: snapshot specs/my_figure.vl.json does not exist; set VEGAFIGS_UPDATE_SPECS=1 (or pass update=True) to create it
+AssertionError: snapshot specs/my_figure.vl.json does not exist; set VEGAFIGS_UPDATE_SPECS=1 ...
 >>> assert_spec_matches(chart, "specs/my_figure.vl.json", update=True)  # written
 >>> assert_spec_matches(chart, "specs/my_figure.vl.json")  # compared: the same
 

@@ -12,7 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from vegafigs.errors import SnapshotError
 from vegafigs.export import ChartLike, Spec, render_spec, spec_json, to_spec, write_atomic
@@ -55,8 +55,8 @@ def normalize_spec(spec: Spec) -> Spec:
       the order they first appear in the canonical JSON, everywhere they occur
       (expressions included), so two specs that differ only there are equal.
 
-    >>> spec = {"params": [{"name": "param_e4a496766298965a", "views": ["view_3f8918db4c86d739_0"]}]}
-    >>> normalize_spec(spec)
+    >>> view, param = "view_3f8918db4c86d739_0", "param_e4a496766298965a"
+    >>> normalize_spec({"params": [{"name": param, "views": [view]}]})
     {'params': [{'name': 'param_1', 'views': ['view_1']}]}
     """
     spec = normalize_schema(spec)
@@ -71,7 +71,7 @@ def normalize_spec(spec: Spec) -> Spec:
         counts[kind] += 1
         new[name] = f"{kind}_{counts[kind]}"
     renamed = _AUTO_NAME.sub(lambda m: new[m.group(0)], text)
-    return json.loads(renamed)  # type: ignore[no-any-return]
+    return cast(Spec, json.loads(renamed))
 
 
 def snapshot_text(chart: ChartLike) -> str:
@@ -265,7 +265,7 @@ def _compare_image(
         return
     result.baseline_png = baseline
     result.diff_png = comparison.diff_png()
-    result.lines.append(f"picture differs from {shown}: {comparison.describe()}")
+    result.lines.append(f"{shown}: {comparison.describe()}")
 
 
 def picture(spec: Spec, *, dpi: float = DEFAULT_DPI) -> bytes:
@@ -313,7 +313,7 @@ def bundled_fonts_only(spec: Spec) -> Spec:
     config = out.setdefault("config", {})
     if isinstance(config, dict) and "font" not in config:
         config["font"] = "DejaVu Sans"
-    return out  # type: ignore[no-any-return]
+    return cast(Spec, out)
 
 
 def _bundled_families() -> frozenset[str]:
