@@ -308,25 +308,26 @@ def _cell_token(value: Any) -> Any:
         raise InputError(f"expected / actual: inline data holds a non-JSON value ({exc})") from None
 
 
-_PLAIN = {str, int, float, type(None), _Missing}
+_PLAIN = {str, int, float, bool, type(None), _Missing}
 
 
 def _tokens_of(old: list[Any], new: list[Any]) -> tuple[list[Any], list[Any]]:
     """Two columns as cells comparable with ``==`` as JSON values (and hashable).
 
     Most columns hold one kind of value and are used as they are; a column
-    mixing ``1``, ``1.0`` and ``True`` (equal in Python), holding NaN, lists or
-    objects is converted cell by cell.
+    mixing ``1``, ``1.0`` and ``True`` (equal in Python) pairs each cell with its
+    type; NaN, lists and objects are converted cell by cell.
     """
     kinds = set(map(type, old)) | set(map(type, new))
-    numeric = kinds & {int, float, bool}
-    plain = kinds <= _PLAIN and len(numeric) <= 1
-    if plain and float in kinds:
-        plain = not any(v != v for v in old if type(v) is float)
-        plain = plain and not any(v != v for v in new if type(v) is float)
-    if plain:
+    if not kinds <= _PLAIN or (float in kinds and (_has_nan(old) or _has_nan(new))):
+        return [_cell_token(v) for v in old], [_cell_token(v) for v in new]
+    if len(kinds & {int, float, bool}) <= 1:
         return old, new
-    return [_cell_token(v) for v in old], [_cell_token(v) for v in new]
+    return list(zip(map(type, old), old, strict=True)), list(zip(map(type, new), new, strict=True))
+
+
+def _has_nan(column: list[Any]) -> bool:
+    return any(v != v for v in column if type(v) is float)
 
 
 def _cell_text(value: Any, table: _Table) -> str:
