@@ -506,13 +506,49 @@ def _align(diff: _TableDiff, ra: list[tuple], rb: list[tuple]) -> None:
         if _events(aligned, ra, rb) < positional:
             ops = aligned
     for _, i1, i2, j1, j2 in ops:
-        paired = min(i2 - i1, j2 - j1)
-        for k in range(paired):
-            diff.compare(i1 + k, j1 + k, ra[i1 + k], rb[j1 + k])
-        for i in range(i1 + paired, i2):
-            diff.remove(i)
-        for j in range(j1 + paired, j2):
-            diff.add(j)
+        pairs = _block_pairs(ra, rb, i1, i2, j1, j2)
+        for i, j in pairs:
+            diff.compare(i, j, ra[i], rb[j])
+        paired_a, paired_b = {i for i, _ in pairs}, {j for _, j in pairs}
+        for i in range(i1, i2):
+            if i not in paired_a:
+                diff.remove(i)
+        for j in range(j1, j2):
+            if j not in paired_b:
+                diff.add(j)
+
+
+_SMALL_BLOCK = 30  # unequal blocks of rows up to this size are paired by likeness
+
+
+def _block_pairs(
+    ra: list[tuple], rb: list[tuple], i1: int, i2: int, j1: int, j2: int
+) -> list[tuple[int, int]]:
+    """Which rows of a block of unequal rows to pair (as changed); the rest are added / removed.
+
+    Same-size and large blocks pair by position; small ones pair the rows that
+    share most cells, in order (a row inserted before a changed row is added).
+    """
+    n, m = i2 - i1, j2 - j1
+    if n == m or not n or not m or n > _SMALL_BLOCK or m > _SMALL_BLOCK:
+        return [(i1 + k, j1 + k) for k in range(min(n, m))]
+    same = [[sum(p == q for p, q in zip(ra[i1 + x], rb[j1 + y], strict=True)) for y in range(m)]
+            for x in range(n)]  # fmt: skip
+    best = [[0] * (m + 1) for _ in range(n + 1)]  # best[x][y]: most shared cells from x, y on
+    for x in range(n - 1, -1, -1):
+        for y in range(m - 1, -1, -1):
+            pair = best[x + 1][y + 1] + same[x][y] if same[x][y] else -1
+            best[x][y] = max(pair, best[x + 1][y], best[x][y + 1])
+    pairs, x, y = [], 0, 0
+    while x < n and y < m:
+        if same[x][y] and best[x][y] == best[x + 1][y + 1] + same[x][y]:
+            pairs.append((i1 + x, j1 + y))
+            x, y = x + 1, y + 1
+        elif best[x][y] == best[x + 1][y]:
+            x += 1
+        else:
+            y += 1
+    return pairs
 
 
 def _compare_tables(old: _Table, new: _Table) -> _TableDiff:
@@ -787,16 +823,17 @@ class _Walk:
                 self.changes.append(change)
 
     def sequences(self, a: Sequence, b: Sequence, path: JsonPath) -> None:
-        if len(a) == len(b):
+        nested = any(isinstance(v, Mapping | list | tuple) for v in (*a, *b))
+        if len(a) == len(b) and not nested:
             for i, (x, y) in enumerate(zip(a, b, strict=True)):
                 self.walk(x, y, (*path, i))
             return
-        if not any(isinstance(v, Mapping | list | tuple) for v in (*a, *b)):
+        if not nested:
             sizes = f"({len(a)} -> {_count(len(b), 'item')})"
             self.note(path, f"{_path_text(path)}: {_show(a)} -> {_show(b)} {sizes}")
             return
-        matcher = difflib.SequenceMatcher(None, [_canon(v) for v in a], [_canon(v) for v in b])
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        texts = [_checked_canon(v, "expected") for v in a], [_checked_canon(v, "actual") for v in b]
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, *texts).get_opcodes():
             if tag == "equal":
                 continue
             paired = min(i2 - i1, j2 - j1)
@@ -937,13 +974,14 @@ def spec_changes(
 
 def _json_equal(expected: Any, actual: Any) -> bool:
     """Whether the two are equal as JSON values (their canonical JSON texts are equal)."""
-    texts = []
-    for param, value in (("expected", expected), ("actual", actual)):
-        try:
-            texts.append(_canon(value))
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"{param}: expected a JSON-compatible spec ({exc})") from None
-    return texts[0] == texts[1]
+    return _checked_canon(expected, "expected") == _checked_canon(actual, "actual")
+
+
+def _checked_canon(value: Any, param: str) -> str:
+    try:
+        return _canon(value)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{param}: expected a JSON-compatible spec ({exc})") from None
 
 
 @contextlib.contextmanager
