@@ -418,3 +418,17 @@ def test_bad_input_is_a_clear_error(kwargs, message):
 
 def test_labels_are_listed_in_group_order():
     assert LABELS[0] == "mark" and LABELS[-1] == "other" and len(set(LABELS)) == 12
+
+
+def test_one_view_of_a_shared_dataset_gets_new_data():
+    """Three layers share a dataset; only the first one's data changes (a new dataset)."""
+    old = _spec("reward_length")
+    new = copy.deepcopy(old)
+    text = _edit_csv(old["datasets"][REWARD], 0, "lower", "-0.6")
+    new["datasets"]["data-split"] = text
+    new["hconcat"][0]["layer"][0]["data"]["name"] = "data-split"
+    assert spec_changes(old, new) == [
+        "spec differs: 1 data",
+        "data  dataset at $.hconcat[0].layer[0] (1200 rows): 1 changed",
+        "        row 0: lower -0.5288408 -> -0.6",
+    ]

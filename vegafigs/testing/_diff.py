@@ -695,28 +695,38 @@ def _first_use(uses: _Uses, name: str) -> tuple:
     return (0, _path_key(min(paths, key=_path_key)), name) if paths else (1, (), name)
 
 
+def _shared(paths: list[JsonPath], others: Mapping[str, list[JsonPath]]) -> dict[str, int]:
+    """How many of ``paths`` each of ``others`` is used at too."""
+    mine = set(paths)
+    counts = {name: len(mine.intersection(theirs)) for name, theirs in others.items()}
+    return {name: n for name, n in counts.items() if n}
+
+
 def _pair(old: _Uses, new: _Uses, old_names: list[str], new_names: list[str]) -> dict[str, str]:
-    """Pair each old dataset with a new one: the same name, else the most shared uses."""
-    pairs = {n: n for n in old_names if n in new_names}
-    left_new = {n for n in new_names if n not in pairs}
-    by_path: dict[JsonPath, list[str]] = {}
-    for name in sorted(left_new):
-        for path in new.paths.get(name, ()):
-            by_path.setdefault(path, []).append(name)
+    """New dataset name -> the old one it is compared with.
+
+    The same name first; then an old and a new dataset used at most of the same
+    places; then a new dataset used where an old one still in use was (the data
+    of one of the views that shared a dataset changed).
+    """
+    pairs = {n: n for n in new_names if n in old_names}
+    left_new = {n: new.paths.get(n, []) for n in new_names if n not in pairs}
     candidates = []
     for name in old_names:
-        if name in pairs:
-            continue
-        shared: dict[str, int] = {}
-        for path in set(old.paths.get(name, ())):
-            for other in by_path.get(path, ()):
-                shared[other] = shared.get(other, 0) + 1
-        candidates += [(-n, _first_use(old, name), other, name) for other, n in shared.items()]
-    taken: set[str] = set()
-    for _, _, other, name in sorted(candidates):
-        if name not in pairs and other not in taken:
-            pairs[name] = other
-            taken.add(other)
+        if name not in pairs:
+            shared = _shared(old.paths.get(name, []), left_new)
+            candidates += [
+                (-n, _first_use(old, name), _first_use(new, o), o, name) for o, n in shared.items()
+            ]
+    for *_, other, name in sorted(candidates):
+        if other not in pairs and name not in pairs.values():
+            pairs[other] = name
+    old_paths = {n: old.paths.get(n, []) for n in old_names}
+    for name in new_names:
+        if name not in pairs:
+            shared = _shared(new.paths.get(name, []), old_paths)
+            if shared:
+                pairs[name] = min(shared, key=lambda o: (-shared[o], _first_use(old, o)))
     return pairs
 
 
@@ -734,27 +744,31 @@ def _dataset_changes(
     old_names = sorted(old_sets, key=lambda n: _first_use(old, n))
     new_names = sorted(new_sets, key=lambda n: _first_use(new, n))
     pairs = _pair(old, new, old_names, new_names)
-    changes: list[_Change] = []
-    for name in old_names:
-        if name not in pairs:
-            table = _table(old_sets[name], old.formats.get(name))
-            where = f" at {_where(old, name)}" if old.paths.get(name) else ""
-            changes.append(_Change("data", f"- dataset {name!r}{where} ({_describe(table)})"))
-            continue
-        other = pairs[name]
-        fmts = old.formats.get(name), new.formats.get(other)
-        change = _data_change(_where(old, name), old_sets[name], new_sets[other], *fmts)
-        if change is None and other != name:
-            change = _Change("data", f"dataset {name!r} renamed {other!r} at {_where(old, name)}")
+    found: list[tuple[tuple, _Change]] = []
+    for name, was in pairs.items():
+        split = was in new_sets and was != name  # an old dataset still used elsewhere
+        where = _where(new, name) if split else _where(old, was)
+        fmts = old.formats.get(was), new.formats.get(name)
+        change = _data_change(where, old_sets[was], new_sets[name], *fmts)
+        if change is None and name != was:
+            change = _Change("data", f"dataset {was!r} renamed {name!r} at {where}")
         if change is not None:
-            changes.append(change)
-    paired = set(pairs.values())
-    for name in new_names:
-        if name not in paired:
-            table = _table(new_sets[name], new.formats.get(name))
-            where = f" at {_where(new, name)}" if new.paths.get(name) else ""
-            changes.append(_Change("data", f"+ dataset {name!r}{where} ({_describe(table)})"))
-    return changes, {new_name: old_name for old_name, new_name in pairs.items()}
+            found.append(((_first_use(new, name) if split else _first_use(old, was)), change))
+    for names, sets, uses, sign in (
+        ([n for n in old_names if n not in pairs.values()], old_sets, old, "-"),
+        ([n for n in new_names if n not in pairs], new_sets, new, "+"),
+    ):
+        for name in names:
+            where = f" at {_where(uses, name)}" if uses.paths.get(name) else ""
+            table = _describe(_table(sets[name], uses.formats.get(name)))
+            found.append(
+                (
+                    _first_use(uses, name),
+                    _Change("data", f"{sign} dataset {name!r}{where} ({table})"),
+                )
+            )
+    found.sort(key=lambda item: item[0])
+    return [change for _, change in found], pairs
 
 
 # ---------------------------------------------------------------- the structural walk
