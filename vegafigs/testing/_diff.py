@@ -927,11 +927,15 @@ def spec_changes(
     label, grouped in the order of :data:`LABELS`::
 
         mark  $.layer[1].mark.color: '#1f77b4' -> '#d62728'
-        mark  + $.layer[2]: {data: ..., mark: ...}
+        mark  + $.layer[2]: {mark: {type: 'rule', color: 'red'}, encoding: {y: …
         data  dataset at $.layer[0] (600 rows -> 601 rows): 1 added, 2 changed
+                row 5: value 360.19 -> 361.0
+                + row 600: {run: 'GRPO', step: 601, value: 361.5}
 
-    ``+ path: value`` is an added key or list item, ``- path`` a removed one;
-    values are cut to about 60 characters. Each label is what the path is about:
+    ``+ path: value`` is an added key or list item, ``- path: value`` a removed
+    one (with its old value); lists of objects (layers, params, transforms) are
+    aligned, so one layer inserted is one line. Values are cut to about 60
+    characters, strings are repr'd. Each label is what the path is about:
     ``mark``, ``encoding`` (a channel), its ``scale``, ``axis`` or ``legend``,
     ``title``, ``config``, ``params``, ``transform``, ``size`` (width, height,
     autosize, padding, spacing), ``data``; anything else is ``other``.
@@ -944,6 +948,7 @@ def spec_changes(
     many, else aligned (a row inserted is one added row). Top-level ``datasets``
     (named by a hash of their content, so a changed dataset has a new name) are
     paired by the views that use them, so a renamed dataset is one ``data`` change.
+    A 50,000-row dataset is compared in well under a second.
 
     Args:
         expected: The golden spec (a JSON object).
