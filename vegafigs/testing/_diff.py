@@ -594,7 +594,7 @@ def _row_name(i: int, j: int) -> str:
 def _cell_lines(diff: _TableDiff) -> list[str]:
     """Per changed column: a count (when more than one) and up to 3 examples."""
     out: list[str] = []
-    for k, (count, examples) in diff.cells.items():
+    for k, (count, examples) in sorted(diff.cells.items()):  # in column order
         name = diff.columns[k]
         if count > 1:
             out.append(f"{name}: {count} cells changed")
