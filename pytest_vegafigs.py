@@ -300,10 +300,10 @@ class Snapshot:
         self._state.counts[result.status] += 1
         if result.status != "failed":
             return
-        lines = list(result.lines)
         if self._state.report is not None:
-            lines.append(f"report: {self._write_case(result, lines)}")
-        pytest.fail("\n".join(lines), pytrace=False)
+            page = self._write_case(result, list(result.lines))
+            result.lines.append(f"report: {page}")
+        pytest.fail("\n".join(result.lines), pytrace=False)
 
     def _target(self, name: str | None, path: str | os.PathLike[str] | None) -> Path:
         from vegafigs.errors import SnapshotError
@@ -341,20 +341,37 @@ class Snapshot:
                 "they are one file on Windows and macOS; rename the test or pass another name="
             )
 
-    def _write_case(self, result: Any, lines: list[str]) -> Path:
-        from vegafigs.testing._report import write_case
+    def _write_case(self, result: Any, lines: list[str]) -> str:
+        from vegafigs.testing._report import INDEX_FILE, write_case
 
         assert self._state.report is not None
-        rel = _relative(result.spec_path, self._config.rootpath)
-        return write_case(
+        pictures = (result.baseline_png, result.result_png, result.diff_png)
+        if result.result_png is None and result.expected_spec is not None:
+            pictures = _draw_both(result.expected_spec, result.actual_spec, lines)
+        write_case(
             self._state.report,
             nodeid=self._item.nodeid,
-            snapshot=rel,
+            snapshot=_relative(result.spec_path, self._config.rootpath),
             lines=lines,
-            baseline_png=result.baseline_png,
-            result_png=result.result_png,
-            diff_png=result.diff_png,
+            baseline_png=pictures[0],
+            result_png=pictures[1],
+            diff_png=pictures[2],
         )
+        return _relative(self._state.report / INDEX_FILE, self._config.rootpath)
+
+
+def _draw_both(expected: Any, actual: Any, lines: list[str]) -> tuple[Any, Any, Any]:
+    """Pictures of a spec-only failure for the report: golden, new and their difference."""
+    from vegafigs.errors import VegafigsError
+    from vegafigs.testing._image import compare_png
+    from vegafigs.testing._snapshot import picture
+
+    try:
+        baseline, new = picture(expected), picture(actual)
+    except VegafigsError as exc:
+        lines.append(f"(the report has no pictures: {exc})")
+        return None, None, None
+    return baseline, new, compare_png(baseline, new).diff_png()
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -110,6 +110,10 @@ def test_a_change_fails_with_a_short_report_naming_it(pytester, change, expected
     report = out[out.index("chart differs from snapshot") : out.index("short test summary")]
     assert len(report.splitlines()) < 60, report
     assert "Traceback" not in report and "def test_curve" not in report  # no pytest traceback
+    # The report draws a spec-only failure from the two specs.
+    pytester.runpytest("--vegafigs-report", "rep").assert_outcomes(failed=1)
+    pngs = sorted(p.name for p in (pytester.path / "rep").rglob("*.png"))
+    assert pngs == ["baseline.png", "diff.png", "result.png"]
 
 
 def test_parametrized_and_named_snapshots_get_their_own_files(pytester):

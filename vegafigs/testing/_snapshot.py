@@ -103,6 +103,9 @@ class SnapshotResult:
     result_png: bytes | None = None
     diff_png: bytes | None = None
     written: list[Path] = field(default_factory=list)
+    #: the two specs of a spec failure (the golden one normalised), to draw them
+    expected_spec: Spec | None = None
+    actual_spec: Spec | None = None
 
     @property
     def message(self) -> str:
@@ -154,7 +157,7 @@ def check_snapshot(
     path = Path(spec_path)
     spec = to_spec(chart)
     actual = spec_json(normalize_spec(spec))
-    result = SnapshotResult("passed", path, image_path(path) if image else None)
+    result = SnapshotResult("passed", path, image_path(path) if image else None, actual_spec=spec)
     shown = Path(label) if label is not None else path
     _compare_spec(result, actual, update=update, hint=update_hint, shown=shown)
     if image:
@@ -212,7 +215,8 @@ def _compare_spec(
         golden = spec_json(_golden_spec(path, expected))
         if golden == actual:  # written by another Altair release: still the same figure
             return
-        changes = spec_changes(json.loads(golden), json.loads(actual))
+        result.expected_spec = json.loads(golden)
+        changes = spec_changes(result.expected_spec, json.loads(actual), max_lines=55)
     if update:
         write_atomic(path, actual.encode("utf-8"))
         result.status = "written"
