@@ -146,32 +146,26 @@ class TestGroup:
     assert _summary(result) == "vegafigs snapshots: 5 passed, 0 failed, 0 written, 0 unused"
 
 
-def test_the_same_name_twice_in_a_test_is_an_error(pytester):
-    _project(
-        pytester,
-        """
-def test_twice(vegafigs_snapshot):
-    vegafigs_snapshot(chart())
-    vegafigs_snapshot(chart(color="red"))
-""",
-    )
+@pytest.mark.parametrize(
+    ("calls", "message"),
+    [
+        (
+            'chart())\n    vegafigs_snapshot(chart(color="red")',
+            "*test_twice.vl.json is compared twice*",
+        ),
+        ('chart(), "Zoom")\n    vegafigs_snapshot(chart(), "zoom"', "*differ only in letter case*"),
+    ],
+    ids=["same-name", "names-equal-but-for-case"],
+)
+def test_one_file_for_two_snapshots_is_an_error(pytester, calls, message):
+    _project(pytester, f"def test_twice(vegafigs_snapshot):\n    vegafigs_snapshot({calls})\n")
     result = pytester.runpytest("--vegafigs-update")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*test_twice.vl.json is compared twice in this test*name=*"])
-
-
-def test_names_equal_but_for_case_are_an_error(pytester):
-    _project(
-        pytester,
-        """
-def test_case(vegafigs_snapshot):
-    vegafigs_snapshot(chart(), "Zoom")
-    vegafigs_snapshot(chart(), "zoom")
-""",
+    result.stdout.fnmatch_lines([message])
+    assert (
+        not (pytester.path / "__snapshots__" / "test_figs").exists()
+        or len(list((pytester.path / "__snapshots__" / "test_figs").iterdir())) == 1
     )
-    result = pytester.runpytest("--vegafigs-update")
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*differ only in letter case*Windows and macOS*"])
 
 
 def test_unused_snapshots_are_reported_and_deleted_on_update(pytester):
