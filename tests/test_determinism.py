@@ -131,6 +131,10 @@ def test_every_format_gives_the_same_bytes_in_fresh_processes(tmp_path: Path) ->
     assert _digests(first) == _digests(second)
     expected = {f"{n}{s}" for n in FIGURES for s in GALLERY_FORMATS.values()} | {"index.html"}
     assert set(_digests(first)) == expected
+    # vf.spec_json here (another hash seed) gives the gallery's .vl.json bytes.
+    for name, figure in FIGURES.items():
+        text = export.spec_json(figure.build()).encode("utf-8")
+        assert text == (first / f"{name}.vl.json").read_bytes(), name
     # This process has rendered before (Vega's id counters are past 1): the same files.
     for name in ("kl_spaghetti", "model_scaling"):
         spec = export.to_spec(FIGURES[name].build())
