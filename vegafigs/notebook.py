@@ -25,7 +25,8 @@ allowed), and the chart's loader fetches nothing but ``data:`` URLs.
 >>> import altair as alt, vegafigs as vf
 >>> vf.notebook()
 >>> chart = alt.Chart({"values": [{"x": 1}]}).mark_point().encode(x="x:Q")
->>> sorted(chart._repr_mimebundle_())
+>>> bundle, metadata = chart._repr_mimebundle_()
+>>> sorted(bundle)
 ['image/png', 'text/html', 'text/plain']
 >>> _ = alt.renderers.enable("default")
 """
@@ -124,9 +125,14 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-def _picture(spec: export.Spec, *, static: str, dpi: float, **allow: Any) -> tuple[bytes, int, int]:
-    """The static picture and its size in CSS pixels (a PNG at ``dpi`` is scaled down)."""
-    data = export.render_spec(spec, static, dpi=dpi, **allow)
+def _picture(
+    spec: export.Spec, *, static: str, dpi: float, allow_external_data: bool
+) -> tuple[bytes, int, int]:
+    """The static picture and its size in CSS pixels (a PNG at ``dpi`` is scaled down).
+
+    ``spec`` has its data inlined already (:func:`~vegafigs.external.localize_data`).
+    """
+    data = export.render_spec(spec, static, dpi=dpi, allow_external_data=allow_external_data)
     if static == "png":
         width, height = _png_size(data)
         scale = dpi / 72
@@ -160,10 +166,12 @@ def _check_options(
     if static not in STATIC_FORMATS:
         raise ExportError(f"static: expected one of {STATIC_FORMATS}, got {static!r}")
     if not isinstance(allow_external_data, bool):
-        raise ExportError(f"allow_external_data: expected True or False, got {allow_external_data!r}")
+        raise ExportError(
+            f"allow_external_data: expected True or False, got {allow_external_data!r}"
+        )
     from vegafigs import _limits
 
-    _limits.check_dpi(dpi)  # type: ignore[arg-type]
+    _limits.check_dpi(dpi)
 
 
 def renderer(
@@ -201,10 +209,15 @@ def renderer(
     vegafigs.errors.ExportError: static: expected one of ('png', 'svg'), got 'gif'
     """
     _check_options(static=static, dpi=dpi, allow_external_data=allow_external_data, extra=extra)
-    allow = {"allow_external_data": allow_external_data, "allow_data_dirs": allow_data_dirs}
-    spec = localize_data(export.to_spec(spec), **allow)
+    spec = localize_data(
+        export.to_spec(spec),
+        allow_external_data=allow_external_data,
+        allow_data_dirs=allow_data_dirs,
+    )
     check_spec_text(spec, error=ExportError)
-    data, width, height = _picture(spec, static=static, dpi=dpi, **allow)
+    data, width, height = _picture(
+        spec, static=static, dpi=dpi, allow_external_data=allow_external_data
+    )
     mime = "image/png" if static == "png" else "image/svg+xml"
     spec_text = export._script_json(spec)
     chart_id = hashlib.sha256(
