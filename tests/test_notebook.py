@@ -363,3 +363,53 @@ def test_output_shown_twice_and_after_altair_inline(browser, tmp_path):
         assert page.evaluate("window.vegaEmbed") == "not ours"  # left as it was
     finally:
         page.close()
+
+
+# How frontends insert an output: JupyterLab and VS Code set innerHTML, then replace each
+# <script> by a new one (which runs); classic Notebook (jQuery) runs each script's text
+# in a new <script> in <head>.
+_INSERT = """
+(html, how) => {
+  const host = document.createElement('div');
+  host.className = 'output';
+  document.body.appendChild(host);
+  host.innerHTML = html;
+  Array.from(host.querySelectorAll('script')).forEach(old => {
+    const run = document.createElement('script');
+    Array.from(old.attributes).forEach(a => run.setAttribute(a.name, a.value));
+    run.textContent = old.textContent;
+    if (how === 'lab' || run.type === 'application/json') { old.replaceWith(run); }
+    else { document.head.appendChild(run); run.remove(); }
+  });
+  return true;
+}
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["lab", "classic"])
+def test_frontend_insertion_rerun_and_clear(browser, tmp_path, how):
+    """Outputs inserted as a frontend does, a cell re-run (cleared, shown again), another chart."""
+    one = renderer(SPEC)[0]["text/html"]
+    other = renderer({**SPEC, "mark": "tick"})[0]["text/html"]
+    path = tmp_path / "blank.html"
+    path.write_text("<!DOCTYPE html><html><head></head><body></body></html>", encoding="utf-8")
+    page = browser.open(path.resolve().as_uri())
+
+    def insert(html: str) -> None:
+        page.evaluate(f"({_INSERT})({json.dumps(html)}, {json.dumps(how)})")
+
+    try:
+        insert(one)
+        assert [d["state"] for d in _settle(browser, page, 1)] == ["drawn"]
+        page.evaluate("document.querySelectorAll('.output').forEach(o => o.remove())")  # re-run
+        insert(one)
+        insert(other)
+        drawn = _settle(browser, page, 2)
+        assert [d["state"] for d in drawn] == ["drawn"] * 2, (drawn, page.errors())
+        assert all(d["marks"] >= 2 for d in drawn), drawn
+        assert page.errors() == []
+        assert page.evaluate("Object.keys(window.__vegafigs).length") == 1
+        assert page.evaluate("typeof window.vegaEmbed") == "function"
+    finally:
+        page.close()

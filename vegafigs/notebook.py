@@ -148,7 +148,7 @@ def _title(spec: export.Spec) -> str:
     title = t.get("text") if isinstance(t, dict) else t
     if isinstance(title, list):
         title = " ".join(map(str, title))
-    return str(title) if isinstance(title, str | int | float) and str(title) else "figure"
+    return str(title) if isinstance(title, str | int | float) else ""
 
 
 def _check_options(
@@ -223,11 +223,12 @@ def renderer(
     chart_id = hashlib.sha256(
         "\n".join((_bundle_key(), static, str(dpi), str(allow_external_data), spec_text)).encode()
     ).hexdigest()[:16]
-    title = html.escape(_title(spec))
+    title = _title(spec)
+    alt_text = html.escape(title or "vegafigs figure")
     src = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
     page = (
         f'<div class="vegafigs-output" data-vegafigs-id="{chart_id}">\n'
-        f'<div class="vegafigs-static"><img alt="{title}" width="{width}" height="{height}"'
+        f'<div class="vegafigs-static"><img alt="{alt_text}" width="{width}" height="{height}"'
         f' src="{src}"></div>\n'
         f'<script type="application/json" class="vegafigs-spec">{spec_text}</script>\n'
         f"{_script(chart_id, allow_external_data=allow_external_data)}\n</div>\n"
@@ -236,7 +237,7 @@ def renderer(
     bundle = {
         "text/html": page,
         mime: picture,
-        "text/plain": f"<vegafigs chart: {_title(spec)} ({width} x {height} px)>",
+        "text/plain": f"<vegafigs chart{': ' if title else ''}{title} ({width} x {height} px)>",
     }
     return bundle, {mime: {"width": width, "height": height}}
 
