@@ -11,6 +11,8 @@ from vegafigs import demo, figures, io, layers, themes, transforms
 from vegafigs.errors import ExportError, FontError, InputError, LoadError, VegafigsError
 from vegafigs.export import save, spec_json, to_spec
 from vegafigs.figure import Figure
+from vegafigs.notebook import enable as notebook
+from vegafigs.notebook import register as _register_renderer
 from vegafigs.themes import latex, paper, register_font_directory, sans
 
 __version__ = "0.1.0"
@@ -20,6 +22,9 @@ __version__ = "0.1.0"
 # failure is raised again, with its reason, by the first vegafigs render).
 with contextlib.suppress(Exception):  # e.g. a broken matplotlib install
     themes.fonts.ensure_registered()
+
+# alt.renderers.enable("vegafigs") (the entry point names it too, once installed).
+_register_renderer()
 
 __all__ = [
     "ExportError",
@@ -33,6 +38,7 @@ __all__ = [
     "io",
     "latex",
     "layers",
+    "notebook",
     "paper",
     "register_font_directory",
     "sans",

@@ -193,10 +193,11 @@ def _script_json(spec: Spec) -> str:
 
 
 #: The page's own vega-embed call: its options are the only ones used (the spec's
-#: ``usermeta.embedOptions`` is dropped before the page is written). Its loader (the
-#: bundle exposes no ``vega.loader``) loads only ``data:`` URLs, and http(s) ones when
+#: ``usermeta.embedOptions`` is dropped before the page is written). Its loader
+#: (``_LOADER_JS``, which defines ``loader``; notebook outputs use it too; the bundle
+#: exposes no ``vega.loader``) loads only ``data:`` URLs, and http(s) ones when
 #: external data is allowed; link targets (``href``) are http(s) only, and only then.
-_EMBED_JS = """
+_LOADER_JS = """
 const allowExternal = %s;
 const refuse = uri => Promise.reject(new Error('vegafigs: refused to load ' + uri));
 const web = uri => allowExternal && /^https?:\\/\\//i.test(uri);
@@ -218,10 +219,14 @@ const loader = {
   http(url, options) { return this.load(url, options); },
   file(path) { return refuse(path); },
 };
-const spec = JSON.parse(document.getElementById('vegafigs-spec').textContent);
+"""
+
+#: The page's embed call (after :data:`_LOADER_JS`).
+_PAGE_EMBED_JS = """const spec = JSON.parse(document.getElementById('vegafigs-spec').textContent);
 vegaEmbed('#vis', spec, {renderer: 'svg', actions: false, mode: 'vega-lite', loader: loader})
   .catch(err => { console.error(err); });
 """
+_EMBED_JS = _LOADER_JS + _PAGE_EMBED_JS
 
 #: Content-Security-Policy of a page: nothing is fetched (external data allowed: http(s)).
 _CSP = (
