@@ -445,7 +445,9 @@ def prefer_bundled_fonts(spec: Mapping[str, Any]) -> dict[str, Any]:
     >>> prefer_bundled_fonts({"config": {"font": "Times New Roman, Times, STIXGeneral"}})
     {'config': {'font': 'STIXGeneral, Times New Roman, Times'}}
     """
-    (one,) = _specs(spec)
+    if not isinstance(spec, Mapping):
+        raise InputError(f"spec: expected a Vega-Lite spec (dict), got {type(spec).__name__}")
+    one = spec
 
     def walk(node: Any) -> Any:
         if isinstance(node, Mapping):
