@@ -33,9 +33,23 @@ _DATA_URL = re.compile(r'url\("data:font/woff2;base64,([A-Za-z0-9+/=]+)"\)')
 MAX_KB = 30
 
 
-@pytest.fixture(scope="module")
+class _Specs(dict):
+    """Gallery specs, each built when first asked for."""
+
+    def __missing__(self, name):
+        self[name] = vf.to_spec(FIGURES[name].build())
+        return self[name]
+
+    def all(self):
+        return {name: self[name] for name in FIGURES}
+
+
+_SPECS = _Specs()
+
+
+@pytest.fixture
 def gallery_specs():
-    return {name: vf.to_spec(f.build()) for name, f in FIGURES.items()}
+    return _SPECS
 
 
 def _fonts_in_css(css: str):
@@ -47,6 +61,13 @@ def _fonts_in_css(css: str):
 def _faces(spec):
     return [(f.family, f.weight, f.italic) for f in faces_used(spec)]
 
+
+#: A config that sets the texts Vega draws bold by default in the regular weight.
+_NOT_BOLD = {
+    "title": {"fontWeight": "normal"},
+    "axis": {"titleFontWeight": "normal"},
+    "legend": {"titleFontWeight": "normal"},
+}
 
 # -- which faces --------------------------------------------------------------------
 
@@ -97,8 +118,9 @@ def test_bold_and_italic_where_the_spec_sets_them(gallery_specs):
     ]
 
 
+@pytest.mark.slow
 def test_only_faces_used(gallery_specs):
-    for name, spec in gallery_specs.items():
+    for name, spec in gallery_specs.all().items():
         families = {f.family for f in faces_used(spec)}
         assert len(families) == 1, (name, families)  # one theme font per figure
 
@@ -109,10 +131,12 @@ def test_stack_without_a_bundled_family_gets_no_rule():
     assert font_face_css({"mark": "point"}) == ""  # Vega's default sans-serif
 
 
-def test_several_specs_share_one_rule_per_face(gallery_specs):
-    specs = [gallery_specs["grad_metrics_hist"], gallery_specs["reward_length"]]
+def test_several_specs_share_one_rule_per_face():
+    times = _small_specs()[0]
+    config = {"font": TIMES, **_NOT_BOLD}
+    specs = [{**times, "config": config}, {**times, "title": "Ω other", "config": config}]
     css = font_face_css(specs)
-    assert css.count("@font-face") == 1
+    assert css.count("@font-face") == 1 and "Ω" in spec_characters(specs)
     (font,) = _fonts_in_css(css)
     cmap = set(font.getBestCmap())
     assert {ord(c) for c in spec_characters(specs)} - {0x20} <= cmap | {0x20}
@@ -121,6 +145,7 @@ def test_several_specs_share_one_rule_per_face(gallery_specs):
 # -- which characters -------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(FIGURES))
 def test_subset_has_every_drawn_character(name, gallery_specs):
     from vegafigs.testing import drawn_texts
@@ -212,37 +237,59 @@ def test_family_names_are_escaped():
     assert webfonts._css_string('a"b\\</style>') == '"a\\22 b\\5C \\3C /style\\3E "'
 
 
+@pytest.mark.slow
 def test_sizes(gallery_specs):
-    sizes = {name: len(font_face_css(spec)) / 1024 for name, spec in gallery_specs.items()}
+    sizes = {name: len(font_face_css(spec)) / 1024 for name, spec in gallery_specs.all().items()}
     print("web font CSS, KB per gallery figure:", {k: round(v, 1) for k, v in sizes.items()})
     assert all(0 < kb < MAX_KB for kb in sizes.values()), sizes
 
 
 _SCRIPT = """
-import hashlib, json, sys
-import vegafigs as vf
-from vegafigs.gallery import FIGURES
+import hashlib, sys
+sys.path.insert(0, sys.argv[1])
+from tests.test_webfonts import _small_specs
 from vegafigs.webfonts import font_face_css
-specs = [vf.to_spec(FIGURES[n].build()) for n in ("training_curve", "kl_spaghetti")]
-print(hashlib.sha256(font_face_css(specs).encode()).hexdigest())
+print(hashlib.sha256(font_face_css(_small_specs()).encode()).hexdigest())
 """
 
 
+def _small_specs() -> list[dict]:
+    """Three small specs: the Times, Computer Modern (bold, italic) and sans stacks."""
+    data = {"values": [{"m": "SDPO", "x": 1}, {"m": "GRPO", "x": -2}]}
+    text = {"field": "m", "type": "nominal", "title": "Method"}
+    return [
+        {"data": data, "mark": "text", "encoding": {"text": text}, "config": {"font": font},
+         "title": f"Title in {font}", **extra}
+        for font, extra in (
+            (TIMES, {}),
+            (COMPUTER_MODERN, {"mark": {"type": "text", "fontStyle": "italic"}}),
+            (SANS, {}),
+        )
+    ]  # fmt: skip
+
+
+@pytest.mark.slow
 def test_same_css_in_every_process(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "VEGAFIGS_CACHE_DIR": str(tmp_path / "c1")}
-    first = subprocess.run([sys.executable, "-c", _SCRIPT], env=env, capture_output=True, text=True)
-    env2 = {**env, "VEGAFIGS_CACHE_DIR": str(tmp_path / "c2"), "PYTHONHASHSEED": "7"}
-    second = subprocess.run(
-        [sys.executable, "-c", _SCRIPT], env=env2, capture_output=True, text=True
-    )
-    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
-    here = webfonts.font_face_css(
-        [vf.to_spec(FIGURES[n].build()) for n in ("training_curve", "kl_spaghetti")]
-    )
     import hashlib
 
-    assert first.stdout.strip() == second.stdout.strip()
-    assert first.stdout.strip() == hashlib.sha256(here.encode()).hexdigest()
+    runs = []
+    for i, seed in enumerate(("0", "7")):
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "PYTHONHASHSEED": seed,
+            "VEGAFIGS_CACHE_DIR": str(tmp_path / f"cache{i}"),  # "vegafigs CM" built afresh
+        }
+        runs.append(
+            subprocess.run(
+                [sys.executable, "-c", _SCRIPT, str(ROOT)], env=env, capture_output=True, text=True
+            )
+        )
+    assert [r.returncode for r in runs] == [0, 0], [r.stderr for r in runs]
+    here = hashlib.sha256(font_face_css(_small_specs()).encode()).hexdigest()
+    assert runs[0].stdout.strip() == runs[1].stdout.strip() == here
+    # STIX and DejaVu regular + bold (titles); CM regular, bold, italic (no bold italic face)
+    assert font_face_css(_small_specs()).count("@font-face") == 7
 
 
 @pytest.mark.parametrize("bad", [3, "spec", [{"mark": "point"}, 1], None])
