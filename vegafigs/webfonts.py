@@ -16,8 +16,14 @@ the *bundled* family each stack ends in (STIXGeneral, DejaVu Sans, "vegafigs CM"
   the stack, so the browser takes the web font before any system font (a web
   font named after the bundled family shadows nothing else on the page).
 
+A page uses both: the spec it embeds, and a ``<style>`` in its ``<head>``::
+
+    spec = prefer_bundled_fonts(to_spec(chart))
+    css = font_face_css(spec)  # "" when no text uses a bundled font
+
 Same spec, same CSS bytes in every process (fixed subsetting options, the font
-files' own dates kept).
+files' own dates kept). A face's subset holds the characters of all the specs
+given, so one call for a page of several figures writes each face once.
 """
 
 from __future__ import annotations
@@ -62,7 +68,15 @@ _WEIGHTS = {"normal": 400, "bold": 700, "lighter": 400, "bolder": 700}
 
 @dataclass(frozen=True)
 class WebFace:
-    """One face to embed: the CSS family name, weight and style, and its font file."""
+    """One face to embed: the CSS family name, weight and style, and its font file.
+
+    ``family``: the bundled family (the rule's ``font-family``); ``weight``: 100-900;
+    ``italic``: an italic / oblique face; ``path`` and ``index``: the font file and the
+    face's number in it (0 but in a collection).
+
+    >>> WebFace("STIXGeneral", 400, False, "STIXGeneral.ttf", 0).weight
+    400
+    """
 
     family: str
     weight: int
@@ -97,6 +111,13 @@ def _outside_data(node: Any) -> Iterator[tuple[str, Any]]:
 
 def bundled_family(stack: str) -> str | None:
     """The registered family ``stack`` ends in (the one vegafigs measures text with).
+
+    Args:
+        stack: a CSS font-family stack, e.g. :data:`vegafigs.themes.fonts.TIMES`.
+
+    Matplotlib's STIX and DejaVu, "vegafigs CM", and the folders given to
+    :func:`vegafigs.register_font_directory`; system fonts are not (they differ
+    between machines). ``None`` when the stack names none.
 
     >>> bundled_family("Times New Roman, Times, STIXGeneral")
     'STIXGeneral'
@@ -180,8 +201,15 @@ def _pick(faces: list[_fonts.FontFace], weight: int, italic: bool) -> _fonts.Fon
 def faces_used(spec: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> list[WebFace]:
     """The bundled (registered) faces the text of ``spec`` (one or several specs) uses.
 
-    One per family, weight and style; a stack without a registered family (such as
-    Vega's default ``sans-serif``) has none.
+    Args:
+        spec: a Vega-Lite spec (dict), or a sequence of them.
+
+    One per family, weight and style, sorted; a stack without a registered family
+    (such as Vega's default ``sans-serif``) has none. Bold where the spec sets a
+    weight of 600 or more (also as one result of an expression) or leaves a chart,
+    axis or legend title at Vega's default bold weight; italic where it sets
+    ``fontStyle`` italic / oblique. A weight or style the family lacks is its
+    nearest face, as in the browser's font matching.
 
     >>> from vegafigs.themes.fonts import TIMES
     >>> [(f.family, f.weight) for f in faces_used({"config": {"font": TIMES}, "mark": "point"})]
@@ -296,6 +324,9 @@ def _has_column(data: Any, column: str) -> bool:
 def spec_characters(spec: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> str:
     """Every character the text of ``spec`` (one or several specs) can show, sorted.
 
+    Args:
+        spec: a Vega-Lite spec (dict), or a sequence of them.
+
     Titles, text marks, label literals, domains, the string values of the data
     columns drawn as labels or text, the characters of formatted numbers; and all
     of printable ASCII when some text is not written in the spec (dates, default
@@ -325,8 +356,17 @@ def spec_characters(spec: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> st
 def woff2_subset(path: str, index: int, text: str) -> bytes:
     """The face at ``path`` (``index`` in a collection) subset to ``text``, as WOFF2 bytes.
 
-    Fixed options (no hinting, glyph names and the font's own dates kept), so the same
-    face and text give the same bytes in every process.
+    Args:
+        path: a TrueType / OpenType file.
+        index: the face's number in a collection (``.ttc``), else 0.
+        text: the characters to keep (and the glyphs they need, e.g. ligatures).
+
+    Fixed options (no hinting, the font's own dates kept), so the same face and text
+    give the same bytes in every process. Cached.
+
+    >>> from vegafigs.themes.fonts import bundled_font_dir
+    >>> woff2_subset(str(bundled_font_dir() / "STIXGeneral.ttf"), 0, "0123")[:4]
+    b'wOF2'
     """
     from fontTools import subset
     from fontTools.ttLib import TTFont
