@@ -1,7 +1,7 @@
 """The ``"vegafigs"`` Altair renderer: its mimebundle, and a real notebook in a browser.
 
-(``vegafigs.notebook`` the attribute is ``vf.notebook()``: the module's names are
-imported with ``from vegafigs.notebook import ...``.)
+(``vegafigs.jupyter`` the attribute is ``vf.notebook()``: the module's names are
+imported with ``from vegafigs.jupyter import ...``.)
 
 Fast: the bundle's keys, the static picture, the JavaScript bundle evaluated once per
 page, byte-identical outputs, the untrusted-spec rules, bad options. Slow: a notebook
@@ -26,7 +26,7 @@ import vegafigs as vf
 from vegafigs.errors import ExportError, VegafigsError
 from vegafigs.export import _js_bundle
 from vegafigs.gallery import FIGURES
-from vegafigs.notebook import _png_size, renderer
+from vegafigs.jupyter import _png_size, renderer
 
 from .chromium import Chromium, launch
 
@@ -178,7 +178,7 @@ def test_set_embed_options_is_refused(enabled):
 def test_entry_point_declared():
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert '[project.entry-points."altair.vegalite.v6.renderer"]' in text
-    assert 'vegafigs = "vegafigs.notebook:renderer"' in text
+    assert 'vegafigs = "vegafigs.jupyter:renderer"' in text
 
 
 # -- a real notebook, executed, exported and opened in a browser ----------------------

@@ -11,8 +11,8 @@ from vegafigs import demo, figures, io, layers, themes, transforms
 from vegafigs.errors import ExportError, FontError, InputError, LoadError, VegafigsError
 from vegafigs.export import save, spec_json, to_spec
 from vegafigs.figure import Figure
-from vegafigs.notebook import enable as notebook
-from vegafigs.notebook import register as _register_renderer
+from vegafigs.jupyter import enable as notebook
+from vegafigs.jupyter import register as _register_renderer
 from vegafigs.themes import latex, paper, register_font_directory, sans
 
 __version__ = "0.1.0"
