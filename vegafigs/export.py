@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import html
 import json
 import os
 import re
@@ -192,37 +191,6 @@ def _script_json(spec: Spec) -> str:
     return text
 
 
-#: The page's own vega-embed call: its options are the only ones used (the spec's
-#: ``usermeta.embedOptions`` is dropped before the page is written). Its loader (the
-#: bundle exposes no ``vega.loader``) loads only ``data:`` URLs, and http(s) ones when
-#: external data is allowed; link targets (``href``) are http(s) only, and only then.
-_EMBED_JS = """
-const allowExternal = %s;
-const refuse = uri => Promise.reject(new Error('vegafigs: refused to load ' + uri));
-const web = uri => allowExternal && /^https?:\\/\\//i.test(uri);
-const loader = {
-  options: {},
-  fileAccess: false,
-  sanitize(uri, options) {
-    const text = String(uri);
-    const href = !!options && options.context === 'href';
-    if (!(href ? web(text) : /^data:/i.test(text) || web(text))) return refuse(text);
-    return Promise.resolve(href ? {href: text, rel: 'noopener noreferrer'} : {href: text});
-  },
-  load(uri, options) {
-    const type = options && options.response;
-    return this.sanitize(uri, options).then(res => fetch(res.href)).then(r => !r.ok
-      ? refuse(uri + ' (HTTP ' + r.status + ')')
-      : ['arrayBuffer', 'json', 'blob'].includes(type) ? r[type]() : r.text());
-  },
-  http(url, options) { return this.load(url, options); },
-  file(path) { return refuse(path); },
-};
-const spec = JSON.parse(document.getElementById('vegafigs-spec').textContent);
-vegaEmbed('#vis', spec, {renderer: 'svg', actions: false, mode: 'vega-lite', loader: loader})
-  .catch(err => { console.error(err); });
-"""
-
 #: Content-Security-Policy of a page: nothing is fetched (external data allowed: http(s)).
 _CSP = (
     "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
@@ -263,23 +231,18 @@ def html_page(
     )
     # A page whose spec Vega cannot parse draws nothing: refuse what it cannot take.
     check_spec_text(spec, error=ExportError)
-    if title is None:
-        t = spec.get("title")
-        title = t if isinstance(t, str) else (t.get("text") if isinstance(t, dict) else None)
-        if isinstance(title, list):
-            title = " ".join(map(str, title))
-    page_title = html.escape(str(title or "vegafigs figure"))
+    from vegafigs import pages
+
     web = " http: https:" if allow_external_data else ""
-    csp = html.escape(_CSP % (web, web))
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
-        f"<title>{page_title}</title>\n"
-        "<style>body{margin:0;padding:16px;background:#fff}</style>\n"
-        f"<script>{_js_bundle()}</script>\n</head>\n<body>\n"
-        '<div id="vis"></div>\n'
-        f'<script type="application/json" id="vegafigs-spec">{_script_json(spec)}</script>\n'
-        f"<script>{_EMBED_JS % json.dumps(bool(allow_external_data))}</script>\n"
+        pages.page_head(
+            title=str(title or pages.spec_title(spec) or "vegafigs figure"),
+            csp=_CSP % (web, web),
+            css="body{margin:0;padding:16px;background:#fff}",
+        )
+        + f"<script>{_js_bundle()}</script>\n</head>\n<body>\n"
+        + pages.figure_box("vis", spec, island_id="vegafigs-spec")
+        + f"<script>{pages.embed_js(allow_external_data=allow_external_data)}</script>\n"
         "</body>\n</html>\n"
     )
 
