@@ -212,8 +212,9 @@ def render_gallery(
     title and links to the files written. These pages share one script,
     ``<out_dir>/vegafigs-embed.js`` (:data:`~vegafigs.pages.EMBED_NAME`), written
     once. Everything is rendered before the first file is written, and the files
-    are written all or none (:func:`~vegafigs.export.write_set`): an error leaves no partial gallery, the
-    previous files as they were, and no folder this run created.
+    are written all or none (:func:`~vegafigs.export.write_set`): an error leaves
+    no partial gallery, the previous files as they were, and no folder this run
+    created.
 
     >>> render_gallery("outputs", formats="png", only=["grad_metrics_hist"])  # doctest: +SKIP
     """

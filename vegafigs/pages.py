@@ -228,8 +228,8 @@ def figure_box(target: str, spec: dict[str, Any], *, island_id: str | None = Non
     island = f' id="{html.escape(island_id)}"' if island_id else ""
     return (
         f'<div class="vis vegafigs-fit" id="{target}"></div>\n'
-        f'<script type="application/json"{island} class="vegafigs-spec" '
-        f'data-target="{target}">{_script_json(spec)}</script>\n'
+        f'<script type="application/json" class="vegafigs-spec" data-target="{target}"'
+        f"{island}>{_script_json(spec)}</script>\n"
     )
 
 
