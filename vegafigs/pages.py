@@ -74,6 +74,7 @@ const vegafigsFit = (() => {
   function smallestText(svg) {
     let least = Infinity;
     svg.querySelectorAll('text').forEach(t => {
+      if (!t.textContent.trim()) return;
       const px = parseFloat(getComputedStyle(t).fontSize);
       if (px > 0 && px < least) least = px;
     });
