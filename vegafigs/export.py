@@ -5,7 +5,8 @@ dataset names, byte-identical in every process). ``.png`` / ``.svg`` / ``.pdf``:
 rendered by vl-convert after the font check; SVG ids and the PDF's object order are
 made canonical (:mod:`vegafigs._pdf`), so every format gives the same bytes in every
 render and process. ``.html``: a self-contained page
-(vega, vega-lite and vega-embed inlined; works offline; the spec is escaped).
+(vega, vega-lite and vega-embed inlined; works offline; the spec is escaped; the
+figure fits narrow windows, see :mod:`vegafigs.pages`).
 Files are written atomically: a failure leaves no file behind; :func:`write_set`
 writes a set of files all or none.
 
@@ -215,6 +216,11 @@ def html_page(
             :mod:`vegafigs.external`); the page may then fetch over http(s).
         allow_data_dirs: folders whose local files may be inlined.
 
+    The page fits narrow windows: a figure wider than the window is scaled down
+    as a whole, never below 60 % nor its smallest text below 7 px, and scrolls
+    sideways inside its own box below that (:mod:`vegafigs.pages`); it has a
+    viewport meta tag for phones.
+
     The title and the spec are escaped, so no text in them can end the page's
     script. The page uses its own vega-embed options only (no actions menu; the
     spec's ``usermeta.embedOptions`` is refused, or dropped when allowed), and its
@@ -234,6 +240,7 @@ def html_page(
     from vegafigs import pages
 
     web = " http: https:" if allow_external_data else ""
+    # @font-face CSS for the page's fonts goes in page_head(font_css=...): its one place.
     return (
         pages.page_head(
             title=str(title or pages.spec_title(spec) or "vegafigs figure"),

@@ -61,8 +61,9 @@ const vegafigsFit = (() => {
   ['mousemove', 'mousedown', 'mouseup', 'click', 'dblclick', 'wheel', 'mouseover',
    'mouseout', 'touchstart', 'touchmove', 'touchend', 'pointermove', 'pointerdown',
    'pointerup', 'contextmenu'].forEach(type => window.addEventListener(type, e => {
-    pointer = e.changedTouches && e.changedTouches.length ? e.changedTouches[0] : e;
-    setTimeout(() => { pointer = null; }, 0);
+    const mine = e.changedTouches && e.changedTouches.length ? e.changedTouches[0] : e;
+    pointer = mine;
+    setTimeout(() => { if (pointer === mine) pointer = null; }, 0);
   }, {capture: true, passive: true}));
   const own = Element.prototype.getBoundingClientRect;
   function unscaled() {
