@@ -317,11 +317,12 @@ def figure_page(
     """
     esc = html.escape
     title = spec_title(fig.spec) or fig.title
+    about = f"{esc(fig.title)} - " if title != fig.title else ""
     return (
         page_head(title=title, csp=GALLERY_CSP, css=_STYLE, font_css=font_css) + "</head>\n<body>\n"
         f'<p class="nav"><a href="{esc(index)}">&larr; {esc(gallery)}</a></p>\n'
         f"<h1>{esc(title)}</h1>\n"
-        f'<p class="source">{esc(fig.title)} - {esc(fig.name)}, {esc(fig.source)}</p>\n'
+        f'<p class="source">{about}{esc(fig.name)}, {esc(fig.source)}</p>\n'
         f"{figure_box('vis', fig.spec)}"
         f'<p class="links">{_links(fig)}</p>\n'
         f'<script src="{EMBED_NAME}"></script>\n</body>\n</html>\n'
