@@ -21,8 +21,8 @@ def test_gallery_writes_all_formats(tmp_path):
     names = sorted(p.name for p in tmp_path.iterdir())
     stem = "grad_metrics_hist"
     expected = [f"{stem}{s}" for s in [".html", ".pdf", ".png", ".svg", ".vl.json"]]
-    assert names == sorted([*expected, "index.html"])
-    assert "wrote 6 files" in res.stdout
+    assert names == sorted([*expected, "index.html", "vegafigs-embed.js"])
+    assert "wrote 7 files" in res.stdout
 
 
 def test_render_spec_to_svg(tmp_path):

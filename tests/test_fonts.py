@@ -55,16 +55,18 @@ def test_fonts_in_expressions_and_default_are_checked():
 @pytest.mark.parametrize(
     "stack", [fonts.TIMES, fonts.COMPUTER_MODERN, fonts.COMPUTER_MODERN_BOLD, fonts.SANS]
 )
-def test_every_vegafigs_stack_ends_in_a_bundled_family(stack):
+def test_every_vegafigs_stack_ends_in_a_bundled_then_a_generic_family(stack):
     bundled = {f.family.casefold() for f in fonts._registered_faces()}
-    assert fonts.parse_stack(stack)[-1].casefold() in bundled
+    *named, generic = fonts.parse_stack(stack)
+    assert named[-1].casefold() in bundled and generic in ("serif", "sans-serif")
     assert fonts.resolve_family(stack) is not None
 
 
 def test_gallery_specs_use_only_vegafigs_stacks(hist_chart):
     bundled = {f.family.casefold() for f in fonts._registered_faces()}
     for where, stack in fonts.fonts_in_spec(vf.to_spec(hist_chart)):
-        assert fonts.parse_stack(stack)[-1].casefold() in bundled, where
+        *named, generic = fonts.parse_stack(stack)
+        assert named[-1].casefold() in bundled and generic in ("serif", "sans-serif"), where
 
 
 def test_text_width_uses_bundled_metrics():

@@ -82,21 +82,26 @@ def test_index_page_keeps_injection_as_text():
     page = index_page([fig, fig], title=INJECTION)
     assert INJECTION not in page
     parsed = _parse(page)
-    # One bundle, one island per figure, one embed script.
-    assert len(parsed.scripts) == 4
-    assert page.count("vegaEmbed=") + page.count("function vegaEmbed") <= 1
+    # One island per figure and the gallery's shared script: no inline script at all.
+    assert len(parsed.scripts) == 3
+    assert [a for a, _ in parsed.scripts if "src" in a] == [{"src": "vegafigs-embed.js"}]
+    assert "vegaEmbed" not in page and "'unsafe-inline'; style-src" not in page
     islands = [text for attrs, text in parsed.scripts if attrs.get("class") == "vegafigs-spec"]
     assert [json.loads(t) for t in islands] == [spec, spec]
     assert parsed.title == INJECTION
 
 
-def test_gallery_index_has_one_bundle_and_links_written_files(tmp_path):
+def test_gallery_pages_share_one_bundle_and_link_written_files(tmp_path):
     written = render_gallery(tmp_path, formats="json,html", only=list(FIGURES))
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert tmp_path / "index.html" in written
+    assert tmp_path / "index.html" in written and tmp_path / "vegafigs-embed.js" in written
     bundle = export._js_bundle()
-    assert index.count(bundle[:200]) == 1  # one copy, not one per figure
-    assert "<script src" not in index and "http://" not in index.replace(bundle, "")
+    # One copy of the bundle, in the shared script file; no page carries its own.
+    shared = (tmp_path / "vegafigs-embed.js").read_text(encoding="utf-8")
+    assert shared.count(bundle[:200]) == 1
+    for page in [index, *((tmp_path / f"{name}.html").read_text() for name in FIGURES)]:
+        assert bundle[:200] not in page and "http://" not in page
+        assert page.count("<script src") == 1 and '<script src="vegafigs-embed.js">' in page
     for name, fig in FIGURES.items():
         assert f'href="{name}.vl.json"' in index and f'href="{name}.html"' in index
         assert f'href="{name}.png"' not in index  # not written in this run

@@ -29,7 +29,7 @@ def _cmd_gallery(args: argparse.Namespace) -> int:
     print(
         f"vegafigs gallery: wrote {len(written)} files ({n_figs} figures x "
         f"{len(formats)} formats: {','.join(formats)}"
-        f"{' + index.html' if 'html' in formats else ''}) to {args.out}/ "
+        f"{' + index.html, vegafigs-embed.js' if 'html' in formats else ''}) to {args.out}/ "
         f"in {time.perf_counter() - start:.1f}s"
     )
     return 0

@@ -5,7 +5,8 @@ dataset names, byte-identical in every process). ``.png`` / ``.svg`` / ``.pdf``:
 rendered by vl-convert after the font check; SVG ids and the PDF's object order are
 made canonical (:mod:`vegafigs._pdf`), so every format gives the same bytes in every
 render and process. ``.html``: a self-contained page
-(vega, vega-lite and vega-embed inlined; works offline; the spec is escaped).
+(vega, vega-lite and vega-embed inlined; works offline; the spec is escaped; the
+figure fits narrow windows, see :mod:`vegafigs.pages`).
 Files are written atomically: a failure leaves no file behind; :func:`write_set`
 writes a set of files all or none.
 
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import html
 import json
 import os
 import re
@@ -192,11 +192,11 @@ def _script_json(spec: Spec) -> str:
     return text
 
 
-#: The page's own vega-embed call: its options are the only ones used (the spec's
-#: ``usermeta.embedOptions`` is dropped before the page is written). Its loader
-#: (``_LOADER_JS``, which defines ``loader``; notebook outputs use it too; the bundle
-#: exposes no ``vega.loader``) loads only ``data:`` URLs, and http(s) ones when
+#: The loader of every page and notebook output (it defines ``loader``; the bundle
+#: exposes no ``vega.loader``): it loads only ``data:`` URLs, and http(s) ones when
 #: external data is allowed; link targets (``href``) are http(s) only, and only then.
+#: Pages embed with their own options only (the spec's ``usermeta.embedOptions`` is
+#: dropped before a page is written).
 _LOADER_JS = """
 const allowExternal = %s;
 const refuse = uri => Promise.reject(new Error('vegafigs: refused to load ' + uri));
@@ -220,13 +220,6 @@ const loader = {
   file(path) { return refuse(path); },
 };
 """
-
-#: The page's embed call (after :data:`_LOADER_JS`).
-_PAGE_EMBED_JS = """const spec = JSON.parse(document.getElementById('vegafigs-spec').textContent);
-vegaEmbed('#vis', spec, {renderer: 'svg', actions: false, mode: 'vega-lite', loader: loader})
-  .catch(err => { console.error(err); });
-"""
-_EMBED_JS = _LOADER_JS + _PAGE_EMBED_JS
 
 #: Content-Security-Policy of a page: nothing is fetched (external data allowed: http(s)).
 _CSP = (
@@ -252,6 +245,13 @@ def html_page(
             :mod:`vegafigs.external`); the page may then fetch over http(s).
         allow_data_dirs: folders whose local files may be inlined.
 
+    The page carries the bundled fonts its text uses as subset WOFF2 ``data:`` URLs
+    (:mod:`vegafigs.webfonts`), so a browser draws the same faces as the PDF. It fits
+    narrow windows: a figure wider than the window is scaled down
+    as a whole, never below 60 % nor its smallest text below 7 px, and scrolls
+    sideways inside its own box below that (:mod:`vegafigs.pages`); it has a
+    viewport meta tag for phones.
+
     The title and the spec are escaped, so no text in them can end the page's
     script. The page uses its own vega-embed options only (no actions menu; the
     spec's ``usermeta.embedOptions`` is refused, or dropped when allowed), and its
@@ -268,23 +268,23 @@ def html_page(
     )
     # A page whose spec Vega cannot parse draws nothing: refuse what it cannot take.
     check_spec_text(spec, error=ExportError)
-    if title is None:
-        t = spec.get("title")
-        title = t if isinstance(t, str) else (t.get("text") if isinstance(t, dict) else None)
-        if isinstance(title, list):
-            title = " ".join(map(str, title))
-    page_title = html.escape(str(title or "vegafigs figure"))
+    from vegafigs import pages
+    from vegafigs.webfonts import font_face_css, prefer_bundled_fonts
+
+    # The bundled fonts the text uses travel with the page (subset WOFF2), and each
+    # stack names its bundled family first, so the browser draws the PDF's faces.
+    spec = prefer_bundled_fonts(spec)
     web = " http: https:" if allow_external_data else ""
-    csp = html.escape(_CSP % (web, web))
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
-        f"<title>{page_title}</title>\n"
-        "<style>body{margin:0;padding:16px;background:#fff}</style>\n"
-        f"<script>{_js_bundle()}</script>\n</head>\n<body>\n"
-        '<div id="vis"></div>\n'
-        f'<script type="application/json" id="vegafigs-spec">{_script_json(spec)}</script>\n'
-        f"<script>{_EMBED_JS % json.dumps(bool(allow_external_data))}</script>\n"
+        pages.page_head(
+            title=str(title or pages.spec_title(spec) or "vegafigs figure"),
+            csp=_CSP % (web, web),
+            css="body{margin:0;padding:16px;background:#fff}",
+            font_css=font_face_css(spec),
+        )
+        + f"<script>{_js_bundle()}</script>\n</head>\n<body>\n"
+        + pages.figure_box("vis", spec, island_id="vegafigs-spec")
+        + f"<script>{pages.embed_js(allow_external_data=allow_external_data)}</script>\n"
         "</body>\n</html>\n"
     )
 

@@ -206,11 +206,15 @@ def render_gallery(
 ) -> list[Path]:
     """Write ``<out_dir>/<name><suffix>`` for every gallery figure and format.
 
-    With ``html`` it also writes ``<out_dir>/index.html``: every figure of this run
-    drawn live (offline), its title and links to the files written. Everything is
-    rendered before the first file is written, and the files are written all or none
-    (:func:`~vegafigs.export.write_set`): an error leaves no partial gallery, the
-    previous files as they were, and no folder this run created.
+    With ``html`` each ``<name>.html`` is the figure's page (its title, a link back
+    to the index, the live figure, links to its files), and it also writes
+    ``<out_dir>/index.html``: every figure of this run drawn live (offline), its
+    title and links to the files written. These pages share one script,
+    ``<out_dir>/vegafigs-embed.js`` (:data:`~vegafigs.pages.EMBED_NAME`), written
+    once. Everything is rendered before the first file is written, and the files
+    are written all or none (:func:`~vegafigs.export.write_set`): an error leaves
+    no partial gallery, the previous files as they were, and no folder this run
+    created.
 
     >>> render_gallery("outputs", formats="png", only=["grad_metrics_hist"])  # doctest: +SKIP
     """
@@ -234,7 +238,11 @@ def render_gallery(
             if name not in specs:
                 specs[name] = to_spec(FIGURES[name].build())
             path = Path(out_dir) / f"{name}{GALLERY_FORMATS[fmt]}"
-            outputs.append((path, render_spec(specs[name], fmt, dpi=dpi)))
+            if fmt == "html":  # the gallery's own page, drawn by the shared script
+                data = _figure_html(name, fmts, specs[name])
+            else:
+                data = render_spec(specs[name], fmt, dpi=dpi)
+            outputs.append((path, data))
             if bar is not None:
                 bar.set_postfix_str(path.name)
                 bar.update()
@@ -242,7 +250,10 @@ def render_gallery(
         if bar is not None:
             bar.close()
     if "html" in fmts:
+        from vegafigs.pages import EMBED_NAME, shared_script
+
         outputs.append((Path(out_dir) / INDEX_NAME, _index_html(names, fmts, specs)))
+        outputs.append((Path(out_dir) / EMBED_NAME, shared_script()))
     # All or none: a failed write (a full disk) leaves no file and no folder this run made.
     return write_set(dict(outputs), folder=out_dir)
 
@@ -251,19 +262,36 @@ def render_gallery(
 INDEX_NAME = "index.html"
 
 
-def _index_html(names: Sequence[str], fmts: Sequence[str], specs: dict[str, Spec]) -> bytes:
-    from vegafigs.pages import PageFigure, index_page
+def _page_figure(name: str, fmts: Sequence[str], spec: Spec, *, skip: str = "") -> Any:
+    """The :class:`~vegafigs.pages.PageFigure` of ``name``, linking its files (not ``skip``)."""
+    from vegafigs.pages import PageFigure
 
-    order = ["html", "json", "png", "svg", "pdf"]
+    order = [f for f in ["html", "json", "png", "svg", "pdf"] if f in fmts and f != skip]
     labels = {"html": "page", "json": ".vl.json", "png": ".png", "svg": ".svg", "pdf": ".pdf"}
-    figures = [
-        PageFigure(
-            name=name,
-            title=FIGURES[name].title,
-            source=FIGURES[name].source,
-            spec=specs[name],
-            links=tuple((labels[f], f"{name}{GALLERY_FORMATS[f]}") for f in order if f in fmts),
-        )
-        for name in names
-    ]
-    return index_page(figures).encode("utf-8")
+    from vegafigs.webfonts import prefer_bundled_fonts
+
+    return PageFigure(
+        name=name,
+        title=FIGURES[name].title,
+        source=FIGURES[name].source,
+        spec=prefer_bundled_fonts(spec),  # a browser picks the page's web fonts first
+        links=tuple((labels[f], f"{name}{GALLERY_FORMATS[f]}") for f in order),
+    )
+
+
+def _index_html(names: Sequence[str], fmts: Sequence[str], specs: dict[str, Spec]) -> bytes:
+    from vegafigs.pages import index_page
+    from vegafigs.webfonts import font_face_css
+
+    figures = [_page_figure(n, fmts, specs[n]) for n in names]
+    fonts = font_face_css([f.spec for f in figures])
+    return index_page(figures, font_css=fonts).encode("utf-8")
+
+
+def _figure_html(name: str, fmts: Sequence[str], spec: Spec) -> bytes:
+    """``<name>.html``: the figure's page (heading, link back to the index, its files)."""
+    from vegafigs.pages import figure_page
+    from vegafigs.webfonts import font_face_css
+
+    fig = _page_figure(name, fmts, spec, skip="html")
+    return figure_page(fig, index=INDEX_NAME, font_css=font_face_css(fig.spec)).encode()
