@@ -73,7 +73,10 @@ def test_figure_page_keeps_injection_as_text():
     assert len(parsed.scripts) == 3
     assert parsed.title == INJECTION  # shown as text in the tab
     (island,) = [text for attrs, text in parsed.scripts if attrs.get("id") == "vegafigs-spec"]
-    assert json.loads(island) == vf.to_spec(chart)  # the data round-trips unchanged
+    # The data round-trips unchanged (font stacks name their bundled family first).
+    from vegafigs.webfonts import prefer_bundled_fonts
+
+    assert json.loads(island) == prefer_bundled_fonts(vf.to_spec(chart))
 
 
 def test_index_page_keeps_injection_as_text():

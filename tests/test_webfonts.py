@@ -311,10 +311,10 @@ def test_prefer_bundled_fonts_moves_the_bundled_family_first():
     before = json.dumps(spec)
     out = prefer_bundled_fonts(spec)
     assert json.dumps(spec) == before  # the input is left alone
-    assert out["config"]["font"] == "STIXGeneral, Times New Roman, Times"
+    assert out["config"]["font"] == "STIXGeneral, Times New Roman, Times, serif"
     assert out["config"]["axis"]["labelFont"] == "Comic Sans MS, cursive"
     assert out["mark"]["font"]["expr"] == (
-        "datum.a == 'x' ? 'DejaVu Sans, Helvetica, Arial' : 'cmr10'"
+        "datum.a == 'x' ? 'DejaVu Sans, Helvetica, Arial, sans-serif' : 'cmr10'"
     )
     assert out["data"] == spec["data"] and out["encoding"] == spec["encoding"]
     with pytest.raises(InputError, match="^spec: "):

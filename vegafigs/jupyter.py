@@ -219,6 +219,11 @@ def renderer(
         spec, static=static, dpi=dpi, allow_external_data=allow_external_data
     )
     mime = "image/png" if static == "png" else "image/svg+xml"
+    from vegafigs.webfonts import font_face_css, prefer_bundled_fonts
+
+    # The live chart's text in the bundled fonts, like the picture (subset WOFF2).
+    spec = prefer_bundled_fonts(spec)
+    fonts = font_face_css(spec)
     spec_text = export._script_json(spec)
     chart_id = hashlib.sha256(
         "\n".join((_bundle_key(), static, str(dpi), str(allow_external_data), spec_text)).encode()
@@ -228,7 +233,8 @@ def renderer(
     src = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
     page = (
         f'<div class="vegafigs-output" data-vegafigs-id="{chart_id}">\n'
-        f'<div class="vegafigs-static"><img alt="{alt_text}" width="{width}" height="{height}"'
+        + (f"<style>{fonts}</style>\n" if fonts else "")
+        + f'<div class="vegafigs-static"><img alt="{alt_text}" width="{width}" height="{height}"'
         f' src="{src}"></div>\n'
         f'<script type="application/json" class="vegafigs-spec">{spec_text}</script>\n'
         f"{_script(chart_id, allow_external_data=allow_external_data)}\n</div>\n"

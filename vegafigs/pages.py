@@ -104,7 +104,9 @@ const vegafigsFit = (() => {
 
 # Each island is drawn with the page's options only and the loader of
 # :data:`vegafigs.export._LOADER_JS` (data: URLs only, http(s) when allowed).
-_EMBED_ALL_JS = _LOADER_JS + """document.querySelectorAll('script.vegafigs-spec').forEach(island => {
+_EMBED_ALL_JS = (
+    _LOADER_JS
+    + """document.querySelectorAll('script.vegafigs-spec').forEach(island => {
   const box = document.getElementById(island.dataset.target);
   const spec = JSON.parse(island.textContent);
   vegaEmbed(box, spec, {renderer: 'svg', actions: false, mode: 'vega-lite', loader: loader})
@@ -112,6 +114,7 @@ _EMBED_ALL_JS = _LOADER_JS + """document.querySelectorAll('script.vegafigs-spec'
     .catch(err => { console.error(err); });
 });
 """
+)
 
 
 def embed_js(*, allow_external_data: bool = False) -> str:
