@@ -62,7 +62,6 @@ _TITLED = frozenset(
 #: (config section, key) of the texts Vega draws bold by default.
 _DEFAULT_BOLD = (("title", "fontWeight"), ("axis", "titleFontWeight"),
                  ("legend", "titleFontWeight"))  # fmt: skip
-_LITERAL = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"")
 _WEIGHTS = {"normal": 400, "bold": 700, "lighter": 400, "bolder": 700}
 
 
@@ -239,7 +238,7 @@ def _encodings(spec: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]
 
 def _sure_expr(expr: str) -> bool:
     """Whether ``expr`` draws only its string literals, numbers and the datum's label/value."""
-    rest = _LITERAL.sub("", expr)
+    rest = _fonts._QUOTED.sub("", expr)
     rest = re.sub(r"\{[^{}]*\}\s*\[\s*datum\.(?:value|label)\s*\]", "", rest)  # {..}[datum.value]
     return set(re.findall(r"[A-Za-z_$][\w$]*", rest)) <= _SURE_NAMES
 
@@ -439,37 +438,6 @@ def _reorder(stack: str) -> str:
     return ", ".join([*own[:1], *rest])
 
 
-def _reorder_expr(expr: str) -> str:
-    results = set(_fonts._result_literals(expr))
-
-    def swap(m: re.Match[str]) -> str:
-        lit = m.group(1) if m.group(1) is not None else m.group(2)
-        if lit not in results or _reorder(lit) == lit:
-            return m.group(0)
-        quote = m.group(0)[0]
-        return quote + _reorder(lit).replace(quote, "\\" + quote) + quote
-
-    return _LITERAL.sub(swap, expr)
-
-
-def _font_value(value: Any) -> Any:
-    if isinstance(value, str):
-        return _reorder(value)
-    if isinstance(value, Mapping):
-        out = dict(value)
-        for key in ("expr", "signal"):
-            if isinstance(out.get(key), str):
-                out[key] = _reorder_expr(out[key])
-        if "value" in out:
-            out["value"] = _font_value(out["value"])
-        if isinstance(out.get("condition"), list):
-            out["condition"] = [_font_value(c) for c in out["condition"]]
-        elif "condition" in out:
-            out["condition"] = _font_value(out["condition"])
-        return out
-    return value
-
-
 def prefer_bundled_fonts(spec: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of ``spec`` whose font stacks start with their bundled family.
 
@@ -487,22 +455,4 @@ def prefer_bundled_fonts(spec: Mapping[str, Any]) -> dict[str, Any]:
     """
     if not isinstance(spec, Mapping):
         raise InputError(f"spec: expected a Vega-Lite spec (dict), got {type(spec).__name__}")
-    one = spec
-
-    def walk(node: Any) -> Any:
-        if isinstance(node, Mapping):
-            out: dict[str, Any] = {}
-            for k, v in node.items():
-                if k in ("datasets", "data", "values"):
-                    out[k] = v
-                elif isinstance(k, str) and (k == "font" or k.endswith("Font")):
-                    out[k] = _font_value(v)
-                else:
-                    out[k] = walk(v)
-            return out
-        if isinstance(node, list):
-            return [walk(v) for v in node]
-        return node
-
-    result: dict[str, Any] = walk(one)
-    return result
+    return _fonts.map_font_stacks(spec, lambda stack, _where: _reorder(stack))

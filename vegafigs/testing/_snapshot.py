@@ -295,80 +295,32 @@ def bundled_fonts_only(spec: Spec) -> Spec:
     >>> bundled_fonts_only({"mark": "text"})["config"]
     {'font': 'DejaVu Sans'}
     """
+    from vegafigs.themes.fonts import map_font_stacks, parse_stack
+
     families = _bundled_families()
 
     def stack(font: str, where: str) -> str:
-        from vegafigs.themes.fonts import parse_stack
-
         keep = [f for f in parse_stack(font) if f.casefold() in families]
         if not keep:
             generic = [_GENERIC[f.lower()] for f in parse_stack(font) if f.lower() in _GENERIC]
             keep = generic[:1]
         if not keep:
             raise SnapshotError(
-                f"image=True: the font {font!r} at {where} is none of the bundled fonts, so "
+                f"image=True: the font {font!r} at spec.{where} is none of the bundled fonts, so "
                 "the picture would depend on the machine's fonts. End the stack with a "
                 "bundled family ('DejaVu Sans', 'STIXGeneral', 'vegafigs CM') or register "
                 "the font's folder with vegafigs.register_font_directory(path)"
             )
         return ", ".join(f"'{f}'" if "," in f else f for f in keep)
 
-    out = _map_fonts(spec, stack, "spec")
+    out = map_font_stacks(spec, stack)
     config = out.setdefault("config", {})
     if isinstance(config, dict) and "font" not in config:
         config["font"] = "DejaVu Sans"
-    return cast(Spec, out)
+    return out
 
 
 def _bundled_families() -> frozenset[str]:
     from vegafigs.themes import fonts
 
     return frozenset(face.family.casefold() for face in fonts._registered_faces())
-
-
-def _map_fonts(node: Any, stack: Any, where: str) -> Any:
-    if isinstance(node, dict):
-        out = {}
-        for key, value in node.items():
-            here = f"{where}.{key}"
-            if key in ("datasets", "values"):
-                out[key] = value
-            elif isinstance(key, str) and (key == "font" or key.endswith("Font")):
-                out[key] = _map_font_value(value, stack, here)
-            else:
-                out[key] = _map_fonts(value, stack, here)
-        return out
-    if isinstance(node, list):
-        return [_map_fonts(v, stack, f"{where}[{i}]") for i, v in enumerate(node)]
-    return node
-
-
-def _map_font_value(value: Any, stack: Any, where: str) -> Any:
-    if isinstance(value, str):
-        return stack(value, where)
-    if isinstance(value, dict):
-        out = dict(value)
-        if isinstance(value.get("value"), str):
-            out["value"] = stack(value["value"], f"{where}.value")
-        for key in ("expr", "signal"):
-            if isinstance(value.get(key), str):
-                out[key] = _map_expr_fonts(value[key], stack, f"{where}.{key}")
-        if "condition" in value:
-            conds = value["condition"]
-            items = conds if isinstance(conds, list) else [conds]
-            mapped = [_map_font_value(c, stack, f"{where}.condition") for c in items]
-            out["condition"] = mapped if isinstance(conds, list) else mapped[0]
-        return out
-    return value
-
-
-def _map_expr_fonts(expr: str, stack: Any, where: str) -> str:
-    from vegafigs.themes.fonts import _result_literals
-
-    for literal in dict.fromkeys(_result_literals(expr)):
-        mapped = stack(literal, where)
-        if mapped != literal:
-            expr = expr.replace(repr(literal), repr(mapped)).replace(
-                json.dumps(literal), json.dumps(mapped)
-            )
-    return expr

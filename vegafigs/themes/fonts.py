@@ -25,9 +25,10 @@ import importlib.util
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from vegafigs.errors import FontError
 
@@ -217,6 +218,10 @@ def resolve_family(font: str) -> str | None:
     return None
 
 
+#: Spec keys that hold data, never font settings.
+_DATA_KEYS = ("datasets", "data", "values")
+
+
 def _iter_font_values(node: object, path: str = "") -> Iterator[tuple[str, str]]:
     """Yield ``(where, font stack)`` for every font setting in a Vega-Lite spec."""
     if isinstance(node, dict):
@@ -224,7 +229,7 @@ def _iter_font_values(node: object, path: str = "") -> Iterator[tuple[str, str]]
             here = f"{path}.{key}" if path else str(key)
             if isinstance(key, str) and (key == "font" or key.endswith("Font")):
                 yield from _font_strings(value, here)
-            elif key not in ("datasets", "data", "values"):
+            elif key not in _DATA_KEYS:
                 yield from _iter_font_values(value, here)
     elif isinstance(node, list):
         for i, item in enumerate(node):
@@ -261,6 +266,77 @@ def _result_literals(expr: str) -> Iterator[str]:
         if before.endswith(("==", "!=")) or after.startswith(("==", "!=")):
             continue
         yield m.group(1) if m.group(1) is not None else m.group(2)
+
+
+def map_font_stacks(spec: Mapping[str, Any], fn: Callable[[str, str], str]) -> dict[str, Any]:
+    """A copy of ``spec`` with every font stack replaced by ``fn(stack, where)``.
+
+    Args:
+        spec: a Vega-Lite spec (dict); it is not changed.
+        fn: the new stack for ``stack``, set at ``where`` (e.g. ``"config.font"``).
+
+    The same settings :func:`fonts_in_spec` reads: ``font`` / ``*Font`` keys, their
+    ``value`` / ``condition`` parts and the string literals an ``expr`` / ``signal``
+    can evaluate to; the data (``data``, ``datasets``, ``values``) is left alone.
+
+    >>> map_font_stacks({"config": {"font": "Arial, DejaVu Sans"}}, lambda s, w: w)
+    {'config': {'font': 'config.font'}}
+    """
+
+    def walk(node: Any, path: str) -> Any:
+        if isinstance(node, Mapping):
+            out: dict[str, Any] = {}
+            for key, value in node.items():
+                here = f"{path}.{key}" if path else str(key)
+                if key in _DATA_KEYS:
+                    out[key] = value
+                elif isinstance(key, str) and (key == "font" or key.endswith("Font")):
+                    out[key] = _map_font_setting(value, fn, here)
+                else:
+                    out[key] = walk(value, here)
+            return out
+        if isinstance(node, list):
+            return [walk(v, f"{path}[{i}]") for i, v in enumerate(node)]
+        return node
+
+    result: dict[str, Any] = walk(spec, "")
+    return result
+
+
+def _map_font_setting(value: Any, fn: Callable[[str, str], str], where: str) -> Any:
+    if isinstance(value, str):
+        return fn(value, where)
+    if not isinstance(value, Mapping):
+        return value
+    out = dict(value)
+    for key in ("expr", "signal"):
+        if isinstance(out.get(key), str):
+            out[key] = _map_literals(out[key], fn, where)
+    if "value" in out:
+        out["value"] = _map_font_setting(out["value"], fn, f"{where}.value")
+    conds = out.get("condition")
+    if isinstance(conds, list):
+        out["condition"] = [_map_font_setting(c, fn, f"{where}.condition") for c in conds]
+    elif "condition" in out:
+        out["condition"] = _map_font_setting(conds, fn, f"{where}.condition")
+    return out
+
+
+def _map_literals(expr: str, fn: Callable[[str, str], str], where: str) -> str:
+    """``expr`` with each literal it can evaluate to (:func:`_result_literals`) mapped."""
+    results = set(_result_literals(expr))
+
+    def swap(m: re.Match[str]) -> str:
+        literal = m.group(1) if m.group(1) is not None else m.group(2)
+        if literal not in results:
+            return m.group(0)
+        new = fn(literal, where)
+        if new == literal:
+            return m.group(0)
+        quote = m.group(0)[0]
+        return quote + new.replace(quote, "\\" + quote) + quote
+
+    return _QUOTED.sub(swap, expr)
 
 
 def fonts_in_spec(spec: dict) -> list[tuple[str, str]]:
