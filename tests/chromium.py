@@ -62,6 +62,8 @@ class Page:
     exceptions: list[str] = field(default_factory=list)
     log_errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
+    #: URLs the page requested (recorded when it was opened with the Network domain)
+    requests: list[str] = field(default_factory=list)
     loaded: bool = False
 
     def send(self, method: str, **params: Any) -> dict:
@@ -226,6 +228,8 @@ class Chromium:
             page.exceptions.append(
                 str(details.get("exception", {}).get("description") or details.get("text"))
             )
+        elif method == "Network.requestWillBeSent":
+            page.requests.append(params["request"]["url"])
         elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
             entry = params["entry"]
             where = f"{entry.get('source')}: {entry.get('text')}"

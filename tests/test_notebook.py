@@ -202,16 +202,10 @@ _OUTPUTS = """
 
 
 class _OfflineChromium(Chromium):
-    """Chromium whose pages are offline and record every request they make."""
-
-    def _event(self, page, method, params):
-        if method == "Network.requestWillBeSent":
-            page.__dict__.setdefault("requests", []).append(params["request"]["url"])
-        super()._event(page, method, params)
+    """Chromium whose pages are offline and record every request they make (page.requests)."""
 
     def open(self, url, *, timeout=60.0):
         page = super().open("about:blank", domains=("Runtime", "Log", "Page", "Network"))
-        page.__dict__.setdefault("requests", [])
         page.send(
             "Network.emulateNetworkConditions",
             offline=True,
