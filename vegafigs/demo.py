@@ -265,3 +265,18 @@ def rl_logs(
                 pd.DataFrame({"run": run, "step": steps, "metric": metric, "value": values})
             )
     return pd.concat(frames, ignore_index=True)
+
+
+__all__ = [
+    "GRAD_METRICS",
+    "KL_ALPHAS",
+    "KL_MODEL",
+    "MODEL_SCALING_COLORS",
+    "WARMUP_BASELINE",
+    "grad_metrics_hist",
+    "kl_runs",
+    "model_scaling",
+    "rl_logs",
+    "training_curve",
+    "warmup_ablation",
+]

@@ -536,3 +536,18 @@ def save(
         allow_data_dirs=allow_data_dirs,
     )
     return write_atomic(path, data)
+
+
+__all__ = [
+    "FORMATS",
+    "format_for",
+    "html_page",
+    "render",
+    "render_spec",
+    "save",
+    "spec_json",
+    "to_spec",
+    "validate_spec",
+    "write_atomic",
+    "write_set",
+]

@@ -295,3 +295,13 @@ def _figure_html(name: str, fmts: Sequence[str], spec: Spec) -> bytes:
 
     fig = _page_figure(name, fmts, spec, skip="html")
     return figure_page(fig, index=INDEX_NAME, font_css=font_face_css(fig.spec)).encode()
+
+
+__all__ = [
+    "FIGURES",
+    "GALLERY_FORMATS",
+    "INDEX_NAME",
+    "GalleryFigure",
+    "parse_formats",
+    "render_gallery",
+]
