@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ import pytest
 import vegafigs as vf
 from vegafigs._params import VOCABULARY, declared, glossary_markdown
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+DOCS = Path(__file__).resolve().parents[1] / "docs"
 #: Parameters that are data, not options (checked against the frame in the body).
 DATA = {"df", "runs", "stats", "values"}
 
@@ -23,11 +23,19 @@ def _public(module) -> list:
 FUNCTIONS = _public(vf.figures) + _public(vf.layers)
 
 
-def test_readme_glossary_is_the_vocabulary():
-    text = README.read_text(encoding="utf-8")
-    block = re.search(r"<!-- glossary:start -->\n(.*?)<!-- glossary:end -->", text, re.S)
-    assert block, "README has no glossary block"
-    assert block.group(1) == glossary_markdown(), "README glossary differs from VOCABULARY"
+def test_docs_glossary_is_the_vocabulary():
+    """The docs' glossary is generated from VOCABULARY: one term per name, with its meaning."""
+    page = (DOCS / "reference" / "glossary.md").read_text(encoding="utf-8")
+    assert "```{vegafigs-glossary}\n```" in page, "docs/reference/glossary.md lost its glossary"
+    sys.path.insert(0, str(DOCS / "_ext"))
+    try:
+        from vegafigs_docs import glossary_rst
+    finally:
+        sys.path.remove(str(DOCS / "_ext"))
+    lines = glossary_rst()
+    for name, spec in VOCABULARY.items():
+        i = lines.index(f"   {name}")
+        assert lines[i + 1].strip().startswith(spec.doc)
 
 
 @pytest.mark.parametrize("fn", FUNCTIONS, ids=lambda f: f.__name__)

@@ -344,14 +344,23 @@ def declared(fn: Callable[..., Any]) -> dict[str, Param]:
     return dict(getattr(fn, "__vegafigs_params__", {}))
 
 
+def accepts(spec: Param) -> str:
+    """What a declaration accepts, in words (the glossary's third column).
+
+    >>> accepts(VOCABULARY["width_in"]), accepts(VOCABULARY["x"])
+    ('inches (0, 100] or None', 'column name')
+    """
+    words = _ACCEPTS.get(spec.check, "")
+    if spec.optional:
+        words = f"{words} or None" if words else "None"
+    return words
+
+
 def glossary_markdown() -> str:
-    """The vocabulary as a Markdown table (the README's glossary)."""
+    """The vocabulary as a Markdown table."""
     lines = ["| parameter | means | accepts |", "| --- | --- | --- |"]
     for name, spec in VOCABULARY.items():
-        accepts = _ACCEPTS.get(spec.check, "")
-        if spec.optional:
-            accepts = f"{accepts} or None" if accepts else "None"
-        lines.append(f"| `{name}` | {spec.doc} | {accepts} |")
+        lines.append(f"| `{name}` | {spec.doc} | {accepts(spec)} |")
     return "\n".join(lines) + "\n"
 
 

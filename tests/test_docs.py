@@ -1,0 +1,50 @@
+"""The docs site (docs/): its gallery pages draw the gallery's figures, every figure has one."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from vegafigs.export import to_spec
+from vegafigs.gallery import FIGURES
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+_BLOCK = re.compile(r"^```\{vegafigs\}\n(.*?)^```$", re.S | re.M)
+
+
+def page_code(path: Path) -> str:
+    """The Python code of a page's first ``{vegafigs}`` block (its option lines left out)."""
+    block = _BLOCK.search(path.read_text(encoding="utf-8"))
+    assert block, f"{path.name} has no {{vegafigs}} block"
+    lines = block.group(1).splitlines()
+    while lines and (lines[0].startswith(":") or not lines[0].strip()):
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+def run_code(code: str):
+    """Run ``code`` and return the value of its last expression (what the directive draws)."""
+    tree = ast.parse(code)
+    last = tree.body.pop()
+    assert isinstance(last, ast.Expr), "the code must end with the figure as an expression"
+    scope: dict = {}
+    exec(compile(tree, "<page>", "exec"), scope)
+    return eval(compile(ast.Expression(last.value), "<page>", "eval"), scope)
+
+
+def test_every_gallery_figure_has_a_page():
+    pages = {p.stem for p in (DOCS / "gallery").glob("*.md")} - {"index"}
+    assert pages == set(FIGURES)
+    index = (DOCS / "gallery" / "index.md").read_text(encoding="utf-8")
+    for name in FIGURES:
+        assert f"\n{name}\n" in index, f"gallery/index.md does not list {name} in its toctree"
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_gallery_page_code_draws_the_gallery_figure(name):
+    """What a reader copies from the page is exactly the figure the gallery renders."""
+    shown = run_code(page_code(DOCS / "gallery" / f"{name}.md"))
+    assert to_spec(shown) == to_spec(FIGURES[name].build())
