@@ -152,8 +152,9 @@ def scaling_curves(
         The series whose legend label is bold (default None). See
         :term:`highlight`.
     order : sequence, optional
-        Order of the series in the legend (default None: category order for a
-        categorical column, else first appearance). See :term:`order`.
+        The series to draw, in legend order (default None: all, in category
+        order for a categorical column, else first appearance). See
+        :term:`order`.
     palette : mapping, optional
         ``{series: colour}``; series it leaves out take the theme's colours
         (default None). See :term:`palette`.
