@@ -78,28 +78,15 @@ def bar_trend(
 ) -> Figure:
     """Bars of ``y`` per category ``x`` with a trend line, value labels and a reference rule.
 
-    ``df`` has one row per bar. Categories of any dtype (str, int, bool,
-    float, categorical, nullable) are drawn as their string form and keep
-    ``order`` (default: first appearance; a categorical column's category
-    order), which may list them in either form (``[5, 10]`` or ``["5", "10"]``).
-    Their labels are laid out in the theme's font for the final plot width: as
-    they are, else wrapped into 2-3 lines at ``-`` ``_`` ``/`` and spaces,
-    rotated -45° or -90°, set smaller (down to 60%), or broken between
-    characters; they never overlap and are never cut (the plot shrinks to make
-    room). Bars are filled on a power colour scale from ``colors[0]``
+    Categories of any dtype (str, int, bool, float, categorical, nullable) are
+    drawn as their string form. Their labels are laid out in the theme's font for
+    the final plot width: as they are, else wrapped into 2-3 lines at ``-`` ``_``
+    ``/`` and spaces, rotated -45° or -90°, set smaller (down to 60%), or broken
+    between characters; they never overlap and are never cut (the plot shrinks to
+    make room). Bars are filled on a power colour scale from ``colors[0]``
     (lowest value) to ``colors[1]`` (highest) with ``exponent`` (see
-    :func:`vegafigs.layers.bars`); ``trend`` joins the bar tops with a line
-    (a darker shade of ``colors[1]``); ``labels`` writes each value above its
-    bar in ``label_format``, lifted where needed to stay clear of the trend
-    line at the figure's final size. ``reference`` draws a dashed rule in
-    ``reference_color`` labelled ``reference_label`` (default: the value) at
-    its left end. ``y_domain`` is the exact y range (default: from 0.75 × the
-    data span below the lowest value / reference to 0.25 × above the highest),
-    ``y_ticks`` the tick values, ``y_format`` their d3 format; ``x_title`` /
-    ``y_title`` default to the column names (wrapped when longer than the
-    plot). ``theme``, ``style``, ``width_in``, ``height_in``: see the glossary
-    (default 3.6 × 2.3 in, paper theme; font sizes and text colour come from
-    the theme, value labels use its ``text.fontSize``).
+    :func:`vegafigs.layers.bars`). Font sizes and text colour come from the
+    theme; value labels use its ``text.fontSize``.
 
     Layers: ``bars``, ``trend``, ``labels``, ``reference`` (those drawn); data:
     ``bars`` (``x``, ``y`` as given and ``label_offset``: the px each label was
@@ -114,6 +101,78 @@ def bar_trend(
     narrow for its labels (``width_in``) and bad parameters are an
     :class:`~vegafigs.InputError` naming them.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per bar, holding ``x`` and ``y`` (other columns are ignored).
+    x : str
+        Column of the categories, one bar each. See :term:`x`.
+    y : str
+        Column of the bar heights (numbers). See :term:`y`.
+    order : sequence, optional
+        Order of the categories, each once, in either form (``[5, 10]`` or
+        ``["5", "10"]``; default None: first appearance, a categorical column's
+        category order). See :term:`order`.
+    reference : float, optional
+        A value drawn as a dashed horizontal rule, labelled at its left end
+        (default None: no rule). See :term:`reference`.
+    reference_label : str, optional
+        The rule's label (default None: the value in ``label_format``). See
+        :term:`reference_label`.
+    reference_color : str, optional
+        CSS colour of the rule (default ``"#D4686A"``; its label is a darker
+        shade). See :term:`reference_color`.
+    y_domain : tuple of float, optional
+        The exact y range (default None: from 0.75 × the data span below the
+        lowest value or reference to 0.25 × above the highest, raised where the
+        value labels need room). See :term:`y_domain`.
+    y_ticks : sequence of float, optional
+        The y tick values (default None: Vega-Lite's). See :term:`y_ticks`.
+    y_format : str, optional
+        d3 format of the y tick labels (default None: Vega-Lite's, with the
+        digits the domain needs; ``"~r"`` with ``y_ticks``). See
+        :term:`y_format`.
+    label_format : str, optional
+        d3 format of the value labels and the default reference label (default
+        ``".2f"``). See :term:`label_format`.
+    x_title : str, optional
+        Title of the category axis (default None: the column name; wrapped when
+        longer than the plot). See :term:`x_title`.
+    y_title : str, optional
+        Title of the value axis (default None: the column name; wrapped when
+        longer than the plot). See :term:`y_title`.
+    trend : bool, optional
+        Join the bar tops with a line, a darker shade of ``colors[1]`` (default
+        True).
+    labels : bool, optional
+        Write each value above its bar in ``label_format``, lifted where needed
+        to stay clear of the trend line at the figure's final size (default
+        True).
+    colors : tuple of str, optional
+        ``(light, dark)`` CSS colours of the bar gradient's ends (default
+        ``("#9AC4F5", "#428AE5")``, seed 001's blues).
+    exponent : float, optional
+        Power of the colour scale, > 0 (default 0.4; 1 = linear).
+    theme : str or mapping, optional
+        Default None: the enabled vegafigs theme, else ``"paper"``; seed 001's
+        ink-coloured text and dashed grid are merged over it. See :term:`theme`.
+    style : vegafigs.themes.Style, optional
+        Venue preset: the default size and a named theme's font sizes (default
+        None). See :term:`style`.
+    width_in : float, optional
+        Figure width in inches (default None: the ``style``'s, else 3.6). See
+        :term:`width_in`.
+    height_in : float, optional
+        Figure height in inches (default None: the ``style``'s, else 2.3). See
+        :term:`height_in`.
+
+    Returns
+    -------
+    Figure
+        A single-panel :class:`~vegafigs.Figure` (panel ``"main"``).
+
+    Examples
+    --------
     >>> import vegafigs as vf
     >>> fig = vf.figures.bar_trend(vf.demo.warmup_ablation(), x="warmup_steps", y="avg_score",
     ...                            reference=55.79, reference_label="GRPO 55.79")

@@ -78,24 +78,11 @@ def metric_histograms(
 ) -> Figure:
     """One histogram of ``x`` per ``panel`` in a row, each with a Max/Min/Mean box.
 
-    ``df`` is tidy: one row per sample, ``x`` its value and ``panel`` the
-    panel it belongs to (any column names; panel values of any dtype are drawn
-    as their string form). ``panels`` picks and orders the panels (default:
-    every level, first appearance; a categorical's category order); it and the
-    keys of ``panel_titles`` / ``x_titles`` / ``palette`` / ``stats`` may name
-    a panel in either form (``0`` or ``"0"``). ``panel_titles`` / ``x_titles``
-    map a panel to its title (default ``"a) <panel>"``) and x title (default
-    the panel); panels they leave out keep the default. ``y_title``: the
-    shared y title (on the first panel only when the panels are narrow).
-    ``palette`` maps a panel to its bar colour (others: seed 000's green,
-    blue, orange ...). ``bins``: equal-width bins per panel. The box shows
-    ``stat_keys`` computed from the data, or the values ``stats`` gives per
-    panel (e.g. those quoted in a paper), formatted with ``label_format``.
-    ``stats_position``: ``"inside"`` (a box in the plot's upper right),
-    ``"title"`` (lines under the panel title) or ``"auto"`` (inside unless the
-    box would cover more than 45% of the plot's width, as in a narrow figure).
-    ``theme``, ``style``, ``width_in``, ``height_in``: see the glossary
-    (default 15 × 4.5 in, paper theme); titles wider than their panel wrap.
+    ``df`` is tidy: one row per sample, ``x`` its value and ``panel`` the panel
+    it belongs to (any column names; panel values of any dtype are drawn as their
+    string form). ``panels`` and the keys of ``panel_titles`` / ``x_titles`` /
+    ``palette`` / ``stats`` may name a panel in either form (``0`` or ``"0"``).
+    Titles wider than their panel wrap.
 
     Layers per panel: ``hist``, ``stats`` (when the box is inside); data:
     ``bins`` (panel, bin_start, bin_end, count) and ``stats`` (panel and the
@@ -106,8 +93,71 @@ def metric_histograms(
     left is an :class:`~vegafigs.InputError`); non-numeric samples, a missing
     panel name, two panels with one string form (``1`` and ``"1"``), ``x``
     and ``panel`` naming one column, an unknown panel in ``panels`` /
-    ``stats`` and bad parameters are an ``InputError`` naming them.
+    ``stats`` / ``panel_titles`` / ``x_titles`` / ``palette`` and bad
+    parameters are an ``InputError`` naming them.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per sample, holding ``x`` and ``panel``.
+    x : str
+        Column of the sample values (numbers). See :term:`x`.
+    panel : str
+        Column of the panel each sample belongs to. See :term:`panel`.
+    panels : sequence, optional
+        The panels to draw, in order (default None: every level, first
+        appearance; a categorical's category order). See :term:`panels`.
+    panel_titles : mapping, optional
+        ``{panel: title}``; panels it leaves out keep the default ``"a) <panel>"``,
+        ``"b) <panel>"`` ... (default None).
+    x_titles : mapping, optional
+        ``{panel: x axis title}``; panels it leaves out keep the default, the
+        panel's name (default None).
+    y_title : str, optional
+        The shared y title, on the first panel only when the panels are narrow
+        (default ``"Frequency"``; None: no title). See :term:`y_title`.
+    palette : mapping, optional
+        ``{panel: bar colour}``; panels it leaves out take seed 000's green,
+        blue, orange ... by their position (default None). See :term:`palette`.
+    bins : int, optional
+        Equal-width bins per panel, > 0 (default 25).
+    stats : mapping, optional
+        ``{panel: {key: value}}``: the values a box shows (e.g. those quoted in
+        a paper) instead of those computed from the data; panels or keys it
+        leaves out are computed (default None: all computed).
+    stat_keys : sequence of str, optional
+        The statistics each box lists, one line each (default ``("max",
+        "min", "mean")``). ``max``, ``min``, ``mean`` and ``count`` are
+        computed (:func:`vegafigs.transforms.summary_stats`); other keys need
+        a value in ``stats`` for every panel.
+    label_format : str, optional
+        Format of the statistics (default ``".4f"``): a d3 format that Python's
+        ``format()`` also applies. See :term:`label_format`.
+    stats_position : {"auto", "inside", "title"}, optional
+        ``"inside"``: a box in the plot's upper right; ``"title"``: lines under
+        the panel title; ``"auto"`` (default): inside unless the box would cover
+        more than 45% of the plot's width, as in a narrow figure.
+    theme : str or mapping, optional
+        Default None: the enabled vegafigs theme, else ``"paper"``. See
+        :term:`theme`.
+    style : vegafigs.themes.Style, optional
+        Venue preset: the default size and a named theme's font sizes (default
+        None). See :term:`style`.
+    width_in : float, optional
+        Figure width in inches (default None: the ``style``'s, else 15). See
+        :term:`width_in`.
+    height_in : float, optional
+        Figure height in inches (default None: the ``style``'s, else 4.5). See
+        :term:`height_in`.
+
+    Returns
+    -------
+    Figure
+        A :class:`~vegafigs.Figure` with one panel per ``panels`` level (panel id:
+        the level's string form), side by side.
+
+    Examples
+    --------
     >>> import vegafigs as vf
     >>> fig = vf.figures.metric_histograms(vf.demo.grad_metrics_hist(), x="value", panel="panel")
     >>> fig.panels

@@ -173,31 +173,13 @@ def kl_spaghetti(
 ) -> Figure:
     """Every trajectory's smoothed KL as a thin line, alive/dead coloured; one panel per alpha.
 
-    ``runs`` comes from :func:`vegafigs.io.load_kl_runs` (or is built by hand:
-    alphas of any type are drawn as their text, ``1.0`` as ``"1.0"``); ``panels``:
-    the alphas to draw, in order (default: all of ``runs``, in its order), each
-    an alpha key or a number equal to one's value (``4`` draws ``"4.0"``).
-    ``window``, ``threshold``, ``roll``, ``normalize_kl``, ``calib_tokens``: as in
-    :func:`~vegafigs.transforms.kl_states` (generation window, pmass below
-    ``threshold`` = dead, rolling-mean width, divide by the p95 of the first
-    ``calib_tokens``). Each panel shows the paths (alive over dead, ``palette``
-    keys ``alive``, ``dead``, ``EOS``, ``target``; default the seed's
-    ``#3a7ca5`` / ``#d97706`` / black), an EOS tick where a rollout ended before
-    ``window``, the median (black) and the dashed target (1 when normalised,
-    else alpha², a note when it is off-scale). All panels share the y range
-    ``[-0.05 ymax, ymax]``; ``kl_log``: symlog y axis.
-    ``stroke_width``: path width (default: a third of the theme's
-    ``line.strokeWidth``, 0.5 pt; the legend's lines are the theme's width);
-    ``opacity``: path opacity (default ``clip(8/n, .2, .7)`` per panel).
-    ``model``: the model named in the default ``title``. Path points that a
-    straight line replaces to within ``tolerance`` px are dropped (state changes
-    kept; ``None`` keeps every token), measuring px on the plot size *estimated*
-    from the figure size and fonts. ``decimals``: digits of the values in the
-    spec (default: enough for 1/1000 of the y range). ``theme`` (default
-    ``"sans"``, with the seed's background, axis colours and no ticks merged
-    over it; legend text at 7/9 of its label size, at least 7 pt), ``style``, ``width_in``,
-    ``height_in``: see the glossary (the whole figure; default 3.0 in per
-    panel × 3.4 in).
+    Alphas of any type are drawn as their text (``1.0`` as ``"1.0"``). Each
+    panel shows the paths (alive over dead), an EOS tick where a rollout ended
+    before ``window``, the median (black) and the dashed target (1 when
+    normalised, else alpha², a note when it is off-scale). All panels share the y
+    range ``[-0.05 ymax, ymax]``. The theme gets the seed's background, axis
+    colours and no ticks merged over it; legend text is 7/9 of its label size,
+    at least 7 pt.
 
     Small sizes: the panels stay in one row while each plot keeps about 70 pt,
     else they go into a grid (the fewest rows that keep that width while the
@@ -229,6 +211,76 @@ def kl_spaghetti(
     character, no trajectories at all, an unknown palette key and bad
     parameters are an :class:`~vegafigs.InputError` naming them.
 
+    Parameters
+    ----------
+    runs : vegafigs.io.KLRuns
+        The trajectories, from :func:`vegafigs.io.load_kl_runs` (or built by
+        hand).
+    panels : sequence, optional
+        The alphas to draw, in order, each an alpha key or a number equal to
+        one's value (``4`` draws ``"4.0"``; default None: all of ``runs``, in
+        its order). See :term:`panels`.
+    window : int, optional
+        The generation window, tokens, > 0 (default 512): a rollout that ended
+        before it gets an EOS tick and counts as censored. As in
+        :func:`~vegafigs.transforms.kl_states`.
+    threshold : float, optional
+        A token whose pmass is below it is dead, > 0 (default 0.8).
+    roll : int, optional
+        Width of the rolling mean smoothing the KL, tokens, > 0 (default 65).
+    normalize_kl : bool, optional
+        Divide each trajectory's KL by the p95 of its first ``calib_tokens``
+        tokens (default True); the target line is then 1, else alpha².
+    calib_tokens : int, optional
+        Tokens the normalisation's p95 is taken over, > 0 (default 20).
+    kl_log : bool, optional
+        A symlog y axis (default False).
+    palette : mapping of str to str, optional
+        Colours of the legend entries ``alive``, ``dead``, ``EOS``, ``target``;
+        entries it leaves out keep the seed's ``#3a7ca5`` / ``#d97706`` / black
+        (default None). See :term:`palette`.
+    stroke_width : float, optional
+        Width of the paths, pt (default None: a third of the theme's
+        ``line.strokeWidth``, 0.5 pt; the legend's lines are the theme's
+        width). See :term:`stroke_width`.
+    opacity : float, optional
+        Opacity of the paths (default None: ``clip(8 / n, 0.2, 0.7)`` per panel
+        of ``n`` trajectories). See :term:`opacity`.
+    model : str, optional
+        The model named in the default ``title`` (default None:
+        ``runs.model_contains``).
+    title : str, optional
+        Figure title (default None: ``"KL trajectories coloured by survival
+        (pmass < {threshold} = dead). Model: {model}. window={window}."``).
+        See :term:`title`.
+    tolerance : float or None, optional
+        Path points that a straight line replaces to within this many px are
+        dropped, state changes kept, >= 0 (default 0.3; None: every token is
+        kept). The px are measured on the plot size *estimated* from the figure
+        size and fonts.
+    decimals : int, optional
+        Digits of the values in the spec, >= 0 (default None: enough for 1/1000
+        of the y range).
+    theme : str or mapping, optional
+        Default None: the enabled vegafigs theme, else ``"sans"``. See
+        :term:`theme`.
+    style : vegafigs.themes.Style, optional
+        Venue preset: the default size and a named theme's font sizes (default
+        None). See :term:`style`.
+    width_in : float, optional
+        Width of the whole figure in inches (default None: the ``style``'s,
+        else 3.0 per panel). See :term:`width_in`.
+    height_in : float, optional
+        Height of the whole figure in inches (default None: the ``style``'s,
+        else 3.4). See :term:`height_in`.
+
+    Returns
+    -------
+    Figure
+        A :class:`~vegafigs.Figure` with one panel per alpha.
+
+    Examples
+    --------
     >>> import vegafigs as vf, tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     runs = vf.io.load_kl_runs(vf.demo.kl_runs(tmp, alphas=["0.5", "4.0"], n_cells=1),

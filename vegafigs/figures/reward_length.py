@@ -184,43 +184,32 @@ def reward_length(
     """Reward and response length (or any metrics) against step for one or more runs.
 
     ``df`` is tidy (one row per ``series`` (run), ``x``, ``panel`` (metric) and
-    ``y`` (value)), as :func:`vegafigs.io.load` returns it; ``panels`` picks
-    the metrics (``None``: all). ``layout="panels"``: one panel per metric side
-    by side sharing the x axis; ``"dual"``: two metrics on one plot with left /
-    right y axes (first metric solid, second dashed). Each run's raw trace is
-    drawn faint (``raw``, ``raw_opacity``) under its smoothed line (``smooth``,
-    e.g. ``"ema:0.9"``), optionally over a ``band`` of the raw values in a
-    centred window of ``band_window`` points (``"q10-90"``, ``"std"``,
-    ``"ci95"``; default window ≈ 2% of the run; ``band_opacity``). Runs are
-    compared by colour (``order``, ``palette``) with one legend (right of the
-    plots, or under them when the figure is narrow).
+    ``y`` (value)), as :func:`vegafigs.io.load` returns it. ``layout="panels"``:
+    one panel per metric side by side sharing the x axis; ``"dual"``: two metrics
+    on one plot with left / right y axes (first metric solid, second dashed).
+    Each run's raw trace is drawn faint under its smoothed line, optionally over
+    a band. Runs are compared by colour with one legend (right of the plots, or
+    under them when the figure is narrow).
 
-    Groups: ``seed`` names a column of seed ids: the runs of one ``series`` (one
-    per seed) are each smoothed, then drawn as their mean (the median for a
-    quantile ``band``) with a ``band`` across the seeds (default ``"std"``;
-    ``"ci95"``, ``"ci95-boot"``, ``"qLO-HI"``; seeds logged at different steps are
+    Groups: with ``seed``, the runs of one ``series`` (one per seed) are each
+    smoothed, then drawn as their mean (the median for a quantile ``band``) with
+    a ``band`` across the seeds (seeds logged at different steps are
     interpolated between their own points, see :func:`vegafigs.transforms.band`);
     the faint raw trace is then the same statistic (mean / median) of the seeds'
-    raw values. ``facet`` names a column whose values get a panel each: a grid
-    with one row per metric and one column per value (``"dual"``: one dual panel
-    per value), the x zoom shared by all. Rows that share a step of one drawn line
-    (``series``, ``panel``, ``facet``, ``seed``) are an error naming the columns
-    that tell them apart and what to pass (never averaged silently); so are the
-    identifier columns of ``df.attrs["ids"]`` (:func:`vegafigs.io.load`) that vary
-    within one line.
+    raw values. With ``facet``, a grid with one row per metric and one column per
+    value (``"dual"``: one dual panel per value), the x zoom shared by all. Rows
+    that share a step of one drawn line (``series``, ``panel``, ``facet``,
+    ``seed``) are an error naming the columns that tell them apart and what to
+    pass (never averaged silently); so are the identifier columns of
+    ``df.attrs["ids"]`` (:func:`vegafigs.io.load`) that vary within one line.
 
     Titles: a metric's panel title is its name as logged (``rollout/ep_rew_mean``),
-    except the known names of :data:`TITLES` (``reward`` -> "Reward");
-    ``panel_titles`` maps a metric to its title. ``x_title`` (default: from
-    ``df.attrs["x"]``, the x column a loader used, by :func:`x_title_of` — e.g.
-    "Timesteps" —, else "Training step"; a datetime / timedelta x: its column's name).
-    With ``interactive`` the HTML output has tooltips (run, step, value, smoothed;
-    ``"dual"``: both metrics at the step nearest the pointer) and one x zoom / pan
-    for all panels (drag, wheel; double-click resets); PNG / PDF are static. Series
-    longer than 4 × the pixel columns at ``dpi`` are reduced with M4.
-    ``stroke_width`` (default: the theme's), ``theme`` (default ``"paper"``),
-    ``style``, ``width_in`` × ``height_in`` (the whole figure, default 7 × 2.8 in;
-    with ``facet`` wider / taller by the grid): see the glossary.
+    except the known names of :data:`~vegafigs.figures.reward_length.TITLES`
+    (``reward`` -> "Reward") and those ``panel_titles`` gives. With
+    ``interactive`` the HTML output has tooltips (run, step, value, smoothed;
+    ``"dual"``: both metrics at the step nearest the pointer) and one x zoom /
+    pan for all panels (drag, wheel; double-click resets); PNG / PDF are
+    static.
 
     Layers: ``"panels"``: per metric panel ``band`` (with ``band``), ``raw``, ``line``,
     ``point`` (a dot at each run logged at one step only, which a line cannot show),
@@ -232,9 +221,9 @@ def reward_length(
 
     Bad input: rows with NaN / ±inf in ``x`` or ``y`` are dropped with a
     ``UserWarning`` giving the count (none left: :class:`~vegafigs.InputError`);
-    strings there, an empty frame, a missing column, a missing run name, a step
-    logged twice for one line, or a metric without rows for a ``facet`` value are
-    errors.
+    strings there, an empty frame, a missing column, one column for two roles, a
+    missing run name, a step logged twice for one line, or a metric without rows
+    for a ``facet`` value are errors.
 
     Any frame: column names may hold any printable characters; the figure's own
     columns in ``data`` (``smooth``, ``lower``, ``upper``, ``n``) get a ``_`` prefix
@@ -244,10 +233,111 @@ def reward_length(
     given; a categorical keeps its category order); two ids with one string form
     are an error. ``x`` may hold datetimes (a time axis of the wall-clock times,
     the same on every machine) or timedeltas (a duration in s / min / h / d, the
-    unit added to the x title); ``x_domain`` is then an error. A run logged at one
-    step is drawn as a dot; legend labels too wide for the figure are drawn on
-    several lines.
+    unit added to the x title). A run logged at one step is drawn as a dot;
+    legend labels too wide for the figure are drawn on several lines.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Tidy logs: one row per run, step and metric.
+    x : str, optional
+        Column of the steps (numbers, datetimes or timedeltas; default
+        ``"step"``). See :term:`x`.
+    y : str, optional
+        Column of the logged values (default ``"value"``). See :term:`y`.
+    series : str, optional
+        Column of the run names, one colour each (default ``"run"``). See
+        :term:`series`.
+    panel : str, optional
+        Column of the metric names (default ``"metric"``). See :term:`panel`.
+    panels : sequence of str or None, optional
+        The metrics to draw, in order (default ``("reward",
+        "response_length")``; None: all, first appearance). ``"dual"`` needs
+        exactly two. See :term:`panels`.
+    seed : str, optional
+        Column of seed ids: each ``series`` is drawn as the mean (or median)
+        over its seeds with a band across them (default None). See
+        :term:`seed`.
+    facet : str, optional
+        Column whose values get a column of panels each (default None).
+    layout : {"panels", "dual"}, optional
+        ``"panels"`` (default): one panel per metric; ``"dual"``: two metrics on
+        one plot with left / right y axes.
+    smooth : str or tuple or None, optional
+        Smoothing of each run (default ``"ema:0.9"``; ``"twema:W"``,
+        ``"rolling:N"``, ``"gaussian:S"``, a ``(method, parameter)`` tuple, or
+        None: raw), as in :func:`vegafigs.figures.training_curves`.
+    raw : bool, optional
+        Draw each run's raw trace faint under its smoothed line (default True).
+    raw_opacity : float or None, optional
+        Opacity of the raw traces (default 0.3; None: 0.3). See
+        :term:`raw_opacity`.
+    band : str, optional
+        Without ``seed``: a band of the raw values in a centred rolling window
+        of ``band_window`` points, ``"q10-90"`` (any ``"qLO-HI"``), ``"std"`` or
+        ``"ci95"`` (default None: no band). With ``seed``: the band across the
+        seeds, ``"std"`` (also the default), ``"ci95"``, ``"ci95-boot"`` or
+        ``"qLO-HI"``.
+    band_window : int, optional
+        Points in the rolling band's window, > 0 (default None: about 2% of the
+        longest run, odd, at least 5). Unused with ``seed``.
+    band_opacity : float or None, optional
+        Fill opacity of the bands (default 0.15; None: the theme's
+        ``area.fillOpacity``). See :term:`band_opacity`.
+    order : sequence, optional
+        The runs to draw and their order (default None: all, first appearance).
+        See :term:`order`.
+    palette : mapping, optional
+        ``{run: colour}``; runs it leaves out take the theme's colours (default
+        None). See :term:`palette`.
+    panel_titles : mapping, optional
+        ``{metric: panel title}`` (default None: the titles of
+        :data:`~vegafigs.figures.reward_length.TITLES`, else the names as
+        logged).
+    x_title : str or list of str, optional
+        Default None: when ``x`` is ``"step"``, the title of the x column a
+        loader used (``df.attrs["x"]``, by
+        :func:`~vegafigs.figures.reward_length.x_title_of`, e.g.
+        "Timesteps"), else "Training step"; a datetime / timedelta ``x``: its
+        column's name. See :term:`x_title`.
+    x_domain : sequence of float, optional
+        The exact x range (default None: the data's min to max); an error for
+        a datetime / timedelta ``x``. See :term:`x_domain`.
+    interactive : bool, optional
+        Tooltips and a shared x zoom / pan in the HTML output (default True).
+    stroke_width : float, optional
+        Width of the smoothed lines, pt (default None: the theme's line width);
+        raw traces are 7/18 of it. See :term:`stroke_width`.
+    theme : str or mapping, optional
+        Default None: the enabled vegafigs theme, else ``"paper"``. See
+        :term:`theme`.
+    style : vegafigs.themes.Style, optional
+        Venue preset: the default size and a named theme's font sizes (default
+        None). See :term:`style`.
+    width_in : float, optional
+        Width of the whole figure in inches (default None: the ``style``'s,
+        else 7; with ``facet`` and more than three columns 1.8 per column +
+        1.6). See :term:`width_in`.
+    height_in : float, optional
+        Height of the whole figure in inches (default None: the ``style``'s,
+        else 2.8; a ``facet`` grid of several rows 2.2 per row + 0.6). See
+        :term:`height_in`.
+    downsample : bool or None, optional
+        None (default): runs longer than 4 × the pixel columns at ``dpi`` are
+        reduced with M4; True: the reduction is applied (short runs still kept
+        whole); False: every point is kept. See :term:`downsample`.
+    dpi : float, optional
+        Dots per inch the M4 reduction is sized for (default 300). See
+        :term:`dpi`.
+
+    Returns
+    -------
+    Figure
+        A :class:`~vegafigs.Figure` with one panel per metric (per ``facet``
+        value: ``"<metric> | <value>"``).
+
+    Examples
+    --------
     >>> import vegafigs as vf
     >>> fig = vf.figures.reward_length(vf.demo.rl_logs(n_steps=60), band="q10-90")
     >>> fig.panels, list(fig.data)

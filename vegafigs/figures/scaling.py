@@ -97,28 +97,15 @@ def scaling_curves(
 ) -> Figure:
     """``y`` against ``x`` (e.g. model size) as evenly spaced categories, a line per ``series``.
 
-    Each series gets a line with dark-edged circle markers (``marker_size`` px²)
-    and, where ``err`` (± half-width column) or ``lower`` / ``upper`` (band
-    limit columns, e.g. precomputed quantiles) are given, a translucent band.
-    ``x`` values are placed equally spaced in ascending order (labelled as
-    given, e.g. 0.6, 1.7, 4, 8), ``x_padding`` steps from the frame. Series
-    values of any type (ints, bools, floats, categories, pandas nullable) are
-    drawn as their text, and ``highlight``, ``order`` and ``palette`` keys may
-    be given as the same values (``highlight=1``, ``palette={0: "red"}``). The
-    frameless legend lists the series in ``order`` (default: category order
-    for a categorical column, else first appearance) with the ``highlight``
-    series' label alone in bold; it goes where ``legend_orient`` says
-    (default: inside the plot's bottom-right corner while it covers at most a
-    third of each side, else right of the plot while it takes at most half the
-    width, else below the plot in as many columns as fit). Long labels wrap
-    after spaces, ``-``, ``_`` and ``/`` to the room there (never inside a
-    word) and are never cut short. ``palette`` maps series to colours (the
-    others take the theme's).
-    ``stroke_width`` (default: the theme's ``line.strokeWidth``), ``band_opacity``
-    (default: the theme's ``area.fillOpacity``), ``title``, ``x_title`` /
-    ``y_title`` (wrapped when longer than the plot), ``y_domain``, ``y_ticks``,
-    ``y_format``, ``theme``, ``style``, ``width_in``, ``height_in``: see the
-    glossary (default 10 × 5 in, latex theme).
+    Each series gets a line with dark-edged circle markers and, where ``err`` or
+    ``lower`` / ``upper`` are given, a translucent band. ``x`` values are placed
+    equally spaced in ascending order (labelled as given, e.g. 0.6, 1.7, 4, 8).
+    Series values of any type (ints, bools, floats, categories, pandas nullable)
+    are drawn as their text, and ``highlight``, ``order`` and ``palette`` keys
+    may be given as the same values (``highlight=1``, ``palette={0: "red"}``).
+    The frameless legend lists the series in ``order`` with the ``highlight``
+    series' label alone in bold. Long labels wrap after spaces, ``-``, ``_`` and
+    ``/`` to the room there (never inside a word) and are never cut short.
 
     Layers: ``band`` (when there is a spread), ``line``, ``points``; data:
     ``curves`` (``series`` as text, ``x``, ``y`` under the user's column names,
@@ -136,9 +123,96 @@ def scaling_curves(
     ``x`` / ``y`` / ``series``, non-numeric values, a missing series name, two
     series values drawn as one text (``1`` and ``"1"``), a repeated (series, x), both
     ``err`` and ``lower`` / ``upper``, a negative ``err``, ``lower`` > ``upper``,
-    an unknown ``highlight`` / ``order`` / ``palette`` level and bad parameters
-    are an :class:`~vegafigs.InputError` naming them.
+    an unknown ``highlight`` / ``order`` / ``palette`` level, a figure too small
+    for its plot (``width_in`` / ``height_in``) and bad parameters are an
+    :class:`~vegafigs.InputError` naming them.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per (series, x) point, holding ``x``, ``y``, ``series`` and the
+        band columns.
+    x : str
+        Column of the sizes (numbers, or timedeltas), one category each. See
+        :term:`x`.
+    y : str
+        Column of the metric (numbers). See :term:`y`.
+    series : str
+        Column whose levels get a line each. See :term:`series`.
+    lower : str, optional
+        Column of the band's lower limits (e.g. precomputed quantiles); give it
+        with ``upper`` (default None). See :term:`lower`.
+    upper : str, optional
+        Column of the band's upper limits; give it with ``lower`` (default
+        None). See :term:`upper`.
+    err : str, optional
+        Column of ± half-widths of the band around ``y``, >= 0; not with
+        ``lower`` / ``upper`` (default None).
+    highlight : object, optional
+        The series whose legend label is bold (default None). See
+        :term:`highlight`.
+    order : sequence, optional
+        The series to draw, in legend order (default None: all, in category
+        order for a categorical column, else first appearance). See
+        :term:`order`.
+    palette : mapping, optional
+        ``{series: colour}``; series it leaves out take the theme's colours
+        (default None). See :term:`palette`.
+    title : str, optional
+        Chart title, wrapped when longer than the plot (default None: none). See
+        :term:`title`.
+    x_title : str, optional
+        Default None: the column name (with the unit of a timedelta ``x``);
+        wrapped when longer than the plot. See :term:`x_title`.
+    y_title : str, optional
+        Default None: the column name; wrapped when longer than the plot. See
+        :term:`y_title`.
+    y_domain : tuple of float, optional
+        The exact y range (default None: Vega-Lite's). See :term:`y_domain`.
+    y_ticks : sequence of float, optional
+        The y tick values (default None: Vega-Lite's). See :term:`y_ticks`.
+    y_format : str, optional
+        d3 format of the y tick labels (default None: Vega-Lite's, with the
+        digits the values need; ``"~r"`` with ``y_ticks``). See
+        :term:`y_format`.
+    stroke_width : float, optional
+        Width of the lines and the legend's symbols, pt (default None: the
+        theme's ``line.strokeWidth``). See :term:`stroke_width`.
+    marker_size : float, optional
+        Marker area in px², > 0 (default 49).
+    band_opacity : float, optional
+        Fill opacity of the bands (default None: the theme's
+        ``area.fillOpacity``). See :term:`band_opacity`.
+    x_padding : float, optional
+        Room between the frame and the first / last ``x``, in steps between
+        two ``x``, >= 0 (default 0.35).
+    legend_orient : str, optional
+        Where the legend goes: ``"bottom-right"``, ``"bottom-left"``,
+        ``"top-right"``, ``"top-left"`` (inside the plot), ``"right"`` or
+        ``"bottom"`` (default None: inside the plot's bottom-right corner while
+        it covers at most a third of each side, else right of the plot while it
+        takes at most half the width, else below the plot in as many columns as
+        fit).
+    theme : str or mapping, optional
+        Default None: the enabled vegafigs theme, else ``"latex"``. See
+        :term:`theme`.
+    style : vegafigs.themes.Style, optional
+        Venue preset: the default size and a named theme's font sizes (default
+        None). See :term:`style`.
+    width_in : float, optional
+        Figure width in inches (default None: the ``style``'s, else 10). See
+        :term:`width_in`.
+    height_in : float, optional
+        Figure height in inches (default None: the ``style``'s, else 5). See
+        :term:`height_in`.
+
+    Returns
+    -------
+    Figure
+        A single-panel :class:`~vegafigs.Figure` (panel ``"main"``).
+
+    Examples
+    --------
     >>> import vegafigs as vf
     >>> fig = vf.figures.scaling_curves(vf.demo.model_scaling(), x="params_b", y="accuracy",
     ...                                 series="method", err="std", highlight="SDPO")

@@ -106,26 +106,13 @@ def training_curves(
 ) -> Figure:
     """Smoothed ``y`` against ``x``, one line per ``series``, with a band under each.
 
-    Bands come from ``seed`` (each seed's run is smoothed, then ``band`` —
-    ``"std"``, ``"ci95"``, ``"ci95-boot"``, ``"q10-90"`` … — is taken across
-    seeds per step; runs logged at different steps are aligned by ``align``
-    (``"interpolate"`` or ``"exact"``, see :func:`vegafigs.transforms.band`)) or
-    from precomputed ``lower`` / ``upper`` columns (smoothed like ``y``).
-    ``smooth`` is ``"ema:0.96"`` (TensorBoard's EMA), ``"twema:…"``,
-    ``"rolling:…"``, ``"gaussian:…"`` or ``None``. ``reference`` draws dotted
-    horizontal lines that appear in the legend: a number (labelled
-    ``reference_label``, default ``"reference"``) or ``{label: value}``, in
-    ``reference_color`` (default grey). The ``highlight`` series' legend label
-    is bold. ``order`` / ``palette`` pick the series order and colours (levels
-    left out take the theme's colours). ``x_ticks`` / ``y_ticks`` are tick
-    values (y labels then show their decimals unless ``y_format``); ``x_format``
-    is the d3 format of the x labels (``"~s"``: 5k, 10k). ``stroke_width``
-    (default: the theme's line width), ``band_opacity``, ``theme`` (default
-    ``"latex"``), ``style``, ``width_in`` × ``height_in`` (the whole figure,
-    default 6.5 × 4.4 in): see the glossary. The legend sits inside the plot's
-    lower right, or under the plot when the figure is too small for that.
-    Series longer than 4 × the plot's pixel columns at ``dpi`` are reduced
-    with M4 (same picture, small spec); ``downsample=False`` keeps every point.
+    Bands come from ``seed`` (each seed's run is smoothed, then ``band`` is taken
+    across seeds per step, runs logged at different steps aligned by ``align``)
+    or from precomputed ``lower`` / ``upper`` columns (smoothed like ``y``).
+    ``reference`` lines are dotted and appear in the legend. The legend sits
+    inside the plot's lower right, or under the plot when the figure is too
+    small for that; legend labels too wide for the figure are drawn on several
+    lines, never cut. A series logged at one step only is drawn as a dot.
 
     Layers: ``band`` (when there is one), ``line``, ``point`` (and ``point_band``: a
     dot, and a rule for its band, at each series logged at one step only, which a line
@@ -151,11 +138,123 @@ def training_curves(
     given (``highlight=1``); two ids with one string form (``1`` and ``"1"``)
     or a control character are an error. ``x`` may hold datetimes (a time axis
     of the frame's wall-clock times, tz-aware or naive, the same on every
-    machine; ``x_format`` unused) or timedeltas (a duration in s / min / h / d,
-    the unit added to the x title); ``x_domain`` / ``x_ticks`` are then an
-    error. A series logged at one step is drawn as a dot; legend labels too wide
-    for the figure are drawn on several lines, never cut.
+    machine) or timedeltas (a duration in s / min / h / d, the unit added to the
+    x title).
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per logged point: ``x``, ``y``, ``series`` (and ``seed`` or
+        ``lower`` / ``upper``).
+    x : str
+        Column of the steps (numbers, datetimes or timedeltas). See :term:`x`.
+    y : str
+        Column of the metric (numbers). See :term:`y`.
+    series : str
+        Column whose levels (methods) get a line each. See :term:`series`.
+    seed : str, optional
+        Column of the seed ids: the runs of one series, whose band is taken
+        across them (default None). Not with ``lower`` / ``upper``. See
+        :term:`seed`.
+    lower : str, optional
+        Column of precomputed band lower limits, smoothed like ``y``; give it
+        with ``upper`` (default None). See :term:`lower`.
+    upper : str, optional
+        Column of precomputed band upper limits, smoothed like ``y``; give it
+        with ``lower`` (default None). See :term:`upper`.
+    smooth : str or tuple or None, optional
+        Smoothing of each run: ``"ema:W"`` (TensorBoard's EMA, weight W in
+        [0, 1); default ``"ema:0.96"``), ``"twema:W"`` (W&B's, W in [0, 1]),
+        ``"rolling:N"`` (odd window of N points), ``"gaussian:S"`` (sigma S
+        points), a ``(method, parameter)`` tuple, or None / ``"none"`` (raw).
+    band : str or None, optional
+        With ``seed``: the band taken across seeds per step, ``"std"`` (default,
+        mean ± std), ``"ci95"``, ``"ci95-boot"`` or quantiles ``"qLO-HI"``
+        (e.g. ``"q10-90"``, drawn around the median); None: the mean line only.
+        Unused without ``seed``.
+    align : {"interpolate", "exact"}, optional
+        How seeds logged at different steps are aligned for the band (default
+        ``"interpolate"``; see :func:`vegafigs.transforms.band`). Unused
+        without ``seed``.
+    order : sequence, optional
+        The series to draw and their order (default None: all, first
+        appearance). See :term:`order`.
+    palette : mapping, optional
+        ``{series or reference label: colour}``; levels it leaves out take the
+        theme's colours (default None). See :term:`palette`.
+    highlight : object, optional
+        The series whose legend label is bold (default None). See
+        :term:`highlight`.
+    reference : float or mapping, optional
+        Dotted horizontal line(s) that appear in the legend: a number
+        (labelled ``reference_label``) or ``{label: value}`` (default None). See
+        :term:`reference`.
+    reference_label : str, optional
+        Legend label of a single number ``reference`` (default None:
+        ``"reference"``); with a mapping it is an error. See
+        :term:`reference_label`.
+    reference_color : str, optional
+        Colour of the reference lines (default None: grey ``"#AAAAAA"``). See
+        :term:`reference_color`.
+    title : str or list of str, optional
+        Chart title, centred on the plot and wrapped to its width (default
+        None: none). See :term:`title`.
+    x_title : str or list of str, optional
+        Default None: the column name (with a duration's unit). See
+        :term:`x_title`.
+    y_title : str or list of str, optional
+        Default None: the column name. See :term:`y_title`.
+    x_domain : sequence of float, optional
+        The exact x range (default None: the data's min to max); an error for
+        a datetime / timedelta ``x``. See :term:`x_domain`.
+    y_domain : sequence of float, optional
+        The exact y range (default None: Vega-Lite's). See :term:`y_domain`.
+    x_ticks : sequence of float, optional
+        The x tick values (default None: Vega's); an error for a datetime /
+        timedelta ``x``. See :term:`x_ticks`.
+    y_ticks : sequence of float, optional
+        The y tick values; their labels then show the ticks' decimals unless
+        ``y_format`` (default None: Vega's). See :term:`y_ticks`.
+    x_format : str or None, optional
+        d3 format of the x labels (default ``"~s"``: 5k, 10k; ``"~r"`` for a
+        timedelta ``x``; unused for a datetime ``x``). See :term:`x_format`.
+    y_format : str, optional
+        d3 format of the y labels (default None: Vega-Lite's, with the digits
+        the values need). See :term:`y_format`.
+    band_opacity : float or None, optional
+        Fill opacity of the bands (default 0.2; None: the theme's
+        ``area.fillOpacity``). See :term:`band_opacity`.
+    stroke_width : float, optional
+        Width of the lines, pt (default None: the theme's line width). See
+        :term:`stroke_width`.
+    theme : str or mapping, optional
+        Default None: the enabled vegafigs theme, else ``"latex"``. See
+        :term:`theme`.
+    style : vegafigs.themes.Style, optional
+        Venue preset: the default size and a named theme's font sizes (default
+        None). See :term:`style`.
+    width_in : float, optional
+        Width of the whole figure in inches (default None: the ``style``'s,
+        else 6.5). See :term:`width_in`.
+    height_in : float, optional
+        Height of the whole figure in inches (default None: the ``style``'s,
+        else 4.4). See :term:`height_in`.
+    downsample : bool or None, optional
+        None (default): series longer than 4 × the plot's pixel columns at
+        ``dpi`` are reduced with M4 (same picture, small spec); True: the
+        reduction is applied (short series still kept whole); False: every
+        point is kept. See :term:`downsample`.
+    dpi : float, optional
+        Dots per inch the M4 reduction is sized for (default 300). See
+        :term:`dpi`.
+
+    Returns
+    -------
+    Figure
+        A single-panel :class:`~vegafigs.Figure` (panel ``"plot"``).
+
+    Examples
+    --------
     >>> import vegafigs as vf
     >>> fig = vf.figures.training_curves(
     ...     vf.demo.training_curve(n_steps=50), x="step", y="accuracy", series="method",

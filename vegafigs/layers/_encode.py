@@ -90,15 +90,42 @@ def series_legend(
 ) -> alt.Legend:
     """A frameless series legend; the ``highlight`` series' label alone is bold.
 
-    ``highlight`` is matched by its string form, as the layers draw series levels
-    (``highlight=1`` bolds the label ``"1"`` of an integer run id).
-
     Bold uses the theme's bold stack (``themes.fonts.bold_stack``), since e.g. bold
     Computer Modern is a separate font family. Symbols are drawn fully opaque.
-    An unknown ``orient`` or ``symbol_type`` (a Vega shape name or an SVG path
-    ``"M..."``), a non-string font, ``symbol_size`` <= 0 and a negative stroke
-    width are an :class:`~vegafigs.InputError`.
+    The legend has no title.
 
+    Bad input: an unknown ``orient`` or ``symbol_type``, a non-string font,
+    ``symbol_size`` <= 0 and a negative stroke width are an
+    :class:`~vegafigs.InputError`.
+
+    Parameters
+    ----------
+    highlight : object, optional
+        The series whose label is bold, matched by its string form, as the
+        layers draw series levels (``highlight=1`` bolds the label ``"1"`` of an
+        integer run id; default None: no label bold). See :term:`highlight`.
+    font : str
+        Font (CSS font-family stack) of the labels, e.g. the theme's ``font``.
+    orient : str, optional
+        Vega-Lite legend position: ``"none"``, ``"left"``, ``"right"``,
+        ``"top"``, ``"bottom"``, ``"top-left"``, ``"top-right"``,
+        ``"bottom-left"`` or ``"bottom-right"`` (default ``"bottom-right"``,
+        inside the plot).
+    symbol_type : str, optional
+        A Vega symbol shape name (``"stroke"``, ``"circle"``, ``"square"`` ...)
+        or an SVG path starting with ``M`` (default ``"stroke"``: a short line).
+    symbol_size : float, optional
+        Symbol area in px², > 0 (default 300).
+    symbol_stroke_width : float, optional
+        Width of the symbols' strokes, px, >= 0 (default 2.5).
+
+    Returns
+    -------
+    altair.Legend
+        Pass it as ``legend=`` to the layers that draw the series.
+
+    Examples
+    --------
     >>> from vegafigs.themes.fonts import COMPUTER_MODERN
     >>> series_legend(highlight="SDPO", font=COMPUTER_MODERN).orient
     'bottom-right'

@@ -65,19 +65,49 @@ def set_axis(
     Layers of one chart share a scale and an axis, but Vega-Lite joins differing
     field titles ("score, lo, hi") and unions data extents with a domain set on
     one layer only. Setting them here on every layer that encodes ``channel``
-    gives exactly the axis asked for. ``title`` may be a list of lines. ``domain``
-    is exact (no "nice" rounding, no zero); ``values`` are the tick values;
-    ``scale`` / ``axis`` add any other Vega-Lite scale / axis properties. Returns
-    a new chart (the input is unchanged).
-
-    ``format`` is the tick label format (d3 on a quantitative axis) and
-    ``label_angle`` the tick label angle in degrees.
+    (with a field; layers that do not are left as they are) gives exactly the
+    axis asked for.
 
     Bad input (an :class:`~vegafigs.InputError`, before anything is drawn): a
     ``domain`` that is not two finite numbers with low < high, non-finite tick
     ``values``, a ``format`` that is not a d3 number format on a quantitative
-    axis, a non-string title and unknown ``scale`` / ``axis`` properties.
+    axis, a non-string title, a chart that is not an Altair ``Chart`` /
+    ``LayerChart`` and unknown ``scale`` / ``axis`` properties.
 
+    Parameters
+    ----------
+    chart : altair.Chart or altair.LayerChart
+        The chart (or layered chart, searched recursively) to set the axis on.
+    channel : {"x", "y"}
+        The axis to set.
+    title : str or list of str or None, optional
+        Axis title; a list gives one line each; None: no title (default: the
+        layers' titles are left as they are).
+    domain : sequence of float, optional
+        ``(low, high)`` of the scale, exact (no "nice" rounding, no zero;
+        default None: unchanged).
+    values : sequence, optional
+        The tick values (numbers on a quantitative axis; default None:
+        unchanged).
+    format : str, optional
+        Tick label format: a d3 number format on a quantitative axis (default
+        None: unchanged).
+    label_angle : float, optional
+        Tick label angle in degrees (default None: unchanged).
+    scale : mapping, optional
+        Any other Vega-Lite scale properties, e.g. ``{"type": "log"}`` (default
+        None).
+    axis : mapping, optional
+        Any other Vega-Lite axis properties, e.g. ``{"grid": False}`` (default
+        None).
+
+    Returns
+    -------
+    altair.Chart or altair.LayerChart
+        A new chart of the same kind (the input is unchanged).
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> from vegafigs.layers import bars, hline
     >>> df = pd.DataFrame({"step": [5, 10, 15], "score": [55.7, 57.7, 57.1]})

@@ -37,21 +37,57 @@ def band(
 ) -> alt.Chart:
     """A ribbon from ``lower`` to ``upper`` along ``x`` (e.g. mean ± std), no legend.
 
-    ``series``: one ribbon per level, coloured by ``palette`` ``{level: colour}``
-    (default tab10 in order of appearance), else all in ``color``. ``opacity``:
-    the ribbon's opacity (``None``: the theme's ``area`` setting); ``x_type``:
-    ``"Q"``, ``"O"``, ``"N"``, ``"T"`` (default: from the column's dtype);
-    ``interpolate``: Vega-Lite's line interpolation; ``tooltip``: the series,
-    x and bounds on hover. When the line layers pass a custom ``legend`` (e.g.
-    ``series_legend(...)``), pass the same one here: the band is drawn first,
-    and Vega-Lite takes the merged legend's look (e.g. symbol opacity) from the
-    first layer.
-
     Bad input: rows with NaN/±inf in ``lower``/``upper`` (or a quantitative ``x``)
     are dropped with a warning counting them; non-numeric bounds, an ``x``
     repeated within a series and an opacity outside [0, 1] are an
     :class:`~vegafigs.InputError`.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per ``x`` (per series), holding the ``x``, ``lower`` and
+        ``upper`` columns (and ``series`` when given).
+    x : str
+        Column along which the ribbon runs. See :term:`x`.
+    lower : str
+        Column of the ribbon's lower edge (numbers). See :term:`lower`.
+    upper : str
+        Column of the ribbon's upper edge (numbers). See :term:`upper`.
+    series : str, optional
+        Column whose levels get one ribbon each, coloured by ``palette``
+        (default None: one ribbon in ``color``). See :term:`series`.
+    color : str, optional
+        CSS colour of the ribbon when there is no ``series`` (default
+        ``"#1f77b4"``).
+    palette : mapping, optional
+        ``{level: colour}`` of the ``series`` levels; levels it leaves out take
+        tab10 colours in order of appearance (default None: all tab10). See
+        :term:`palette`.
+    opacity : float or None, optional
+        The ribbon's opacity in [0, 1] (default 0.2; None: the theme's ``area``
+        setting). See :term:`opacity`.
+    x_type : {"Q", "O", "N", "T"}, optional
+        Vega-Lite type of the x encoding (default None: from the column's
+        dtype).
+    interpolate : str, optional
+        Vega-Lite's line interpolation of the edges (default ``"linear"``;
+        e.g. ``"monotone"``, ``"step"``).
+    tooltip : bool, optional
+        Show the series, x and bounds on hover (default False).
+    legend : bool or altair.Legend, optional
+        Whether (or how) this layer draws the series legend (default False).
+        When the line layers pass a custom legend (e.g.
+        :func:`~vegafigs.layers.series_legend`), pass the same one here: the
+        band is drawn first, and Vega-Lite takes the merged legend's look
+        (e.g. symbol opacity) from the first layer.
+
+    Returns
+    -------
+    altair.Chart
+        An area mark from ``lower`` (``y``) to ``upper`` (``y2``).
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"step": [0, 1, 2], "lo": [0.1, 0.2, 0.2], "hi": [0.3, 0.4, 0.5]})
     >>> band(df, x="step", lower="lo", upper="hi").mark.opacity
     0.2

@@ -96,22 +96,59 @@ def bars(
     ``v - lo`` (a computed field) over ``[0, hi - lo]``; there is no per-row
     colour column and no legend.
 
-    Parameters: ``x`` (category column), ``y`` (value column), ``order``
-    (category order), ``x_title`` / ``y_title``: see the glossary. ``colors``:
-    (light, dark) ends of the gradient. ``exponent``: the power of the colour
-    scale (1 = linear). ``color_domain``: ``(lo, hi)`` mapped to the two ends
-    (default: the data's range). ``edge_color`` / ``edge_width``: the bars'
-    outline (default: a darker shade of ``colors[1]``; ``#3A78CC`` for the
-    default blues, as in seed 001). ``bar_width``: the bar's share of a
-    category step; ``padding_outer``: space before the first / after the last
-    bar, in steps. ``base``: the value bars start at (default: the bottom of
-    the plot, bars clipped to it). ``tooltip``: add a hover tooltip.
-
     Bad input: rows with a NaN/±inf ``y`` are dropped with a warning counting
     them (no bar there); non-numeric ``y``, a repeated or missing category and
     bad parameters are an :class:`~vegafigs.InputError` naming them. Equal
     values all get the middle colour.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per bar, holding ``x`` and ``y``.
+    x : str
+        Column of the categories, one bar each. See :term:`x`.
+    y : str
+        Column of the bar heights (numbers). See :term:`y`.
+    order : sequence, optional
+        Order of the categories (default None: first appearance; a categorical
+        column's category order). See :term:`order`.
+    colors : tuple of str, optional
+        ``(light, dark)`` CSS colours at the ends of the gradient (default
+        ``("#9AC4F5", "#428AE5")``, seed 001's blues).
+    exponent : float, optional
+        Power of the colour scale, > 0 (default 0.4; 1 = linear).
+    color_domain : tuple of float, optional
+        ``(lo, hi)`` mapped to the two ends of the gradient, lo <= hi (default
+        None: the data's range).
+    edge_color : str, optional
+        CSS colour of the bar outlines (default None: a darker shade of
+        ``colors[1]``; ``"#3A78CC"`` for the default blues, as in seed 001).
+    edge_width : float, optional
+        Width of the bar outlines, pt, >= 0 (default 0.5).
+    bar_width : float, optional
+        The bar's share of a category step, in (0, 1] (default 0.52).
+    padding_outer : float, optional
+        Space before the first and after the last bar, in steps, >= 0 (default
+        0.28).
+    base : float, optional
+        The value the bars start at (default None: the bottom of the plot, bars
+        clipped to it).
+    x_title : str, optional
+        Title of the category axis (default None: the column name). See
+        :term:`x_title`.
+    y_title : str, optional
+        Title of the value axis (default None: the column name). See
+        :term:`y_title`.
+    tooltip : bool, optional
+        Add a hover tooltip with the category and value (default True).
+
+    Returns
+    -------
+    altair.Chart
+        A bar mark per category.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"step": [5, 10, 15], "score": [55.7, 57.7, 57.1]})
     >>> chart = bars(df, x="step", y="score", base=50, colors=("#F5C49A", "#E5862A"))
     >>> chart.mark.stroke  # a darker shade of the dark end

@@ -40,16 +40,48 @@ def histogram(
 ) -> alt.Chart:
     """Bars of the counts of column ``x`` in ``bins`` equal-width bins.
 
-    ``extent``: the (low, high) range binned (default: the data's); ``color``
-    fills the bars, ``edge_color`` / ``edge_width`` (pt) outline them;
-    ``x_title`` (default: the column) and ``y_title`` title the axes;
-    ``x_padding``: room left and right of the bars, as a share of the range;
-    ``y_ticks``: the count axis' tick values (the axis then reaches the last).
     Bins are computed in Python (:func:`vegafigs.transforms.histogram_bins`), so the
-    spec holds one row per bin whatever the number of samples. NaN/±inf samples
-    are left out with a warning counting them; non-numeric samples and bad
-    parameters are an :class:`~vegafigs.InputError`.
+    spec holds one row per bin whatever the number of samples.
 
+    Bad input: NaN/±inf samples are left out with a warning counting them;
+    non-numeric samples and bad parameters are an :class:`~vegafigs.InputError`.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per sample.
+    x : str
+        Column of the samples (numbers). See :term:`x`.
+    bins : int, optional
+        Number of equal-width bins, > 0 (default 25).
+    color : str, optional
+        CSS colour filling the bars (default ``"#5b9bd5"``).
+    edge_color : str, optional
+        CSS colour of the bar outlines (default ``"white"``).
+    edge_width : float, optional
+        Width of the bar outlines, pt, >= 0 (default 0.3).
+    x_title : str or list of str, optional
+        Title of the value axis (default None: the column name). See
+        :term:`x_title`.
+    y_title : str or list of str, optional
+        Title of the count axis (default ``"Frequency"``; None: no title).
+        See :term:`y_title`.
+    extent : tuple of float, optional
+        The ``(low, high)`` range binned (default None: the data's min and max).
+    x_padding : float, optional
+        Room left and right of the bars, as a share of the binned range, >= 0
+        (default 0.05).
+    y_ticks : sequence of float, optional
+        Tick values of the count axis; the axis then reaches at least the last
+        (default None: Vega-Lite's ticks). See :term:`y_ticks`.
+
+    Returns
+    -------
+    altair.Chart
+        A rect mark per bin (data: ``bin_start``, ``bin_end``, ``count``).
+
+    Examples
+    --------
     >>> import vegafigs as vf
     >>> df = vf.demo.grad_metrics_hist()
     >>> chart = vf.layers.histogram(df[df.panel == "Gradient Cosine Similarity"], x="value")

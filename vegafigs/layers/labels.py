@@ -51,19 +51,52 @@ def value_labels(
 ) -> alt.Chart:
     """The value of ``y`` (d3 format ``label_format``) centred above each ``(x, y)``.
 
-    ``offset`` is the gap in px between the value's height and the label's
-    bottom: one number for every label, or the name of a column holding one per
-    row (e.g. raised labels next to a steep trend line; ``figures.bar_trend``
-    computes those so labels stay clear of its trend line). ``x`` is a category
-    axis by default (sorted like :func:`~vegafigs.layers.bars`, ``order``);
-    ``x_type="Q"`` for a numeric axis. ``font_size``, ``font`` and ``color``
-    default to the theme's text mark settings (``text.fontSize`` ...).
-
     Bad input: rows with a NaN/±inf ``y`` (or offset) are dropped with a warning
     counting them (nothing to write there); non-numeric ``y``, a missing
     category and bad parameters are an :class:`~vegafigs.InputError` naming
     them. Repeated ``x`` are fine (labels are drawn at each point).
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per label, holding ``x``, ``y`` (and the ``offset`` column when
+        ``offset`` names one).
+    x : str
+        Column of the positions: categories by default (see ``x_type``). See
+        :term:`x`.
+    y : str
+        Column of the values written (numbers); each label sits at its value's
+        height. See :term:`y`.
+    label_format : str, optional
+        d3 number format of the labels (default ``".2f"``). See
+        :term:`label_format`.
+    offset : float or str, optional
+        Gap in px between the value's height and the label's bottom: one number
+        for every label (default 8.0), or the name of a column holding one per
+        row (e.g. raised labels next to a steep trend line;
+        :func:`vegafigs.figures.bar_trend` computes those so labels stay clear
+        of its trend line).
+    order : sequence, optional
+        Order of the categories, sorted like :func:`~vegafigs.layers.bars`
+        (default None: first appearance). Unused when ``x_type="Q"``. See
+        :term:`order`.
+    font_size : float, optional
+        Label size, pt (default None: the theme's ``text.fontSize``).
+    font : str, optional
+        Label font (default None: the theme's text mark font).
+    color : str, optional
+        CSS colour of the labels (default None: the theme's text mark colour).
+    x_type : {"O", "N", "Q", "T"}, optional
+        Vega-Lite type of the x encoding (default ``"O"``: a category axis;
+        ``"Q"`` for a numeric axis).
+
+    Returns
+    -------
+    altair.Chart
+        A text mark per row.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"step": [5, 10, 15], "score": [55.7, 57.7, 57.1]})
     >>> chart = value_labels(df, x="step", y="score", label_format=".1f", offset=4)
     >>> chart.mark.dy

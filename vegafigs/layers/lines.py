@@ -46,25 +46,65 @@ def line(
 ) -> alt.Chart:
     """A line of ``y`` against ``x``; one per ``series`` coloured by ``palette``.
 
-    Pass the same ``palette`` (and ``dashes``: ``{level: dash pattern}``) to every
-    layer of a figure so they share one colour scale and one legend; without
-    ``series`` the line is ``color``. Series levels of any type are drawn as
+    Pass the same ``palette`` (and ``dashes``) to every layer of a figure so they
+    share one colour scale and one legend. Series levels of any type are drawn as
     their string form (run ``1`` is the legend entry ``"1"``; palette keys and
-    ``series_legend(highlight=)`` match it as ``1`` or ``"1"``); levels the
-    palette leaves out take tab10 colours. A datetime ``x`` (naive or tz-aware)
-    is drawn on a UTC time axis showing the frame's wall-clock times, the same
-    on every machine; a timedelta ``x`` as hours / minutes ... with the unit in
-    the title. ``stroke_width`` (pt) and ``opacity``:
-    ``None`` leaves them to the theme (``line.strokeWidth``). ``x_type`` forces
-    the x type (default: inferred); ``interpolate`` is a Vega-Lite interpolation
-    (``"linear"``, ``"monotone"``, ``"step"`` ...); ``legend``: whether (or
-    how) this layer draws the series legend; ``tooltip``: add a hover tooltip.
+    ``series_legend(highlight=)`` match it as ``1`` or ``"1"``). A datetime ``x``
+    (naive or tz-aware) is drawn on a UTC time axis showing the frame's
+    wall-clock times, the same on every machine; a timedelta ``x`` as hours /
+    minutes ... with the unit in the title.
 
     Bad input: rows with NaN/±inf in ``y`` (or a quantitative ``x``) are dropped
     with a warning counting them; non-numeric ``y``, an ``x`` repeated within a
     series (aggregate seeds first), missing series names and bad parameters
     are an :class:`~vegafigs.InputError` naming them.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per point, holding ``x``, ``y`` (and ``series`` when given).
+    x : str
+        Column on the x axis (numbers, dates, durations or categories). See
+        :term:`x`.
+    y : str
+        Column of the values (numbers). See :term:`y`.
+    series : str, optional
+        Column whose levels get one line each (default None: one line in
+        ``color``). See :term:`series`.
+    color : str, optional
+        CSS colour of the line when there is no ``series`` (default
+        ``"#1f77b4"``).
+    palette : mapping, optional
+        ``{level: colour}`` of the ``series`` levels; levels it leaves out take
+        tab10 colours by their position (default None: all tab10). See
+        :term:`palette`.
+    dashes : mapping, optional
+        ``{level: dash pattern}`` of the ``series`` levels (``[]``: solid;
+        default None: all solid).
+    stroke_width : float or None, optional
+        Line width, pt (default 2.0; None: the theme's ``line.strokeWidth``).
+        See :term:`stroke_width`.
+    opacity : float or None, optional
+        Line opacity in [0, 1] (default 1.0; None: the theme's). See
+        :term:`opacity`.
+    x_type : {"Q", "O", "N", "T"}, optional
+        Vega-Lite type of the x encoding (default None: inferred from the
+        column's dtype).
+    interpolate : str, optional
+        Vega-Lite interpolation (default ``"linear"``; ``"monotone"``,
+        ``"step"`` ...).
+    legend : bool or altair.Legend, optional
+        Whether (or how) this layer draws the series legend (default True).
+    tooltip : bool, optional
+        Add a hover tooltip (default True).
+
+    Returns
+    -------
+    altair.Chart
+        A line mark (one line per series).
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"step": [0, 1, 2] * 2, "acc": [.1, .2, .3, .1, .15, .2],
     ...                    "method": ["A"] * 3 + ["B"] * 3})
     >>> chart = line(df, x="step", y="acc", series="method")
@@ -119,20 +159,56 @@ def points(
 ) -> alt.Chart:
     """Outlined markers at each ``(x, y)``; filled with the series colour unless ``fill``.
 
-    ``series`` / ``palette``: one colour per series level (levels it leaves out
-    take tab10 colours), else every marker is ``color``. ``fill``: one fill for all
-    markers; ``fill="white"`` gives hollow-looking markers edged in the series
-    colour when ``stroke=None``. ``stroke`` / ``stroke_width``: the edge colour
-    (``None``: the series colour) and width, px. ``size`` is the marker area
-    in px² (matplotlib ``ms=7`` ≈ ``size=49``); ``shape`` a Vega shape name.
-    ``x_type`` forces the x type (``"O"`` for evenly spaced categories);
-    ``legend``: whether (or how) this layer draws the series legend;
-    ``tooltip``: add a hover tooltip.
-
     Bad input: rows with NaN/±inf in ``y`` (or a quantitative ``x``) are dropped
     with a warning counting them; non-numeric ``y`` and bad parameters are an
     :class:`~vegafigs.InputError` naming them. Repeated x are fine.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per marker, holding ``x``, ``y`` (and ``series`` when given).
+    x : str
+        Column on the x axis. See :term:`x`.
+    y : str
+        Column of the values (numbers). See :term:`y`.
+    series : str, optional
+        Column whose levels get one colour each (default None: every marker is
+        ``color``). See :term:`series`.
+    color : str, optional
+        CSS colour of the markers when there is no ``series`` (default
+        ``"#1f77b4"``).
+    palette : mapping, optional
+        ``{level: colour}`` of the ``series`` levels; levels it leaves out take
+        tab10 colours (default None: all tab10). See :term:`palette`.
+    fill : str, optional
+        One fill for all markers (default None: the series colour, or
+        ``color``); ``fill="white"`` gives hollow-looking markers edged in the
+        series colour when ``stroke=None``.
+    stroke : str or None, optional
+        CSS colour of the marker edges (default ``"black"``; None: the series
+        colour, or ``color``).
+    stroke_width : float, optional
+        Width of the marker edges, px, >= 0 (default 1.0). See
+        :term:`stroke_width`.
+    size : float, optional
+        Marker area in px², > 0 (default 49; matplotlib ``ms=7`` ≈ ``size=49``).
+    shape : str, optional
+        A Vega shape name (default ``"circle"``).
+    x_type : {"Q", "O", "N", "T"}, optional
+        Vega-Lite type of the x encoding (default None: inferred; ``"O"`` for
+        evenly spaced categories).
+    legend : bool or altair.Legend, optional
+        Whether (or how) this layer draws the series legend (default False).
+    tooltip : bool, optional
+        Add a hover tooltip (default True).
+
+    Returns
+    -------
+    altair.Chart
+        A point mark per row.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"step": [0, 1, 2], "acc": [.1, .2, .3]})
     >>> chart = points(df, x="step", y="acc", color="#2ca02c", size=30)
     >>> chart.mark.size, chart.mark.fill

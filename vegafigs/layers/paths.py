@@ -130,25 +130,57 @@ def segment_paths(
     with one group per run — not one mark per segment — and the spec stores each
     run's points as two packed number strings (unpacked by Vega-Lite transforms),
     not one object per point.
-    Runs are drawn in ``draw_order`` of their states (first underneath; default:
-    ``palette`` order).
-
-    ``x``, ``y``: the position columns; ``path``: the column naming each
-    trajectory; ``state``: the column whose value colours each segment;
-    ``palette``: ``{state: colour}`` (states it leaves out take tab10 colours;
-    keys no point has stay as legend entries, so layers drawn with the figure's
-    shared mapping merge their legends); ``stroke_width`` (default: the theme's
-    ``line.strokeWidth``) and ``opacity`` (default: the theme's) of the lines;
-    ``decimals``: digits kept of ``y`` in the spec (``None``: all); ``legend``:
-    ``True``, ``False`` (leave it to other layers), ``None`` (no legend for the
-    colour scale, e.g. in a figure's other panels) or an ``alt.Legend``;
-    ``clip``: clip the lines to the plot.
 
     Bad input: a NaN/±inf ``y`` is kept as a gap in its line (no warning); a
-    non-numeric ``x`` or ``y``, a NaN/±inf ``x``, a missing path or state, a
-    ``draw_order`` without a drawn state and bad parameters (see the glossary)
-    are an :class:`~vegafigs.InputError`.
+    non-numeric ``x`` or ``y``, a NaN/±inf ``x``, a missing path or state, one
+    column for two of ``x`` / ``y`` / ``path`` / ``state``, a ``draw_order``
+    without a drawn state and bad parameters (see the glossary) are an
+    :class:`~vegafigs.InputError`.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per point of a path, holding ``x``, ``y``, ``path`` and
+        ``state``.
+    x : str
+        Column of the points' x positions (numbers, finite). See :term:`x`.
+    y : str
+        Column of the points' y positions (numbers). See :term:`y`.
+    path : str
+        Column naming each trajectory (one line per path).
+    state : str
+        Column whose value colours each segment.
+    palette : mapping, optional
+        ``{state: colour}``; states it leaves out take tab10 colours; keys no
+        point has stay as legend entries, so layers drawn with the figure's
+        shared mapping merge their legends (default None: all tab10). See
+        :term:`palette`.
+    draw_order : sequence, optional
+        The states in drawing order, first underneath; it must list every drawn
+        state (default None: the ``palette``'s states in its order, then the
+        others in order of appearance).
+    stroke_width : float, optional
+        Width of the lines, pt (default None: the theme's ``line.strokeWidth``).
+        See :term:`stroke_width`.
+    opacity : float, optional
+        Opacity of the lines in [0, 1] (default None: the theme's). See
+        :term:`opacity`.
+    decimals : int, optional
+        Digits kept of ``y`` in the spec, >= 0 (default None: all).
+    legend : bool or altair.Legend or None, optional
+        ``True`` (default): draw the colour legend; ``False``: leave it to other
+        layers; ``None``: no legend for the colour scale (e.g. in a figure's
+        other panels); or an ``alt.Legend``.
+    clip : bool, optional
+        Clip the lines to the plot (default True).
+
+    Returns
+    -------
+    altair.Chart
+        One line mark with a group per run.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"traj": 0, "t": [0, 1, 2, 3], "kl": [1.0, 1.2, 0.9, 1.1],
     ...                    "state": ["alive", "alive", "dead", "dead"]})
     >>> chart = segment_paths(df, x="t", y="kl", path="traj", state="state",

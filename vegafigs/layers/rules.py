@@ -76,16 +76,62 @@ def hline(
 ) -> alt.LayerChart | alt.Chart:
     """A horizontal rule at y = ``reference`` across the plot, labelled at one end or in a legend.
 
-    By default the ``label`` is drawn just above the rule (``label_offset`` px
-    up and in) at the ``label_position`` end ("left" or "right"), in
-    ``label_color`` (default ``color``), ``font_size`` and ``font`` (default:
-    the theme's text mark settings). ``color``, ``dash`` (dash pattern, px),
-    ``stroke_width`` (pt) and ``opacity`` style the rule. With ``legend_field``
-    the rule instead becomes a legend entry named ``label``: pass the figure's
-    shared ``palette`` and ``dashes`` (including ``label``) so it joins the
-    other series' legend. A non-finite ``reference`` and bad parameters are an
-    :class:`~vegafigs.InputError` naming them.
+    By default the ``label`` is drawn just above the rule at the
+    ``label_position`` end. With ``legend_field`` the rule instead becomes a
+    legend entry named ``label``: pass the figure's shared ``palette`` and
+    ``dashes`` (including ``label``) so it joins the other series' legend.
 
+    Bad input: a non-finite ``reference``, a ``legend_field`` without a
+    ``label``, a ``palette`` / ``dashes`` without the label and bad parameters
+    are an :class:`~vegafigs.InputError` naming them.
+
+    Parameters
+    ----------
+    reference : float
+        The y value of the rule (finite). See :term:`reference`.
+    label : str, optional
+        Text written above the rule, or the legend entry's name with
+        ``legend_field`` (default None: no label).
+    color : str, optional
+        CSS colour of the rule (default ``"#D4686A"``).
+    dash : sequence of float, optional
+        Dash pattern of the rule, px (default ``(5, 3)``; ``[]``: solid).
+    stroke_width : float, optional
+        Width of the rule, pt (default 0.8). See :term:`stroke_width`.
+    opacity : float, optional
+        Opacity of the rule in [0, 1] (default 1.0). See :term:`opacity`.
+    label_position : {"left", "right"}, optional
+        The end of the rule the label is drawn at (default ``"left"``).
+    label_color : str, optional
+        CSS colour of the label (default None: ``color``).
+    font_size : float, optional
+        Label size, pt (default None: the theme's text mark size).
+    font : str, optional
+        Label font (default None: the theme's text mark font).
+    label_offset : float, optional
+        px the label sits up from the rule and in from the plot's edge, >= 0
+        (default 2).
+    legend_field : str, optional
+        Name of the legend field (the series column of the layers it joins);
+        given, the rule is drawn as a legend entry named ``label`` instead of a
+        text label (default None).
+    palette : mapping, optional
+        With ``legend_field``: the figure's shared ``{level: colour}``, which
+        must include ``label`` (default None: ``{label: color}``). Unused
+        without ``legend_field``. See :term:`palette`.
+    dashes : mapping, optional
+        With ``legend_field``: the figure's shared ``{level: dash pattern}``,
+        which must include ``label`` (default None: ``{label: dash}``). Unused
+        without ``legend_field``.
+
+    Returns
+    -------
+    altair.LayerChart or altair.Chart
+        The ``rule`` and its ``text`` as a layer chart; only the rule (a
+        ``Chart``) without a label or with ``legend_field``.
+
+    Examples
+    --------
     >>> rule = hline(55.79, label="GRPO 55.79", label_position="right")
     >>> [layer.mark.type for layer in rule.layer]
     ['rule', 'text']

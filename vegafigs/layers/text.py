@@ -73,19 +73,59 @@ def stats_box(
 ) -> alt.LayerChart:
     """A rounded box listing ``Label: value`` lines, pinned inside a plot corner.
 
-    ``stats`` maps each of ``keys`` to its value; ``labels`` (default
-    ``"Max:"``, ``"Min:"`` ... from the keys) start the lines and the values,
-    formatted with ``label_format``, end them. ``corner``: ``"upper right"``,
-    ``"upper left"``, ``"lower right"`` or ``"lower left"``; ``margin``: gap to
-    the plot edges and ``padding``: gap inside the box, pt. ``font`` /
-    ``font_size``: default the enabled vegafigs theme's text font and size
-    (else the paper theme's); ``line_height`` default 1.25 × ``font_size``.
-    ``color`` (text), ``fill``, ``stroke``, ``stroke_width`` (pt) and
-    ``corner_radius`` style the box. Labels are left-aligned and values
-    right-aligned; the box is sized to its text from the font's real glyph
-    widths. A missing key, a non-finite or non-numeric value, a label count
+    Labels are left-aligned and values right-aligned; the box is sized to its
+    text from the font's real glyph widths.
+
+    Bad input: a missing key, a non-finite or non-numeric value, a label count
     other than the keys' and bad parameters are an :class:`~vegafigs.InputError`.
 
+    Parameters
+    ----------
+    stats : mapping of str to float
+        The value of each of ``keys`` (other entries are ignored).
+    keys : sequence of str, optional
+        The statistics listed, one line each, in order (default ``("max",
+        "min", "mean")``).
+    labels : sequence of str, optional
+        The line labels, one per key (default None: each key capitalised with a
+        colon, ``"Max:"``, ``"Min:"`` ...).
+    label_format : str, optional
+        Number format of the values (default ``".4f"``): a d3 format that
+        Python's ``format()`` also applies (a d3-only one such as ``"~s"`` is
+        an error). See :term:`label_format`.
+    corner : {"upper right", "upper left", "lower right", "lower left"}, optional
+        The plot corner the box is pinned to (default ``"upper right"``).
+    font : str, optional
+        Font of the text (default None: the enabled vegafigs theme's text font,
+        else the paper theme's).
+    font_size : float, optional
+        Text size, pt (default None: the enabled vegafigs theme's text size,
+        else the paper theme's).
+    color : str, optional
+        CSS colour of the text (default ``"black"``).
+    margin : float, optional
+        Gap between the box and the plot edges, pt, >= 0 (default 6).
+    padding : float, optional
+        Gap between the box's edge and its text, pt, >= 0 (default 5).
+    line_height : float, optional
+        Distance between lines, pt (default None: 1.25 × ``font_size``).
+    fill : str, optional
+        CSS colour filling the box (default ``"white"``).
+    stroke : str, optional
+        CSS colour of the box's outline (default ``"black"``).
+    stroke_width : float or None, optional
+        Width of the box's outline, pt (default 0.8; None: 0.8). See
+        :term:`stroke_width`.
+    corner_radius : float, optional
+        Radius of the box's corners, pt, >= 0 (default 4).
+
+    Returns
+    -------
+    altair.LayerChart
+        Three layers: the box (``rect``), the labels and the values (``text``).
+
+    Examples
+    --------
     >>> box = stats_box({"max": 46.18, "min": 0.94, "mean": 9.23}, font_size=9)
     >>> [layer.mark.type for layer in box.layer]
     ['rect', 'text', 'text']

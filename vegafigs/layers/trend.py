@@ -40,17 +40,45 @@ def trend_line(
 ) -> alt.LayerChart:
     """A line through ``(x, y)`` with hollow-looking circle markers, on top of bars.
 
-    ``x`` is a category axis by default (``x_type="O"``, sorted like
-    :func:`~vegafigs.layers.bars`: ``order`` or first appearance), so the
-    markers sit on the bar centres; ``x_type="Q"`` draws over a numeric axis.
-    ``color``: line and marker edge colour; ``stroke_width``: line width, pt;
-    ``marker_size``: marker area in px² (matplotlib ``markersize=3`` ≈ 9–12);
-    ``marker_fill`` / ``marker_stroke_width``: the markers' fill and edge width.
-
     Bad input: rows with a NaN/±inf ``y`` are dropped with one warning counting
     them; non-numeric ``y``, a repeated or missing ``x`` and bad parameters are
     an :class:`~vegafigs.InputError` naming them.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per point (per bar), holding ``x`` and ``y``.
+    x : str
+        Column of the positions: categories by default (see ``x_type``). See
+        :term:`x`.
+    y : str
+        Column of the values the line joins (numbers). See :term:`y`.
+    order : sequence, optional
+        Order of the categories, sorted like :func:`~vegafigs.layers.bars`
+        (default None: first appearance), so the markers sit on the bar centres.
+        Unused when ``x_type="Q"``. See :term:`order`.
+    color : str, optional
+        CSS colour of the line and the marker edges (default ``"#2E6FC7"``,
+        darker than the default bar gradient).
+    stroke_width : float, optional
+        Line width in pt (default 0.9). See :term:`stroke_width`.
+    marker_size : float, optional
+        Marker area in px² (default 12; matplotlib ``markersize=3`` ≈ 9–12).
+    marker_fill : str, optional
+        CSS colour filling the markers (default ``"white"``).
+    marker_stroke_width : float, optional
+        Width of the marker edges, pt, >= 0 (default 0.8).
+    x_type : {"O", "N", "Q", "T"}, optional
+        Vega-Lite type of the x encoding (default ``"O"``: a category axis;
+        ``"Q"`` draws over a numeric axis).
+
+    Returns
+    -------
+    altair.LayerChart
+        Two layers: the ``line`` and the ``point`` markers.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"step": [5, 10, 15], "score": [55.7, 57.7, 57.1]})
     >>> chart = trend_line(df, x="step", y="score", color="#444444")
     >>> [layer.mark.type for layer in chart.layer]
