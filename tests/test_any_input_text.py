@@ -259,3 +259,33 @@ def test_altair_save_draws_text_after_import_vegafigs(tmp_path):
         f"Altair's chart.save drew no title (dark pixels in the top 7%: {got['title']}, "
         f"in the whole {got['shape']} image: {got['all']})"
     )
+
+
+_LIST_TITLE_FIGURES = {
+    "bar_trend": lambda **kw: vf.figures.bar_trend(
+        vf.demo.warmup_ablation(), x="warmup_steps", y="avg_score", **kw
+    ),
+    "scaling_curves": lambda **kw: vf.figures.scaling_curves(
+        vf.demo.model_scaling(), x="params_b", y="accuracy", series="method", err="std", **kw
+    ),
+    "training_curves": lambda **kw: vf.figures.training_curves(
+        vf.demo.training_curve(n_steps=40), x="step", y="accuracy", series="method", seed="seed",
+        **kw,
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("param", ["title", "x_title", "y_title"])
+@pytest.mark.parametrize("figure", sorted(_LIST_TITLE_FIGURES))
+def test_a_title_given_as_a_list_of_lines_draws_those_lines(figure, param):
+    """The glossary's "string or list of lines": each line drawn as a line, never a TypeError."""
+    import inspect
+
+    build = _LIST_TITLE_FIGURES[figure]
+    fn = getattr(vf.figures, figure)
+    if param not in inspect.signature(fn).parameters:
+        pytest.skip(f"{figure} has no {param}")
+    from vegafigs.testing import drawn_texts
+
+    texts = drawn_texts(build(**{param: ["Upper line", "Lower line"]}))
+    assert "Upper line" in texts and "Lower line" in texts, texts

@@ -124,3 +124,14 @@ def test_every_parameter_is_documented(qualname):
     assert not missing, f"{qualname}: parameters not in its Parameters section: {missing}"
     assert not stale, f"{qualname}: Parameters lists names it does not take: {stale}"
     assert not empty, f"{qualname}: parameters with no description: {empty}"
+
+
+@pytest.mark.parametrize("qualname", sorted(API))
+def test_defaults_read_the_same_in_every_build(qualname):
+    """No default shows a memory address (``<object object at 0x...>``) in the reference."""
+    try:
+        sig = inspect.signature(API[qualname][0])
+    except (TypeError, ValueError):
+        return
+    shown = [f"{p.name}={p.default!r}" for p in sig.parameters.values() if p.default is not p.empty]
+    assert not [s for s in shown if " at 0x" in s], shown

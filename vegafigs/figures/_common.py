@@ -59,8 +59,13 @@ def letter(i: int) -> str:
     return letters[i] if i < 26 else letter(i // 26 - 1) + letters[i % 26]
 
 
-def wrap_title(text: str, *, width: float, font: str, size: float) -> str | list[str]:
+def wrap_title(
+    text: str | Sequence[str], *, width: float, font: str, size: float
+) -> str | list[str]:
     """``text`` as is if it fits in ``width`` px, else its lines (split at spaces) that fit.
+
+    A list of lines (the glossary's "string or list of lines") keeps its lines, each
+    wrapped alike.
 
     A title wider than a fixed-size ("fit") figure would otherwise squeeze the plot to
     nothing; a word wider than ``width`` on its own is broken between characters.
@@ -71,12 +76,15 @@ def wrap_title(text: str, *, width: float, font: str, size: float) -> str | list
     'Accuracy'
     >>> wrap_title("Accuracy\\n(%)", width=200, font="STIXGeneral", size=10)
     ['Accuracy', '(%)']
+    >>> wrap_title(["Accuracy", "(%)"], width=200, font="STIXGeneral", size=10)
+    ['Accuracy', '(%)']
     """
     from vegafigs.themes.text import LINE_BREAK
 
-    if LINE_BREAK.search(text):
+    if not isinstance(text, str) or LINE_BREAK.search(text):
+        parts = LINE_BREAK.split(text) if isinstance(text, str) else list(text)
         lines: list[str] = []
-        for part in LINE_BREAK.split(text):
+        for part in parts:
             wrapped = _wrap_line(part, width=width, font=font, size=size)
             lines.extend([wrapped] if isinstance(wrapped, str) else wrapped)
         return lines

@@ -12,7 +12,16 @@ from vegafigs._checks import D3_FORMAT, require_choice, require_optional_text
 from vegafigs._params import FINITE, MAPPING, RANGE, TEXT, Param, checked
 from vegafigs.errors import InputError
 
-_UNSET: Any = object()
+
+class _Unset:
+    """The default of ``set_axis(title=...)``: leave the title as it is (a fixed repr, so the
+    API reference reads the same on every build)."""
+
+    def __repr__(self) -> str:
+        return "<unchanged>"
+
+
+_UNSET: Any = _Unset()
 
 
 def _channel(value: Any, name: str) -> Any:
