@@ -102,7 +102,7 @@ def warmup_ablation() -> pd.DataFrame:
     )
 
 
-#: Series colours of the model-scaling figure (seed 002): SDPO green, GRPO blue, base grey.
+#: Series colours of the model-scaling figure (seed 002), SDPO green, GRPO blue, base grey.
 MODEL_SCALING_COLORS = {"SDPO": "#2CA02C", "GRPO": "#1F77B4", "base model": "#BCBCBC"}
 
 

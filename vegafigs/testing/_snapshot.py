@@ -21,7 +21,7 @@ from vegafigs.export import ChartLike, Spec, render_spec, spec_json, to_spec, wr
 SPEC_SUFFIX = ".vl.json"
 #: RMS difference (0-255 scale, see :mod:`vegafigs.testing._image`) a picture may have.
 DEFAULT_TOLERANCE = 2.0
-#: Resolution of snapshot pictures: small files, still every line and glyph.
+#: Resolution of snapshot pictures in dpi (small files, still every line and glyph).
 DEFAULT_DPI = 100.0
 
 Status = Literal["passed", "failed", "written"]

@@ -15,7 +15,7 @@ from vegafigs.themes.fonts import COMPUTER_MODERN, SANS, TIMES
 
 Config = dict[str, Any]
 
-#: Series colours (matplotlib's tab10, as in the seed scripts): the themes' category range.
+#: Series colours, the themes' category range (matplotlib's tab10, as in the seed scripts).
 TAB10 = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",

@@ -32,16 +32,17 @@ from typing import Any
 
 from vegafigs.errors import FontError
 
-#: Times-like serif (seeds 000/001): a real Times when installed, else STIX.
+#: Times-like serif (seeds 000/001), a real Times when installed, else STIX.
 TIMES = "Times New Roman, Times, STIXGeneral, serif"
-#: Computer-Modern-like serif (seed 002, LaTeX look): CMU Serif / Latin Modern, else
+#: Computer-Modern-like serif (seed 002, LaTeX look), CMU Serif / Latin Modern, else
 #: "vegafigs CM", built from matplotlib's TeX fonts with a Unicode character map
 #: (:mod:`vegafigs.themes.cmfont`; regular, bold and italic faces of one family).
 COMPUTER_MODERN = "CMU Serif, Latin Modern Roman, vegafigs CM, serif"
-#: Bold Computer Modern: the same stack (with ``fontWeight: bold``, the bold face).
+#: Bold Computer Modern, the same stack (with ``fontWeight: bold``, the bold face).
 COMPUTER_MODERN_BOLD = COMPUTER_MODERN
-#: Sans serif: the bundled DejaVu Sans (every stack ends with a generic family, so a
-#: browser without the named faces keeps the right kind of face).
+#: Sans serif, Helvetica or Arial when installed, else the bundled DejaVu Sans (every
+#: stack ends with a generic family, so a browser without the named faces keeps the
+#: right kind of face).
 SANS = "Helvetica, Arial, DejaVu Sans, sans-serif"
 
 #: Regular stack -> stack to use for bold text (CM bold is its own family, weight alone fails).

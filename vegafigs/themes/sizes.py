@@ -14,10 +14,10 @@ from vegafigs._checks import require_choice, require_count, require_positive
 
 PX_PER_INCH = 72.0
 
-#: Paper venues in their native units, from their LaTeX style files: text and column
+#: Paper venues in their native units, from their LaTeX style files, with text and column
 #: widths in inches (``column`` is ``None`` for single-column venues) and the body
 #: text size in pt. Figure text follows tueplots' rule: axis titles at body - 1,
-#: tick labels and legends at body - 3.
+#: tick and legend labels at body - 3.
 VENUES: dict[str, dict[str, float | None | str]] = {
     # neurips_2024.sty: \textwidth=5.5in (single column), 10pt body
     "neurips": {"text": 5.5, "column": None, "font_size": 10.0,
