@@ -437,7 +437,8 @@ def render(
     inlined. Images are checked for missing fonts and undrawable text first and are
     the same bytes in every process. A view too large to render (see
     :mod:`vegafigs._limits`) and every other failure is an
-    :class:`~vegafigs.ExportError` (a missing font a :class:`~vegafigs.FontError`).
+    :class:`~vegafigs.ExportError` (a missing font is a :class:`~vegafigs.FontError`,
+    an allowed local file that cannot be read a :class:`~vegafigs.LoadError`).
 
     Parameters
     ----------
