@@ -47,8 +47,23 @@ def grad_metrics_hist(seed: int = 42) -> pd.DataFrame:
     """Tidy samples of three gradient metrics (columns ``panel``, ``value``).
 
     Right-skewed dot products, roughly normal cosine similarities and right-skewed
-    log-probability differences, with the max/min/mean quoted in the paper.
+    log-probability differences, each panel with the sample count and the exact
+    max / min / mean quoted in the paper (:data:`GRAD_METRICS`; seed 000).
 
+    Parameters
+    ----------
+    seed : int, optional
+        Seed of the random generator (default 42); the same seed gives the same
+        frame on every call.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sample: ``panel`` (the metric's name, a key of
+        :data:`GRAD_METRICS`) and ``value``.
+
+    Examples
+    --------
     >>> df = grad_metrics_hist()
     >>> sorted(df.columns)
     ['panel', 'value']
@@ -87,7 +102,7 @@ def warmup_ablation() -> pd.DataFrame:
     )
 
 
-#: Series colours of the model-scaling figure (seed 002): SDPO green, GRPO blue, base grey.
+#: Series colours of the model-scaling figure (seed 002), SDPO green, GRPO blue, base grey.
 MODEL_SCALING_COLORS = {"SDPO": "#2CA02C", "GRPO": "#1F77B4", "base model": "#BCBCBC"}
 
 
@@ -137,9 +152,39 @@ def kl_runs(
     KL per prompt and alpha: ``alpha**2`` times a drifting log-normal level, so
     ``alpha=0`` is all zeros) and ``pmass.json`` (pmass at a fork every
     ``fork_every`` tokens, falling below 0.8 for good after a death time that
-    comes more often at larger alpha; a few NaNs; about a quarter of the rollouts
-    end early). Also an ignored ``_scratch`` folder and another model's cell.
+    comes more often at larger alpha; a few missing values (``null``); about a
+    quarter of the rollouts end early). Also an ignored ``_scratch_<model>`` folder
+    and another model's cell (``OtherModel-7B__cell0``). Read them back with
+    :func:`vegafigs.io.load_kl_runs`. Existing files of the same names are
+    overwritten.
 
+    Parameters
+    ----------
+    root : str or os.PathLike
+        The folder to write into (created if missing).
+    seed : int, optional
+        Seed of the random generator (default 0).
+    alphas : sequence of str, optional
+        The steering strengths, as the files' keys spell them (default
+        :data:`KL_ALPHAS`); each must parse as a number.
+    model : str, optional
+        The model name in the cell folder names (default :data:`KL_MODEL`).
+    n_cells : int, optional
+        Cells (run folders) of ``model`` (default 4).
+    prompts_per_cell : int, optional
+        Trajectories per alpha in each cell (default 8).
+    n_tokens : int, optional
+        Tokens per trajectory (default 512).
+    fork_every : int, optional
+        Tokens between pmass fork points (default 16).
+
+    Returns
+    -------
+    pathlib.Path
+        ``root``.
+
+    Examples
+    --------
     >>> root = kl_runs("kl_demo")
     >>> from vegafigs.io import load_kl_runs
     >>> runs = load_kl_runs(root, alphas=KL_ALPHAS, model_contains=KL_MODEL)
@@ -197,10 +242,29 @@ def kl_runs(
 def training_curve(seed: int = 42, *, n_steps: int = 401, n_seeds: int = 3) -> pd.DataFrame:
     """Accuracy vs. generations of SDPO and GRPO over ``n_seeds`` seeds (seed 002).
 
-    Columns ``method``, ``seed``, ``step`` (0 .. 20,000 generations), ``accuracy``:
-    saturating curves from 0.285 to 0.49 (SDPO) and 0.415 (GRPO) with per-step
-    noise and a seed-to-seed spread shrinking from about 0.019 to 0.008.
+    Saturating mean curves from 0.285 to about 0.49 (SDPO) and from 0.272 to about
+    0.41 (GRPO), with per-step noise and a seed-to-seed spread shrinking from about
+    0.019 to 0.008.
 
+    Parameters
+    ----------
+    seed : int, optional
+        Seed of the random generator (default 42).
+    n_steps : int, optional
+        Logged steps per run, evenly spaced over 0 .. 20,000 generations (default
+        401: every 50 generations).
+    n_seeds : int, optional
+        Runs per method (default 3; at least 2, since the spread is standardised
+        across them).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``method``, ``seed`` (0 .. ``n_seeds`` - 1), ``step`` (generations,
+        integers), ``accuracy``; ``2 * n_seeds * n_steps`` rows.
+
+    Examples
+    --------
     >>> df = training_curve()
     >>> sorted(df.method.unique()), len(df)
     (['GRPO', 'SDPO'], 2406)
@@ -241,11 +305,28 @@ def rl_logs(
 ) -> pd.DataFrame:
     """Per-step reward and mean response length of RL runs, as a logger writes them (seed 003).
 
-    Tidy columns ``run``, ``step``, ``metric`` (``"reward"`` / ``"response_length"``),
-    ``value``: rewards climb noisily from about -0.5 towards 0.6-0.8 and response
-    lengths grow from about 350 towards 1,000-1,400 tokens with plateaus, as in
-    Logic-RL-style training.
+    Rewards climb noisily from about -0.5 towards 0.8 (the first run), 0.65 (the
+    second), ...; response lengths grow from about 350 towards 1,400, 1,100, ...
+    tokens with plateaus, as in Logic-RL-style training.
 
+    Parameters
+    ----------
+    seed : int, optional
+        Seed of the random generator (default 0).
+    n_steps : int, optional
+        Steps per run, numbered 1 .. ``n_steps`` (default 600).
+    runs : tuple of str, optional
+        The run names (default ``("GRPO", "GRPO + KL")``); each later run ends
+        lower.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy columns ``run``, ``step``, ``metric`` (``"reward"`` /
+        ``"response_length"``), ``value``.
+
+    Examples
+    --------
     >>> df = rl_logs()
     >>> sorted(df.metric.unique())
     ['response_length', 'reward']

@@ -54,11 +54,37 @@ FORMATS = {
 
 
 def to_spec(chart: ChartLike) -> Spec:
-    """The Vega-Lite spec of ``chart`` as a plain dict (validated by Altair).
+    """The Vega-Lite spec of ``chart`` as a plain dict.
 
     Data is inlined knowingly (vegafigs figures reduce their data before drawing),
     so Altair's 5,000-row guard does not apply here. A line break in a title or
-    text string makes a list of lines (Vega-Lite's multi-line text).
+    text string makes a list of lines (Vega-Lite's multi-line text). An Altair chart
+    or a :class:`~vegafigs.Figure` is validated by Altair as it is converted; a dict
+    is copied as it is (nested at most :data:`vegafigs._limits.MAX_DEPTH` levels) and
+    checked against the schema only by :func:`render`, :func:`save` and
+    :func:`validate_spec`.
+
+    Parameters
+    ----------
+    chart : altair.TopLevelMixin or Figure or dict
+        An Altair chart, a vegafigs :class:`~vegafigs.Figure` (its
+        :meth:`~vegafigs.Figure.to_dict`: theme merged in, sized exactly) or a
+        Vega-Lite dict (not changed). Anything else is an
+        :class:`~vegafigs.ExportError`.
+
+    Returns
+    -------
+    dict
+        A new spec dict.
+
+    Examples
+    --------
+    >>> import altair as alt
+    >>> chart = alt.Chart({"values": [{"x": 1}]}).mark_point().encode(x="x:Q")
+    >>> to_spec(chart)["mark"]
+    {'type': 'point'}
+    >>> to_spec({"mark": "point", "title": "Reward\\nper step"})["title"]
+    ['Reward', 'per step']
     """
     if isinstance(chart, dict):
         _limits.check_depth(chart, source="chart")  # before any recursive walk
@@ -77,7 +103,32 @@ def to_spec(chart: ChartLike) -> Spec:
 
 
 def spec_json(chart: ChartLike) -> str:
-    """Canonical JSON text of the spec: sorted keys, 2-space indent, trailing newline."""
+    """Canonical JSON text of the spec: sorted keys, 2-space indent, trailing newline.
+
+    Non-ASCII text is written as it is (UTF-8), never ``\\u`` escaped. The same chart
+    gives the same text in every process (Altair names inline datasets by a hash of
+    their content). A NaN or infinite number in the spec is an
+    :class:`~vegafigs.ExportError` (JSON has none).
+
+    Parameters
+    ----------
+    chart : altair.TopLevelMixin or Figure or dict
+        An Altair chart, a vegafigs :class:`~vegafigs.Figure` or a Vega-Lite dict
+        (converted by :func:`to_spec`).
+
+    Returns
+    -------
+    str
+        The JSON text (what a ``.vl.json`` file holds).
+
+    Examples
+    --------
+    >>> print(spec_json({"mark": "point", "$schema": "v6"}), end="")
+    {
+      "$schema": "v6",
+      "mark": "point"
+    }
+    """
     spec = to_spec(chart)  # its own errors are not about non-finite numbers
     try:
         text = json.dumps(spec, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
@@ -87,7 +138,25 @@ def spec_json(chart: ChartLike) -> str:
 
 
 def format_for(path: str | os.PathLike[str]) -> str:
-    """The format name for ``path`` from its suffix, or an :class:`ExportError`."""
+    """The format name for ``path`` from its suffix, or an :class:`~vegafigs.ExportError`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The output file; its name's suffix (case-insensitive) is one of
+        :data:`FORMATS`: ``.vl.json`` / ``.json``, ``.png``, ``.svg``, ``.pdf``,
+        ``.html``.
+
+    Returns
+    -------
+    str
+        ``"json"``, ``"png"``, ``"svg"``, ``"pdf"`` or ``"html"``.
+
+    Examples
+    --------
+    >>> format_for("figs/reward.VL.JSON"), format_for("reward.pdf")
+    ('json', 'pdf')
+    """
     name = Path(path).name.lower()
     for suffix, fmt in FORMATS.items():
         if name.endswith(suffix):
@@ -126,15 +195,30 @@ def _render_pdf(spec: Spec, *, allowed: list[str] | None) -> bytes:
 
 
 def validate_spec(spec: object, *, source: str = "spec") -> Spec:
-    """``spec`` if it is a valid Vega-Lite spec (Altair's schema), else an :class:`ExportError`.
+    """``spec`` if it is a valid Vega-Lite spec (Altair's schema), else an ``ExportError``.
 
-    The message names ``source`` and the JSON path of the first problem. A spec
-    nested deeper than :data:`vegafigs._limits.MAX_DEPTH` or asking for a view
-    side over :data:`vegafigs._limits.MAX_SIDE` px is refused first. Inline data
+    The :class:`~vegafigs.ExportError` names ``source`` and the JSON path of the
+    first problem. A spec nested deeper than :data:`vegafigs._limits.MAX_DEPTH` or
+    asking for a view side over :data:`vegafigs._limits.MAX_SIDE` px is refused
+    first. Inline data
     (``data.values``, ``datasets``) is checked row by row on its own (each dataset
     is a list of objects, numbers, strings or booleans, or a string / object), and
     the schema sees only its first rows, so validation costs little for any data.
 
+    Parameters
+    ----------
+    spec : object
+        The candidate spec; anything but a dict is refused.
+    source : str, optional
+        What the error messages call the spec (default ``"spec"``), e.g. a file name.
+
+    Returns
+    -------
+    dict
+        ``spec`` itself (not copied).
+
+    Examples
+    --------
     >>> validate_spec({"mark": "pointy"})
     Traceback (most recent call last):
     vegafigs.errors.ExportError: spec: not a valid Vega-Lite spec at $.mark: ...
@@ -238,16 +322,10 @@ def html_page(
 ) -> str:
     """A self-contained HTML page showing ``chart`` (no network needed).
 
-    Args:
-        chart: an Altair chart, a vegafigs Figure or a Vega-Lite dict.
-        title: the page title (default: the chart's title).
-        allow_external_data: allow URLs and any local file (see
-            :mod:`vegafigs.external`); the page may then fetch over http(s).
-        allow_data_dirs: folders whose local files may be inlined.
-
-    The page carries the bundled fonts its text uses as subset WOFF2 ``data:`` URLs
-    (:mod:`vegafigs.webfonts`), so a browser draws the same faces as the PDF. It fits
-    narrow windows: a figure wider than the window is scaled down
+    vega, vega-lite and vega-embed are inlined (vl-convert's bundle), so the page
+    works offline. The page carries the bundled fonts its text uses as subset WOFF2
+    ``data:`` URLs (:mod:`vegafigs.webfonts`), so a browser draws the same faces as
+    the PDF. It fits narrow windows: a figure wider than the window is scaled down
     as a whole, never below 60 % nor its smallest text below 7 px, and scrolls
     sideways inside its own box below that (:mod:`vegafigs.pages`); it has a
     viewport meta tag for phones.
@@ -256,7 +334,33 @@ def html_page(
     script. The page uses its own vega-embed options only (no actions menu; the
     spec's ``usermeta.embedOptions`` is refused, or dropped when allowed), and its
     Content-Security-Policy lets it fetch nothing unless ``allow_external_data``.
+    A spec text Vega could not parse (e.g. a control character) is an
+    :class:`~vegafigs.ExportError`.
 
+    Parameters
+    ----------
+    chart : altair.TopLevelMixin or Figure or dict
+        An Altair chart, a vegafigs :class:`~vegafigs.Figure` or a Vega-Lite dict
+        (converted by :func:`to_spec`; a dict is not schema-validated here).
+    title : str or None, optional
+        The page's ``<title>`` (default ``None``: the chart's title, else
+        ``"vegafigs figure"``).
+    allow_external_data : bool, optional
+        Allow URLs and any local file (see :mod:`vegafigs.external`); the page may
+        then fetch data over http(s) when it is opened. Default ``False``: a URL is
+        an :class:`~vegafigs.ExportError` and the page fetches nothing.
+    allow_data_dirs : iterable of str or os.PathLike, or None, optional
+        Folders (relative to the working folder) whose local data files and images
+        may be inlined into the page; never dotfiles, files under dot-folders or
+        symlinks leaving the folder. Default ``None``: no local file is read.
+
+    Returns
+    -------
+    str
+        The HTML text (UTF-8 when written).
+
+    Examples
+    --------
     >>> import altair as alt
     >>> chart = alt.Chart({"values": [{"x": 1}]}).mark_point().encode(x="x:Q")
     >>> page = html_page(chart, title="</script> is shown as text")
@@ -323,12 +427,47 @@ def render(
     allow_external_data: bool = False,
     allow_data_dirs: DirsLike = None,
 ) -> bytes:
-    """Render ``chart`` to bytes in ``fmt`` ("json", "png", "svg", "pdf" or "html").
+    """Render ``chart`` to bytes in ``fmt``.
 
-    A dict is first checked against the Vega-Lite schema. ``json`` writes the spec
-    as given; the other formats refuse data from URLs or from outside the working
-    folder unless ``allow_external_data``; local files are inlined only from the
-    folders in ``allow_data_dirs`` (:mod:`vegafigs.external`).
+    A dict is first checked against the Vega-Lite schema (:func:`validate_spec`).
+    ``json`` is the canonical spec text (:func:`spec_json`; it loads nothing, so
+    nothing is refused). The other formats refuse data and images from URLs, and
+    any local file not in one of the ``allow_data_dirs`` folders, unless
+    ``allow_external_data`` (:mod:`vegafigs.external`); allowed local files are
+    inlined. Images are checked for missing fonts and undrawable text first and are
+    the same bytes in every process. A view too large to render (see
+    :mod:`vegafigs._limits`) and every other failure is an
+    :class:`~vegafigs.ExportError` (a missing font is a :class:`~vegafigs.FontError`,
+    an allowed local file that cannot be read a :class:`~vegafigs.LoadError`).
+
+    Parameters
+    ----------
+    chart : altair.TopLevelMixin or Figure or dict
+        An Altair chart, a vegafigs :class:`~vegafigs.Figure` or a Vega-Lite dict.
+    fmt : str
+        ``"json"``, ``"png"``, ``"svg"``, ``"pdf"`` or ``"html"`` (see
+        :func:`format_for` for the file suffixes).
+    dpi : float, optional
+        Pixels per inch of a PNG (default 300; 72 is one pixel per pt of the spec);
+        a number from 10 to 2400, checked for every format but used by ``png``
+        only. A PNG has at most 100 megapixels.
+    allow_external_data : bool, optional
+        Allow URLs and any local file (default ``False``); vl-convert may then
+        fetch over http(s) while rendering, and a page when it is opened.
+    allow_data_dirs : iterable of str or os.PathLike, or None, optional
+        Folders (relative to the working folder) whose local files may be inlined
+        (default ``None``: none); never dotfiles, files under dot-folders or
+        symlinks leaving the folder.
+
+    Returns
+    -------
+    bytes
+        The file's content (UTF-8 text for ``json``, ``svg`` and ``html``).
+
+    Examples
+    --------
+    >>> render({"mark": "point", "data": {"values": [{"x": 1}]}}, "svg")[:4]
+    b'<svg'
     """
     _check_format(fmt, dpi)
     if isinstance(chart, dict):
@@ -353,6 +492,35 @@ def render_spec(
     """Like :func:`render` for a spec already made by :func:`to_spec` (not re-validated).
 
     Use it to write one chart in several formats without converting it each time.
+    Everything but the schema check is as in :func:`render`: the format and ``dpi``
+    are checked, external data refused, fonts and text checked.
+
+    Parameters
+    ----------
+    spec : dict
+        A Vega-Lite spec from :func:`to_spec` (or one already checked with
+        :func:`validate_spec`); not changed.
+    fmt : str
+        ``"json"``, ``"png"``, ``"svg"``, ``"pdf"`` or ``"html"``.
+    dpi : float, optional
+        Pixels per inch of a PNG (default 300); a number from 10 to 2400, used by
+        ``png`` only.
+    allow_external_data : bool, optional
+        Allow URLs and any local file (default ``False``), as in :func:`render`.
+    allow_data_dirs : iterable of str or os.PathLike, or None, optional
+        Folders whose local files may be inlined (default ``None``: none), as in
+        :func:`render`.
+
+    Returns
+    -------
+    bytes
+        The file's content.
+
+    Examples
+    --------
+    >>> spec = to_spec({"mark": "point", "data": {"values": [{"x": 1}]}})
+    >>> [len(render_spec(spec, f)) > 0 for f in ("json", "svg")]
+    [True, True]
     """
     _check_format(fmt, dpi)
     return _render_checked(
@@ -407,7 +575,30 @@ def _render_checked(
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temp file + rename; create parent folders."""
+    """Write ``data`` to ``path`` through a temp file + rename; create parent folders.
+
+    Readers never see a half-written file: the bytes go to a hidden temporary file in
+    the same folder, which is renamed over ``path`` when complete (mode ``0644``). A
+    failure (a read-only folder, a full disk, ``path`` being a folder) removes the
+    temporary file and is an :class:`~vegafigs.ExportError` naming ``path``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write (replaced if it exists).
+    data : bytes
+        Its whole content.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path`` as a :class:`~pathlib.Path`.
+
+    Examples
+    --------
+    >>> write_atomic("out/notes.txt", b"hello")
+    PosixPath('out/notes.txt')
+    """
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -437,12 +628,24 @@ def write_set(
     (where a full disk or a read-only folder shows up); only when every one is written
     are they renamed into place. On a failure the temporary files are removed, no
     target is touched, and every folder this call created (``folder`` and the files'
-    parents) is removed again if left empty.
+    parents) is removed again if left empty. Errors are
+    :class:`~vegafigs.ExportError` naming the file.
 
-    :param files: ``{path: bytes}`` in the order to write them.
-    :param folder: the output folder of the set (created if missing).
-    :returns: the paths written, in order.
+    Parameters
+    ----------
+    files : Mapping of pathlib.Path to bytes
+        ``{path: bytes}`` in the order to write them.
+    folder : str or os.PathLike or None, optional
+        The output folder of the set (created if missing; default ``None``: only the
+        files' own parent folders are created).
 
+    Returns
+    -------
+    list of pathlib.Path
+        The paths written, in order.
+
+    Examples
+    --------
     >>> write_set({Path("out/a.txt"): b"a", Path("out/b.txt"): b"b"}, folder="out")
     [PosixPath('out/a.txt'), PosixPath('out/b.txt')]
     """
@@ -516,12 +719,36 @@ def save(
 ) -> Path:
     """Save ``chart`` to ``path``; the format comes from the suffix.
 
-    ``allow_external_data`` / ``allow_data_dirs``: what the spec may load (see
-    :mod:`vegafigs.external`). Bad input (unknown suffix, bad ``dpi``, an invalid
-    spec dict, a missing font, external data not allowed, a folder that cannot be
-    written) is a
+    Rendered by :func:`render` and written by :func:`write_atomic`. Bad input
+    (unknown suffix, bad ``dpi``, an invalid spec dict, a missing font, external
+    data not allowed, a folder that cannot be written) is a
     :class:`~vegafigs.VegafigsError` and leaves no file.
 
+    Parameters
+    ----------
+    chart : altair.TopLevelMixin or Figure or dict
+        An Altair chart, a vegafigs :class:`~vegafigs.Figure` or a Vega-Lite dict.
+    path : str or os.PathLike
+        The output file; its suffix picks the format: ``.vl.json`` / ``.json``
+        (canonical spec), ``.png``, ``.svg``, ``.pdf``, ``.html`` (a self-contained
+        page, :func:`html_page`). Parent folders are created.
+    dpi : float, optional
+        Pixels per inch of a PNG (default 300); a number from 10 to 2400, ignored by
+        the other formats.
+    allow_external_data : bool, optional
+        Allow URLs and any local file (default ``False``; see
+        :mod:`vegafigs.external`).
+    allow_data_dirs : iterable of str or os.PathLike, or None, optional
+        Folders (relative to the working folder) whose local files may be inlined
+        (default ``None``: none).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Examples
+    --------
     >>> import altair as alt, vegafigs
     >>> chart = alt.Chart({"values": [{"x": 1}]}).mark_point().encode(x="x:Q")
     >>> vegafigs.save(chart, "fig.pdf")

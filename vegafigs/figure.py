@@ -75,6 +75,18 @@ def hconcat(spacing: float) -> Compose:
 
 
 def _single(panels: Sequence[alt.LayerChart]) -> alt.TopLevelMixin:
+    """The default composer: a single panel as it is, several side by side.
+
+    Parameters
+    ----------
+    panels : sequence of altair.LayerChart
+        The panels' layer charts, in drawing order.
+
+    Returns
+    -------
+    altair.TopLevelMixin
+        The panel itself, or an ``alt.hconcat`` of the panels.
+    """
     return panels[0] if len(panels) == 1 else alt.hconcat(*panels)
 
 
@@ -82,12 +94,48 @@ def _single(panels: Sequence[alt.LayerChart]) -> alt.TopLevelMixin:
 class Figure:
     """A figure: panels of named layers, the frames drawn, a theme and a size.
 
-    Attributes: ``chart`` (the composed Altair chart, without the theme),
-    ``layers`` (name -> chart; ``"panel/layer"`` in a multi-panel figure),
-    ``panels`` (panel ids), ``data`` (name -> tidy frame of the numbers drawn),
-    ``theme`` (the Vega-Lite config merged under the spec), ``width_in`` /
-    ``height_in`` (the whole figure). Convert with :meth:`to_dict`,
-    :func:`vegafigs.save` or by displaying it in Jupyter.
+    Figure functions (:mod:`vegafigs.figures`) make it; a figure is immutable and
+    every change returns a new one. Read ``chart`` (the composed Altair chart,
+    without the theme), ``layers`` (name -> chart; ``"panel/layer"`` in a
+    multi-panel figure), ``panels`` (panel ids), ``data`` (name -> copy of a tidy
+    frame of the numbers drawn), ``theme`` (the Vega-Lite config merged under the
+    spec), ``width_in`` / ``height_in`` (the whole figure). Change it with
+    :meth:`replace`, :meth:`without`, :meth:`add` (also ``fig + chart``) and Altair's
+    ``configure_*`` and ``properties`` methods, which are recorded and replayed on
+    the composed chart (``properties`` may not set ``width``, ``height`` or
+    ``autosize``: the size is ``width_in`` x ``height_in``). Convert with
+    :meth:`to_dict`, :meth:`to_json`, :func:`vegafigs.save` or by displaying it in
+    Jupyter.
+
+    Parameters
+    ----------
+    panel_list : tuple of Panel
+        The panels in drawing order, each an id, its named layers (drawn in order),
+        its chart properties and scale resolution.
+    theme : Mapping
+        The Vega-Lite config merged under the spec when the figure is converted
+        (the chart's own ``configure_*`` settings win key by key).
+    width_in : float
+        Width of the whole figure, in inches. See :term:`width_in`.
+    height_in : float
+        Height of the whole figure, in inches. See :term:`height_in`.
+    frames : Mapping of str to pandas.DataFrame, optional
+        Name -> tidy frame of the numbers drawn (read as ``data``; default none).
+    compose : callable, optional
+        Turns the panels' layer charts into the figure's chart (default: a single
+        panel as it is, several side by side).
+    kind : str, optional
+        The figure function's name, shown by ``repr`` (default ``"figure"``).
+    edits : tuple, optional
+        The recorded ``(method, args, kwargs)`` calls (``configure_*``,
+        ``properties``) replayed on the composed chart, in order (default none).
+
+    Examples
+    --------
+    >>> import vegafigs as vf
+    >>> fig = vf.figures.bar_trend(vf.demo.warmup_ablation(), x="warmup_steps", y="avg_score")
+    >>> fig.panels, fig.width_in > 0
+    (('main',), True)
     """
 
     panel_list: tuple[Panel, ...]
@@ -129,14 +177,59 @@ class Figure:
 
     # -- changing (each returns a new figure) ----------------------------------
     def replace(self, name: str, chart: Chart) -> Figure:
-        """The figure with layer ``name`` swapped for ``chart`` (same place in the stack)."""
+        """The figure with layer ``name`` swapped for ``chart`` (same place in the stack).
+
+        Parameters
+        ----------
+        name : str
+            The layer to replace, as in :attr:`layers`: in a multi-panel figure
+            ``"panel/layer"``, or a bare layer name when exactly one panel has it. No
+            match, or several, is an :class:`~vegafigs.InputError`.
+        chart : altair.Chart or altair.LayerChart
+            The new layer; it shares the panel's scales and must have no config of its
+            own (configure the figure instead).
+
+        Returns
+        -------
+        Figure
+            A new figure; this one is unchanged.
+
+        Examples
+        --------
+        >>> import altair as alt, pandas as pd, vegafigs as vf
+        >>> fig = vf.figures.bar_trend(vf.demo.warmup_ablation(), x="warmup_steps", y="avg_score")
+        >>> bars = alt.Chart(pd.DataFrame({"warmup_steps": [5], "avg_score": [56.0]})).mark_bar()
+        >>> list(fig.replace("bars", bars.encode(x="warmup_steps:O", y="avg_score:Q")).layers)
+        ['bars', 'trend', 'labels']
+        """
         _check_layer(chart, param="chart")
         panel, layer = self._locate(name)
         layers = {k: (chart if k == layer else v) for k, v in self.panel_list[panel].layers.items()}
         return self._with_panel(panel, layers)
 
     def without(self, *names: str) -> Figure:
-        """The figure without the named layers (an unqualified name: in every panel)."""
+        """The figure without the named layers (an unqualified name: in every panel).
+
+        Parameters
+        ----------
+        *names : str
+            Layers to remove: a bare layer name removes it from every panel that has
+            it; in a multi-panel figure ``"panel/layer"`` removes it from one panel. A
+            name no panel has is an :class:`~vegafigs.InputError`. A panel left without
+            layers fails when the figure is converted.
+
+        Returns
+        -------
+        Figure
+            A new figure; this one is unchanged.
+
+        Examples
+        --------
+        >>> import vegafigs as vf
+        >>> fig = vf.figures.bar_trend(vf.demo.warmup_ablation(), x="warmup_steps", y="avg_score")
+        >>> list(fig.without("trend", "labels").layers)
+        ['bars']
+        """
         panels = list(self.panel_list)
         for name in names:
             hits = self._matches(name)
@@ -150,8 +243,30 @@ class Figure:
     def add(self, chart: Chart, *, panel: str | None = None, name: str | None = None) -> Figure:
         """The figure with ``chart`` layered on top of a panel's layers, sharing its scales.
 
-        ``panel``: the panel id (needed when the figure has several); ``name``:
-        the new layer's name (default ``"extra"``, ``"extra_2"`` ...).
+        Parameters
+        ----------
+        chart : altair.Chart or altair.LayerChart
+            The new layer, drawn last; it must have no config of its own (configure
+            the figure instead).
+        panel : str or None, optional
+            The panel id (one of :attr:`panels`); needed when the figure has several
+            (default ``None``: the only panel).
+        name : str or None, optional
+            The new layer's name: new in that panel and without ``/`` (default
+            ``None``: ``"extra"``, ``"extra_2"`` ...).
+
+        Returns
+        -------
+        Figure
+            A new figure; this one is unchanged. ``fig + chart`` is ``fig.add(chart)``.
+
+        Examples
+        --------
+        >>> import altair as alt, pandas as pd, vegafigs as vf
+        >>> fig = vf.figures.bar_trend(vf.demo.warmup_ablation(), x="warmup_steps", y="avg_score")
+        >>> rule = alt.Chart(pd.DataFrame({"avg_score": [56.0]})).mark_rule()
+        >>> list(fig.add(rule.encode(y="avg_score:Q"), name="baseline").layers)
+        ['bars', 'trend', 'labels', 'baseline']
         """
         _check_layer(chart, param="chart")
         if panel is None:
@@ -206,7 +321,29 @@ class Figure:
 
     # -- converting --------------------------------------------------------------
     def to_dict(self, *, validate: bool = True) -> dict[str, Any]:
-        """The Vega-Lite spec: the chart with the theme merged under it, sized exactly."""
+        """The Vega-Lite spec: the chart with the theme merged under it, sized exactly.
+
+        The whole figure, with its titles, axes and legends, is ``width_in`` x
+        ``height_in`` inches (72 px per inch); line breaks in texts become lists of lines.
+
+        Parameters
+        ----------
+        validate : bool, optional
+            Check the spec against the Vega-Lite schema while Altair converts it
+            (default ``True``).
+
+        Returns
+        -------
+        dict
+            A new spec dict.
+
+        Examples
+        --------
+        >>> import vegafigs as vf
+        >>> fig = vf.figures.bar_trend(vf.demo.warmup_ablation(), x="warmup_steps", y="avg_score")
+        >>> sorted(fig.to_dict()["config"])[:3]
+        ['area', 'axis', 'axisX']
+        """
         from vegafigs._layout import fit
         from vegafigs.themes import applied
         from vegafigs.themes.text import normalize_lines
@@ -224,7 +361,29 @@ class Figure:
         return spec_json(self.to_dict())
 
     def save(self, path: str, **kwargs: Any) -> Any:
-        """:func:`vegafigs.save` of this figure (the format comes from the suffix)."""
+        """:func:`vegafigs.save` of this figure (the format comes from the suffix).
+
+        Parameters
+        ----------
+        path : str
+            The output file: ``.vl.json`` / ``.json``, ``.png``, ``.svg``, ``.pdf`` or
+            ``.html`` (parent folders are created).
+        **kwargs
+            The keyword arguments of :func:`vegafigs.save`: ``dpi`` (PNG pixels per
+            inch, default 300), ``allow_external_data``, ``allow_data_dirs``.
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+
+        Examples
+        --------
+        >>> import vegafigs as vf
+        >>> fig = vf.figures.bar_trend(vf.demo.warmup_ablation(), x="warmup_steps", y="avg_score")
+        >>> fig.save("figs/warmup.svg")
+        PosixPath('figs/warmup.svg')
+        """
         from vegafigs.export import save
 
         return save(self, path, **kwargs)

@@ -21,7 +21,30 @@ GALLERY_FORMATS = {"json": ".vl.json", "png": ".png", "svg": ".svg", "pdf": ".pd
 
 @dataclass(frozen=True)
 class GalleryFigure:
-    """One gallery entry: a name (file stem), a human title and how to build it."""
+    """One gallery entry: a name (file stem), a human title and how to build it.
+
+    The entries are the values of :data:`FIGURES`, keyed by ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The file stem of its outputs (``<name>.png`` ...) and its key in
+        :data:`FIGURES`.
+    title : str
+        What the figure shows, in words (the heading on its gallery page).
+    source : str
+        Which seed script (and paper) the figure reproduces, shown on the pages.
+    build : callable
+        ``build(style=None)`` returns the :class:`~vegafigs.Figure` from the demo
+        data: with the gallery's own look, or with a venue ``style``
+        (:func:`vegafigs.themes.venue`): its size and font sizes.
+
+    Examples
+    --------
+    >>> entry = FIGURES["warmup_ablation"]
+    >>> entry.source, sorted(entry.build().layers)
+    ('seed 001 (PreRL)', ['bars', 'labels', 'reference', 'trend'])
+    """
 
     name: str
     title: str
@@ -186,7 +209,26 @@ FIGURES: dict[str, GalleryFigure] = {
 
 
 def parse_formats(formats: str | Sequence[str]) -> list[str]:
-    """``"png,svg"`` or ``["png", "svg"]`` -> a checked list of gallery format names."""
+    """``"png,svg"`` or ``["png", "svg"]`` -> a checked list of gallery format names.
+
+    Parameters
+    ----------
+    formats : str or sequence of str
+        Format names, comma-separated in a string or as a list: ``json``, ``png``,
+        ``svg``, ``pdf``, ``html`` (the keys of :data:`GALLERY_FORMATS`; case and
+        surrounding spaces are ignored). Nothing given, or an unknown name, is an
+        :class:`~vegafigs.InputError` naming ``format``.
+
+    Returns
+    -------
+    list of str
+        The lower-case names in the order given, each once.
+
+    Examples
+    --------
+    >>> parse_formats(" PNG, svg,png")
+    ['png', 'svg']
+    """
     items = formats.split(",") if isinstance(formats, str) else list(formats)
     items = [f.strip().lower() for f in items if f.strip()]
     if not items:
@@ -216,7 +258,32 @@ def render_gallery(
     no partial gallery, the previous files as they were, and no folder this run
     created.
 
+    Parameters
+    ----------
+    out_dir : str or os.PathLike, optional
+        The output folder (default ``"outputs"``; created if missing).
+    formats : str or sequence of str, optional
+        The formats to write, as :func:`parse_formats` takes them (default all:
+        ``json`` (``.vl.json``), ``png``, ``svg``, ``pdf``, ``html``).
+    only : iterable of str or None, optional
+        Names of the figures to write, keys of :data:`FIGURES`, in that order
+        (default ``None``: every figure). An empty list or an unknown name is an
+        :class:`~vegafigs.InputError`.
+    dpi : float, optional
+        Pixels per inch of the PNGs (default 300); a number from 10 to 2400.
+    progress : bool, optional
+        Show a tqdm progress bar on stderr, one step per file (default ``False``).
+
+    Returns
+    -------
+    list of pathlib.Path
+        Every file written, in order: the figures' files, then ``index.html`` and
+        the shared script when ``html`` is among the formats.
+
+    Examples
+    --------
     >>> render_gallery("outputs", formats="png", only=["grad_metrics_hist"])  # doctest: +SKIP
+    [PosixPath('outputs/grad_metrics_hist.png')]
     """
     fmts = parse_formats(formats)
     require_positive(dpi, param="dpi")

@@ -185,22 +185,44 @@ def renderer(
 ) -> dict[str, Any] | tuple[dict[str, Any], dict[str, Any]]:
     """The mimebundle of ``spec`` (Altair calls it with ``chart.to_dict()``).
 
-    Args:
-        spec: a Vega-Lite spec (dict).
-        static: the static picture's format: ``"png"`` (the default; exactly the
-            PDF's fonts) or ``"svg"`` (text drawn in the viewer's fonts).
-        dpi: resolution of the PNG picture (72 = one pixel per CSS pixel; the
-            default 144 is sharp on high-density screens, shown at the chart's size).
-        allow_external_data: allow URLs and any local file (see
-            :mod:`vegafigs.external`); the chart may then fetch over http(s).
-        allow_data_dirs: folders whose local files may be inlined.
-        extra: anything else is refused (``embed_options`` included: the
-            output uses its own vega-embed options only).
+    Registered as the ``"vegafigs"`` renderer (:func:`register`); the options are
+    those of ``alt.renderers.enable("vegafigs", **options)`` or :func:`enable`. The
+    spec's local files are inlined and its URLs refused as in
+    :func:`vegafigs.export.html_page`; a refused spec, a missing font or a text
+    that cannot be drawn is an :class:`~vegafigs.ExportError` (the notebook then
+    shows the error).
 
-    Returns:
-        ``(bundle, metadata)``: ``text/html``, the picture and ``text/plain``;
-        the metadata gives the picture's display size.
+    Parameters
+    ----------
+    spec : dict
+        A Vega-Lite spec (not changed).
+    static : str, optional
+        The static picture's format: ``"png"`` (the default; exactly the PDF's
+        fonts) or ``"svg"`` (text drawn in the viewer's fonts).
+    dpi : float, optional
+        Resolution of the PNG picture, a number from 10 to 2400 (72 = one pixel per
+        CSS pixel; the default 144 is sharp on high-density screens). The picture
+        is shown at the chart's size whatever its resolution.
+    allow_external_data : bool, optional
+        Allow URLs and any local file (see :mod:`vegafigs.external`); the chart
+        may then fetch over http(s). Default ``False``.
+    allow_data_dirs : iterable of str or os.PathLike, or None, optional
+        Folders (relative to the working folder) whose local files may be inlined
+        (default ``None``: none).
+    **extra
+        Anything else is refused with an :class:`~vegafigs.ExportError`
+        (``embed_options`` included: the output uses its own vega-embed options
+        only).
 
+    Returns
+    -------
+    tuple of dict
+        ``(bundle, metadata)``: the bundle holds ``text/html``, the picture
+        (``image/png`` or ``image/svg+xml``) and ``text/plain``; the metadata gives
+        the picture's display size in CSS pixels.
+
+    Examples
+    --------
     >>> bundle, meta = renderer({"mark": "point", "data": {"values": [{"x": 1}]}})
     >>> sorted(bundle), meta["image/png"]
     (['image/png', 'text/html', 'text/plain'], {'width': ..., 'height': ...})
@@ -259,13 +281,23 @@ def enable(
 
     The same as ``alt.renderers.enable("vegafigs", ...)``, with the options checked
     now rather than at the first chart shown. ``vf.notebook`` is this function.
+    Every Altair chart and :class:`~vegafigs.Figure` shown afterwards is drawn by
+    :func:`renderer`.
 
-    Args:
-        static: the static picture's format, ``"png"`` or ``"svg"`` (see :func:`renderer`).
-        dpi: resolution of the PNG picture.
-        allow_external_data: allow URLs and any local file in the charts shown.
-        allow_data_dirs: folders whose local files may be inlined.
+    Parameters
+    ----------
+    static : str, optional
+        The static picture's format, ``"png"`` (the default) or ``"svg"`` (see
+        :func:`renderer`).
+    dpi : float, optional
+        Resolution of the PNG picture, a number from 10 to 2400 (default 144).
+    allow_external_data : bool, optional
+        Allow URLs and any local file in the charts shown (default ``False``).
+    allow_data_dirs : iterable of str or os.PathLike, or None, optional
+        Folders whose local files may be inlined (default ``None``: none).
 
+    Examples
+    --------
     >>> enable(dpi=0)
     Traceback (most recent call last):
     vegafigs.errors.ExportError: dpi: ...
@@ -289,6 +321,8 @@ def enable(
 def register() -> None:
     """Register :func:`renderer` as ``"vegafigs"`` in ``alt.renderers`` (done at import).
 
+    Examples
+    --------
     >>> register(); "vegafigs" in alt.renderers.names()
     True
     """

@@ -1,6 +1,6 @@
 """Snapshot testing of figures, for vegafigs' own tests and for users' suites.
 
-In a pytest suite use the ``vegafigs_snapshot`` fixture (:mod:`vegafigs.testing.plugin`,
+In a pytest suite use the ``vegafigs_snapshot`` fixture (the ``pytest_vegafigs`` plugin,
 active as soon as vegafigs is installed). Underneath it, the function API:
 
 >>> import altair as alt
@@ -73,14 +73,29 @@ def assert_spec_matches(
     """Assert ``chart``'s normalised spec equals the golden file at ``path``.
 
     A missing or different golden file is an ``AssertionError`` whose message lists
-    what changed by JSON path (at most ~60 lines). With ``update`` (default: the
-    ``VEGAFIGS_UPDATE_SPECS`` environment variable) a missing or changed file is
-    written instead.
+    what changed by JSON path (at most ~60 lines, :func:`spec_changes`). With
+    ``update`` a missing or changed file is written instead. Specs are compared
+    after :func:`normalize_spec`. The pytest fixture ``vegafigs_snapshot`` runs
+    the same check.
 
-    Args:
-        chart: an Altair chart, a vegafigs ``Figure`` or a Vega-Lite dict.
-        path: the golden ``.vl.json`` file.
-        update: write the file instead of failing.
+    Parameters
+    ----------
+    chart : altair.TopLevelMixin or Figure or dict
+        An Altair chart, a vegafigs :class:`~vegafigs.Figure` or a Vega-Lite dict.
+    path : str or os.PathLike
+        The golden ``.vl.json`` file (parent folders are created when it is
+        written).
+    update : bool or None, optional
+        Write a missing or changed file instead of failing (default ``None``: when
+        the environment variable ``VEGAFIGS_UPDATE_SPECS`` is ``1``, ``true``,
+        ``yes`` or ``on``).
+
+    Examples
+    --------
+    >>> import altair as alt
+    >>> chart = alt.Chart({"values": [{"x": 1}]}).mark_point().encode(x="x:Q")
+    >>> assert_spec_matches(chart, "golden/point.vl.json", update=True)  # written
+    >>> assert_spec_matches(chart, "golden/point.vl.json")  # the same: passes
     """
     _assert(chart, path, image=False, tolerance=DEFAULT_TOLERANCE, dpi=DEFAULT_DPI, update=update)
 
@@ -95,16 +110,35 @@ def assert_image_matches(
 ) -> None:
     """Like :func:`assert_spec_matches`, and ``chart``'s PNG matches the ``.png`` beside ``path``.
 
-    The picture is drawn with bundled fonts only (the same on every machine) at
-    ``dpi`` and compared with an RMS ``tolerance`` (0-255 scale, see
-    :func:`compare_png`).
+    The spec must match too. The picture is drawn with bundled fonts only (the same
+    on every machine) at ``dpi`` and compared with an RMS ``tolerance`` (0-255 scale,
+    see :func:`compare_png`); a failure's message gives the RMS and how many pixels
+    differ. A font stack with no bundled family is a
+    :class:`~vegafigs.errors.SnapshotError` (its picture would depend on the machine).
 
-    Args:
-        chart: an Altair chart, a vegafigs ``Figure`` or a Vega-Lite dict.
-        path: the golden ``.vl.json`` file; the picture is ``<stem>.png`` beside it.
-        tolerance: the largest RMS difference the picture may have.
-        dpi: resolution of the picture.
-        update: write the files instead of failing.
+    Parameters
+    ----------
+    chart : altair.TopLevelMixin or Figure or dict
+        An Altair chart, a vegafigs :class:`~vegafigs.Figure` or a Vega-Lite dict.
+    path : str or os.PathLike
+        The golden ``.vl.json`` file; the picture is beside it with ``.png`` for
+        ``.vl.json`` (``a/b.vl.json`` -> ``a/b.png``).
+    tolerance : float, optional
+        The largest RMS difference the picture may have, a finite number >= 0
+        (default :data:`DEFAULT_TOLERANCE`, 2.0; 0 demands identical pixels).
+    dpi : float, optional
+        Resolution of the picture (default :data:`DEFAULT_DPI`, 100).
+    update : bool or None, optional
+        Write missing or changed files instead of failing (default ``None``: when
+        the environment variable ``VEGAFIGS_UPDATE_SPECS`` is set to ``1``,
+        ``true``, ``yes`` or ``on``).
+
+    Examples
+    --------
+    >>> import altair as alt
+    >>> chart = alt.Chart({"values": [{"x": 1}]}).mark_point().encode(x="x:Q")
+    >>> assert_image_matches(chart, "golden/point.vl.json", update=True)  # both written
+    >>> assert_image_matches(chart, "golden/point.vl.json")
     """
     _assert(chart, path, image=True, tolerance=tolerance, dpi=dpi, update=update)
 
@@ -121,8 +155,24 @@ def scene_items(chart: ChartLike, *, marktype: str | None = None) -> list[dict]:
 
     Each item is the scenegraph's dict plus ``marktype``, ``mark`` (the mark's
     name, e.g. ``"concat_0_layer_1_marks"``) and ``abs_x`` / ``abs_y`` (its
-    position including all enclosing group offsets). Filter with ``marktype``.
+    position including all enclosing group offsets). The spec's fonts are checked
+    first (:func:`~vegafigs.themes.check_spec_fonts`).
 
+    Parameters
+    ----------
+    chart : altair.TopLevelMixin or Figure or dict
+        An Altair chart, a vegafigs :class:`~vegafigs.Figure` or a Vega-Lite dict.
+    marktype : str or None, optional
+        Keep only items of this Vega mark type (``"text"``, ``"rect"``,
+        ``"line"``, ``"symbol"``, ...; default ``None``: every item).
+
+    Returns
+    -------
+    list of dict
+        The items in scenegraph order.
+
+    Examples
+    --------
     >>> import altair as alt
     >>> chart = alt.Chart({"values": [{"t": "hi"}]}).mark_text().encode(text="t:N")
     >>> [i["text"] for i in scene_items(chart, marktype="text")]
@@ -166,7 +216,25 @@ def scene_items(chart: ChartLike, *, marktype: str | None = None) -> list[dict]:
 def drawn_texts(chart: ChartLike) -> list[str]:
     """Every text string drawn by ``chart`` (titles, axis labels, legends, text marks).
 
-    Multi-line texts are returned one line per entry.
+    Read from the scenegraph (:func:`scene_items`); multi-line texts are returned
+    one line per entry.
+
+    Parameters
+    ----------
+    chart : altair.TopLevelMixin or Figure or dict
+        An Altair chart, a vegafigs :class:`~vegafigs.Figure` or a Vega-Lite dict.
+
+    Returns
+    -------
+    list of str
+        The texts in scenegraph order.
+
+    Examples
+    --------
+    >>> import altair as alt
+    >>> chart = alt.Chart({"values": [{"t": "hi"}]}).mark_text().encode(text="t:N")
+    >>> drawn_texts(chart.properties(title="Top\\nline"))
+    ['hi', 'Top', 'line']
     """
     out: list[str] = []
     for item in scene_items(chart, marktype="text"):
@@ -184,7 +252,25 @@ def undrawn_texts(chart: ChartLike) -> list[str]:
     Each ``<text>`` element of the chart's SVG is removed in turn and the SVG
     rasterised (with the same fonts vegafigs registers); a text that leaves the
     pixels unchanged was never drawn (e.g. its font is missing). An empty list
-    means every text is visible.
+    means every text is visible. One rasterisation per text: slow for big charts.
+
+    Parameters
+    ----------
+    chart : altair.TopLevelMixin or Figure or dict
+        An Altair chart, a vegafigs :class:`~vegafigs.Figure` or a Vega-Lite dict
+        (rendered by :func:`vegafigs.export.render`).
+
+    Returns
+    -------
+    list of str
+        The content of each undrawn ``<text>`` element, in SVG order.
+
+    Examples
+    --------
+    >>> import altair as alt
+    >>> chart = alt.Chart({"values": [{"t": "hi"}]}).mark_text().encode(text="t:N")
+    >>> undrawn_texts(chart)
+    []
     """
     import re
 

@@ -950,16 +950,31 @@ def spec_changes(
     paired by the views that use them, so a renamed dataset is one ``data`` change.
     A 50,000-row dataset is compared in well under a second.
 
-    Args:
-        expected: The golden spec (a JSON object).
-        actual: The spec made now.
-        max_lines: At most this many lines are returned (at least 2); when changes
-            are left off, the last line says how many (``... and 37 more changes``).
+    Parameters
+    ----------
+    expected : Mapping
+        The golden spec (a JSON object: dicts, lists, strings, numbers, booleans,
+        ``None``).
+    actual : Mapping
+        The spec made now, likewise.
+    max_lines : int, optional
+        At most this many lines are returned (default 60; an integer >= 2); when
+        changes are left off, the last line says how many (``... and 37 more
+        changes``).
 
-    Raises:
-        InputError: ``expected`` or ``actual`` is not a JSON object, or
-            ``max_lines`` is not an integer >= 2.
+    Returns
+    -------
+    list of str
+        The report lines; ``[]`` when the specs are equal.
 
+    Raises
+    ------
+    ~vegafigs.InputError
+        ``expected`` or ``actual`` is not a JSON object (or holds a value JSON
+        cannot), or ``max_lines`` is not an integer >= 2.
+
+    Examples
+    --------
     >>> old = {"mark": {"type": "line", "color": "#1f77b4"}, "title": "Reward",
     ...        "data": {"values": [{"step": 1, "value": 3.5}, {"step": 2, "value": 4.0}]}}
     >>> new = {"mark": {"type": "line", "color": "#d62728"}, "title": "Reward",

@@ -72,18 +72,37 @@ _PNG_LEVEL = 6  # fixed zlib level: the same pixels give the same bytes
 class ImageComparison:
     """The result of :func:`compare_png`.
 
-    Attributes:
-        rms: Root-mean-square difference over the RGB values of all pixels after
-            compositing both pictures on white, on the 0-255 scale (``inf`` when the
-            sizes differ).
-        tolerance: The largest RMS that still counts as a match.
-        expected_size: ``(width, height)`` of the expected (baseline) picture, in pixels.
-        actual_size: ``(width, height)`` of the actual (result) picture, in pixels.
-        ok: True when the sizes are equal and ``rms <= tolerance``.
-        differing_pixels: Pixels whose largest channel difference exceeds
-            :data:`PIXEL_THRESHOLD` (over the larger size when the sizes differ).
-        max_difference: The largest channel difference of any pixel (0-255).
+    Each parameter is also the attribute of the same name. Only a comparison made
+    by :func:`compare_png` holds the two pictures :meth:`diff_png` draws.
 
+    Parameters
+    ----------
+    rms : float
+        Root-mean-square difference over the RGB values of all pixels after
+        compositing both pictures on white, on the 0-255 scale (``inf`` when the
+        sizes differ).
+    tolerance : float
+        The largest RMS that still counts as a match.
+    expected_size : tuple of int
+        ``(width, height)`` of the expected (baseline) picture, in pixels.
+    actual_size : tuple of int
+        ``(width, height)`` of the actual (result) picture, in pixels.
+    ok : bool
+        True when the sizes are equal and ``rms <= tolerance``.
+    differing_pixels : int, optional
+        Pixels whose largest channel difference exceeds :data:`PIXEL_THRESHOLD`
+        (over the larger size when the sizes differ; default 0).
+    max_difference : int, optional
+        The largest channel difference of any pixel, 0-255 (default 0).
+    _expected : numpy.ndarray or None, optional
+        Private: the decoded expected picture (height x width x RGB, composited
+        on white), set by :func:`compare_png` for :meth:`diff_png`; not shown in
+        ``repr`` nor compared.
+    _actual : numpy.ndarray or None, optional
+        Private: the decoded actual picture, likewise.
+
+    Examples
+    --------
     >>> import io
     >>> from PIL import Image
     >>> buf = io.BytesIO()
@@ -148,18 +167,31 @@ def compare_png(
 ) -> ImageComparison:
     """Compare two PNG pictures; the result says whether their RMS difference is in tolerance.
 
-    Args:
-        expected: The baseline PNG (bytes).
-        actual: The freshly rendered PNG (bytes).
-        tolerance: The largest RMS difference (0-255 scale, see the module docstring)
-            that still matches; 0 demands identical pixels. The default 2.0 lets a
-            few antialiased pixels change but fails a changed colour, line or title.
-
     Both pictures are composited on white first, so transparent and white
     backgrounds compare equal. A :class:`~vegafigs.errors.SnapshotError` names the
     side that is not a complete PNG; a bad ``tolerance`` is an
     :class:`~vegafigs.errors.InputError`.
 
+    Parameters
+    ----------
+    expected : bytes
+        The baseline PNG.
+    actual : bytes
+        The freshly rendered PNG.
+    tolerance : float, optional
+        The largest RMS difference (0-255 scale, see :mod:`vegafigs.testing._image`)
+        that still matches, a finite number >= 0; 0 demands identical pixels. The
+        default :data:`DEFAULT_TOLERANCE` (2.0) lets a few antialiased pixels
+        change but fails a changed colour, line or title.
+
+    Returns
+    -------
+    ImageComparison
+        The RMS, the verdict, both sizes and the pixel counts; its
+        :meth:`~ImageComparison.diff_png` draws the differences.
+
+    Examples
+    --------
     >>> import io
     >>> from PIL import Image
     >>> def png(colour):

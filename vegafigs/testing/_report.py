@@ -95,18 +95,33 @@ def write_case(
 ) -> Path:
     """Write one failure's case folder under ``report_dir``; return the folder.
 
-    Args:
-        report_dir: The report folder (created if missing).
-        nodeid: The pytest node id of the failing test.
-        snapshot: The snapshot file's path, as shown in the report.
-        lines: The failure's text report, one line per item (not a single string).
-        baseline_png: The baseline picture (PNG bytes), or None.
-        result_png: The picture rendered now (PNG bytes), or None.
-        diff_png: The diff picture (PNG bytes), or None.
-
     The folder holds ``case.json`` (the text data, written last) and the pictures
     given; writing the same case again replaces it (pictures not given are removed).
 
+    Parameters
+    ----------
+    report_dir : pathlib.Path
+        The report folder (created if missing).
+    nodeid : str
+        The pytest node id of the failing test.
+    snapshot : str
+        The snapshot file's path, as shown in the report.
+    lines : sequence of str
+        The failure's text report, one line per item (not a single string).
+    baseline_png : bytes or None
+        The baseline picture (PNG bytes), or None.
+    result_png : bytes or None
+        The picture rendered now (PNG bytes), or None.
+    diff_png : bytes or None
+        The diff picture (PNG bytes), or None.
+
+    Returns
+    -------
+    pathlib.Path
+        The case folder.
+
+    Examples
+    --------
     >>> write_case(Path("r"), nodeid="t.py::f", snapshot="s", lines="oops",
     ...            baseline_png=None, result_png=None, diff_png=None)
     Traceback (most recent call last):
@@ -193,12 +208,21 @@ def read_cases(report_dir: Path) -> list[dict[str, Any]]:
 def write_index(report_dir: Path) -> Path | None:
     """Write ``report_dir/index.html`` from every case folder; return its path.
 
-    Args:
-        report_dir: The report folder that :func:`write_case` wrote to.
-
     With no cases, no page is written (an earlier page of this report is removed)
     and the result is None. The same cases always give the same bytes.
 
+    Parameters
+    ----------
+    report_dir : pathlib.Path
+        The report folder that :func:`write_case` wrote to.
+
+    Returns
+    -------
+    pathlib.Path or None
+        ``report_dir/index.html``, or None when there are no cases.
+
+    Examples
+    --------
     >>> write_index(Path("empty")) is None
     True
     """

@@ -21,7 +21,7 @@ from vegafigs.export import ChartLike, Spec, render_spec, spec_json, to_spec, wr
 SPEC_SUFFIX = ".vl.json"
 #: RMS difference (0-255 scale, see :mod:`vegafigs.testing._image`) a picture may have.
 DEFAULT_TOLERANCE = 2.0
-#: Resolution of snapshot pictures: small files, still every line and glyph.
+#: Resolution of snapshot pictures in dpi (small files, still every line and glyph).
 DEFAULT_DPI = 100.0
 
 Status = Literal["passed", "failed", "written"]
@@ -35,10 +35,23 @@ _AUTO_NAME = re.compile(r"\b(?:view_[0-9a-f]{16}_\d+|view_\d+|param_[0-9a-f]{16}
 def normalize_schema(spec: dict[str, Any]) -> dict[str, Any]:
     """``spec`` with its ``$schema`` URL cut to the major version (a shallow copy).
 
+    Other ``$schema`` values (and specs without one) are returned unchanged.
+
+    Parameters
+    ----------
+    spec : dict
+        A Vega-Lite (or Vega) spec; not changed.
+
+    Returns
+    -------
+    dict
+        A shallow copy with the new ``$schema``, or ``spec`` itself when there is
+        nothing to cut.
+
+    Examples
+    --------
     >>> normalize_schema({"$schema": "https://vega.github.io/schema/vega-lite/v6.4.1.json"})
     {'$schema': 'https://vega.github.io/schema/vega-lite/v6.json'}
-
-    Other ``$schema`` values (and specs without one) are returned unchanged.
     """
     url = spec.get("$schema")
     if not isinstance(url, str):
@@ -55,6 +68,19 @@ def normalize_spec(spec: Spec) -> Spec:
       the order they first appear in the canonical JSON, everywhere they occur
       (expressions included), so two specs that differ only there are equal.
 
+    Parameters
+    ----------
+    spec : dict
+        A Vega-Lite spec (JSON values only); not changed.
+
+    Returns
+    -------
+    dict
+        The normalised spec (``spec`` itself when it has no generated names and no
+        ``$schema`` to cut).
+
+    Examples
+    --------
     >>> view, param = "view_3f8918db4c86d739_0", "param_e4a496766298965a"
     >>> normalize_spec({"params": [{"name": param, "views": [view]}]})
     {'params': [{'name': 'param_1', 'views': ['view_1']}]}
@@ -75,7 +101,25 @@ def normalize_spec(spec: Spec) -> Spec:
 
 
 def snapshot_text(chart: ChartLike) -> str:
-    """The canonical JSON a snapshot file holds for ``chart`` (normalised, sorted keys)."""
+    """The canonical JSON a snapshot file holds for ``chart`` (normalised, sorted keys).
+
+    Parameters
+    ----------
+    chart : altair.TopLevelMixin or Figure or dict
+        An Altair chart, a vegafigs :class:`~vegafigs.Figure` or a Vega-Lite dict.
+
+    Returns
+    -------
+    str
+        :func:`~vegafigs.export.spec_json` of :func:`normalize_spec` of the spec.
+
+    Examples
+    --------
+    >>> print(snapshot_text({"$schema": "https://vega.github.io/schema/vega-lite/v6.4.1.json"}))
+    {
+      "$schema": "https://vega.github.io/schema/vega-lite/v6.json"
+    }
+    """
     return spec_json(normalize_spec(to_spec(chart)))
 
 
@@ -90,9 +134,44 @@ def image_path(spec_path: Path) -> Path:
 class SnapshotResult:
     """What :func:`check_snapshot` found (and wrote).
 
-    ``status`` is ``"passed"``, ``"failed"`` or ``"written"``; ``lines`` is the
-    readable report of a failure (or of what was written); ``baseline_png``,
-    ``result_png`` and ``diff_png`` are the pictures of a picture failure.
+    Each parameter is also the attribute of the same name; :attr:`message` joins
+    ``lines``.
+
+    Parameters
+    ----------
+    status : str
+        ``"passed"``, ``"failed"`` or ``"written"`` (with ``update``: a file was
+        written or rewritten).
+    spec_path : pathlib.Path
+        The ``.vl.json`` snapshot file.
+    image_path : pathlib.Path or None
+        Its picture (``<stem>.png`` beside it) when the picture is compared, else
+        ``None``.
+    lines : list of str, optional
+        The readable report of a failure (or of what was written); empty when
+        passed.
+    baseline_png : bytes or None, optional
+        The baseline picture of a picture failure.
+    result_png : bytes or None, optional
+        The picture drawn now, when the picture failed (also when its baseline is
+        missing).
+    diff_png : bytes or None, optional
+        The difference picture of a picture failure
+        (:meth:`~vegafigs.testing.ImageComparison.diff_png`).
+    written : list of pathlib.Path, optional
+        The files written (with ``update``).
+    expected_spec : dict or None, optional
+        The golden spec, normalised, when it differs from the chart's.
+    actual_spec : dict or None, optional
+        The chart's spec as converted (not normalised).
+
+    Examples
+    --------
+    >>> import altair as alt
+    >>> chart = alt.Chart({"values": [{"x": 1}]}).mark_point().encode(x="x:Q")
+    >>> result = check_snapshot(chart, "c.vl.json")
+    >>> result.status, result.message
+    ('failed', 'snapshot c.vl.json does not exist; pass update=True to create it')
     """
 
     status: Status
@@ -133,17 +212,38 @@ def check_snapshot(
     a missing or changed file is (re)written and the result is ``"written"``; a file
     that still matches is left as it is.
 
-    Args:
-        chart: an Altair chart, a vegafigs ``Figure`` or a Vega-Lite dict.
-        spec_path: the ``.vl.json`` snapshot file.
-        image: also compare the PNG at ``dpi`` with the ``.png`` beside it.
-        tolerance: the largest RMS difference a picture may have.
-        dpi: resolution of the picture.
-        update: write missing and changed snapshots instead of failing.
-        update_hint: the words that say how to update, used in failure messages.
-        label: how messages name ``spec_path`` (default: as given), e.g. relative
-            to the project's root.
+    Parameters
+    ----------
+    chart : altair.TopLevelMixin or Figure or dict
+        An Altair chart, a vegafigs :class:`~vegafigs.Figure` or a Vega-Lite dict.
+    spec_path : str or os.PathLike
+        The ``.vl.json`` snapshot file.
+    image : bool, optional
+        Also compare the PNG at ``dpi``, drawn with bundled fonts only, with the
+        ``.png`` beside ``spec_path`` (default ``False``).
+    tolerance : float, optional
+        The largest RMS difference a picture may have, a finite number >= 0
+        (default :data:`DEFAULT_TOLERANCE`, 2.0); else a
+        :class:`~vegafigs.errors.SnapshotError`.
+    dpi : float, optional
+        Resolution of the picture (default :data:`DEFAULT_DPI`, 100).
+    update : bool, optional
+        Write missing and changed snapshots instead of failing (default
+        ``False``).
+    update_hint : str, optional
+        The words that say how to update, used in failure messages (default
+        ``"pass update=True"``).
+    label : str or None, optional
+        How messages name ``spec_path`` (default ``None``: as given), e.g.
+        relative to the project's root.
 
+    Returns
+    -------
+    SnapshotResult
+        The status, the report lines, and the pictures of a picture failure.
+
+    Examples
+    --------
     >>> import altair as alt
     >>> chart = alt.Chart({"values": [{"x": 1}]}).mark_point().encode(x="x:Q")
     >>> check_snapshot(chart, "c.vl.json").status

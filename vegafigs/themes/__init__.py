@@ -53,7 +53,26 @@ __all__ = [
 
 
 def get_theme(name: str) -> Config:
-    """The config of theme ``name`` ("paper" or "latex")."""
+    """The config of theme ``name`` (a fresh dict at its default font sizes).
+
+    Parameters
+    ----------
+    name : str
+        The theme: ``"paper"``, ``"latex"`` or ``"sans"`` (the keys of
+        :data:`~vegafigs.themes.THEMES`; without the ``"vegafigs-"`` prefix). Any
+        other value is an :class:`~vegafigs.InputError`.
+
+    Returns
+    -------
+    Config
+        The Vega-Lite config dict of that theme, as :func:`~vegafigs.themes.paper`,
+        :func:`~vegafigs.themes.latex` or :func:`~vegafigs.themes.sans` returns it.
+
+    Examples
+    --------
+    >>> get_theme("latex")["view"]["stroke"]
+    'black'
+    """
     from vegafigs._checks import require_choice
 
     require_choice(name, sorted(THEMES), param="theme")
@@ -63,6 +82,22 @@ def get_theme(name: str) -> Config:
 def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> Config:
     """``base`` with ``over`` merged in, nested dicts key by key (neither is changed).
 
+    Parameters
+    ----------
+    base : Mapping
+        The config (or any nested dict) to start from.
+    over : Mapping
+        The settings that win: a nested mapping in ``over`` whose key holds a dict in
+        ``base`` is merged into it recursively; any other value replaces ``base``'s
+        value (a list is replaced whole, not extended).
+
+    Returns
+    -------
+    Config
+        A new dict; every value in it is a deep copy.
+
+    Examples
+    --------
     >>> merge({"axis": {"grid": True, "tickSize": 3}}, {"axis": {"tickSize": 5}})
     {'axis': {'grid': True, 'tickSize': 5}}
     """
@@ -90,12 +125,30 @@ def resolve_theme(
 ) -> Config:
     """The config a figure is drawn with.
 
-    ``theme``: a name (``"paper"``, ``"latex"``, ``"sans"``, also with the
-    ``"vegafigs-"`` prefix), a config (``vf.latex(font_size=8)``; an Altair theme
-    dict ``{"config": ...}`` is unwrapped) or ``None``: the enabled vegafigs
-    Altair theme, else the figure's ``default``. A ``style`` sets the font sizes
-    of a named theme (a config keeps its own).
+    Parameters
+    ----------
+    theme : str or Mapping or None
+        A name (``"paper"``, ``"latex"``, ``"sans"``, also with the ``"vegafigs-"``
+        prefix), a config (``vf.latex(font_size=8)``; an Altair theme dict
+        ``{"config": ...}`` is unwrapped; a copy is returned as it is) or ``None``:
+        the vegafigs Altair theme enabled with ``alt.theme.enable("vegafigs-NAME")``,
+        else the figure's ``default``. An unknown name is an
+        :class:`~vegafigs.InputError`. See :term:`theme`.
+    default : str
+        The theme name used when ``theme`` is ``None`` and no vegafigs Altair theme is
+        enabled (each figure function has its own, e.g. ``"latex"``).
+    style : Style or None, optional
+        A venue preset (:func:`~vegafigs.themes.venue`); its font sizes are given to
+        a named theme's function. A config given as ``theme`` keeps its own sizes.
+        Default ``None``: the theme's own font sizes. See :term:`style`.
 
+    Returns
+    -------
+    Config
+        A new Vega-Lite config dict.
+
+    Examples
+    --------
     >>> resolve_theme(None, default="latex")["font"] == latex()["font"]
     True
     >>> resolve_theme("paper", default="latex", style=venue("icml"))["axis"]["labelFontSize"]
@@ -137,6 +190,21 @@ def applied(cfg: Mapping[str, Any]) -> Iterator[None]:
 
     This is how a :class:`~vegafigs.Figure` applies its theme: as Altair applies
     ``alt.theme``, so the chart's own ``configure_*`` settings win key by key.
+    Blocks nest (the innermost ``cfg`` applies); on leaving the block the Altair
+    theme enabled before it is active again.
+
+    Parameters
+    ----------
+    cfg : Mapping
+        The Vega-Lite config to apply (e.g. :func:`~vegafigs.themes.paper`'s result).
+
+    Examples
+    --------
+    >>> import altair as alt
+    >>> chart = alt.Chart({"values": [{"x": 1}]}).mark_point().encode(x="x:Q")
+    >>> with applied({"background": "#eeeeee"}):
+    ...     chart.to_dict()["config"]["background"]
+    '#eeeeee'
     """
     _APPLIED.append(dict(cfg))
     try:

@@ -38,7 +38,7 @@ from typing import Any
 
 #: The family name of the built faces (the last family of ``COMPUTER_MODERN``).
 FAMILY = "vegafigs CM"
-#: Bump when the build changes: the cache folder is keyed by it.
+#: Bump when the build changes (the cache folder is keyed by it).
 BUILD_VERSION = "1"
 #: (style name, base TeX font, weight, italic) of each face built.
 FACES = (

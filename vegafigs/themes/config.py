@@ -1,8 +1,10 @@
-"""The two paper themes. Each is a zero-argument function returning a Vega-Lite config.
+"""The paper themes. Each is a function of keyword-only font settings (all with
+defaults) returning a Vega-Lite config.
 
 ``paper``: Times-like serif, light dashed y-grid only, no top/right axis lines
 (seeds 000 and 001). ``latex``: Computer-Modern-like serif, four-sided frame, ticks
-pointing inward, no grid (seed 002).
+pointing inward, no grid (seed 002). ``sans``: sans-serif, dark grey text, open top
+and right, no grid.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from vegafigs.themes.fonts import COMPUTER_MODERN, SANS, TIMES
 
 Config = dict[str, Any]
 
-#: Series colours (matplotlib's tab10, as in the seed scripts): the themes' category range.
+#: Series colours, the themes' category range (matplotlib's tab10, as in the seed scripts).
 TAB10 = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
@@ -86,10 +88,35 @@ def paper(
 ) -> Config:
     """Times-like serif, light dashed y-grid only, no top/right axis lines.
 
-    ``font_size``: axis and legend titles; ``title_size``: chart and panel
-    titles; ``label_size``: tick and legend labels; ``text_size``: text marks
-    (value labels, stats boxes; default ``label_size``), all in pt.
+    The look of seeds 000 and 001. Sizes are in pt (one pt is one px of the spec,
+    see :mod:`vegafigs.themes.sizes`).
 
+    Parameters
+    ----------
+    font : str, optional
+        CSS font-family stack of every text: titles, axes, legends, panel headers
+        and text marks (default :data:`~vegafigs.themes.TIMES`: a real Times when
+        installed, else the bundled STIX).
+    font_size : float, optional
+        Axis and legend titles, and facet header labels, in pt (default 10).
+    title_size : float, optional
+        Chart and panel titles (and facet header titles), in pt (default 12).
+    label_size : float, optional
+        Tick labels and legend labels, in pt (default 9).
+    text_size : float or None, optional
+        Text marks (value labels, stats boxes), in pt (default ``None``:
+        ``label_size``).
+    color : str, optional
+        CSS colour of the text: titles, axis and legend labels and titles, text
+        marks (default ``"#000000"``). The axis lines and ticks stay black.
+
+    Returns
+    -------
+    Config
+        A new Vega-Lite config dict (give it as ``theme=`` or to ``alt.theme``).
+
+    Examples
+    --------
     >>> cfg = paper()
     >>> cfg["axisY"]["grid"], cfg["view"]["stroke"]
     (True, None)
@@ -126,9 +153,36 @@ def latex(
 ) -> Config:
     """Computer-Modern-like serif, four-sided frame, inward ticks, no grid.
 
-    Font size parameters as in :func:`paper`; ``frame_width``: the frame's line
-    width in pt.
+    The LaTeX look of seed 002. Sizes are in pt (one pt is one px of the spec).
 
+    Parameters
+    ----------
+    font : str, optional
+        CSS font-family stack of every text (default
+        :data:`~vegafigs.themes.COMPUTER_MODERN`: CMU Serif or Latin Modern when
+        installed, else the bundled "vegafigs CM").
+    font_size : float, optional
+        Axis and legend titles, and facet header labels, in pt (default 13).
+    title_size : float, optional
+        Chart and panel titles (and facet header titles), in pt (default 15).
+    label_size : float, optional
+        Tick labels and legend labels, in pt (default 11).
+    text_size : float or None, optional
+        Text marks (value labels, stats boxes), in pt (default ``None``:
+        ``label_size``).
+    frame_width : float, optional
+        Line width of the four-sided frame around each plot, in pt (default 1.5).
+    color : str, optional
+        CSS colour of the text: titles, axis and legend labels and titles, text
+        marks (default ``"#000000"``). The frame and ticks stay black.
+
+    Returns
+    -------
+    Config
+        A new Vega-Lite config dict (give it as ``theme=`` or to ``alt.theme``).
+
+    Examples
+    --------
     >>> cfg = latex()
     >>> cfg["axis"]["tickSize"], cfg["axis"]["grid"]
     ({'expr': '-5'}, False)
@@ -163,10 +217,35 @@ def sans(
     text_size: float | None = None,
     color: str = "#262626",
 ) -> Config:
-    """Sans-serif (DejaVu Sans), dark grey text, open top and right, no grid.
+    """Sans-serif, dark grey text, open top and right, no grid.
 
-    Font size parameters as in :func:`paper`.
+    Sizes are in pt (one pt is one px of the spec).
 
+    Parameters
+    ----------
+    font : str, optional
+        CSS font-family stack of every text (default :data:`~vegafigs.themes.SANS`:
+        Helvetica or Arial when installed, else the bundled DejaVu Sans).
+    font_size : float, optional
+        Axis and legend titles, and facet header labels, in pt (default 9).
+    title_size : float, optional
+        Chart and panel titles (and facet header titles), in pt (default 10).
+    label_size : float, optional
+        Tick labels and legend labels, in pt (default 9).
+    text_size : float or None, optional
+        Text marks (value labels, stats boxes), in pt (default ``None``:
+        ``label_size``).
+    color : str, optional
+        CSS colour of the text and of the axis lines and ticks (default
+        ``"#262626"``, dark grey).
+
+    Returns
+    -------
+    Config
+        A new Vega-Lite config dict (give it as ``theme=`` or to ``alt.theme``).
+
+    Examples
+    --------
     >>> sans()["axis"]["grid"]
     False
     """

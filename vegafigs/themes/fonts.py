@@ -32,16 +32,17 @@ from typing import Any
 
 from vegafigs.errors import FontError
 
-#: Times-like serif (seeds 000/001): a real Times when installed, else STIX.
+#: Times-like serif (seeds 000/001), a real Times when installed, else STIX.
 TIMES = "Times New Roman, Times, STIXGeneral, serif"
-#: Computer-Modern-like serif (seed 002, LaTeX look): CMU Serif / Latin Modern, else
+#: Computer-Modern-like serif (seed 002, LaTeX look), CMU Serif / Latin Modern, else
 #: "vegafigs CM", built from matplotlib's TeX fonts with a Unicode character map
 #: (:mod:`vegafigs.themes.cmfont`; regular, bold and italic faces of one family).
 COMPUTER_MODERN = "CMU Serif, Latin Modern Roman, vegafigs CM, serif"
-#: Bold Computer Modern: the same stack (with ``fontWeight: bold``, the bold face).
+#: Bold Computer Modern, the same stack (with ``fontWeight: bold``, the bold face).
 COMPUTER_MODERN_BOLD = COMPUTER_MODERN
-#: Sans serif: the bundled DejaVu Sans (every stack ends with a generic family, so a
-#: browser without the named faces keeps the right kind of face).
+#: Sans serif, Helvetica or Arial when installed, else the bundled DejaVu Sans (every
+#: stack ends with a generic family, so a browser without the named faces keeps the
+#: right kind of face).
 SANS = "Helvetica, Arial, DejaVu Sans, sans-serif"
 
 #: Regular stack -> stack to use for bold text (CM bold is its own family, weight alone fails).
@@ -104,6 +105,20 @@ def ensure_registered() -> None:
 def register_font_directory(path: str | os.PathLike[str]) -> None:
     """Make the fonts in ``path`` available to rendering and to the font check.
 
+    The folder (and its subfolders) is registered with vl-convert for the rest of the
+    process, so every later PNG / SVG / PDF can use its fonts; :func:`check_spec_fonts`
+    and :func:`text_width` see them too (their caches are cleared). A folder already
+    registered is a no-op.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A folder of ``.ttf`` / ``.otf`` / ``.ttc`` / ``.otc`` files (``~`` is
+        expanded). Anything but an existing folder is a
+        :class:`~vegafigs.FontError`.
+
+    Examples
+    --------
     >>> import vegafigs
     >>> from vegafigs.themes.fonts import bundled_font_dir
     >>> vegafigs.register_font_directory(bundled_font_dir())  # a folder again: no-op
@@ -271,14 +286,25 @@ def _result_literals(expr: str) -> Iterator[str]:
 def map_font_stacks(spec: Mapping[str, Any], fn: Callable[[str, str], str]) -> dict[str, Any]:
     """A copy of ``spec`` with every font stack replaced by ``fn(stack, where)``.
 
-    Args:
-        spec: a Vega-Lite spec (dict); it is not changed.
-        fn: the new stack for ``stack``, set at ``where`` (e.g. ``"config.font"``).
-
     The same settings :func:`fonts_in_spec` reads: ``font`` / ``*Font`` keys, their
     ``value`` / ``condition`` parts and the string literals an ``expr`` / ``signal``
     can evaluate to; the data (``data``, ``datasets``, ``values``) is left alone.
 
+    Parameters
+    ----------
+    spec : Mapping
+        A Vega-Lite spec (dict); it is not changed.
+    fn : callable
+        ``fn(stack, where)``: the new stack for ``stack``, set at ``where`` (a dotted
+        path such as ``"config.font"``).
+
+    Returns
+    -------
+    dict
+        The new spec.
+
+    Examples
+    --------
     >>> map_font_stacks({"config": {"font": "Arial, DejaVu Sans"}}, lambda s, w: w)
     {'config': {'font': 'config.font'}}
     """
@@ -349,7 +375,30 @@ def fonts_in_spec(spec: dict) -> list[tuple[str, str]]:
 
 
 def check_spec_fonts(spec: dict) -> None:
-    """Raise :class:`FontError` if any text in ``spec`` would be drawn in a missing font."""
+    """Raise a ``FontError`` if any text in ``spec`` would be drawn in a missing font.
+
+    vl-convert draws nothing, and says nothing, for text whose font family it cannot
+    find; this check runs before every image vegafigs renders. Every font setting is
+    read: ``font`` and ``*Font`` keys anywhere in the spec (config, marks, axes,
+    legends, titles), their ``value`` / ``condition`` parts, and the string literals an
+    ``expr`` / ``signal`` can evaluate to; a spec without ``config.font`` is checked
+    for Vega's default (``sans-serif``). A stack is fine when one of its families is
+    bundled, registered (:func:`register_font_directory`) or installed on the
+    machine. The :class:`~vegafigs.FontError` names each missing stack and up to
+    three places it is used.
+
+    Parameters
+    ----------
+    spec : dict
+        A Vega-Lite spec (as :func:`vegafigs.to_spec` returns it); not changed.
+
+    Examples
+    --------
+    >>> check_spec_fonts({"mark": "text", "config": {"font": "DejaVu Sans"}})
+    >>> check_spec_fonts({"mark": "text", "config": {"font": "No Such Font"}})
+    Traceback (most recent call last):
+    vegafigs.errors.FontError: text would not render: no installed or registered font for ...
+    """
     ensure_registered()
     bad: dict[str, list[str]] = {}
     for where, font in fonts_in_spec(spec):
@@ -400,6 +449,29 @@ def _advances(path: str, index: int) -> tuple[dict[int, int], int, int]:
 def text_width(text: str, *, font: str, size: float, bold: bool = False) -> float:
     """Width in px of one line of ``text`` set in ``font`` at ``size`` px.
 
+    Measured from the glyph advance widths (no kerning) of the stack's last bundled
+    or registered family, so the result is the same on every machine whatever fonts
+    it has installed. A character the face lacks counts as its ``.notdef`` glyph.
+
+    Parameters
+    ----------
+    text : str
+        One line of text (a line break is not a new line here).
+    font : str
+        A CSS font-family stack, e.g. :data:`~vegafigs.themes.TIMES`; it must hold a
+        bundled or registered family, else a :class:`~vegafigs.FontError`.
+    size : float
+        Font size in px (= pt).
+    bold : bool, optional
+        Measure the bold face (default ``False``: the regular one).
+
+    Returns
+    -------
+    float
+        The width in px.
+
+    Examples
+    --------
     >>> round(text_width("Mean:", font=TIMES, size=10), 1)
     25.6
     """

@@ -14,10 +14,10 @@ from vegafigs._checks import require_choice, require_count, require_positive
 
 PX_PER_INCH = 72.0
 
-#: Paper venues in their native units, from their LaTeX style files: text and column
+#: Paper venues in their native units, from their LaTeX style files, with text and column
 #: widths in inches (``column`` is ``None`` for single-column venues) and the body
 #: text size in pt. Figure text follows tueplots' rule: axis titles at body - 1,
-#: tick labels and legends at body - 3.
+#: tick and legend labels at body - 3.
 VENUES: dict[str, dict[str, float | None | str]] = {
     # neurips_2024.sty: \textwidth=5.5in (single column), 10pt body
     "neurips": {"text": 5.5, "column": None, "font_size": 10.0,
@@ -40,8 +40,24 @@ GOLDEN_RATIO = (5**0.5 - 1) / 2
 
 
 def inches(value: float, *, param: str = "size") -> float:
-    """Convert inches to Vega-Lite px (72 per inch).
+    """Convert inches to Vega-Lite px (72 per inch), rounded to 3 decimals.
 
+    Parameters
+    ----------
+    value : float
+        A length in inches; a positive finite number, else an
+        :class:`~vegafigs.InputError`.
+    param : str, optional
+        The parameter name the error message gives (default ``"size"``), e.g.
+        ``"width_in"`` when converting that argument.
+
+    Returns
+    -------
+    float
+        ``value * 72`` px (= pt).
+
+    Examples
+    --------
     >>> inches(3.6)
     259.2
     """
@@ -54,6 +70,29 @@ def venue_size(
 ) -> dict[str, float]:
     """``{"width_in": ..., "height_in": ...}`` for a venue's text or column width.
 
+    Give the result as keyword arguments to a figure function
+    (``bar_trend(..., **venue_size("icml"))``); :func:`venue` also sets the font sizes.
+
+    Parameters
+    ----------
+    venue : str
+        The venue: a key of :data:`~vegafigs.themes.VENUES` (``"neurips"``,
+        ``"iclr"``, ``"icml"``, ``"acl"``, ``"aaai"``).
+    span : str, optional
+        ``"text"`` (the default: the full text width) or ``"column"`` (one column's
+        width; single-column venues use the text width for both).
+    height_ratio : float, optional
+        Height as a fraction of the width (default the golden ratio, 0.618); a
+        positive number.
+
+    Returns
+    -------
+    dict of str to float
+        ``width_in`` (the venue's width in inches) and ``height_in`` (``width_in *
+        height_ratio``, rounded to 3 decimals).
+
+    Examples
+    --------
     >>> venue_size("icml", span="column")
     {'width_in': 3.25, 'height_in': 2.009}
     """
@@ -69,9 +108,33 @@ def venue_size(
 class Style:
     """A venue preset: the whole figure's size and the font sizes of the venue's text.
 
-    Give it to any figure as ``style=``; ``width_in`` / ``height_in`` given too
-    take precedence over its size. ``font_sizes()`` are the keyword arguments of
-    the theme functions (:func:`vegafigs.paper`, :func:`vegafigs.latex`).
+    Made by :func:`venue`. Give it to any figure as ``style=``; ``width_in`` /
+    ``height_in`` given too take precedence over its size. :meth:`font_sizes` are the
+    keyword arguments of the theme functions (:func:`vegafigs.paper`,
+    :func:`vegafigs.latex`, :func:`vegafigs.sans`). Sizes are in inches, font sizes in pt.
+
+    Parameters
+    ----------
+    venue : str
+        The venue's name (a key of :data:`~vegafigs.themes.VENUES`).
+    width_in : float
+        Width of the whole figure, in inches. See :term:`width_in`.
+    height_in : float
+        Height of the whole figure, in inches. See :term:`height_in`.
+    font_size : float
+        Axis and legend titles, in pt (the theme functions' ``font_size``).
+    title_size : float
+        Chart and panel titles, in pt.
+    label_size : float
+        Tick and legend labels, in pt.
+    text_size : float
+        Text marks (value labels, stats boxes), in pt.
+
+    Examples
+    --------
+    >>> s = venue("neurips", span="text")
+    >>> s.width_in, s.font_sizes()["label_size"]
+    (5.5, 7.0)
     """
 
     venue: str
@@ -103,12 +166,35 @@ def venue(
 ) -> Style:
     """The size and font sizes of a figure for venue ``name`` (tueplots' bundles).
 
-    The width is the venue's ``span`` (``"column"`` or ``"text"``; single-column
-    venues use the text width for both) times ``rel_width``; each of the
-    ``ncols`` × ``nrows`` subplots is ``height_ratio`` as high as it is wide.
-    Font sizes: axis titles and the title at the body size - 1, tick labels,
-    legends and mark text at body - 3 (tueplots' ``fontsizes``).
+    Font sizes: axis titles and the chart title at the venue's body size - 1; tick
+    labels, legend labels and mark text at body - 3 (tueplots' ``fontsizes``).
 
+    Parameters
+    ----------
+    name : str
+        The venue: a key of :data:`~vegafigs.themes.VENUES` (``"neurips"``,
+        ``"iclr"``, ``"icml"``, ``"acl"``, ``"aaai"``).
+    span : str, optional
+        ``"column"`` (the default: one column's width) or ``"text"`` (the full text
+        width); single-column venues use the text width for both.
+    nrows : int, optional
+        Rows of subplots the figure holds (default 1); an integer >= 1.
+    ncols : int, optional
+        Columns of subplots the figure holds (default 1); an integer >= 1.
+    height_ratio : float, optional
+        Each subplot's height as a fraction of its width (default the golden ratio,
+        0.618): the height is ``width / ncols * height_ratio * nrows``.
+    rel_width : float, optional
+        Fraction of the span's width the figure takes (default 1.0); a positive
+        number.
+
+    Returns
+    -------
+    Style
+        The preset to give a figure as ``style=``; sizes rounded to 3 decimals.
+
+    Examples
+    --------
     >>> s = venue("icml", span="column")
     >>> s.width_in, s.height_in, s.font_size, s.label_size
     (3.25, 2.009, 9.0, 7.0)
@@ -143,7 +229,33 @@ def figure_size(
     style: Style | None,
     default: tuple[float, float],
 ) -> tuple[float, float]:
-    """The figure's (width, height) in inches: explicit, else the style's, else ``default``."""
+    """The figure's (width, height) in inches: explicit, else the style's, else ``default``.
+
+    Each side is chosen on its own: ``width_in`` given and ``height_in`` not takes the
+    height from ``style`` (or ``default``).
+
+    Parameters
+    ----------
+    width_in : float or None
+        The width asked for, in inches (``None``: not given). See :term:`width_in`.
+    height_in : float or None
+        The height asked for, in inches (``None``: not given). See :term:`height_in`.
+    style : Style or None
+        A venue preset whose size fills the sides not given. See :term:`style`.
+    default : tuple of float
+        ``(width, height)`` in inches of the figure function, for sides neither
+        given nor set by a style.
+
+    Returns
+    -------
+    tuple of float
+        ``(width_in, height_in)``.
+
+    Examples
+    --------
+    >>> figure_size(width_in=4, height_in=None, style=None, default=(3.6, 2.4))
+    (4.0, 2.4)
+    """
     w = width_in if width_in is not None else (style.width_in if style else default[0])
     h = height_in if height_in is not None else (style.height_in if style else default[1])
     return float(w), float(h)

@@ -377,7 +377,7 @@ def face_cmap(path: str, index: int) -> frozenset[int]:
     return frozenset(_advances(path, index)[0])
 
 
-#: Families that draw every character as a box: no coverage.
+#: Families that draw every character as a box (no coverage).
 _BOX_FONTS = ("lastresort",)
 
 
