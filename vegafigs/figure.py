@@ -74,20 +74,33 @@ def hconcat(spacing: float) -> Compose:
     return compose
 
 
-def _single(panels: Sequence[alt.LayerChart]) -> alt.TopLevelMixin:
+class _Single:
     """The default composer: a single panel as it is, several side by side.
 
-    Parameters
-    ----------
-    panels : sequence of altair.LayerChart
-        The panels' layer charts, in drawing order.
-
-    Returns
-    -------
-    altair.TopLevelMixin
-        The panel itself, or an ``alt.hconcat`` of the panels.
+    An object with a fixed ``repr`` (not a function), so the API reference shows the
+    same default on every build.
     """
-    return panels[0] if len(panels) == 1 else alt.hconcat(*panels)
+
+    def __call__(self, panels: Sequence[alt.LayerChart]) -> alt.TopLevelMixin:
+        """The panel itself, or an ``alt.hconcat`` of the panels.
+
+        Parameters
+        ----------
+        panels : sequence of altair.LayerChart
+            The panels' layer charts, in drawing order.
+
+        Returns
+        -------
+        altair.TopLevelMixin
+            The panel itself, or an ``alt.hconcat`` of the panels.
+        """
+        return panels[0] if len(panels) == 1 else alt.hconcat(*panels)
+
+    def __repr__(self) -> str:
+        return "<one panel, or side by side>"
+
+
+_single: Compose = _Single()
 
 
 @dataclass(frozen=True)
