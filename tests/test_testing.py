@@ -123,3 +123,26 @@ def test_snapshot_pictures_use_bundled_fonts_only():
     assert spec["config"]["font"] == "Helvetica, Arial, DejaVu Sans"  # not changed in place
     with pytest.raises(SnapshotError, match=r"'Comic Sans MS' at spec\.mark\.font.*bundled"):
         bundled_fonts_only({"mark": {"type": "text", "font": "Comic Sans MS"}})
+
+
+_UNTRUSTED = {
+    "data url": {"data": {"url": "http://127.0.0.1:9/secret.csv"}, "mark": "point"},
+    "local file": {"data": {"url": "/etc/passwd", "format": {"type": "csv"}}, "mark": "text"},
+    "image url": {
+        "data": {"values": [{"u": "http://127.0.0.1:9/x.png"}]},
+        "mark": "image",
+        "encoding": {"url": {"field": "u", "type": "nominal"}},
+    },
+}
+
+
+@pytest.mark.parametrize("what", sorted(_UNTRUSTED))
+@pytest.mark.parametrize("helper", ["scene_items", "drawn_texts"])
+def test_scenegraph_helpers_treat_the_spec_as_untrusted(helper, what):
+    """A snapshot helper never fetches or inlines what the spec points at (as save does)."""
+    import vegafigs.testing as t
+    from vegafigs.errors import ExportError
+
+    with pytest.raises(ExportError, match=r"spec\["):
+        getattr(t, helper)({"$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+                            **_UNTRUSTED[what]})  # fmt: skip

@@ -156,7 +156,10 @@ def scene_items(chart: ChartLike, *, marktype: str | None = None) -> list[dict]:
     Each item is the scenegraph's dict plus ``marktype``, ``mark`` (the mark's
     name, e.g. ``"concat_0_layer_1_marks"``) and ``abs_x`` / ``abs_y`` (its
     position including all enclosing group offsets). The spec's fonts are checked
-    first (:func:`~vegafigs.themes.check_spec_fonts`).
+    first (:func:`~vegafigs.themes.check_spec_fonts`). The spec is treated as
+    untrusted, as :func:`vegafigs.save` treats it: a data or image URL, a local file,
+    ``usermeta.embedOptions`` ... is an :class:`~vegafigs.ExportError` naming its
+    key, and nothing is fetched (:mod:`vegafigs.external`).
 
     Parameters
     ----------
@@ -181,11 +184,12 @@ def scene_items(chart: ChartLike, *, marktype: str | None = None) -> list[dict]:
     import vl_convert as vlc
 
     from vegafigs.export import to_spec
+    from vegafigs.external import localize_data
     from vegafigs.themes.fonts import check_spec_fonts
 
-    spec = to_spec(chart)
+    spec = localize_data(to_spec(chart), allow_external_data=False, allow_data_dirs=None)
     check_spec_fonts(spec)
-    graph = vlc.vegalite_to_scenegraph(spec)["scenegraph"]
+    graph = vlc.vegalite_to_scenegraph(spec, allowed_base_urls=[])["scenegraph"]
     found: list[dict] = []
 
     def walk(node: dict, ox: float, oy: float, mark: dict | None) -> None:
