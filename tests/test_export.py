@@ -108,3 +108,22 @@ def test_folder_that_is_a_file_is_a_clear_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(ExportError, match="cannot write there"):
         vf.save(_small(), blocker / "f.svg")
+
+
+@pytest.mark.parametrize("value", [object(), {1, 2}, b"bytes"], ids=["object", "set", "bytes"])
+@pytest.mark.parametrize("how", ["to_spec", "save"])
+def test_a_spec_dict_that_is_not_json_is_an_export_error(value, how, tmp_path):
+    spec = {"mark": "point", "data": {"values": [{"x": value}]}}
+    with pytest.raises(vf.ExportError, match=r"chart: the spec dict is not JSON"):
+        if how == "to_spec":
+            vf.to_spec(spec)
+        else:
+            vf.save(spec, tmp_path / "f.svg")
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_circular_spec_dict_is_an_export_error():
+    spec: dict = {"mark": "point"}
+    spec["usermeta"] = spec
+    with pytest.raises(vf.ExportError, match=r"chart"):
+        vf.to_spec(spec)

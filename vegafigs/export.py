@@ -88,7 +88,11 @@ def to_spec(chart: ChartLike) -> Spec:
     """
     if isinstance(chart, dict):
         _limits.check_depth(chart, source="chart")  # before any recursive walk
-        return cast(Spec, normalize_lines(json.loads(json.dumps(chart))))
+        try:
+            copy = json.loads(json.dumps(chart))
+        except (TypeError, ValueError) as exc:  # a set, an object, a circular reference
+            raise ExportError(f"chart: the spec dict is not JSON ({exc})") from exc
+        return cast(Spec, normalize_lines(copy))
     from vegafigs.figure import Figure
 
     if isinstance(chart, Figure):
