@@ -1449,3 +1449,13 @@ def test_spaghetti_failed_write_removes_the_files_it_wrote(
     assert code == 2 and "No space left on device" in err, err
     assert len(written) == 1 and not written[0].exists()
     assert not (t.out / "figs").exists()
+
+
+@pytest.mark.parametrize(
+    "kwargs, param",
+    [({"n_seeds": 1}, "n_seeds"), ({"n_seeds": 2.5}, "n_seeds"), ({"n_steps": 1}, "n_steps")],
+)
+def test_demo_training_curve_needs_two_seeds_and_steps(kwargs, param):
+    """One seed has no spread to standardise (it gave all-NaN accuracy, silently)."""
+    with pytest.raises(vf.InputError, match=rf"^{param}: expected an integer >= 2"):
+        vf.demo.training_curve(**kwargs)

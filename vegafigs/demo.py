@@ -252,7 +252,7 @@ def training_curve(seed: int = 42, *, n_steps: int = 401, n_seeds: int = 3) -> p
         Seed of the random generator (default 42).
     n_steps : int, optional
         Logged steps per run, evenly spaced over 0 .. 20,000 generations (default
-        401: every 50 generations).
+        401: every 50 generations; at least 2).
     n_seeds : int, optional
         Runs per method (default 3; at least 2, since the spread is standardised
         across them).
@@ -269,6 +269,10 @@ def training_curve(seed: int = 42, *, n_steps: int = 401, n_seeds: int = 3) -> p
     >>> sorted(df.method.unique()), len(df)
     (['GRPO', 'SDPO'], 2406)
     """
+    from vegafigs._checks import require_count
+
+    require_count(n_steps, param="n_steps", minimum=2)
+    require_count(n_seeds, param="n_seeds", minimum=2)
     rng = np.random.default_rng(seed)
     steps = np.linspace(0, 20000, n_steps).round().astype(np.int64)
     t = steps / steps[-1]
