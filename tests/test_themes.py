@@ -170,3 +170,27 @@ def test_latex_negative_labels_stay_in_computer_modern():
     cm = next(f for f in fonts._registered_faces() if f.family == "vegafigs CM")
     cmap = TTFont(cm.path, lazy=True).getBestCmap()
     assert all(ord(ch) in cmap for label in labels for ch in label)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"theme": 123}, r"^theme: expected a theme name \(latex, paper, sans\) or a config"),
+        ({"theme": ""}, r"^theme: expected a theme name"),
+        ({"theme": "nope"}, r"^theme: "),
+        ({"theme": None, "style": "icml"}, r"^style: expected a venue preset"),
+    ],
+)
+def test_resolve_theme_names_the_bad_parameter(kwargs, message):
+    """Called directly (not through a figure's checks) too: an InputError, not an assertion."""
+    from vegafigs.themes import resolve_theme
+
+    with alt.theme.enable("vegafigs-latex"), pytest.raises(vf.InputError, match=message):
+        resolve_theme(default="paper", **kwargs)
+    with pytest.raises(vf.InputError, match=message):
+        resolve_theme(default="paper", **kwargs)
+
+
+def test_get_theme_names_its_parameter():
+    with pytest.raises(vf.InputError, match=r"^name: "):
+        vf.themes.get_theme("nope")
