@@ -283,3 +283,15 @@ def test_narrow_figure_puts_the_legend_under_the_panels():
         label = next(i for i in items if i["marktype"] == "text" and i.get("text") == "GRPO")
         step = max(i["abs_y"] for i in items if "Training" in str(i.get("text")))
         assert (label["abs_y"] > step) is below
+
+
+@pytest.mark.parametrize(
+    "column, title", [("epoch", "Epoch"), ("tokens_seen", "tokens_seen"), ("step", "Training step")]
+)
+def test_default_x_title_follows_the_x_column(column, title):
+    """x="epoch" is titled "Epoch", not "Training step" (the default only for x="step")."""
+    df = vf.demo.rl_logs(n_steps=30).rename(columns={"step": column})
+    texts = drawn_texts(vf.figures.reward_length(df, x=column, smooth="ema:0.5"))
+    assert title in texts
+    if column != "step":
+        assert "Training step" not in texts

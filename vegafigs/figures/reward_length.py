@@ -298,8 +298,10 @@ def reward_length(
         Default None: when ``x`` is ``"step"``, the title of the x column a
         loader used (``df.attrs["x"]``, by
         :func:`~vegafigs.figures.reward_length.x_title_of`, e.g.
-        "Timesteps"), else "Training step"; a datetime / timedelta ``x``: its
-        column's name. See :term:`x_title`.
+        "Timesteps"), else "Training step"; another numeric ``x``: the title of
+        that column's name by ``x_title_of`` (``"epoch"`` -> "Epoch", an unknown
+        name as written); a datetime / timedelta ``x``: its column's name. See
+        :term:`x_title`.
     x_domain : sequence of float, optional
         The exact x range (default None: the data's min to max); an error for
         a datetime / timedelta ``x``. See :term:`x_domain`.
@@ -431,7 +433,7 @@ def _x_title(
         return given
     if plot_x != PlotX():
         return x  # not a step count: the column's own name
-    source = df.attrs.get("x") if x == "step" else None
+    source = df.attrs.get("x") if x == "step" else x  # another column: its own title
     return x_title_of(source) if isinstance(source, str) and source else DEFAULT_X_TITLE
 
 
