@@ -295,3 +295,15 @@ def test_default_x_title_follows_the_x_column(column, title):
     assert title in texts
     if column != "step":
         assert "Training step" not in texts
+
+
+@pytest.mark.parametrize(
+    "kwargs, why",
+    [({}, "there is no band"), ({"seed": "seed", "band": "std"}, "across the seeds")],
+)
+def test_band_window_that_would_do_nothing_is_an_error(kwargs, why):
+    df = vf.demo.rl_logs(n_steps=30)
+    if "seed" in kwargs:
+        df = df.assign(seed=0)
+    with pytest.raises(InputError, match=rf"^band_window: .*{why}"):
+        vf.figures.reward_length(df, band_window=9, **kwargs)

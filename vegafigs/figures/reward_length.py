@@ -280,7 +280,8 @@ def reward_length(
         ``"qLO-HI"``.
     band_window : int, optional
         Points in the rolling band's window, > 0 (default None: about 2% of the
-        longest run, odd, at least 5). Unused with ``seed``.
+        longest run, odd, at least 5). Given without ``band``, or with ``seed``
+        (where it would do nothing), it is an error.
     band_opacity : float or None, optional
         Fill opacity of the bands (default 0.15; None: the theme's
         ``area.fillOpacity``). See :term:`band_opacity`.
@@ -741,6 +742,12 @@ def _prepare(
 ) -> pd.DataFrame:
     """One metric's rows (internal names ``series``, ``x``, ``y``) with ``smooth`` (and
     ``lower`` / ``upper``) columns, sorted; ``seeded``: across the seeds of ``seed``."""
+    if band_window is not None and (seeded or band is None):
+        why = "the band is taken across the seeds" if seeded else "there is no band"
+        raise InputError(
+            f"band_window: only the rolling band (band=... without seed) has a window; "
+            f"here {why}, so leave band_window out"
+        )
     if seeded:
         return _across_seeds(data, smooth=smooth, band=band or "std")
     out = smooth_frame(data[["series", "x", "y"]], x="x", y="y", method=smooth, by="series",
