@@ -359,6 +359,7 @@ def _training(df: pd.DataFrame, c: Mapping[str, str], **kw: Any) -> Any:
 
 
 def _reward_length(df: pd.DataFrame, c: Mapping[str, str], **kw: Any) -> Any:
+    kw.setdefault("x_title", "Training step")  # the default is the x column's title
     if "panels" not in kw:
         kw["panels"] = list(pd.unique(df[c["panel"]]))
     return vf.figures.reward_length(

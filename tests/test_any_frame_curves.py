@@ -53,6 +53,8 @@ def tc(df=TC_DF, *, x="step", y="accuracy", series="method", seed="seed", **kw):
 
 
 def rl(df=RL_DF, **kw):
+    # The default x title is the x column's (as the y titles are given, below).
+    kw.setdefault("x_title", "Training step")
     return vf.figures.reward_length(df, **kw)
 
 
@@ -263,7 +265,7 @@ def test_datetime_x_gives_a_time_axis_with_wall_clock_labels():
 
 def test_timedelta_x_gives_a_duration_axis_in_a_fitting_unit():
     df = RL_DF.assign(elapsed=pd.to_timedelta(RL_DF.step * 300, unit="s"))
-    fig = rl(df, x="elapsed")
+    fig = rl(df, x="elapsed", x_title=None)
     texts = drawn_texts(fig)
     assert "elapsed (h)" in texts
     assert not any(t.endswith("m") for t in texts if t[:1].isdigit())  # no "500m"
