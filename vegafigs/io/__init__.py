@@ -143,7 +143,8 @@ def load(
     ids : sequence of str, optional
         Columns kept as identifier columns (e.g. ``["seed"]``) besides those
         found automatically; each must be a column of every file loaded
-        (else :class:`~vegafigs.LoadError`). ``"run"`` is always the run. Default ``None``: only the automatic ones.
+        (else :class:`~vegafigs.LoadError`). ``"run"`` is always the run.
+        Default ``None``: only the automatic ones.
     progress : bool, optional
         Show a tqdm progress bar of the bytes read on stderr (default ``False``;
         no bar when stderr is not a terminal).
