@@ -133,8 +133,8 @@ def load(
         and TensorBoard logs, whose x is always their own step.
         ``df.attrs["x"]`` records the one used.
     format : str, optional
-        The format of every file, one of :data:`FORMATS`; default ``None``:
-        detected from each file's content and name
+        The format of every file, one of :data:`~vegafigs.io.FORMATS`; default
+        ``None``: detected from each file's content and name
         (:func:`~vegafigs.io.detect_format`).
     merge : {"mean", "last", "first"}, optional
         How rows repeating a (run, metric, ids, step) are combined: their mean,

@@ -43,7 +43,7 @@ _NUMERIC = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$|^\
 
 
 def detect_format(path: str | os.PathLike[str]) -> str:
-    """The format of the log ``path``: one of :data:`DETECTED`.
+    """The format of the log ``path``: one of :data:`~vegafigs.io.FORMATS`.
 
     The content decides first (Parquet magic, JSON lines or one JSON document,
     SB3 Monitor comment line, console step lines, a CSV header, possibly after

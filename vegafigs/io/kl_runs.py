@@ -35,7 +35,7 @@ CELL_FILES = ("calib.json", "trajectory.json", "pmass.json")
 class KLRuns:
     """Tidy frames of loaded trajectories.
 
-    Made by :func:`load_kl_runs`; the input of
+    Made by :func:`~vegafigs.io.load_kl_runs`; the input of
     :func:`vegafigs.transforms.kl_states`.
 
     Parameters

@@ -113,7 +113,8 @@ def load_jsonl(
     line (a last line cut short, without a line end, is dropped with a warning).
     ``null`` / ``NaN`` values and records without a step are dropped (not
     logged); ``Infinity`` is kept; ``true`` / ``false`` are 1 / 0. Wide and long
-    layouts, ``run`` and identifier columns are read as by :func:`load_csv`.
+    layouts, ``run`` and identifier columns are read as by
+    :func:`~vegafigs.io.load_csv`.
 
     Parameters
     ----------
@@ -333,8 +334,8 @@ def load_parquet(
 
     NaN values and rows without a step are dropped (not logged); ±inf is kept;
     booleans are 1 / 0. Wide and long layouts, ``run`` and identifier columns
-    are read as by :func:`load_csv`. Repeated column names, a file that is not
-    Parquet or has no rows raise :class:`~vegafigs.LoadError`.
+    are read as by :func:`~vegafigs.io.load_csv`. Repeated column names, a file
+    that is not Parquet or has no rows raise :class:`~vegafigs.LoadError`.
 
     Parameters
     ----------

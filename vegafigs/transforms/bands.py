@@ -283,9 +283,10 @@ def rolling_band(
         ``None``: the whole frame is one series.
     kind : str, optional
         The statistics (default ``"q10-90"``): ``"std"``, ``"ci95"`` or quantiles
-        ``"qLO-HI"`` as for :func:`band` (within the window; std with ``ddof=1``,
-        0 for a single point). ``"ci95-boot"`` is only available across runs
-        (:func:`band`) and is an :class:`~vegafigs.InputError` here.
+        ``"qLO-HI"`` as for :func:`~vegafigs.transforms.band` (within the window;
+        std with ``ddof=1``, 0 for a single point). ``"ci95-boot"`` is only
+        available across runs (:func:`~vegafigs.transforms.band`) and is an
+        :class:`~vegafigs.InputError` here.
 
     Returns
     -------

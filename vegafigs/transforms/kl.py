@@ -105,7 +105,8 @@ def kl_states(
     of ``trajectories`` with one of these names is replaced. Other columns of the
     frames are ignored (``trajectories``' own are kept in ``per_traj``). Each
     trajectory keeps its first ``min(len(kl), gen_len)`` tokens, smoothed by
-    :func:`rolling_mean_edge`; see the module doc for the steps.
+    :func:`~vegafigs.transforms.rolling_mean_edge`; see the module doc for the
+    steps.
 
     Bad input: NaN/±inf KL values are kept (they spread over the rolling window
     and leave gaps in the drawn lines; NaN pmass counts as alive). An empty frame,
@@ -145,8 +146,8 @@ def kl_states(
         Divide each trajectory's smoothed KL by its scale, the 95th percentile of
         its first ``calib_tokens`` finite smoothed values (default ``True``); a
         trajectory without a finite scale above 1e-8 is skipped (no tokens; it
-        still counts in :func:`kl_alive_summary`'s ``n``). ``False``: scale 1,
-        nothing skipped.
+        still counts in the ``n`` of :func:`~vegafigs.transforms.kl_alive_summary`).
+        ``False``: scale 1, nothing skipped.
     calib_tokens : int, optional
         Number of leading tokens the scale is taken from (a positive integer,
         default 20).
@@ -334,7 +335,8 @@ def kl_alive_summary(per_traj: pd.DataFrame, *, alphas: Sequence[str]) -> pd.Dat
     ----------
     per_traj : pandas.DataFrame
         One row per trajectory with the columns ``alpha``, ``died`` and
-        ``censored`` (booleans), e.g. the ``per_traj`` frame of :func:`kl_states`.
+        ``censored`` (booleans), e.g. the ``per_traj`` frame of
+        :func:`~vegafigs.transforms.kl_states`.
         Every row counts in ``n``, skipped trajectories included.
     alphas : sequence of str
         The alphas to count, in output order (non-empty, no repeats). Each is
@@ -405,8 +407,8 @@ def kl_median(tokens: pd.DataFrame, *, window: int) -> pd.DataFrame:
     ----------
     tokens : pandas.DataFrame
         One row per token with the columns ``alpha``, ``traj``, ``t`` and ``kl``,
-        e.g. the ``tokens`` frame of :func:`kl_states`. A trajectory that has no
-        value at a token does not count there.
+        e.g. the ``tokens`` frame of :func:`~vegafigs.transforms.kl_states`. A
+        trajectory that has no value at a token does not count there.
     window : int
         Tokens ``t`` below this (a positive integer) are used; later ones are
         left out.

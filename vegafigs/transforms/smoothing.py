@@ -419,8 +419,9 @@ _SPEC = re.compile(r"^\s*([a-z]+)\s*(?::\s*([0-9.eE+-]+))?\s*$")
 def parse_smooth(spec: str | tuple[str, float] | None) -> tuple[str, float | None]:
     """``"ema:0.9"`` / ``("ema", 0.9)`` / ``None`` -> ``(method, parameter)``.
 
-    The parameter is checked here (see :data:`METHODS`), so a bad spec fails
-    before any data is touched.
+    The parameter is checked here (see
+    :data:`~vegafigs.transforms.smoothing.METHODS`), so a bad spec fails before
+    any data is touched.
 
     Parameters
     ----------
@@ -435,7 +436,8 @@ def parse_smooth(spec: str | tuple[str, float] | None) -> tuple[str, float | Non
     Returns
     -------
     tuple of (str, float or None)
-        The method name (a key of :data:`METHODS`) and its parameter as a float
+        The method name (a key of :data:`~vegafigs.transforms.smoothing.METHODS`)
+        and its parameter as a float
         (``None`` for ``"none"``).
 
     Examples
@@ -500,9 +502,10 @@ def smooth(
     """Dispatch on ``method`` (``"ema:0.9"``, ``"twema:0.6"``, ``"rolling:25"``,
     ``"gaussian:3"``, ``"none"`` / ``None``); see the functions for the formulas.
 
-    :func:`ema`, :func:`twema`, :func:`rolling` and :func:`gaussian` do the work;
-    ``"none"`` / ``None`` copies ``y`` into ``out`` unchanged (the frame still
-    sorted by ``[*by, x]``).
+    :func:`~vegafigs.transforms.ema`, :func:`~vegafigs.transforms.twema`,
+    :func:`~vegafigs.transforms.rolling` and :func:`~vegafigs.transforms.gaussian`
+    do the work; ``"none"`` / ``None`` copies ``y`` into ``out`` unchanged (the
+    frame still sorted by ``[*by, x]``).
 
     Parameters
     ----------
@@ -512,7 +515,8 @@ def smooth(
     y : str
         Column of the values to smooth (numeric). See :term:`y`.
     method : str or tuple of (str, float) or None
-        The smoothing and its parameter, as :func:`parse_smooth` reads it:
+        The smoothing and its parameter, as
+        :func:`~vegafigs.transforms.parse_smooth` reads it:
         ``"ema:0.9"``, ``"twema:0.6"``, ``"rolling:25"``, ``"gaussian:3"``,
         ``("ema", 0.9)``, ``"none"`` or ``None``.
     x : str, optional
