@@ -122,15 +122,15 @@ def kl_states(
     trajectories : pandas.DataFrame
         One row per trajectory with the columns ``traj`` (its id, unique),
         ``alpha`` and ``gen_len`` (generated length, a whole number >= 0), e.g.
-        :attr:`vegafigs.io.KLRuns.trajectories`.
+        the ``trajectories`` of :class:`~vegafigs.io.KLRuns`.
     kl : pandas.DataFrame
         One row per token with the columns ``traj``, ``t`` (token index,
-        ``0, 1, 2, ...`` per trajectory) and ``kl``, e.g.
-        :attr:`vegafigs.io.KLRuns.kl`. Tokens past ``gen_len`` are not used.
+        ``0, 1, 2, ...`` per trajectory) and ``kl``, e.g. the ``kl`` of
+        :class:`~vegafigs.io.KLRuns`. Tokens past ``gen_len`` are not used.
     pmass : pandas.DataFrame
         One row per fork point with the columns ``traj``, ``t`` (the fork's token
-        index, a whole number >= 0) and ``pmass``, e.g.
-        :attr:`vegafigs.io.KLRuns.pmass`. A trajectory without rows stays alive.
+        index, a whole number >= 0) and ``pmass``, e.g. the ``pmass`` of
+        :class:`~vegafigs.io.KLRuns`. A trajectory without rows stays alive.
     window : int, optional
         The generation window in tokens (a positive integer, default 512): a drawn
         trajectory whose ``gen_len`` is below it is flagged ``censored``. It does
