@@ -99,8 +99,7 @@ def load(
 ) -> pd.DataFrame:
     """Load one or more logs into one tidy frame ``run, step, metric, value[, ids...]``.
 
-    ``logs`` is a path, a list of paths or ``{run: path or [paths]}``. A file's
-    run is its ``run`` column, else its stem; a stem every run writes
+    A file's run is its ``run`` column, else its stem; a stem every run writes
     (``trainer_state``, ``progress``, ``monitor``, ``result``, tfevents ...) is
     replaced by the nearest folder that is not a checkpoint folder
     (``checkpoint-500``, ``global_step_100``). Two files that would get one name
@@ -109,19 +108,56 @@ def load(
     latest checkpoint (a ``UserWarning`` if an earlier one is not a prefix of it).
     Several files under one name are one run (workers).
 
-    ``step`` names the x column (default: detected per format; ``df.attrs["x"]``
-    records the one used). ``format`` is one of :data:`FORMATS` (default:
-    detected from each file's content and name). Identifier columns of a table
-    (text columns such as ``env`` / ``method``, integer columns named like
-    ``seed``, and the ``ids`` given) are kept as columns after ``value``
-    (``df.attrs["ids"]``). Nothing is averaged silently: a (run, metric, ids,
-    step) logged twice, in one table or by several files of one run, is a
-    :class:`~vegafigs.LoadError` saying how many steps repeat and which columns
-    look like grouping columns, unless ``merge`` (``"mean"``, ``"last"``,
-    ``"first"``) says how to combine them. Every file is read and checked before
-    anything is returned: a bad file raises :class:`~vegafigs.LoadError` naming
-    the file and the line or key. ``progress`` shows a tqdm bar (bytes read).
+    Identifier columns of a table (text columns such as ``env`` / ``method``,
+    integer columns named like ``seed``, and the ``ids`` given) are kept as
+    columns after ``value`` (``df.attrs["ids"]``). Nothing is averaged silently:
+    a (run, metric, ids, step) logged twice, in one table or by several files of
+    one run, is a :class:`~vegafigs.LoadError` saying how many steps repeat and
+    which columns look like grouping columns, unless ``merge`` says how to
+    combine them. Every file is read and checked before anything is returned: a
+    bad file raises :class:`~vegafigs.LoadError` naming the file and the line or
+    key.
 
+    Parameters
+    ----------
+    logs : path, sequence of paths or mapping
+        What to load: a path (a log file, or a TensorBoard log folder), a list of
+        paths, or ``{run: path or [paths]}`` naming the runs yourself. A file
+        given twice is a :class:`~vegafigs.LoadError`.
+    step : str, optional
+        The x column (or key) of the logs; default ``None``: detected per format
+        (``step``, ``global_step``, ``_step`` ... for tables, the format's own
+        for the others). For SB3 Monitor files it is one of ``"timesteps"``,
+        ``"episodes"``, ``"t"`` / ``"walltime"`` (see
+        :func:`~vegafigs.io.load_monitor`). Not used for ``trainer_state.json``
+        and TensorBoard logs, whose x is always their own step.
+        ``df.attrs["x"]`` records the one used.
+    format : str, optional
+        The format of every file, one of :data:`~vegafigs.io.FORMATS`; default
+        ``None``: detected from each file's content and name
+        (:func:`~vegafigs.io.detect_format`).
+    merge : {"mean", "last", "first"}, optional
+        How rows repeating a (run, metric, ids, step) are combined: their mean,
+        or the last / first one in file and row order. Default ``None``: a
+        repeat is an error.
+    ids : sequence of str, optional
+        Columns kept as identifier columns (e.g. ``["seed"]``) besides those
+        found automatically; each must be a column of every file loaded
+        (else :class:`~vegafigs.LoadError`). ``"run"`` is always the run.
+        Default ``None``: only the automatic ones.
+    progress : bool, optional
+        Show a tqdm progress bar of the bytes read on stderr (default ``False``;
+        no bar when stderr is not a terminal).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``run, step, metric, value`` and the identifier columns, sorted by
+        run, metric, ids, step; ``df.attrs`` records ``"x"`` (the step column
+        used), ``"ids"`` and ``"text"`` (text columns that are not identifiers).
+
+    Examples
+    --------
     >>> from pathlib import Path
     >>> _ = Path("w0.jsonl").write_text('{"step": 0, "loss": 1.0}\\n{"step": 1, "loss": 0.8}\\n')
     >>> _ = Path("w1.jsonl").write_text('{"step": 1, "loss": 0.6}\\n')

@@ -43,13 +43,7 @@ _NUMERIC = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$|^\
 
 
 def detect_format(path: str | os.PathLike[str]) -> str:
-    """The format of the log ``path``: one of :data:`DETECTED`.
-
-    Parameters
-    ----------
-    path
-        A log file or a folder (TensorBoard event files). Only regular files are
-        opened, and only their first 64 KB is read.
+    """The format of the log ``path``: one of :data:`~vegafigs.io.FORMATS`.
 
     The content decides first (Parquet magic, JSON lines or one JSON document,
     SB3 Monitor comment line, console step lines, a CSV header, possibly after
@@ -58,6 +52,21 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     An empty, binary or undecidable file raises :class:`~vegafigs.LoadError`
     naming the file, what it starts with and the ``format=`` choices.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A log file or a folder (TensorBoard event files). Only regular files are
+        opened, and only their first 64 KB is read; a file whose name contains
+        ``tfevents`` is ``"tensorboard"`` without being read.
+
+    Returns
+    -------
+    str
+        The format name, a ``format=`` / ``--format`` choice of
+        :func:`vegafigs.io.load`.
+
+    Examples
+    --------
     >>> from pathlib import Path
     >>> _ = Path("result.json").write_text('{"training_iteration": 1, "timesteps_total": 4000}\\n')
     >>> meta = '#{"t_start": 1.0, "env_id": "CartPole-v1"}'

@@ -72,18 +72,6 @@ def load_console(
 ) -> pd.DataFrame:
     """A console log (verl ``step:N - key:value - ...`` lines) -> tidy ``run, step, metric, value``.
 
-    Parameters
-    ----------
-    path
-        The text log (``output.log``, ``train.log``, stdout captured by ``tee``).
-    run
-        The run name of every row (default: the file stem).
-    step
-        The key holding each line's step (default: ``step``, else the first of
-        ``global_step``, ``_step``, ``Step``, ``iteration``, ``iter``, ``epoch``,
-        ``timestep`` found); e.g. ``"training/global_step"``. Recorded in
-        ``df.attrs["x"]``.
-
     Every line (or ``\\r``-separated piece of one) holding the step key gives one
     row per numeric key. Ray prefixes, ANSI colours, tqdm bars, warnings and
     tracebacks are skipped; ``np.float64(0.1)`` / ``tensor(0.5)`` wrappers are
@@ -95,6 +83,27 @@ def load_console(
     2**53, or a file without step lines raise :class:`~vegafigs.LoadError`
     naming the file and line.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The text log (``output.log``, ``train.log``, stdout captured by ``tee``);
+        a regular file, read in bounded chunks.
+    run : str, optional
+        The run name of every row (default ``None``: the file stem).
+    step : str, optional
+        The key holding each line's step (default ``None``: ``step``, else the
+        first of ``global_step``, ``_step``, ``Step``, ``iteration``, ``iter``,
+        ``epoch``, ``timestep`` found); e.g. ``"training/global_step"``.
+        Recorded in ``df.attrs["x"]``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The tidy frame ``run, step, metric, value``, sorted by run, metric, step;
+        ``df.attrs["x"]`` is the step key used.
+
+    Examples
+    --------
     >>> from pathlib import Path
     >>> _ = Path("output.log").write_text(
     ...     "(TaskRunner pid=7) step:1 - actor/pg_loss:np.float64(0.5) - score:0.1\\n"

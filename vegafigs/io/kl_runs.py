@@ -35,12 +35,32 @@ CELL_FILES = ("calib.json", "trajectory.json", "pmass.json")
 class KLRuns:
     """Tidy frames of loaded trajectories.
 
-    * ``trajectories``: one row per trajectory — ``traj`` (0..n-1), ``alpha`` (the
-      alpha key as text), ``cell``, ``prompt``, ``gen_len``, ``n_kl``;
-    * ``kl``: one row per token — ``traj``, ``t``, ``kl``;
-    * ``pmass``: one row per fork point — ``traj``, ``fork``, ``t`` (its token), ``pmass``.
+    Made by :func:`~vegafigs.io.load_kl_runs`; the input of
+    :func:`vegafigs.transforms.kl_states`.
 
-    ``alphas`` is the panel order and ``model_contains`` the cell filter used.
+    Parameters
+    ----------
+    trajectories : pandas.DataFrame
+        One row per trajectory: ``traj`` (0..n-1), ``alpha`` (the alpha as text),
+        ``cell`` (its folder name), ``prompt`` (index in the cell),
+        ``gen_len`` (generated length) and ``n_kl`` (KL values stored).
+    kl : pandas.DataFrame
+        One row per token: ``traj``, ``t`` (0, 1, 2, ...), ``kl`` (NaN where the
+        file has ``null``).
+    pmass : pandas.DataFrame
+        One row per fork point: ``traj``, ``fork`` (its index), ``t`` (its token)
+        and ``pmass``.
+    alphas : tuple of str
+        The alpha keys loaded, in the order asked for (the panel order).
+    model_contains : str, optional
+        The cell-name filter used (default ``""``: every cell).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> runs = KLRuns(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), ("0.5",))
+    >>> runs.alphas, runs.model_contains
+    (('0.5',), '')
     """
 
     trajectories: pd.DataFrame
@@ -184,15 +204,39 @@ def load_kl_runs(
 ) -> KLRuns:
     """Read every cell folder under ``root`` whose name contains ``model_contains``.
 
-    Each file is read once. Alphas are the JSON keys (``"0.25"``); a number matches
-    the key of equal value. A ``root`` that is not a folder, unreadable or
-    malformed JSON, non-numbers in the lists and lists of different lengths raise
-    :class:`~vegafigs.LoadError` naming the root, the file or the cell and alpha;
-    a cell missing a file (or with ``computed: false``) is skipped with a warning;
-    no trajectory at all is a ``LoadError``. JSON ``null`` KL or pmass values are
-    read as NaN. No alphas, a repeated alpha and a non-string ``model_contains``
-    or ``metric`` are an :class:`~vegafigs.InputError`.
+    Each file is read once (the folder layout is in the module doc). A ``root``
+    that is not a folder, unreadable or malformed JSON, non-numbers in the lists
+    and lists of different lengths raise :class:`~vegafigs.LoadError` naming the
+    root, the file or the cell and alpha; a cell missing a file (or with
+    ``computed: false``) is skipped with a warning; no trajectory at all is a
+    ``LoadError``. JSON ``null`` KL or pmass values are read as NaN. No alphas, a
+    repeated alpha and a non-string ``model_contains`` or ``metric`` are an
+    :class:`~vegafigs.InputError`.
 
+    Parameters
+    ----------
+    root : str or os.PathLike
+        The folder holding one folder per cell (sorted by name; names starting
+        with ``_`` are ignored).
+    alphas : sequence of str or float
+        The alphas to load, in panel order (non-empty, no repeats). Alphas are
+        the JSON keys (``"0.25"``); a number matches the key of equal value. A
+        cell lacking an alpha contributes nothing to it.
+    model_contains : str
+        Only cells whose folder name contains this text are read (``""``: all).
+    metric : str, optional
+        The key of ``pmass.json`` holding the pmass per fork point of each
+        prompt (default ``"pmass_eval"``).
+
+    Returns
+    -------
+    KLRuns
+        The trajectories of every alpha (in ``alphas`` order, then cell and
+        prompt order) with their KL and pmass; its ``alphas`` and ``alpha``
+        column hold each alpha as given, as text (``str(alpha)``).
+
+    Examples
+    --------
     >>> from vegafigs import demo
     >>> root = demo.kl_runs("runs", n_cells=2, prompts_per_cell=3)
     >>> runs = load_kl_runs(root, alphas=["0.5", "1.0"], model_contains=demo.KL_MODEL)

@@ -90,19 +90,35 @@ def load_rllib(
     strings and ``null`` are left out, as is the ``config`` subtree. A
     ``progress.csv`` (the same keys, one row per iteration) is read alike; the
     file kind comes from the suffix (``.csv`` / ``.json``), else the content.
-    The x is ``step`` if given, else the first of ``timesteps_total``,
-    ``num_env_steps_sampled_lifetime`` (new API stack),
-    ``env_runners/num_env_steps_sampled_lifetime`` and ``training_iteration``
-    present; ``df.attrs["x"]`` is its name. Tune's bookkeeping keys (``trial_id``,
-    ``date``, ``timestamp``, ``pid``, ``hostname``, ``node_ip``, ``done``, the
-    ``*_since_restore`` counters ...) are not metrics; ``time_this_iter_s`` and
-    ``time_total_s`` are. Keys missing from an iteration are not logged there.
-    ``run`` defaults to the file stem.
+    Tune's bookkeeping keys (``trial_id``, ``date``, ``timestamp``, ``pid``,
+    ``hostname``, ``node_ip``, ``done``, the ``*_since_restore`` counters ...) are
+    not metrics; ``time_this_iter_s`` and ``time_total_s`` are. Keys missing from
+    an iteration are not logged there.
 
     A line that is not a JSON object, or nested too deeply, raises
     :class:`~vegafigs.LoadError` naming the line; an incomplete last line (run
     killed mid-write) is dropped with a warning.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A trial's ``result.json`` (JSON lines) or ``progress.csv``.
+    run : str, optional
+        The run name of every row; default ``None``: the file stem.
+    step : str, optional
+        The x key, a flattened name holding numbers (e.g. ``"training_iteration"``);
+        default ``None``: the first of ``timesteps_total``,
+        ``num_env_steps_sampled_lifetime`` (new API stack),
+        ``env_runners/num_env_steps_sampled_lifetime`` and ``training_iteration``
+        holding a number. ``df.attrs["x"]`` is its name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The tidy frame ``run, step, metric, value``, sorted by run, metric, step.
+
+    Examples
+    --------
     >>> import json
     >>> from pathlib import Path
     >>> rows = [{"training_iteration": i, "timesteps_total": 4000 * i,

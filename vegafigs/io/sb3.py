@@ -162,19 +162,40 @@ def load_monitor(
 
     Metrics are ``r`` (episode return), ``l`` (episode length) and the numeric
     ``info_keywords`` / ``reset_keywords`` columns (``True`` / ``False`` as 1 / 0;
-    text columns left out). ``step`` picks the x: ``"timesteps"`` (default, the
-    cumulative sum of ``l`` as in the RL Zoo's plots), ``"episodes"`` (1..N) or
-    ``"t"`` / ``"walltime"`` (seconds since ``t_start``); ``df.attrs["x"]`` is
-    ``"timesteps"``, ``"episodes"`` or ``"t"``. Several files (one per vectorised
-    env, ``0.monitor.csv``, ``1.monitor.csv`` ...) are one run: their episodes are
+    text columns left out). Several files (one per vectorised env,
+    ``0.monitor.csv``, ``1.monitor.csv`` ...) are one run: their episodes are
     merged as SB3's ``load_results`` does (sorted by ``t_start + t``, then the
     cumulative sum of ``l``). The comment line's ``env_id`` becomes the column
-    ``env_id``. ``run`` defaults to the file stem (several files: their folder).
+    ``env_id``.
 
     A bad comment line, header or row raises :class:`~vegafigs.LoadError` naming
     the file and line; an incomplete last line (run killed mid-write) is dropped
-    with a warning.
+    with a warning. Wall times ``t`` that go back within a file (needed in order
+    when ``step`` is ``"t"`` or several files are merged) and several files
+    without ``t_start`` are a :class:`~vegafigs.LoadError` too.
 
+    Parameters
+    ----------
+    path_or_paths : str or os.PathLike, or a sequence of them
+        One Monitor file (``monitor.csv``, ``0.monitor.csv``), or the Monitor
+        files of one run's vectorised envs (at least one).
+    run : str, optional
+        The run name of every row; default ``None``: the file stem (several
+        files: the name of their common folder, else the first file's stem).
+    step : {"timesteps", "episodes", "t", "walltime"}, optional
+        The x: ``"timesteps"`` (the default, ``None``: the cumulative sum of
+        ``l``, as in the RL Zoo's plots), ``"episodes"`` (1..N) or ``"t"`` /
+        ``"walltime"`` (seconds since ``t_start``). ``df.attrs["x"]`` is
+        ``"timesteps"``, ``"episodes"`` or ``"t"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The tidy frame ``run, step, metric, value`` (plus ``env_id`` when the
+        comment line names one), sorted by run, metric, step.
+
+    Examples
+    --------
     >>> from pathlib import Path
     >>> _ = Path("monitor.csv").write_text(
     ...     '#{"t_start": 1700000000.5, "env_id": "CartPole-v1"}\\n'
@@ -386,19 +407,36 @@ def load_sb3_progress(
 ) -> pd.DataFrame:
     """SB3's logger ``progress.csv`` -> tidy ``run, step, metric, value``.
 
-    The x is ``time/total_timesteps`` unless ``step`` names another column (e.g.
-    ``"time/iterations"``); ``df.attrs["x"]`` is the column used. Every other
-    numeric column is a metric at its own rows: an empty cell is a key that row
-    did not log (rollout rows have no ``eval/*`` values and evaluation rows no
-    ``rollout/*`` ones). ``time/total_timesteps`` is never a metric. Text columns
-    are left out; ``True`` / ``False`` are 1 / 0. Rows with values but no x are
-    dropped with a warning. ``run`` defaults to the file stem.
+    Every numeric column other than the x is a metric at its own rows: an empty
+    cell is a key that row did not log (rollout rows have no ``eval/*`` values
+    and evaluation rows no ``rollout/*`` ones). ``time/total_timesteps`` is
+    never a metric. Text columns are left out; ``True`` / ``False`` are 1 / 0.
+    Rows with values but no x are dropped with a warning.
 
     SB3 rewrites the whole file with a longer header when a new key appears
     (earlier rows padded with empty cells), so one header covers every row; a
     row of another width is malformed (:class:`~vegafigs.LoadError` naming the
     line) unless it is the unterminated last line, which is dropped.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``progress.csv`` written by SB3's logger
+        (``configure(folder, ["csv"])``).
+    run : str, optional
+        The run name of every row; default ``None``: the file stem.
+    step : str, optional
+        The x column; default ``None``: ``time/total_timesteps``. Another column
+        (e.g. ``"time/iterations"``) must hold numbers. ``df.attrs["x"]`` is the
+        column used.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The tidy frame ``run, step, metric, value``, sorted by run, metric, step.
+
+    Examples
+    --------
     >>> from pathlib import Path
     >>> _ = Path("progress.csv").write_text(
     ...     "rollout/ep_rew_mean,time/total_timesteps,eval/mean_reward\\n"

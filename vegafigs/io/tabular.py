@@ -38,18 +38,47 @@ def load_csv(
 
     Wide: a step column (``step``, ``global_step``, ``_step`` …) and one column per
     metric; empty cells mean "not logged at this step". Long: columns ``step``,
-    ``metric``, ``value``. A ``run`` column names runs; otherwise ``run`` (default
-    the file stem). ``progress(n_bytes)`` is called as the file is read.
+    ``metric``, ``value``. A ``run`` column names runs.
 
-    Read with pyarrow's columnar reader (see :func:`read_csv_frame`): the header
-    may follow ``#`` comment lines, text lines (e.g. ``Logging to ...``) or blank
-    lines; a last line cut short (training killed mid-write) is dropped with a
-    warning. Empty / NaN cells and rows without a step are dropped (not logged);
-    ±inf values are kept; ``True``/``False`` are 1/0; a repeated step is kept
+    Read with pyarrow's columnar reader: the header may follow ``#`` comment
+    lines, text lines (e.g. ``Logging to ...``) or blank lines; a last line cut
+    short (training killed mid-write) is dropped with a warning. Empty / NaN
+    cells and rows without a step are dropped (not logged); ±inf values are
+    kept; ``True``/``False`` are 1/0; a repeated step is kept
     (:func:`vegafigs.io.load` decides). Not UTF-8, ragged rows, repeated column
     names, steps beyond int64 or a non-numeric value raise
     :class:`~vegafigs.LoadError` naming the file (and line / column).
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The CSV log (a regular file).
+    run : str, optional
+        The run name of every row when the file has no ``run`` column (default
+        ``None``: the file stem). A ``run`` column, if present, names the runs
+        instead.
+    step : str, optional
+        The step column; default ``None``: the first of ``step``,
+        ``global_step``, ``_step``, ``Step``, ``iteration``, ``iter``, ``epoch``,
+        ``timestep`` present. Recorded in ``df.attrs["x"]``.
+    progress : callable, optional
+        Called as ``progress(n_bytes)`` with the bytes read since the last call
+        while the file is read (e.g. a tqdm bar's ``update``); default ``None``.
+    ids : sequence of str, optional
+        Columns kept as identifier columns (after ``value``, listed in
+        ``df.attrs["ids"]``) besides the automatic ones (text columns such as
+        ``env`` / ``method``, integer columns named like ``seed``); each must be
+        a column of the file. Default ``None``: only the automatic ones.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The tidy frame ``run, step, metric, value[, ids...]``, sorted by run,
+        metric, ids, step; ``df.attrs`` records ``"x"`` (the step column),
+        ``"ids"`` and ``"text"`` (text columns that are not identifiers).
+
+    Examples
+    --------
     >>> from pathlib import Path
     >>> _ = Path("run1.csv").write_text("step,loss,acc\\n0,1.0,0.1\\n10,0.5,\\n")
     >>> load_csv("run1.csv")
@@ -80,10 +109,43 @@ def load_jsonl(
     """A JSON Lines log (one JSON object per line, wide or long) -> the tidy frame.
 
     Blank lines are skipped; a line that is not a JSON object, holds a key twice
-    or nests too deeply raises :class:`LoadError` naming the file and line.
+    or nests too deeply raises :class:`~vegafigs.LoadError` naming the file and
+    line (a last line cut short, without a line end, is dropped with a warning).
     ``null`` / ``NaN`` values and records without a step are dropped (not
-    logged); ``Infinity`` is kept; ``true`` / ``false`` are 1 / 0.
+    logged); ``Infinity`` is kept; ``true`` / ``false`` are 1 / 0. Wide and long
+    layouts, ``run`` and identifier columns are read as by
+    :func:`~vegafigs.io.load_csv`.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The JSON Lines log (a regular file).
+    run : str, optional
+        The run name of every row when the file has no ``run`` key (default
+        ``None``: the file stem). A ``run`` key, if present, names the runs
+        instead.
+    step : str, optional
+        The step key; default ``None``: the first of ``step``,
+        ``global_step``, ``_step``, ``Step``, ``iteration``, ``iter``, ``epoch``,
+        ``timestep`` present. Recorded in ``df.attrs["x"]``.
+    progress : callable, optional
+        Called as ``progress(n_bytes)`` with the bytes read since the last call
+        (e.g. a tqdm bar's ``update``); default ``None``.
+    ids : sequence of str, optional
+        Columns kept as identifier columns (after ``value``, listed in
+        ``df.attrs["ids"]``) besides the automatic ones (text columns such as
+        ``env`` / ``method``, integer columns named like ``seed``); each must be
+        a key of the records. Default ``None``: only the automatic ones.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The tidy frame ``run, step, metric, value[, ids...]``, sorted by run,
+        metric, ids, step; ``df.attrs`` records ``"x"`` (the step column),
+        ``"ids"`` and ``"text"`` (text columns that are not identifiers).
+
+    Examples
+    --------
     >>> from pathlib import Path
     >>> lines = ['{"step": 0, "loss": 1.0}', "", '{"step": 5, "loss": null}']
     >>> _ = Path("metrics.jsonl").write_text("\\n".join(lines))
@@ -271,9 +333,37 @@ def load_parquet(
     """A Parquet log (wide or long) -> the tidy frame (read with pyarrow).
 
     NaN values and rows without a step are dropped (not logged); ±inf is kept;
-    booleans are 1 / 0. Repeated column names, a file that is not Parquet or
-    has no rows raise :class:`LoadError`.
+    booleans are 1 / 0. Wide and long layouts, ``run`` and identifier columns
+    are read as by :func:`~vegafigs.io.load_csv`. Repeated column names, a file
+    that is not Parquet or has no rows raise :class:`~vegafigs.LoadError`.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The Parquet file (a regular file).
+    run : str, optional
+        The run name of every row when the file has no ``run`` column (default
+        ``None``: the file stem). A ``run`` column, if present, names the runs
+        instead.
+    step : str, optional
+        The step column; default ``None``: the first of ``step``,
+        ``global_step``, ``_step``, ``Step``, ``iteration``, ``iter``, ``epoch``,
+        ``timestep`` present. Recorded in ``df.attrs["x"]``.
+    ids : sequence of str, optional
+        Columns kept as identifier columns (after ``value``, listed in
+        ``df.attrs["ids"]``) besides the automatic ones (text columns such as
+        ``env`` / ``method``, integer columns named like ``seed``); each must be
+        a column of the file. Default ``None``: only the automatic ones.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The tidy frame ``run, step, metric, value[, ids...]``, sorted by run,
+        metric, ids, step; ``df.attrs`` records ``"x"`` (the step column),
+        ``"ids"`` and ``"text"`` (text columns that are not identifiers).
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> pd.DataFrame({"step": [0, 10], "loss": [1.0, 0.5]}).to_parquet("run.parquet")
     >>> load_parquet("run.parquet")

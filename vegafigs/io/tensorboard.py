@@ -19,10 +19,27 @@ def is_event_file(path: Path) -> bool:
 def load_tensorboard(path: str | os.PathLike[str], *, run: str | None = None) -> pd.DataFrame:
     """Scalars of a TensorBoard event file or log folder -> tidy ``run, step, metric, value``.
 
-    A folder is read recursively; each sub-folder holding event files is a run
-    (named by its path relative to ``path``), unless ``run`` names them all.
-    Needs ``tbparse`` (``pip install 'vegafigs[tensorboard]'``).
+    Each scalar tag is a metric. Needs ``tbparse``
+    (``pip install 'vegafigs[tensorboard]'``); without it, and for a file or
+    folder without scalar summaries, a :class:`~vegafigs.LoadError`.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        An event file (``events.out.tfevents.*``) or a log folder, read
+        recursively; each sub-folder holding event files is a run, named by its
+        path relative to ``path`` (event files directly in ``path``: its name).
+    run : str, optional
+        One run name for every scalar, sub-folders included; default ``None``:
+        the sub-folder names (for a single file: the name of its folder).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The tidy frame ``run, step, metric, value``, sorted by run, metric, step.
+
+    Examples
+    --------
     >>> df = load_tensorboard("runs/")  # doctest: +SKIP
     """
     p = open_check(path, folder_ok=True)

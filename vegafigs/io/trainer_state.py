@@ -22,12 +22,27 @@ def load_trainer_state(path: str | os.PathLike[str], *, run: str | None = None) 
     Every numeric key of every ``log_history`` entry except ``step`` / ``epoch``
     becomes a metric at that entry's ``step`` (train and eval entries alike);
     ``true`` / ``false`` values are 1 / 0, as in every loader.
-    ``run`` defaults to the folder holding the file (e.g. the output dir name).
     ``NaN`` values are dropped (not logged); ``Infinity`` is kept, as by the
     other loaders. A missing ``log_history`` key, an entry without ``step``, a
     step beyond int64, a key given twice, JSON nested too deeply or not valid
     JSON raise :class:`~vegafigs.LoadError` naming the file and key or line.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``trainer_state.json`` of a Hugging Face ``Trainer`` run (in its
+        output dir or a ``checkpoint-*`` folder).
+    run : str, optional
+        The run name of every row; default ``None``: the name of the folder
+        holding the file (e.g. the output dir name).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The tidy frame ``run, step, metric, value``, sorted by run, metric, step.
+
+    Examples
+    --------
     >>> import json
     >>> from pathlib import Path
     >>> state = {"log_history": [{"step": 10, "epoch": 0.1, "loss": 1.2},

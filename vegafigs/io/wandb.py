@@ -30,8 +30,25 @@ def load_wandb_csv(path: str | os.PathLike[str], *, step: str | None = None) -> 
     ``min`` / ``max`` columns (NaN where absent). Empty cells are steps a run did
     not log (dropped); ±inf values are kept; ``True`` / ``False`` are 1 / 0. Read
     like any CSV log (:func:`vegafigs.io.load_csv`: header after comments, cut
-    last line dropped, repeated column names and ragged rows refused).
+    last line dropped, repeated column names and ragged rows refused). The runs
+    are named by the column names; columns of another form are ignored.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The CSV file a W&B chart panel exports (its data as CSV).
+    step : str, optional
+        The step column; default ``None``: the first of ``Step``, ``_step``,
+        ``step``, ``global_step``, ``trainer/global_step`` present.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The tidy frame ``run, step, metric, value, min, max``, sorted by run,
+        metric, step.
+
+    Examples
+    --------
     >>> from pathlib import Path
     >>> _ = Path("wandb_export.csv").write_text(
     ...     '"Step","ppo-1 - reward","ppo-1 - reward__MIN","ppo-1 - reward__MAX"\\n'

@@ -116,19 +116,58 @@ def band(
 ) -> pd.DataFrame:
     """A band across the runs (seeds) in ``run`` at each ``x``, per ``by`` group.
 
-    Runs that log at different steps are aligned by ``align``:
-
-    * ``"interpolate"`` (default): on the union of all runs' steps, each run is
-      linearly interpolated between its own logged points (never extrapolated
-      past its first / last step), so a step counts the runs that cover it;
-    * ``"exact"``: only values logged at exactly that step (duplicates averaged).
-
     Returns one row per ``[*by, x]`` (sorted) with ``y`` (mean, or median for
     quantile bands), ``lower``, ``upper`` and ``n`` (runs behind the row).
     Rows with a non-finite ``x`` or ``y`` are left out with a ``UserWarning``
     giving the count (none left: :class:`~vegafigs.InputError`); a missing
     ``run`` name is an error. See the module doc for the kinds.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Long frame with one row per logged point of a run: the columns ``x``,
+        ``y``, ``run`` and the ``by`` columns (other columns are not carried over).
+    x : str
+        Column of the steps the band is taken at (numeric). See :term:`x`.
+    y : str
+        Column of the values (numeric); also the name of the centre column of the
+        result. See :term:`y`.
+    run : str
+        Column telling the runs (seeds) of one group apart; the band is taken
+        across its levels. Must differ from ``x``, ``y`` and ``by`` and have no
+        missing values.
+    by : str or sequence of str, optional
+        Column(s) of the groups (e.g. the method) that get a band each; default
+        ``None``: the whole frame is one group.
+    kind : str, optional
+        The band (default ``"std"``): ``"std"`` (mean ± sample std, ``ddof=1``,
+        0 for one run), ``"ci95"`` (mean ± 1.96 · std / sqrt(n)),
+        ``"ci95-boot"`` (mean with a percentile bootstrap 95% CI of the mean) or
+        quantiles ``"qLO-HI"`` such as ``"q10-90"`` (median with the LO% and HI%
+        quantiles, 0 <= LO < HI <= 100). Case and surrounding spaces are ignored.
+    align : {"interpolate", "exact"}, optional
+        How runs that log at different steps are aligned (default
+        ``"interpolate"``). ``"interpolate"``: on the union of all runs' steps,
+        each run is linearly interpolated between its own logged points (never
+        extrapolated past its first / last step), so a step counts the runs that
+        cover it. ``"exact"``: only values logged at exactly that step
+        (duplicates of one run averaged).
+    n_boot : int, optional
+        Number of bootstrap resamples of the runs for ``kind="ci95-boot"``
+        (default 1000; an integer >= 10). Ignored by the other kinds.
+    seed : int, optional
+        Seed (an integer >= 0, default 0) of the random generator of the
+        bootstrap, so a ``"ci95-boot"`` band is the same in every run. Not a
+        column: the runs are given by ``run``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``[*by, x, y, "lower", "upper", "n"]``, one row per ``[*by, x]``,
+        sorted; ``x`` is float, ``n`` the number of runs with a value there.
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"method": "a", "seed": [0, 0, 1, 1], "step": [0, 1, 0, 1],
     ...                    "acc": [0.1, 0.2, 0.3, 0.6]})
@@ -226,6 +265,39 @@ def rolling_band(
     Rows with a non-finite ``x`` or ``y`` are left out of the result with a ``UserWarning``
     giving the count (none left: :class:`~vegafigs.InputError`).
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per logged point: the columns ``x``, ``y`` and the ``by``
+        columns; every column is carried over to the result.
+    x : str
+        Column of the steps (numeric); orders the points of each series. See
+        :term:`x`.
+    y : str
+        Column of the noisy values (numeric). See :term:`y`.
+    window : int
+        Number of consecutive points (a positive integer) each row's statistics
+        are taken over, centred on the row; fewer at the ends of a series.
+    by : str or sequence of str, optional
+        Column(s) of the series (e.g. the run) banded on their own; default
+        ``None``: the whole frame is one series.
+    kind : str, optional
+        The statistics (default ``"q10-90"``): ``"std"``, ``"ci95"`` or quantiles
+        ``"qLO-HI"`` as for :func:`~vegafigs.transforms.band` (within the window;
+        std with ``ddof=1``, 0 for a single point). ``"ci95-boot"`` is only
+        available across runs (:func:`~vegafigs.transforms.band`) and is an
+        :class:`~vegafigs.InputError` here.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``df`` with a finite ``x`` and ``y``, sorted by ``[*by, x]``
+        (numeric text in ``x`` / ``y`` converted to float), plus ``"<y>_center"``,
+        ``lower``, ``upper`` (widened to include the centre) and ``n`` (points in
+        the window).
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"run": "a", "step": [0, 1, 2, 3], "reward": [0.0, 1.0, 1.0, 1.0]})
     >>> rolling_band(df, x="step", y="reward", window=3, by="run")

@@ -86,14 +86,57 @@ def downsample(
 
     Per ``by`` series, sorted by ``x``: for every column in ``y`` (e.g. a line
     and its band's ``lower`` / ``upper``), the first, last, min and max row of
-    each pixel column over ``x_domain`` (default: the x extent of all rows) are
-    kept; the result is the union of those rows, sorted by ``[*by, x]``. A series
-    with at most ``min_points`` rows (default ``4 * width_px``) is kept whole.
-    Rows with a non-finite x or y are dropped (a line skips them anyway) with a
-    ``UserWarning`` giving the count; none left is an :class:`~vegafigs.InputError`.
-    ``engine``: ``"auto"`` (tsdownsample where the series spans the domain,
-    numpy otherwise), ``"numpy"`` or ``"tsdownsample"``.
+    each pixel column over ``x_domain`` are kept; the result is the union of
+    those rows, sorted by ``[*by, x]``. A series with at most ``min_points`` rows
+    is kept whole. Rows with a non-finite x or y are dropped (a line skips them
+    anyway) with a ``UserWarning`` giving the count; none left is an
+    :class:`~vegafigs.InputError`.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The rows to reduce: the columns ``x``, ``y`` and ``by``; every column is
+        carried over to the kept rows.
+    x : str
+        Column of the x positions (numeric) the pixel columns split. See
+        :term:`x`.
+    y : str or sequence of str
+        Column(s) whose drawn lines must not change (at least one); a row is kept
+        when it is the first, last, min or max of its pixel column for any of
+        them. See :term:`y`.
+    width_px : int
+        Number of pixel columns the x domain is drawn into (a positive integer):
+        the plot's width in pt × dpi / 72 for an image rendered at ``dpi``.
+    by : str or sequence of str, optional
+        Column(s) of the series (e.g. run, method) reduced on their own; default
+        ``None``: one series.
+    x_domain : tuple of float, optional
+        ``(min, max)`` of the x axis the pixel columns split (finite,
+        min < max); default ``None``: the x extent of all rows (after dropping
+        non-finite ones). Give the axis' domain so the columns line up with the
+        plot's pixels. See :term:`x_domain`.
+    engine : {"auto", "numpy", "tsdownsample"}, optional
+        Which implementation picks the rows (default ``"auto"``): the
+        ``tsdownsample`` package (Rust) for a series that spans the whole domain
+        and numpy otherwise. ``"numpy"`` always uses numpy. ``"tsdownsample"``
+        follows the same rule as ``"auto"`` (the package is never used for a
+        series shorter than the domain, whose bins would not line up with the
+        plot's columns). All give the same picture.
+    min_points : int, optional
+        Series with at most this many rows are kept whole (an integer >= 0;
+        0 reduces every series); default ``None``: ``4 * width_px`` (M4 keeps at
+        most four rows per pixel column and ``y`` column).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The kept rows (a subset of ``df``'s rows with all its columns; numeric
+        text in ``x`` / ``y`` converted to float), sorted by ``[*by, x]``, with a
+        fresh index. A reduced series keeps at most ``4 * width_px`` rows per
+        column of ``y``.
+
+    Examples
+    --------
     >>> import numpy as np, pandas as pd
     >>> steps = np.arange(100_000)
     >>> df = pd.DataFrame({"run": "a", "step": steps, "reward": np.sin(steps / 500)})

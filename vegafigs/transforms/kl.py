@@ -41,10 +41,31 @@ PER_TRAJ = ("n_tokens", "scale", "skipped", "drawn", "died", "censored", "end_t"
 def rolling_mean_edge(x: np.ndarray, window: int) -> np.ndarray:
     """Centred rolling mean with edge padding; ``x`` unchanged when shorter than ``window``.
 
-    A NaN/±inf value spreads to every mean whose window holds it (as in the seed
-    script). ``x`` that is not a flat list of numbers and a ``window`` that is not
-    a positive integer are an :class:`~vegafigs.InputError`.
+    Each value becomes the mean of the ``window`` values around it, ``x`` being
+    extended at both ends by repeating its first / last value, so the result has
+    the length of ``x``. A NaN/±inf value spreads to every mean whose window holds
+    it (as in the seed script). ``x`` that is not a flat list of numbers and a
+    ``window`` that is not a positive integer are an :class:`~vegafigs.InputError`.
 
+    Parameters
+    ----------
+    x : array_like of float
+        One trajectory's values in token order (a flat list or 1-D array of
+        numbers). Not a column name.
+    window : int
+        Number of values averaged (a positive integer): ``window // 2`` on each
+        side of the value for an odd window; for an even one, ``window // 2``
+        before and ``window // 2 - 1`` after. ``1``, or a ``window`` longer than
+        ``x``, returns ``x`` unsmoothed.
+
+    Returns
+    -------
+    numpy.ndarray
+        The smoothed values as floats, as long as ``x`` (``x`` itself, as a float
+        array, when it is not smoothed).
+
+    Examples
+    --------
     >>> rolling_mean_edge(np.array([0.0, 0.0, 3.0, 0.0, 0.0]), 3).tolist()
     [0.0, 1.0, 1.0, 1.0, 0.0]
     """
@@ -82,17 +103,86 @@ def kl_states(
     ``scale``, ``skipped``, ``drawn`` (not skipped, >= 2 tokens), ``died``,
     ``censored``, ``end_t`` (``gen_len - 1``) and ``end_kl`` (last value); a column
     of ``trajectories`` with one of these names is replaced. Other columns of the
-    frames are ignored (``trajectories``' own are kept in ``per_traj``).
+    frames are ignored (``trajectories``' own are kept in ``per_traj``). Each
+    trajectory keeps its first ``min(len(kl), gen_len)`` tokens, smoothed by
+    :func:`~vegafigs.transforms.rolling_mean_edge`; see the module doc for the
+    steps.
 
     Bad input: NaN/±inf KL values are kept (they spread over the rolling window
     and leave gaps in the drawn lines; NaN pmass counts as alive). An empty frame,
     a missing column, non-numeric values, a repeated ``traj`` in ``trajectories``,
     MultiIndex, repeated or non-string column names,
     KL tokens ``t`` of a trajectory that are not ``0, 1, 2, ...``, a negative or
-    non-integer ``gen_len`` and a non-finite ``threshold`` are an
+    non-integer ``gen_len``, a ``window``, ``roll`` or ``calib_tokens`` that is not
+    a positive integer and a non-finite ``threshold`` are an
     :class:`~vegafigs.InputError`.
 
-    >>> tokens, per_traj = kl_states(runs.trajectories, runs.kl, runs.pmass)  # doctest: +SKIP
+    Parameters
+    ----------
+    trajectories : pandas.DataFrame
+        One row per trajectory with the columns ``traj`` (its id, unique),
+        ``alpha`` and ``gen_len`` (generated length, a whole number >= 0), e.g.
+        the ``trajectories`` of :class:`~vegafigs.io.KLRuns`.
+    kl : pandas.DataFrame
+        One row per token with the columns ``traj``, ``t`` (token index,
+        ``0, 1, 2, ...`` per trajectory) and ``kl``, e.g. the ``kl`` of
+        :class:`~vegafigs.io.KLRuns`. Tokens past ``gen_len`` are not used.
+    pmass : pandas.DataFrame
+        One row per fork point with the columns ``traj``, ``t`` (the fork's token
+        index, a whole number >= 0) and ``pmass``, e.g. the ``pmass`` of
+        :class:`~vegafigs.io.KLRuns`. A trajectory without rows stays alive.
+    window : int, optional
+        The generation window in tokens (a positive integer, default 512): a drawn
+        trajectory whose ``gen_len`` is below it is flagged ``censored``. It does
+        not cut the tokens.
+    threshold : float, optional
+        Death threshold of pmass (finite, default 0.8): a token is dead once the
+        running minimum of pmass over the fork points so far is below it (see
+        :func:`~vegafigs.transforms.alive_mask`); death is permanent.
+    roll : int, optional
+        Window in tokens of the centred, edge-padded rolling mean that smooths
+        each trajectory's KL (a positive integer, default 65; 1: no smoothing).
+    normalize_kl : bool, optional
+        Divide each trajectory's smoothed KL by its scale, the 95th percentile of
+        its first ``calib_tokens`` finite smoothed values (default ``True``); a
+        trajectory without a finite scale above 1e-8 is skipped (no tokens; it
+        still counts in the ``n`` of :func:`~vegafigs.transforms.kl_alive_summary`).
+        ``False``: scale 1, nothing skipped.
+    calib_tokens : int, optional
+        Number of leading tokens the scale is taken from (a positive integer,
+        default 20).
+
+    Returns
+    -------
+    tokens : pandas.DataFrame
+        ``alpha, traj, t, kl, alive``: one row per kept token of every trajectory
+        that was not skipped (``kl`` smoothed and, with ``normalize_kl``, divided
+        by the scale; ``alive`` a bool).
+    per_traj : pandas.DataFrame
+        ``trajectories`` (same row order) plus ``n_tokens``, ``scale``,
+        ``skipped``, ``drawn``, ``died`` (some token dead), ``censored``,
+        ``end_t`` and ``end_kl`` (NaN unless drawn).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> trajectories = pd.DataFrame({"traj": [0, 1], "alpha": "0.5", "gen_len": [4, 3]})
+    >>> kl = pd.DataFrame({"traj": [0, 0, 0, 0, 1, 1, 1], "t": [0, 1, 2, 3, 0, 1, 2],
+    ...                    "kl": [1.0, 2.0, 3.0, 4.0, 1.0, 1.0, 1.0]})
+    >>> pmass = pd.DataFrame({"traj": [0, 0, 1, 1], "t": [0, 2, 0, 2],
+    ...                       "pmass": [0.9, 0.5, 0.9, 0.9]})
+    >>> tokens, per_traj = kl_states(trajectories, kl, pmass, window=4, roll=1,
+    ...                              normalize_kl=False)
+    >>> tokens[tokens.traj == 0]
+      alpha  traj  t   kl  alive
+    0   0.5     0  0  1.0   True
+    1   0.5     0  1  2.0   True
+    2   0.5     0  2  3.0  False
+    3   0.5     0  3  4.0  False
+    >>> per_traj[["traj", "n_tokens", "drawn", "died", "censored", "end_kl"]]
+       traj  n_tokens  drawn   died  censored  end_kl
+    0     0         4   True   True     False     4.0
+    1     1         3   True  False      True     1.0
     """
     for name, frame, cols in (
         ("trajectories", trajectories, ["traj", "alpha", "gen_len"]),
@@ -240,6 +330,33 @@ def kl_alive_summary(per_traj: pd.DataFrame, *, alphas: Sequence[str]) -> pd.Dat
     An empty ``per_traj`` gives zeros. No alphas, a repeated alpha, a missing
     column and ``died``/``censored`` that are not booleans are an
     :class:`~vegafigs.InputError`.
+
+    Parameters
+    ----------
+    per_traj : pandas.DataFrame
+        One row per trajectory with the columns ``alpha``, ``died`` and
+        ``censored`` (booleans), e.g. the ``per_traj`` frame of
+        :func:`~vegafigs.transforms.kl_states`.
+        Every row counts in ``n``, skipped trajectories included.
+    alphas : sequence of str
+        The alphas to count, in output order (non-empty, no repeats). Each is
+        compared with the ``alpha`` column as is (``"0.5"`` does not match the
+        number 0.5); an alpha without rows gets zeros.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per alpha: ``alpha``, ``n`` (trajectories), ``n_died`` and
+        ``n_censored``.
+
+    Examples
+    --------
+    >>> per_traj = pd.DataFrame({"alpha": ["0.5", "0.5"], "died": [True, False],
+    ...                          "censored": [False, True]})
+    >>> kl_alive_summary(per_traj, alphas=["0.5", "1.0"])
+      alpha  n  n_died  n_censored
+    0   0.5  2       1           1
+    1   1.0  0       0           0
     """
     if not isinstance(per_traj, pd.DataFrame):
         kind = type(per_traj).__name__
@@ -279,11 +396,39 @@ def kl_median(tokens: pd.DataFrame, *, window: int) -> pd.DataFrame:
     """Median over trajectories of each alpha per token ``t < window`` (NaN ignored).
 
     Columns ``alpha, t, median``; ``t`` runs to the last token any trajectory has
-    a finite value at. An all-zero median is lifted by 1e-4 so it stays visible.
+    a finite value at. A median whose every value is below 1e-6 in magnitude (an
+    all-zero median) is lifted by 1e-4 so it stays visible.
     No finite value at all gives an empty frame.
     A ``window`` that is not a positive integer, non-numeric ``kl``, ``t`` that
     are not whole numbers >= 0 and a repeated ``(alpha, traj, t)`` are an
     :class:`~vegafigs.InputError`.
+
+    Parameters
+    ----------
+    tokens : pandas.DataFrame
+        One row per token with the columns ``alpha``, ``traj``, ``t`` and ``kl``,
+        e.g. the ``tokens`` frame of :func:`~vegafigs.transforms.kl_states`. A
+        trajectory that has no value at a token does not count there.
+    window : int
+        Tokens ``t`` below this (a positive integer) are used; later ones are
+        left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``alpha, t, median``: per alpha (in order of first appearance) one row
+        per token from 0 to the last one with a finite value (NaN where no
+        trajectory has one).
+
+    Examples
+    --------
+    >>> tokens = pd.DataFrame({"alpha": "0.5", "traj": [0, 0, 1, 1, 1],
+    ...                        "t": [0, 1, 0, 1, 2], "kl": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    >>> kl_median(tokens, window=8)
+      alpha  t  median
+    0   0.5  0     2.0
+    1   0.5  1     3.0
+    2   0.5  2     5.0
     """
     if not isinstance(tokens, pd.DataFrame):
         raise InputError(f"tokens: expected a pandas DataFrame, got {type(tokens).__name__}")

@@ -119,8 +119,36 @@ def ema(
 
     ``n`` counts finite points only: a NaN/inf is passed through and does not
     advance the debias count (TensorBoard's ``vz_line_chart2`` does the same).
-    ``weight=0`` returns the data; TensorBoard's slider default is 0.6.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Tidy frame with the columns ``y``, ``x`` (if given) and ``by``; every
+        column is carried over to the result.
+    y : str
+        Column of the values to smooth (numeric). See :term:`y`.
+    weight : float, optional
+        The smoothing weight ``w`` in [0, 1) (default 0.6, TensorBoard's slider
+        default); 0 returns the data unsmoothed.
+    x : str, optional
+        Column of the steps that orders each series (numeric); default ``None``:
+        the rows' order in ``df``. See :term:`x`.
+    by : str or sequence of str, optional
+        Column(s) of the series (e.g. run, method) smoothed on their own; default
+        ``None``: the whole frame is one series.
+    out : str, optional
+        Name of the column of the smoothed values; default ``None``:
+        ``"<y>_smooth"``. An existing column of that name is replaced.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``df`` sorted stably by ``[*by, x]`` (numeric text in ``x`` /
+        ``y`` converted to float) with the smoothed values in ``out``; non-finite
+        values are passed through there.
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"run": "a", "step": [0, 1, 2, 3], "reward": [0.0, 1.0, 1.0, 1.0]})
     >>> ema(df, x="step", y="reward", weight=0.5, by="run")["reward_smooth"].round(3).tolist()
@@ -151,8 +179,42 @@ def twema(
         smoothed_n = num_n / den_n
 
     so a gap twice as long decays the past twice as much. Non-finite values are
-    passed through and skipped.
+    passed through and skipped. Without ``x_range``, a series whose x range is 0
+    (one step) is returned unsmoothed.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Tidy frame with the columns ``y``, ``x`` (if given) and ``by``; every
+        column is carried over to the result.
+    x : str
+        Column of the steps (numeric, required: the gaps between steps set the
+        decay). See :term:`x`.
+    y : str
+        Column of the values to smooth (numeric). See :term:`y`.
+    weight : float, optional
+        W&B's smoothing weight in [0, 1] (default 0.6); 0 returns the data
+        unsmoothed, 1 smooths with ``s = 0.999``.
+    by : str or sequence of str, optional
+        Column(s) of the series (e.g. run, method) smoothed on their own; default
+        ``None``: the whole frame is one series.
+    out : str, optional
+        Name of the column of the smoothed values; default ``None``:
+        ``"<y>_smooth"``. An existing column of that name is replaced.
+    x_range : float, optional
+        The x range ``R`` the gaps are scaled by (a positive finite number), for
+        the same smoothing as a W&B panel whose x axis spans it; default
+        ``None``: each series' own max - min of ``x``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``df`` sorted stably by ``[*by, x]`` (numeric text in ``x`` /
+        ``y`` converted to float) with the smoothed values in ``out``; non-finite
+        values are passed through there.
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"run": "a", "step": [0, 1, 3, 4], "reward": [0.0, 1.0, 0.0, 1.0]})
     >>> out = twema(df, x="step", y="reward", weight=0.6, by="run", x_range=1000)
@@ -222,6 +284,35 @@ def rolling(
     ``y`` is extended by repeating its first / last value ``h`` times, so the
     ends are smoothed over a full window too.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Tidy frame with the columns ``y``, ``x`` (if given) and ``by``; every
+        column is carried over to the result.
+    y : str
+        Column of the values to smooth (numeric). See :term:`y`.
+    window : int, optional
+        Number of points averaged, centred on each point (an odd integer >= 1,
+        default 11; 1 returns the data).
+    x : str, optional
+        Column of the steps that orders each series (numeric); default ``None``:
+        the rows' order in ``df``. See :term:`x`.
+    by : str or sequence of str, optional
+        Column(s) of the series (e.g. run, method) smoothed on their own; default
+        ``None``: the whole frame is one series.
+    out : str, optional
+        Name of the column of the smoothed values; default ``None``:
+        ``"<y>_smooth"``. An existing column of that name is replaced.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``df`` sorted stably by ``[*by, x]`` (numeric text in ``x`` /
+        ``y`` converted to float) with the smoothed values in ``out``; non-finite
+        values are passed through there.
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"run": "a", "step": [0, 1, 2, 3], "reward": [0.0, 1.0, 1.0, 1.0]})
     >>> rolling(df, x="step", y="reward", window=3, by="run")["reward_smooth"].round(3).tolist()
@@ -268,6 +359,35 @@ def gaussian(
     ``smoothed_i = sum_k g_k y_{i+k}`` with ``g_k ∝ exp(-k² / (2 sigma²))`` for
     ``|k| <= ceil(4 sigma)``, normalised to sum 1; ``y`` is edge-padded.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Tidy frame with the columns ``y``, ``x`` (if given) and ``by``; every
+        column is carried over to the result.
+    y : str
+        Column of the values to smooth (numeric). See :term:`y`.
+    sigma : float, optional
+        Standard deviation of the kernel in points, not in ``x`` units (> 0, at
+        most 1,000,000; default 3.0).
+    x : str, optional
+        Column of the steps that orders each series (numeric); default ``None``:
+        the rows' order in ``df``. See :term:`x`.
+    by : str or sequence of str, optional
+        Column(s) of the series (e.g. run, method) smoothed on their own; default
+        ``None``: the whole frame is one series.
+    out : str, optional
+        Name of the column of the smoothed values; default ``None``:
+        ``"<y>_smooth"``. An existing column of that name is replaced.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``df`` sorted stably by ``[*by, x]`` (numeric text in ``x`` /
+        ``y`` converted to float) with the smoothed values in ``out``; non-finite
+        values are passed through there.
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"run": "a", "step": [0, 1, 2, 3], "reward": [0.0, 1.0, 1.0, 1.0]})
     >>> gaussian(df, x="step", y="reward", sigma=1, by="run")["reward_smooth"].round(3).tolist()
@@ -299,9 +419,29 @@ _SPEC = re.compile(r"^\s*([a-z]+)\s*(?::\s*([0-9.eE+-]+))?\s*$")
 def parse_smooth(spec: str | tuple[str, float] | None) -> tuple[str, float | None]:
     """``"ema:0.9"`` / ``("ema", 0.9)`` / ``None`` -> ``(method, parameter)``.
 
-    The parameter is checked here (see :data:`METHODS`), so a bad spec fails
-    before any data is touched.
+    The parameter is checked here (see
+    :data:`~vegafigs.transforms.smoothing.METHODS`), so a bad spec fails before
+    any data is touched.
 
+    Parameters
+    ----------
+    spec : str or tuple of (str, float) or None
+        The smoothing: ``"method:parameter"`` (case and spaces ignored, e.g.
+        ``"ema:0.9"``, ``"twema:0.6"``, ``"rolling:25"``, ``"gaussian:3"``),
+        ``"none"``, a ``(method, parameter)`` tuple, or ``None`` (no smoothing).
+        The parameter is the weight of ``ema`` (in [0, 1)) and ``twema`` (in
+        [0, 1]), the window of ``rolling`` (a whole odd number >= 1) and the
+        sigma of ``gaussian`` (> 0, in points).
+
+    Returns
+    -------
+    tuple of (str, float or None)
+        The method name (a key of :data:`~vegafigs.transforms.smoothing.METHODS`)
+        and its parameter as a float
+        (``None`` for ``"none"``).
+
+    Examples
+    --------
     >>> parse_smooth("rolling:25")
     ('rolling', 25.0)
     """
@@ -362,6 +502,42 @@ def smooth(
     """Dispatch on ``method`` (``"ema:0.9"``, ``"twema:0.6"``, ``"rolling:25"``,
     ``"gaussian:3"``, ``"none"`` / ``None``); see the functions for the formulas.
 
+    :func:`~vegafigs.transforms.ema`, :func:`~vegafigs.transforms.twema`,
+    :func:`~vegafigs.transforms.rolling` and :func:`~vegafigs.transforms.gaussian`
+    do the work; ``"none"`` / ``None`` copies ``y`` into ``out`` unchanged (the
+    frame still sorted by ``[*by, x]``).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Tidy frame with the columns ``y``, ``x`` (if given) and ``by``; every
+        column is carried over to the result.
+    y : str
+        Column of the values to smooth (numeric). See :term:`y`.
+    method : str or tuple of (str, float) or None
+        The smoothing and its parameter, as
+        :func:`~vegafigs.transforms.parse_smooth` reads it:
+        ``"ema:0.9"``, ``"twema:0.6"``, ``"rolling:25"``, ``"gaussian:3"``,
+        ``("ema", 0.9)``, ``"none"`` or ``None``.
+    x : str, optional
+        Column of the steps that orders each series (numeric); default ``None``:
+        the rows' order in ``df``. Required by ``"twema"``. See :term:`x`.
+    by : str or sequence of str, optional
+        Column(s) of the series (e.g. run, method) smoothed on their own; default
+        ``None``: the whole frame is one series.
+    out : str, optional
+        Name of the column of the smoothed values; default ``None``:
+        ``"<y>_smooth"``. An existing column of that name is replaced.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``df`` sorted stably by ``[*by, x]`` (numeric text in ``x`` /
+        ``y`` converted to float) with the smoothed values in ``out``; non-finite
+        values are passed through there.
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"run": "a", "step": [0, 1, 2, 3], "reward": [0.0, 1.0, 1.0, 1.0]})
     >>> smooth(df, x="step", y="reward", method="ema:0.5", by="run").columns.tolist()

@@ -62,6 +62,28 @@ def alive_mask(
     points, a negative or non-integer ``n_tokens`` and a non-finite
     ``threshold`` are an :class:`~vegafigs.InputError`.
 
+    Parameters
+    ----------
+    pmass : sequence of float or numpy.ndarray
+        The pmass measured at each fork point, in fork order (a flat list of
+        numbers; NaN: not measured, counts as alive).
+    fork_t : sequence of int or numpy.ndarray
+        Token index of each fork point, as many as ``pmass``, finite and sorted
+        ascending.
+    n_tokens : int
+        Length of the trajectory in tokens (an integer >= 0): the mask covers
+        tokens ``0 .. n_tokens - 1``; forks at or after it do not matter.
+    threshold : float
+        Death threshold (finite): the trajectory is dead from the first fork
+        whose pmass is below it on.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean array of length ``n_tokens``, ``True`` where the token is alive.
+
+    Examples
+    --------
     >>> alive_mask([0.9, 0.7, 0.95], [0, 2, 4], n_tokens=6, threshold=0.8).tolist()
     [True, True, False, False, False, False]
     """
@@ -102,6 +124,31 @@ def state_runs(df: pd.DataFrame, *, path: str, x: str, state: str) -> pd.DataFra
     non-numeric or NaN/±inf ``x`` and a missing path or state are an
     :class:`~vegafigs.InputError`.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The points, one row each, with the columns ``path``, ``x`` and ``state``;
+        every column is carried over. A column named ``run`` is replaced by the
+        run ids.
+    path : str
+        Column identifying each path (trajectory, line); runs never span two
+        paths. No missing values.
+    x : str
+        Column of each point's position along its path (numeric; numeric text is
+        converted; finite). See :term:`x`.
+    state : str
+        Column of each point's state (any comparable values, e.g. ``"alive"`` /
+        ``"dead"``); a change of value starts a new run. No missing values.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``df`` plus the integer column ``run``, sorted by ``run`` then
+        ``x``, with one extra row per boundary (the next run's first point, in
+        this run's state); fresh index.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"p": 0, "t": [0, 1, 2, 3], "s": ["a", "a", "b", "b"]})
     >>> state_runs(df, path="p", x="t", state="s")[["t", "s", "run"]].values.tolist()
     [[0, 'a', 0], [1, 'a', 0], [2, 'a', 0], [2, 'b', 1], [3, 'b', 1]]
@@ -172,13 +219,42 @@ def simplify_paths(
     """Drop points of each ``path`` that a straight line between kept neighbours replaces.
 
     Ramer-Douglas-Peucker: every dropped point lies within ``tolerance`` of the
-    line through its kept neighbours, measuring distances in the units of ``x``
-    and ``y`` — pass both in pixels and the drawing does not change. The first and last
-    point, the points on both sides of every change of ``state`` and non-finite
-    ``y`` (and their neighbours) are always kept. A non-numeric ``x``/``y``, a
-    NaN/±inf ``x``, a missing path or state and a negative ``tolerance`` are an
+    line through its kept neighbours. The first and last point, the points on
+    both sides of every change of ``state`` and non-finite ``y`` (and their
+    neighbours) are always kept. A non-numeric ``x``/``y``, a NaN/±inf ``x``, a
+    missing path or state and a negative ``tolerance`` are an
     :class:`~vegafigs.InputError`.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The points, one row each, with the columns ``path``, ``x``, ``y`` (and
+        ``state``); every column is carried over.
+    path : str
+        Column identifying each path (trajectory, line), simplified on its own.
+        No missing values.
+    x : str
+        Column of the points' horizontal positions (numeric, finite). See
+        :term:`x`.
+    y : str
+        Column of the points' vertical positions (numeric; NaN/±inf allowed:
+        such points and their neighbours are kept). See :term:`y`.
+    state : str, optional
+        Column of each point's state (e.g. alive / dead), kept exact: the points
+        on both sides of every change are kept. Default ``None``: no state.
+    tolerance : float
+        Largest distance (>= 0) of a dropped point from the line through its kept
+        neighbours, in the units of ``x`` and ``y`` (pass both in pixels and the
+        drawing does not change); 0 drops only points exactly on the line.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The kept rows of ``df``, sorted by ``path`` then ``x`` (equal ``x`` keep
+        their order), with a fresh index.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"p": 0, "t": range(5), "y": [0.0, 1, 2, 3, 0]})
     >>> simplify_paths(df, path="p", x="t", y="y", tolerance=0.1)["t"].tolist()
     [0, 3, 4]

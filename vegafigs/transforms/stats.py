@@ -47,6 +47,24 @@ def summary_stats(
     finite value, non-numeric values or values beyond ±1e300 (whose sums
     overflow) are an :class:`~vegafigs.InputError`.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The values, one row each, with the columns ``value`` and ``by``.
+    value : str
+        Column of the values summarised (numeric; numeric text accepted).
+    by : str or sequence of str, optional
+        Column(s) of the groups summarised apart, in order of first appearance;
+        default ``None``: one summary of all rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: the ``by`` columns, then ``max``, ``min``, ``mean`` and
+        ``count`` (number of finite values).
+
+    Examples
+    --------
     >>> summary_stats(pd.DataFrame({"v": [1.0, 2.0, 6.0]}), value="v")
        max  min  mean  count
     0  6.0  1.0   3.0      3
@@ -94,11 +112,35 @@ def histogram_bins(
     unit-wide range around the value (as numpy; ±10% of it where ±0.5 is below
     the value's precision), and so do values too close to draw apart (1 ulp or
     1e-300 apart: see :mod:`vegafigs._precision`). NaN/±inf values are left out
-    with a warning counting them; bins must be an integer in 1..10000,
-    ``extent`` two finite numbers, low < high, and each bin wide enough to tell
-    its edges apart; values beyond ±1e300 cannot be binned (else
-    :class:`~vegafigs.InputError`).
+    with a warning counting them; values beyond ±1e300 cannot be binned, and bad
+    ``bins`` / ``extent`` values (see below) are an :class:`~vegafigs.InputError`.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The values, one row each, with the columns ``value`` and ``by``.
+    value : str
+        Column of the values binned (numeric; numeric text accepted).
+    bins : int, optional
+        Number of equal-width bins (an integer in 1..10000, default 25). Each
+        bin must be wide enough to tell its edges apart (16 float steps).
+    by : str or sequence of str, optional
+        Column(s) of the groups binned apart, in order of first appearance;
+        default ``None``: one histogram of all rows. Without ``extent`` every
+        group's bins span that group's own range.
+    extent : tuple of float, optional
+        ``(low, high)`` the bins span for every group (two finite numbers,
+        low < high, not too narrow to draw); values outside it are not counted.
+        Default ``None``: each group's min..max (widened when flat, see above).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``by`` columns, then ``bin_start``, ``bin_end`` and ``count``: ``bins``
+        rows per group.
+
+    Examples
+    --------
     >>> histogram_bins(pd.DataFrame({"v": [0.0, 1.0, 1.0, 2.0]}), value="v", bins=2)
        bin_start  bin_end  count
     0        0.0      1.0      1
