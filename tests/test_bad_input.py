@@ -471,6 +471,8 @@ CLI_GALLERY_CASES = [
          "only: got 'nope'"),
     Case("gallery-dpi-zero", lambda t: _cli("gallery", "--out", str(t.out), "--dpi", "0", "--format", "json", "-q"),
          InputError, "dpi: expected a positive"),
+    Case("gallery-dpi-too-high-unused", lambda t: _cli("gallery", "--out", str(t.out), "--dpi", "5000", "--format", "html", "-q"),
+         ExportError, "dpi: expected a positive number from 10 to 2400"),
     Case("gallery-out-is-a-file", lambda t: _cli("gallery", "--out", _spec_file(t, "x", "plain.txt"), "--format", "json", "-q"),
          ExportError, "cannot write there"),
     Case("gallery-missing-out-created", lambda t: _cli("gallery", "--out", str(t.out / "a" / "b"), "--format", "json", "-q"),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vegafigs import demo
+from vegafigs import _limits, demo
 from vegafigs._checks import require_choice, require_positive
 from vegafigs.errors import InputError
 from vegafigs.export import Spec, render_spec, to_spec, write_set
@@ -287,6 +287,7 @@ def render_gallery(
     """
     fmts = parse_formats(formats)
     require_positive(dpi, param="dpi")
+    _limits.check_dpi(dpi)  # the range png checks, also when no format uses it (html, json)
     names = list(FIGURES) if only is None else list(dict.fromkeys(only))
     if not names:
         raise InputError(f"only: no figure named; choose from {', '.join(FIGURES)}")
