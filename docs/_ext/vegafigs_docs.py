@@ -26,7 +26,11 @@ def glossary_rst() -> list[str]:
 
 
 class VocabularyGlossary(SphinxDirective):
-    """``.. vegafigs-glossary::``: one glossary term per vocabulary name."""
+    """``.. vegafigs-glossary::``: one glossary term per vocabulary name.
+
+    A reST directive: from MyST, put it in an ``{eval-rst}`` block (its body is parsed
+    as reST by the page's own parser).
+    """
 
     has_content = False
 
