@@ -40,7 +40,7 @@ napoleon_numpy_docstring = True
 napoleon_google_docstring = True
 napoleon_use_rtype = False
 autodoc_member_order = "bysource"
-autodoc_typehints = "signature"
+autodoc_typehints = "none"  # the numpy docstrings give the types
 autodoc_default_options = {"members": True}
 
 html_theme = "furo"
