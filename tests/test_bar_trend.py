@@ -351,3 +351,29 @@ def test_custom_gradient_gets_a_darker_matching_edge():
     assert edge != "#3A78CC"
     assert all(e < c for e, c in zip(_rgb(edge), _rgb("#E5862A"), strict=True))
     assert {_rgb(r["fill"]) for r in rects} == {_rgb("#F5C49A"), _rgb("#E5862A")}
+
+
+@pytest.mark.parametrize(
+    "categories", [[5, 10, 15, 20], ["b", "a", "d", "c"], [0.5, 1.5, 3.0, 7.0]],
+    ids=["ints", "strings", "floats"],
+)  # fmt: skip
+def test_a_layer_made_from_fig_data_lands_on_the_bars(categories):
+    """fig + chart with fig.data["bars"] (the guide's example): each text over its own bar,
+    in the figure's order, not sorted alphabetically nor piled at the axis."""
+    df = pd.DataFrame({"c": categories, "v": [3.0, 1.0, 4.0, 2.0]})
+    fig = vf.figures.bar_trend(df, x="c", y="v", trend=False, labels=False)
+    text = (
+        alt.Chart(fig.data["bars"])
+        .mark_text(dy=-6)
+        .encode(x="c:O", y="v:Q", text=alt.Text("v:Q", format=".1f"))
+    )
+    items = scene_items(fig + text)
+    rects = [i for i in items if i["marktype"] == "rect" and i.get("width", 0) > 2]
+    bars = [i for i in rects if "height" in i]
+    texts = [i for i in items if i["marktype"] == "text" and i.get("dy") == -6]
+    assert len(texts) == 4
+    centres = {round(b["abs_x"] + b["width"] / 2): b for b in bars}
+    for t in texts:
+        assert round(t["abs_x"]) in centres, (t["text"], t["abs_x"], sorted(centres))
+    by_x = [t["text"] for t in sorted(texts, key=lambda t: t["abs_x"])]
+    assert by_x == ["3.0", "1.0", "4.0", "2.0"]  # the data's order, as the bars

@@ -89,9 +89,12 @@ def bar_trend(
     theme; value labels use its ``text.fontSize``.
 
     Layers: ``bars``, ``trend``, ``labels``, ``reference`` (those drawn); data:
-    ``bars`` (``x``, ``y`` as given and ``label_offset``: the px each label was
-    lifted) and ``reference`` (``y``, ``label``) when there is one; an added
-    column named like ``x`` or ``y`` gets a leading ``_``.
+    ``bars`` (``x`` as drawn: each category's string form, so a chart made from
+    this frame and layered on (``fig + chart``) lands on the bars; ``y`` as given;
+    ``label_offset``: the px each label was lifted) and ``reference`` (``y``,
+    ``label``) when there is one; an added column named like ``x`` or ``y`` gets a
+    leading ``_``. The categories' order is the x scale's domain, so such a layer
+    joins it without giving a sort.
 
     Bad input: rows with a NaN/±inf ``y`` are dropped with a warning (their bar
     is not drawn). An empty frame, a missing column, non-numeric ``y``, a
@@ -196,7 +199,8 @@ def bar_trend(
         layers["trend"] = trend_line(drawn, x=x, y=y, order=names, color=line_color)
     first = (10.0 if trend else 3.0) if labels else np.nan
     lift = fresh_name("label_offset", [x, y])
-    frames = {"bars": data.assign(**{lift: first})}
+    # x as drawn (its string form), so a chart made from fig.data["bars"] lands on the bars
+    frames = {"bars": drawn.assign(**{lift: first})}
     if reference is not None:
         text = reference_label if reference_label is not None else _text(reference, label_format)
         layers["reference"] = _reference(reference, text, color=reference_color, cfg=cfg)

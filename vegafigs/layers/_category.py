@@ -76,22 +76,23 @@ def _by_value(o: Any, present: Sequence[Any]) -> Any:
 
 
 def category_x(df: pd.DataFrame, x: str, order: Sequence[Any] | None, **props: Any) -> alt.X:
-    """An ordinal ``x`` encoding sorted by :func:`category_levels` (plus ``props``).
+    """An ordinal ``x`` encoding ordered by :func:`category_levels` (plus ``props``).
 
-    The sort lists the categories as :func:`~vegafigs.layers._encode.drawn_categories`
-    writes them: the data of the layer must hold ``df[x]`` in that form.
+    The scale's domain lists the categories as
+    :func:`~vegafigs.layers._encode.drawn_categories` writes them: the data of the
+    layer must hold ``df[x]`` in that form.
     """
     levels = category_levels(df, x, order)
     numbers = keeps_numbers(df[x])
-    sort = [(v.item() if isinstance(v, np.generic) else v) if numbers else text_of(v)
-            for v in levels]  # fmt: skip
-    if field(x) != x:
-        # Vega-Lite names its sort-index field after x, unescaped, so a '.' or '[' in x
-        # breaks the sort; an explicit domain orders the band scale the same way.
-        scale = props.pop("scale", None)
-        given = scale.to_dict() if isinstance(scale, alt.Scale) else dict(scale or {})
-        return alt.X(**column_def(x, "O", **props), scale={**given, "domain": sort}, sort=None)
-    return alt.X(**column_def(x, "O", **props), sort=sort)
+    domain = [(v.item() if isinstance(v, np.generic) else v) if numbers else text_of(v)
+              for v in levels]  # fmt: skip
+    # An explicit scale domain, not an encoding sort: a layer added on top (fig + chart)
+    # that names x without a sort then joins this order (with a sort list, Vega-Lite
+    # would find the sorts in conflict and sort the union alphabetically); and
+    # Vega-Lite names a sort-index field after x unescaped, which a '.' or '[' breaks.
+    scale = props.pop("scale", None)
+    given = scale.to_dict() if isinstance(scale, alt.Scale) else dict(scale or {})
+    return alt.X(**column_def(x, "O", **props), scale={**given, "domain": domain}, sort=None)
 
 
 def _x_type(value: Any, name: str) -> Any:
