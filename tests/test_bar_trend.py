@@ -353,15 +353,18 @@ def test_custom_gradient_gets_a_darker_matching_edge():
     assert {_rgb(r["fill"]) for r in rects} == {_rgb("#F5C49A"), _rgb("#E5862A")}
 
 
+@pytest.mark.parametrize("labels", [False, True], ids=["no-labels", "labels"])
 @pytest.mark.parametrize(
     "categories", [[5, 10, 15, 20], ["b", "a", "d", "c"], [0.5, 1.5, 3.0, 7.0]],
     ids=["ints", "strings", "floats"],
 )  # fmt: skip
-def test_a_layer_made_from_fig_data_lands_on_the_bars(categories):
+def test_a_layer_made_from_fig_data_lands_on_the_bars(categories, labels):
     """fig + chart with fig.data["bars"] (the guide's example): each text over its own bar,
     in the figure's order, not sorted alphabetically nor piled at the axis."""
     df = pd.DataFrame({"c": categories, "v": [3.0, 1.0, 4.0, 2.0]})
-    fig = vf.figures.bar_trend(df, x="c", y="v", trend=False, labels=False)
+    fig = vf.figures.bar_trend(df, x="c", y="v", trend=False, labels=labels).without(
+        *(["labels"] if labels else [])
+    )
     text = (
         alt.Chart(fig.data["bars"])
         .mark_text(dy=-6)

@@ -217,7 +217,7 @@ def bar_trend(
                 plot, data, y=y, lo=lo, hi=hi, grow=y_domain is None, fmt=label_format,
                 trend=trend, cfg=cfg,
             )  # fmt: skip
-            frames["bars"] = data.assign(**{lift: lifts})
+            frames["bars"] = drawn.assign(**{lift: lifts})
             layers["labels"] = value_labels(drawn.assign(**{lift: lifts}), x=x, y=y,
                                             label_format=label_format, offset=lift,
                                             order=names)  # fmt: skip
