@@ -88,7 +88,12 @@ def _signatures() -> list[tuple[str, str, list[str]]]:
     return found
 
 
-@pytest.mark.parametrize("where, fn, names", _signatures(), ids=lambda v: str(v)[:60])
+_SIGNATURES = _signatures()
+
+
+@pytest.mark.parametrize(
+    "where, fn, names", _SIGNATURES, ids=[f"{w}-{i}" for i, (w, _, _) in enumerate(_SIGNATURES)]
+)
 def test_signatures_written_in_the_guide_exist(where, fn, names):
     """A signature spelled out in a guide page names only parameters the function takes."""
     import inspect
