@@ -408,6 +408,11 @@ SUMMARY_CASES = [
     Case("stats-single-row", lambda t: transforms.summary_stats(_hist_df().iloc[:1], value="value"), None, check=_rows(1)),
     Case("stats-all-equal", lambda t: transforms.summary_stats(_hist_df().assign(value=4.0), value="value", by="panel"), None,
          check=lambda f, t: (f["max"] == f["min"]).all() or pytest.fail(str(f))),
+    Case("stats-missing-group", lambda t: transforms.summary_stats(_with("panel", [None, np.nan]), value="value", by="panel"),
+         InputError, r"^df: column 'panel' has 2 missing value\(s\) \(NaN/None\)"),
+    Case("stats-missing-second-group", lambda t: transforms.summary_stats(
+        _hist_df().assign(seed=[np.nan] + [0.0] * 59), value="value", by=["panel", "seed"]),
+        InputError, r"^df: column 'seed' has 1 missing value"),
 ]  # fmt: skip
 
 BINS_CASES = [
@@ -427,6 +432,8 @@ BINS_CASES = [
          check=_count_is(60)),
     Case("bins-duplicated", lambda t: transforms.histogram_bins(pd.concat([_hist_df()] * 2), value="value", by="panel"), None,
          check=_count_is(120)),
+    Case("bins-missing-group", lambda t: transforms.histogram_bins(_with("panel", [None]), value="value", by="panel"),
+         InputError, r"^df: column 'panel' has 1 missing value\(s\) \(NaN/None\)"),
 ]  # fmt: skip
 
 SAVE_CASES = [
@@ -876,6 +883,16 @@ def _frame_is(expected: dict[str, list[Any]]) -> Callable[[Any, Paths], None]:
     return check
 
 
+def _runs_in(column: str, expected: dict[str, list[Any]]) -> Callable[[Any, Paths], None]:
+    """The run ids are in ``column`` (``attrs["run"]`` says so) and the columns are as expected."""
+
+    def check(frame: pd.DataFrame, t: Paths) -> None:
+        assert frame.attrs.get("run") == column, frame.attrs
+        _frame_is(expected)(frame, t)
+
+    return check
+
+
 def _offsets(df: pd.DataFrame | None = None, **kw: Any) -> pd.DataFrame:
     args: dict[str, Any] = {"step_px": 37, "px_per_unit": 34, **kw}
     return transforms.label_offsets(_bar_df() if df is None else df, y="score", **args)
@@ -946,6 +963,14 @@ RUNS_CASES = [
          None, check=_frame_is({"t": [0], "run": [0]})),
     Case("runs-duplicated-x", lambda t: transforms.state_runs(_path_with("t", [0, 0]), path="traj", x="t",
          state="state"), None, check=_frame_is({"t": [0, 0, 2, 2, 3, 0, 1, 2, 3], "run": [0, 0, 0, 1, 1, 2, 2, 2, 2]})),
+    Case("runs-user-run-column-kept", lambda t: transforms.state_runs(_path_df().assign(run="mine"), path="traj", x="t",
+         state="state"), None, check=_runs_in("_run", {"run": ["mine"] * 9, "_run": [0, 0, 0, 1, 1, 2, 2, 2, 2]})),
+    Case("runs-path-named-run", lambda t: transforms.state_runs(_path_df().rename(columns={"traj": "run"}), path="run",
+         x="t", state="state"), None, check=_runs_in("_run", {"run": [0] * 5 + [1] * 4, "_run": [0, 0, 0, 1, 1, 2, 2, 2, 2]})),
+    Case("runs-run-and-_run-kept", lambda t: transforms.state_runs(_path_df().assign(run="a", _run="b"), path="traj",
+         x="t", state="state"), None, check=_runs_in("__run", {"run": ["a"] * 9, "_run": ["b"] * 9, "__run": [0, 0, 0, 1, 1, 2, 2, 2, 2]})),
+    Case("runs-default-name", lambda t: transforms.state_runs(_path_df(), path="traj", x="t", state="state"), None,
+         check=_runs_in("run", {"run": [0, 0, 0, 1, 1, 2, 2, 2, 2]})),
 ]  # fmt: skip
 
 
@@ -1184,6 +1209,18 @@ KL_SUMMARY_CASES = [
          check=_frame_is({"n": [0], "n_died": [0], "n_censored": [0]})),
     Case("summary-absent-alpha-zeros", lambda t: transforms.kl_alive_summary(_per_traj(t), alphas=["0.5", "7"]), None,
          check=_frame_is({"alpha": ["0.5", "7"], "n": [3, 0]})),
+    Case("summary-numeric-alpha-column", lambda t: transforms.kl_alive_summary(
+        _per_traj(t).assign(alpha=lambda f: f["alpha"].astype(float)), alphas=["0.5"]),
+        None, check=_frame_is({"alpha": ["0.5"], "n": [3]})),
+    Case("summary-numeric-alphas", lambda t: transforms.kl_alive_summary(_per_traj(t), alphas=[0.5, 7]), None,
+         check=_frame_is({"alpha": [0.5, 7], "n": [3, 0]})),
+    Case("summary-alphas-one-text", lambda t: transforms.kl_alive_summary(_per_traj(t), alphas=["1", 1]), InputError,
+         r"^alphas: '1' and 1 are both the alpha '1'"),
+    Case("summary-alpha-column-one-text", lambda t: transforms.kl_alive_summary(
+        _at(_per_traj(t), "alpha", slice(0, 1), 0.5), alphas=["0.5"]), InputError,
+        r"^per_traj: column 'alpha' has values 0.5 and '0.5', which are both drawn as '0.5'"),
+    Case("summary-missing-alpha", lambda t: transforms.kl_alive_summary(_at(_per_traj(t), "alpha", slice(0, 1), None),
+         alphas=["0.5"]), InputError, r"^per_traj: column 'alpha' has 1 missing value"),
 ]  # fmt: skip
 
 KL_MEDIAN_CASES = [

@@ -287,6 +287,12 @@ SMOOTH_CASES = [
     Case("twema-no-x", lambda t: T.twema(SER, x=None, y="y"), InputError, "x: twema needs the x column"),
     Case("twema-x-range-zero", lambda t: T.twema(SER, x_range=0, **XY), InputError, "x_range: expected a positive finite number, got 0"),
     Case("twema-x-range-inf", lambda t: T.twema(SER, x_range=math.inf, **XY), InputError, "x_range: expected a positive finite number, got inf"),
+    Case("twema-weight-bool", lambda t: T.twema(SER, weight=True, **XY), InputError, "^weight: expected a number, got True"),
+    Case("twema-x-range-bool", lambda t: T.twema(SER, x_range=True, **XY), InputError, "x_range: expected a positive finite number, got True"),
+    Case("twema-x-range-numpy-int", lambda t: T.twema(SER, x_range=np.int64(10), by="run", **XY), None,
+         check=lambda f, t: pd.testing.assert_frame_equal(f, T.twema(SER, x_range=10, by="run", **XY))),
+    Case("twema-x-range-numpy-float", lambda t: T.twema(SER, x_range=np.float32(10), by="run", **XY), None,
+         check=lambda f, t: pd.testing.assert_frame_equal(f, T.twema(SER, x_range=10.0, by="run", **XY))),
     Case("twema-inf-step-skipped", lambda t: T.twema(_set(SER, "step", [np.inf]), by="run", **XY), None, check=_within_input_range),
     Case("rolling-window-zero", lambda t: T.rolling(SER, y="y", window=0), InputError, "window: expected a positive odd integer, got 0"),
     Case("rolling-window-negative", lambda t: T.rolling(SER, y="y", window=-3), InputError, "got -3"),
@@ -316,6 +322,9 @@ PARSE_CASES = [
         ("rolling:1e400", "smooth: rolling:1e400: window: rolling needs a whole number"),
         ("rolling:4", "smooth: rolling:4: window: expected an odd number"),
         ("gaussian:-1", "smooth: gaussian:-1: sigma: expected a positive number"),
+        ("none:3", "^smooth: 'none' takes no parameter, got '3'; pass 'none'"),
+        (("none", 3), "^smooth: 'none' takes no parameter, got 3; pass 'none'"),
+        (("twema", True), "^smooth: parameter True of 'twema' is not a number"),
     ])
 ] + [
     Case("parse-smooth-none", lambda t: T.parse_smooth("none"), None, check=lambda r, t: r == ("none", None) or pytest.fail(str(r))),

@@ -192,3 +192,21 @@ def test_help_lists_formats_and_group_flags():
     assert set(
         next(a for a in sub.choices["curves"]._actions if a.dest == "format").choices
     ) == set(vegafigs.io.FORMATS)
+
+
+def test_x_epoch_of_a_trainer_state_is_drawn_at_epochs(tmp_path, capsys):
+    """``--x epoch`` on a trainer_state.json was ignored (steps drawn, titled 'Training step')."""
+    d = tmp_path / "sft"
+    d.mkdir()
+    history = [{"epoch": e / 4, "step": 10 * e, "loss": 1.0 / (1 + e)} for e in range(1, 5)]
+    (d / "trainer_state.json").write_text(json.dumps({"log_history": history}))
+    out = tmp_path / "f.vl.json"
+    assert _run(str(d / "trainer_state.json"), "--y", "loss", "--x", "epoch", "-o", str(out)) == 0
+    spec = json.loads(out.read_text())
+    assert _x_title(spec) == "Epoch"
+    assert "0.25" in out.read_text() and '"step": 40' not in out.read_text()
+    assert _run(str(d / "trainer_state.json"), "--y", "loss", "--x", "loss", "-o", str(out)) == 2
+    assert (
+        "step: got 'loss'; a trainer_state.json's log_history is indexed by"
+        in capsys.readouterr().err
+    )

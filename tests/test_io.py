@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -151,3 +152,59 @@ def test_one_bad_file_loads_nothing(tmp_path):
         vio.load([tmp_path / "good.csv", tmp_path / "missing.csv"])
     with pytest.raises(LoadError, match="cannot tell the format"):
         vio.load(tmp_path / "x.bin") if (tmp_path / "x.bin").write_text("1") else None
+
+
+def _trainer_state(tmp_path: Path) -> Path:
+    d = tmp_path / "sft-run"
+    d.mkdir()
+    history = [
+        {"epoch": 0.5, "loss": 1.2, "step": 10},
+        {"epoch": 1.0, "loss": 0.9, "step": 20},
+        {"epoch": 1.0, "eval_loss": 1.0, "step": 20},
+    ]
+    (d / "trainer_state.json").write_text(json.dumps({"log_history": history}))
+    return d / "trainer_state.json"
+
+
+def test_trainer_state_step_epoch_is_honoured(tmp_path):
+    """step='epoch' puts the entries at their epoch (it was ignored: steps, attrs x 'step')."""
+    p = _trainer_state(tmp_path)
+    df = vio.load(p, step="epoch")
+    assert df.attrs["x"] == "epoch"
+    assert df[df.metric == "loss"].step.tolist() == [0.5, 1.0]
+    assert set(df.metric) == {"loss", "eval_loss"}  # neither 'step' nor 'epoch' is a metric
+    direct = vio.load_trainer_state(p, step="epoch")
+    assert direct.attrs["x"] == "epoch" and direct.step.tolist() == [1.0, 0.5, 1.0]
+    default = vio.load(p)
+    assert default.attrs["x"] == "step"
+    assert default[default.metric == "loss"].step.tolist() == [10, 20]
+    assert vio.load(p, step="step").equals(default)
+
+
+def test_trainer_state_step_other_key_is_an_error(tmp_path):
+    p = _trainer_state(tmp_path)
+    with pytest.raises(
+        LoadError,
+        match=r"^step: got 'loss'; a trainer_state\.json's log_history "
+        r"is indexed by 'step' or 'epoch'",
+    ):
+        vio.load(p, step="loss")
+    state = json.loads(p.read_text())
+    state["log_history"][1].pop("epoch")
+    p.write_text(json.dumps(state))
+    no_epoch = r"trainer_state\.json.*log_history\[1\] has no key 'epoch'"
+    with pytest.raises(LoadError, match=no_epoch):
+        vio.load(p, step="epoch")
+
+
+def test_tensorboard_step_other_than_step_is_an_error(tmp_path):
+    """TensorBoard scalars have only their step: another step= was silently ignored."""
+    (tmp_path / "events.out.tfevents.1.host").write_bytes(b"")
+    for call in (lambda: vio.load(tmp_path, step="epoch", format="tensorboard"),
+                 lambda: vio.load_tensorboard(tmp_path, step="epoch")):  # fmt: skip
+        with pytest.raises(
+            LoadError,
+            match=r"^step: got 'epoch'; TensorBoard scalars are indexed "
+            r"by their 'step' only",
+        ):
+            call()

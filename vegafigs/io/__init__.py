@@ -129,9 +129,11 @@ def load(
         (``step``, ``global_step``, ``_step`` ... for tables, the format's own
         for the others). For SB3 Monitor files it is one of ``"timesteps"``,
         ``"episodes"``, ``"t"`` / ``"walltime"`` (see
-        :func:`~vegafigs.io.load_monitor`). Not used for ``trainer_state.json``
-        and TensorBoard logs, whose x is always their own step.
-        ``df.attrs["x"]`` records the one used.
+        :func:`~vegafigs.io.load_monitor`). For ``trainer_state.json`` it is
+        ``"step"`` or ``"epoch"`` (the ``log_history`` keys); TensorBoard logs
+        have only ``"step"``. A name the format does not have is a
+        :class:`~vegafigs.LoadError`, never ignored. ``df.attrs["x"]`` records
+        the one used.
     format : str, optional
         The format of every file, one of :data:`~vegafigs.io.FORMATS`; default
         ``None``: detected from each file's content and name
@@ -434,7 +436,7 @@ def _load_one(
     if fmt == "parquet":
         return load_parquet(p, run=run, step=step, ids=ids)
     if fmt == "trainer_state":
-        return load_trainer_state(p, run=run)
+        return load_trainer_state(p, run=run, step=step)
     if fmt == "console":
         return load_console(p, run=run, step=step)
     if fmt == "monitor":
@@ -448,4 +450,4 @@ def _load_one(
         if run is not None:
             df["run"] = run
         return df
-    return load_tensorboard(p, run=run)
+    return load_tensorboard(p, run=run, step=step)

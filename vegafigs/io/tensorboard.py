@@ -16,12 +16,15 @@ def is_event_file(path: Path) -> bool:
     return "tfevents" in path.name
 
 
-def load_tensorboard(path: str | os.PathLike[str], *, run: str | None = None) -> pd.DataFrame:
+def load_tensorboard(
+    path: str | os.PathLike[str], *, run: str | None = None, step: str | None = None
+) -> pd.DataFrame:
     """Scalars of a TensorBoard event file or log folder -> tidy ``run, step, metric, value``.
 
-    Each scalar tag is a metric. Needs ``tbparse``
-    (``pip install 'vegafigs[tensorboard]'``); without it, and for a file or
-    folder without scalar summaries, a :class:`~vegafigs.LoadError`.
+    Each scalar tag is a metric, at its summary's step. Needs ``tbparse``
+    (``pip install 'vegafigs[tensorboard]'``); without it, for a file or
+    folder without scalar summaries and for a ``step`` other than ``"step"``, a
+    :class:`~vegafigs.LoadError`.
 
     Parameters
     ----------
@@ -32,6 +35,10 @@ def load_tensorboard(path: str | os.PathLike[str], *, run: str | None = None) ->
     run : str, optional
         One run name for every scalar, sub-folders included; default ``None``:
         the sub-folder names (for a single file: the name of its folder).
+    step : {"step"}, optional
+        The x of the scalars: TensorBoard summaries have only their ``step``
+        (default ``None`` is the same); any other name (``"epoch"``, a tag) is a
+        :class:`~vegafigs.LoadError` rather than ignored.
 
     Returns
     -------
@@ -43,6 +50,11 @@ def load_tensorboard(path: str | os.PathLike[str], *, run: str | None = None) ->
     >>> df = load_tensorboard("runs/")  # doctest: +SKIP
     """
     p = open_check(path, folder_ok=True)
+    if step is not None and step != "step":
+        raise LoadError(
+            f"step: got {step!r}; TensorBoard scalars are indexed by their 'step' only "
+            f"(log {where(p)}); pass step='step' or leave it out"
+        )
     try:
         from tbparse import SummaryReader
     except ImportError as exc:

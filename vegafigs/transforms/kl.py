@@ -28,7 +28,7 @@ from vegafigs._checks import (
     require_numeric,
     require_positive,
 )
-from vegafigs._fields import require_column_names
+from vegafigs._fields import as_text_levels, require_column_names, text_of
 from vegafigs.errors import InputError
 from vegafigs.transforms.states import _vector, alive_mask
 
@@ -327,27 +327,31 @@ def _split(frame: pd.DataFrame, column: str) -> dict:
 def kl_alive_summary(per_traj: pd.DataFrame, *, alphas: Sequence[str]) -> pd.DataFrame:
     """``alpha, n, n_died, n_censored`` per alpha (in ``alphas`` order; 0 when absent).
 
-    An empty ``per_traj`` gives zeros. No alphas, a repeated alpha, a missing
-    column and ``died``/``censored`` that are not booleans are an
+    Alphas are matched by their string form, as the rest of the KL code draws
+    them (``"0.5"`` matches the number 0.5). An empty ``per_traj`` gives zeros.
+    No alphas, a repeated alpha (also as text: ``"1"`` and ``1``), a missing
+    column, a missing (NaN/None) ``alpha``, two values of the ``alpha`` column
+    with one string form and ``died``/``censored`` that are not booleans are an
     :class:`~vegafigs.InputError`.
 
     Parameters
     ----------
     per_traj : pandas.DataFrame
-        One row per trajectory with the columns ``alpha``, ``died`` and
-        ``censored`` (booleans), e.g. the ``per_traj`` frame of
-        :func:`~vegafigs.transforms.kl_states`.
+        One row per trajectory with the columns ``alpha`` (text or numbers, no
+        missing values), ``died`` and ``censored`` (booleans), e.g. the
+        ``per_traj`` frame of :func:`~vegafigs.transforms.kl_states`.
         Every row counts in ``n``, skipped trajectories included.
     alphas : sequence of str
         The alphas to count, in output order (non-empty, no repeats). Each is
-        compared with the ``alpha`` column as is (``"0.5"`` does not match the
-        number 0.5); an alpha without rows gets zeros.
+        compared with the ``alpha`` column by its string form (``"0.5"`` and
+        the number 0.5 match; ``"0.50"`` does not); an alpha without rows gets
+        zeros.
 
     Returns
     -------
     pandas.DataFrame
-        One row per alpha: ``alpha``, ``n`` (trajectories), ``n_died`` and
-        ``n_censored``.
+        One row per alpha: ``alpha`` (as given), ``n`` (trajectories),
+        ``n_died`` and ``n_censored``.
 
     Examples
     --------
@@ -362,14 +366,15 @@ def kl_alive_summary(per_traj: pd.DataFrame, *, alphas: Sequence[str]) -> pd.Dat
         kind = type(per_traj).__name__
         raise InputError(f"per_traj: expected a pandas DataFrame, got {kind}")
     require_columns(per_traj, ["alpha", "died", "censored"], param="per_traj")
-    _alpha_list(alphas)
+    _alpha_texts(_alpha_list(alphas))
     for col in ("died", "censored"):
         flags = per_traj[col]
         if not (pd.api.types.is_bool_dtype(flags) or flags.isin([0, 1]).all()):
             raise InputError(f"per_traj: column {col!r} must hold booleans (True/False)")
+    column = as_text_levels(per_traj["alpha"], column="alpha", param="per_traj").astype(object)
     rows = []
     for alpha in alphas:
-        part = per_traj[per_traj["alpha"] == alpha]
+        part = per_traj[(column == text_of(alpha)).to_numpy()]
         rows.append(
             {
                 "alpha": alpha,
@@ -379,6 +384,17 @@ def kl_alive_summary(per_traj: pd.DataFrame, *, alphas: Sequence[str]) -> pd.Dat
             }
         )
     return pd.DataFrame(rows, columns=["alpha", "n", "n_died", "n_censored"])
+
+
+def _alpha_texts(alphas: list) -> list[str]:
+    """The string form of each alpha; two alphas with one form are an :class:`InputError`."""
+    seen: dict[str, object] = {}
+    for a in alphas:
+        key = text_of(a)
+        if key in seen:
+            raise InputError(f"alphas: {seen[key]!r} and {a!r} are both the alpha {key!r}")
+        seen[key] = a
+    return list(seen)
 
 
 def _alpha_list(alphas: object) -> list:

@@ -88,6 +88,8 @@ def ema_values(values: np.ndarray, weight: float) -> np.ndarray:
 
 
 def _check_weight(weight: float, *, upper_open: bool, name: str) -> float:
+    if isinstance(weight, (bool, np.bool_)):
+        raise InputError(f"weight: expected a number, got {weight!r}")
     try:
         w = float(weight)
     except (TypeError, ValueError) as exc:
@@ -193,8 +195,9 @@ def twema(
     y : str
         Column of the values to smooth (numeric). See :term:`y`.
     weight : float, optional
-        W&B's smoothing weight in [0, 1] (default 0.6); 0 returns the data
-        unsmoothed, 1 smooths with ``s = 0.999``.
+        W&B's smoothing weight, a number in [0, 1] (default 0.6; a boolean is
+        an ``InputError``); 0 returns the data unsmoothed, 1 smooths with
+        ``s = 0.999``.
     by : str or sequence of str, optional
         Column(s) of the series (e.g. run, method) smoothed on their own; default
         ``None``: the whole frame is one series.
@@ -202,9 +205,10 @@ def twema(
         Name of the column of the smoothed values; default ``None``:
         ``"<y>_smooth"``. An existing column of that name is replaced.
     x_range : float, optional
-        The x range ``R`` the gaps are scaled by (a positive finite number), for
-        the same smoothing as a W&B panel whose x axis spans it; default
-        ``None``: each series' own max - min of ``x``.
+        The x range ``R`` the gaps are scaled by (a positive finite number,
+        numpy integers and floats included; not a boolean), for the same
+        smoothing as a W&B panel whose x axis spans it; default ``None``: each
+        series' own max - min of ``x``.
 
     Returns
     -------
@@ -226,7 +230,7 @@ def twema(
     if x is None:
         raise InputError("x: twema needs the x column (it weights by step gaps)")
     if x_range is not None and not (
-        isinstance(x_range, (int, float))
+        isinstance(x_range, (int, float, np.integer, np.floating))
         and not isinstance(x_range, bool)
         and x_range > 0
         and math.isfinite(x_range)
@@ -431,7 +435,9 @@ def parse_smooth(spec: str | tuple[str, float] | None) -> tuple[str, float | Non
         ``"none"``, a ``(method, parameter)`` tuple, or ``None`` (no smoothing).
         The parameter is the weight of ``ema`` (in [0, 1)) and ``twema`` (in
         [0, 1]), the window of ``rolling`` (a whole odd number >= 1) and the
-        sigma of ``gaussian`` (> 0, in points).
+        sigma of ``gaussian`` (> 0, in points); a number, not a boolean.
+        ``"none"`` takes none: ``"none:3"`` / ``("none", 3)`` are an
+        ``InputError``.
 
     Returns
     -------
@@ -451,10 +457,14 @@ def parse_smooth(spec: str | tuple[str, float] | None) -> tuple[str, float | Non
     if name not in METHODS:
         raise InputError(f"smooth: unknown method {name!r}; expected one of {', '.join(METHODS)}")
     if name == "none":
+        if param is not None:
+            raise InputError(f"smooth: 'none' takes no parameter, got {param!r}; pass 'none'")
         return ("none", None)
     if param is None:
         raise InputError(f"smooth: {name!r} needs a parameter ({METHODS[name]}), e.g. '{name}:…'")
     try:
+        if isinstance(param, (bool, np.bool_)):
+            raise TypeError("a boolean is not a number")
         value = float(param)
     except (TypeError, ValueError) as exc:
         raise InputError(f"smooth: parameter {param!r} of {name!r} is not a number") from exc

@@ -5,7 +5,7 @@ Pure functions: arrays or frames in, new arrays or frames out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -120,16 +120,19 @@ def state_runs(df: pd.DataFrame, *, path: str, x: str, state: str) -> pd.DataFra
     the next run of its path (drawn in the run's state), so consecutive runs share
     that boundary point and the drawn line is continuous: a segment from ``x[i]``
     to ``x[i+1]`` takes the state of ``x[i]``. ``run`` numbers the runs 0, 1, ...
-    over the whole frame. Rows with equal ``x`` in a path keep their order. A
-    non-numeric or NaN/±inf ``x`` and a missing path or state are an
-    :class:`~vegafigs.InputError`.
+    over the whole frame; when ``df`` already has a column ``run`` (or ``path``
+    is named so), the ids go to ``_run`` (``__run`` ...: the fewest leading
+    ``_`` naming no column of ``df``) and the user's column is kept;
+    ``out.attrs["run"]`` names the column used. Rows with equal ``x`` in a path
+    keep their order. A non-numeric or NaN/±inf ``x`` and a missing path or
+    state are an :class:`~vegafigs.InputError`.
 
     Parameters
     ----------
     df : pandas.DataFrame
         The points, one row each, with the columns ``path``, ``x`` and ``state``;
-        every column is carried over. A column named ``run`` is replaced by the
-        run ids.
+        every column is carried over, one named ``run`` included (the run ids
+        then get a leading ``_``).
     path : str
         Column identifying each path (trajectory, line); runs never span two
         paths. No missing values.
@@ -143,15 +146,18 @@ def state_runs(df: pd.DataFrame, *, path: str, x: str, state: str) -> pd.DataFra
     Returns
     -------
     pandas.DataFrame
-        The rows of ``df`` plus the integer column ``run``, sorted by ``run`` then
-        ``x``, with one extra row per boundary (the next run's first point, in
-        this run's state); fresh index.
+        The rows of ``df`` plus the integer column of run ids (``run``, or
+        ``_run`` ... as above; ``attrs["run"]`` is its name), sorted by run id
+        then ``x``, with one extra row per boundary (the next run's first point,
+        in this run's state); fresh index.
 
     Examples
     --------
     >>> df = pd.DataFrame({"p": 0, "t": [0, 1, 2, 3], "s": ["a", "a", "b", "b"]})
     >>> state_runs(df, path="p", x="t", state="s")[["t", "s", "run"]].values.tolist()
     [[0, 'a', 0], [1, 'a', 0], [2, 'a', 0], [2, 'b', 1], [3, 'b', 1]]
+    >>> state_runs(df.rename(columns={"p": "run"}), path="run", x="t", state="s").attrs
+    {'run': '_run'}
     """
     require_frame(df)
     require_columns(df, [path, x, state])
@@ -168,9 +174,26 @@ def state_runs(df: pd.DataFrame, *, path: str, x: str, state: str) -> pd.DataFra
     carry = np.flatnonzero(new_run & ~new_path)
     extra = data.iloc[carry].copy()
     extra[state] = states[carry - 1]
-    out = pd.concat([data.assign(run=run), extra.assign(run=run[carry - 1])])
-    order = np.lexsort((out[x].to_numpy(), out["run"].to_numpy()))
-    return out.iloc[order].reset_index(drop=True)
+    name = _run_column(df.columns)
+    out = pd.concat([data.assign(**{name: run}), extra.assign(**{name: run[carry - 1]})])
+    order = np.lexsort((out[x].to_numpy(), out[name].to_numpy()))
+    result = out.iloc[order].reset_index(drop=True)
+    result.attrs = {**df.attrs, "run": name}
+    return result
+
+
+def _run_column(columns: Iterable[object]) -> str:
+    """The name of :func:`state_runs`' run id column: ``run`` with the fewest
+    leading ``_`` that names none of ``columns``.
+
+    >>> _run_column(["traj", "run", "_run"])
+    '__run'
+    """
+    taken = set(columns)
+    name = "run"
+    while name in taken:
+        name = "_" + name
+    return name
 
 
 def _rdp_keep(x: np.ndarray, y: np.ndarray, keep: np.ndarray, tolerance: float) -> None:

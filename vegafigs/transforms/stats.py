@@ -16,6 +16,7 @@ from vegafigs._checks import (
     require_columns,
     require_finite,
     require_frame,
+    require_no_missing,
     require_numeric,
     require_positive,
 )
@@ -28,8 +29,15 @@ MAX_BINS = 10_000
 BIN_ULPS = 16
 
 
-def _groups(df: pd.DataFrame, by: str | Sequence[str] | None):
+def _group_keys(df: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
+    """The ``by`` columns (present), checked without missing values (else :class:`InputError`)."""
     keys = [by] if isinstance(by, str) else list(by or [])
+    for key in keys:
+        require_no_missing(df, key)
+    return keys
+
+
+def _groups(df: pd.DataFrame, keys: list[str]):
     if not keys:
         yield {}, df
         return
@@ -43,9 +51,10 @@ def summary_stats(
 ) -> pd.DataFrame:
     """Max, min, mean and count of ``value`` (per group of ``by``).
 
-    NaN/±inf values are left out with a warning counting them; a group with no
-    finite value, non-numeric values or values beyond ±1e300 (whose sums
-    overflow) are an :class:`~vegafigs.InputError`.
+    NaN/±inf values are left out with a warning counting them; a missing
+    (NaN/None) ``by`` value, a group with no finite value, non-numeric values or
+    values beyond ±1e300 (whose sums overflow) are an
+    :class:`~vegafigs.InputError`.
 
     Parameters
     ----------
@@ -54,8 +63,10 @@ def summary_stats(
     value : str
         Column of the values summarised (numeric; numeric text accepted).
     by : str or sequence of str, optional
-        Column(s) of the groups summarised apart, in order of first appearance;
-        default ``None``: one summary of all rows.
+        Column(s) of the groups summarised apart, in order of first appearance,
+        without missing values (a row with a NaN/None group is an
+        ``InputError`` counting them, never left out); default ``None``: one
+        summary of all rows.
 
     Returns
     -------
@@ -71,11 +82,12 @@ def summary_stats(
     """
     require_frame(df)
     require_columns(df, [value, *([by] if isinstance(by, str) else list(by or []))])
+    keys = _group_keys(df, by)
     values = require_numeric(df, value)
     require_magnitude(values, column=value)
     _warn_nonfinite(values, value, "summary_stats")
     rows = []
-    for key, part in _groups(df.assign(**{value: values}), by):
+    for key, part in _groups(df.assign(**{value: values}), keys):
         v = part[value].to_numpy(dtype=float)
         v = v[np.isfinite(v)]
         if v.size == 0:
@@ -112,8 +124,9 @@ def histogram_bins(
     unit-wide range around the value (as numpy; ±10% of it where ±0.5 is below
     the value's precision), and so do values too close to draw apart (1 ulp or
     1e-300 apart: see :mod:`vegafigs._precision`). NaN/±inf values are left out
-    with a warning counting them; values beyond ±1e300 cannot be binned, and bad
-    ``bins`` / ``extent`` values (see below) are an :class:`~vegafigs.InputError`.
+    with a warning counting them; values beyond ±1e300 cannot be binned, and a
+    missing (NaN/None) ``by`` value and bad ``bins`` / ``extent`` values (see
+    below) are an :class:`~vegafigs.InputError`.
 
     Parameters
     ----------
@@ -125,9 +138,11 @@ def histogram_bins(
         Number of equal-width bins (an integer in 1..10000, default 25). Each
         bin must be wide enough to tell its edges apart (16 float steps).
     by : str or sequence of str, optional
-        Column(s) of the groups binned apart, in order of first appearance;
-        default ``None``: one histogram of all rows. Without ``extent`` every
-        group's bins span that group's own range.
+        Column(s) of the groups binned apart, in order of first appearance,
+        without missing values (a row with a NaN/None group is an
+        ``InputError`` counting them, never left out); default ``None``: one
+        histogram of all rows. Without ``extent`` every group's bins span that
+        group's own range.
     extent : tuple of float, optional
         ``(low, high)`` the bins span for every group (two finite numbers,
         low < high, not too narrow to draw); values outside it are not counted.
@@ -159,11 +174,12 @@ def histogram_bins(
             raise InputError(f"extent: expected low < high, got {extent!r}")
         extent = (lo, hi)
     require_columns(df, [value, *([by] if isinstance(by, str) else list(by or []))])
+    keys = _group_keys(df, by)
     values = require_numeric(df, value)
     require_magnitude(values, column=value)
     _warn_nonfinite(values, value, "histogram_bins")
     frames = []
-    for key, part in _groups(df.assign(**{value: values}), by):
+    for key, part in _groups(df.assign(**{value: values}), keys):
         v = part[value].to_numpy(dtype=float)
         v = v[np.isfinite(v)]
         if v.size == 0:
