@@ -257,7 +257,8 @@ VOCABULARY: dict[str, Param] = {
     "order": LEVELS.maybe("order of the series / categories (default: first appearance)"),
     "panels": LEVELS.maybe("which panel levels to draw, in order (default: all, first appearance)"),
     "palette": COLORS.maybe(
-        "{level: colour}; levels it leaves out take the theme's colours, unknown keys are errors"
+        "{level: colour}; levels it leaves out take the theme's colours; a key naming no level "
+        "is an error in a figure, and kept (a palette shared by several layers) in a layer"
     ),
     "highlight": Param(lambda v, n: v, "series whose legend label is bold").maybe(),
     # titles and formats
