@@ -72,7 +72,7 @@ def rolling_mean_edge(x: np.ndarray, window: int) -> np.ndarray:
     x = _vector(x, param="x")
     require_positive(window, param="window", integer=True)
     if window <= 1 or len(x) < window:
-        return x
+        return x.copy()  # a new array either way: the caller's is never aliased
     padded = np.pad(x, window // 2, mode="edge")
     return np.convolve(padded, np.ones(window, dtype=float) / window, mode="valid")[: len(x)]
 
