@@ -115,3 +115,14 @@ def test_downsampling_keeps_each_pixel_columns_first_last_min_max(n, width, seed
         assert col_steps[0] in kept and col_steps[-1] in kept
         ky = out["y"].to_numpy()[kept_cols == k]
         assert ky.min() == col_y.min() and ky.max() == col_y.max()
+
+
+def test_rolling_mean_edge_never_returns_the_callers_array():
+    """Unsmoothed (window 1, or longer than x) it is still a new array."""
+    from vegafigs.transforms import rolling_mean_edge
+
+    for window in (1, 10):
+        x = np.array([1.0, 2.0, 3.0])
+        out = rolling_mean_edge(x, window)
+        out[0] = 99.0
+        assert x[0] == 1.0, window

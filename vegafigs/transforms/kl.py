@@ -56,7 +56,7 @@ def rolling_mean_edge(x: np.ndarray, window: int) -> np.ndarray:
         Number of values averaged (a positive integer): ``window // 2`` on each
         side of the value for an odd window; for an even one, ``window // 2``
         before and ``window // 2 - 1`` after. ``1``, or a ``window`` longer than
-        ``x``, returns ``x`` unsmoothed.
+        ``x``, returns a copy of ``x``, unsmoothed.
 
     Returns
     -------
