@@ -126,7 +126,7 @@ def run_code(
     'vegafigsvegafigs'
     >>> run_code("1 / 0")
     Traceback (most recent call last):
-    vegafigs._docs.FigureCodeError: line 1: the code raised ZeroDivisionError: division by zero
+    vegafigs._docs.FigureCodeError: line 1 of the code: the code raised ZeroDivisionError: division by zero
     """
     import vegafigs
 
@@ -136,25 +136,28 @@ def run_code(
         raise FigureCodeError(
             _at(exc.lineno, f"invalid Python: {exc.msg}"), line=exc.lineno
         ) from None
-    if not tree.body or not isinstance(tree.body[-1], ast.Expr):
-        line = tree.body[-1].lineno if tree.body else None
-        raise FigureCodeError(
-            _at(line, "the code's last statement must be an expression: the figure"), line=line
-        )
-    last = ast.Expression(tree.body.pop().value)  # type: ignore[attr-defined]
+    tail = tree.body[-1] if tree.body else None
+    last = tail.value if isinstance(tail, ast.Expr) else None
+    if last is not None:
+        tree.body.pop()
     namespace: dict[str, Any] = {"__name__": "__vegafigs_docs__", "vf": vegafigs}
     try:
         with _working_dir(cwd):
             exec(compile(tree, filename, "exec"), namespace)
-            return eval(compile(last, filename, "eval"), namespace)
+            if last is not None:
+                return eval(compile(ast.Expression(last), filename, "eval"), namespace)
     except Exception as exc:
         line = _code_line(exc, filename)
         text = f"the code raised {type(exc).__name__}: {exc}"
         raise FigureCodeError(_at(line, text), line=line) from exc
+    line = tree.body[-1].lineno if tree.body else None
+    raise FigureCodeError(
+        _at(line, "the code's last statement must be an expression: the figure"), line=line
+    )
 
 
 def _at(line: int | None, text: str) -> str:
-    return f"line {line}: {text}" if line else text
+    return f"line {line} of the code: {text}" if line else text
 
 
 def gallery_value(name: str) -> Any:

@@ -99,7 +99,7 @@ class VegafigsDirective(SphinxDirective):
         try:
             code, fig = self._build()
         except _docs.FigureCodeError as exc:
-            line = self.content_offset + exc.line if exc.line and self.content else self.lineno
+            line = self._code_start() + exc.line - 1 if exc.line else self.lineno
             return [self.reporter.error(f"vegafigs: {exc}", line=line)]
         node = vegafigs_figure("", fig=fig)
         self.set_source_info(node)
@@ -116,6 +116,25 @@ class VegafigsDirective(SphinxDirective):
             self.set_source_info(block)
             result.append(block)
         return [*result, figure, *messages]
+
+    def _code_start(self) -> int:
+        """The line of the code's first line in the source file (1-based).
+
+        MyST gives no content offset: the first line at or after the directive's
+        that holds the code's first line is it.
+        """
+        if not self.content:
+            return self.lineno
+        first = self.content[0].strip()
+        source = self.get_source_info()[0]
+        try:
+            lines = Path(source).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return self.content_offset + 1
+        for i in range(max(self.lineno - 1, 0), len(lines)):
+            if lines[i].strip() == first:
+                return i + 1
+        return self.content_offset + 1
 
     def _build(self) -> tuple[str, _docs.DocsFigure]:
         gallery = self.options.get("gallery")
