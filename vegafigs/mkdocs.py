@@ -200,6 +200,7 @@ class VegafigsPlugin(BasePlugin):
         """The block's figure and the code to show ("" without ``code: true``)."""
         where = f"{page.file.src_uri}:{block.line + offset}"
         try:
+            show = _flag(block.options.get("code", "false"), where="options")
             gallery = block.options.get("gallery")
             if gallery and block.code.strip():
                 raise _docs.FigureCodeError("give either gallery: or code, not both")
@@ -213,7 +214,6 @@ class VegafigsPlugin(BasePlugin):
             opts = block.options
             default = opts.get("caption") or _docs.gallery_title(gallery) or "figure"
             fig = _docs.build_figure(value, alt=opts.get("alt"), default_alt=default, base_dir=here)
-            show = _flag(opts.get("code", "false"), where="options")
         except _docs.FigureCodeError as exc:
             line = offset + (block.line + exc.line - 1 if exc.line else block.start + 1)
             raise PluginError(
