@@ -54,8 +54,10 @@ A figure that cannot be built (its code raises, is not valid Python, does not en
 in a figure; an unknown gallery name) is an error at the directive's line in its
 document (the line of the code when known), so ``sphinx-build -W`` fails.
 
-There are no configuration values. The extension is parallel read and write safe;
-the same sources give the same bytes.
+There are no configuration values. The extension is parallel read and write safe
+(``-j N``; a ``conf.py`` must then not draw with vegafigs itself: vl-convert's
+runtime, once started, cannot be used in the forked readers); the same sources
+give the same bytes.
 """
 
 from __future__ import annotations
@@ -210,15 +212,23 @@ def visit_texinfo(self: Any, node: vegafigs_figure) -> None:
 
 
 # -------------------------------------------------------------------- pages and files
-def _write_static(app: Sphinx) -> None:
-    """``builder-inited``: the shared script and the CSS into ``_static`` (HTML builders)."""
-    if not _live_html(app.builder):
-        return
-    static = Path(app.builder.outdir, "_static")
-    from vegafigs.pages import shared_script
+def _write_css(app: Sphinx) -> None:
+    """``builder-inited``: the fit CSS into ``_static`` (HTML builders)."""
+    if _live_html(app.builder):
+        css = (FIT_CSS + _docs.DOCS_CSS + "\n").encode()
+        _docs.write_if_changed(Path(app.builder.outdir, "_static", CSS_NAME), css)
 
-    _docs.write_if_changed(static / EMBED_NAME, shared_script())
-    _docs.write_if_changed(static / CSS_NAME, (FIT_CSS + _docs.DOCS_CSS + "\n").encode())
+
+def _write_script(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: the shared script into ``_static`` (HTML builders).
+
+    Written last: making it starts vl-convert, whose runtime a process forked for a
+    parallel read (``-j N``) cannot use once its parent started it.
+    """
+    if exception is None and _live_html(app.builder):
+        from vegafigs.pages import shared_script
+
+        _docs.write_if_changed(Path(app.builder.outdir, "_static", EMBED_NAME), shared_script())
 
 
 def _page_assets(
@@ -259,7 +269,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
         texinfo=(visit_texinfo, None),
     )
     app.add_directive("vegafigs", VegafigsDirective)
-    app.connect("builder-inited", _write_static)
+    app.connect("builder-inited", _write_css)
+    app.connect("build-finished", _write_script)
     app.connect("html-page-context", _page_assets)
     from vegafigs import __version__
 
