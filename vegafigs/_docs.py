@@ -126,7 +126,7 @@ def run_code(
     'vegafigsvegafigs'
     >>> run_code("1 / 0")
     Traceback (most recent call last):
-    vegafigs._docs.FigureCodeError: line 1 of the code: the code raised ZeroDivisionError: division by zero
+    vegafigs._docs.FigureCodeError: line 1 of the code: the code raised ZeroDivisionError: ...
     """
     import vegafigs
 
