@@ -135,10 +135,13 @@ def embed_js(*, allow_external_data: bool = False) -> str:
 def shared_script() -> bytes:
     """The gallery's shared script file (:data:`EMBED_NAME`): the bundle and :func:`embed_js`.
 
-    >>> shared_script().endswith(b"});\\n")
-    True
+    Both run in a function of their own, so the bundle's top-level names (``_``,
+    ``t`` ...) clash with no script of the page (Sphinx's ``doctools.js`` declares ``_``).
+
+    >>> shared_script().startswith(b"(function () {"), shared_script().endswith(b"})();\\n")
+    (True, True)
     """
-    return f"{_js_bundle()}\n{embed_js()}".encode()
+    return f"(function () {{\n{_js_bundle()}\n{embed_js()}}})();\n".encode()
 
 
 def min_scale(smallest_text_px: float) -> float:
