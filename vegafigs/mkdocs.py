@@ -1,4 +1,4 @@
-"""MkDocs plugin: ```` ```vegafigs ```` blocks become figures, drawn live and offline.
+"""MkDocs plugin: fenced ``vegafigs`` blocks become figures, drawn live and offline.
 
 Turn it on in ``mkdocs.yml``::
 
@@ -67,7 +67,7 @@ _FENCE = re.compile(r"^(`{3,}|~{3,})[ \t]*([^`\s]*)")
 
 @dataclass(frozen=True)
 class Block:
-    """A ```` ```vegafigs ```` block of a page.
+    """A fenced ``vegafigs`` block of a page.
 
     Parameters
     ----------
@@ -107,7 +107,7 @@ def _block(lines: list[str], start: int, end: int) -> Block:
 
 
 def find_blocks(markdown: str) -> list[Block]:
-    """The ```` ```vegafigs ```` blocks of ``markdown``, in order.
+    """The fenced ``vegafigs`` blocks of ``markdown``, in order.
 
     Parameters
     ----------

@@ -21,7 +21,7 @@ or a gallery figure by name (:data:`vegafigs.gallery.FIGURES`)::
     .. vegafigs::
        :gallery: grad_metrics_hist
 
-From MyST markdown the same directive is a fence: ```` ```{vegafigs} ````.
+From MyST markdown the same directive is a fence: a fenced ``{vegafigs}`` block.
 
 Options:
 
