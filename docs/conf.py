@@ -10,16 +10,16 @@ numpy-style docstrings (napoleon); the glossary from ``vegafigs._params.VOCABULA
 from __future__ import annotations
 
 import sys
+from importlib.metadata import version as _version
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))
 
-import vegafigs  # noqa: E402
-
 project = "vegafigs"
 author = "the vegafigs developers"
 copyright = "2026, the vegafigs developers"  # noqa: A001
-release = vegafigs.__version__
+# Not `import vegafigs` here: a process that started vl-convert must not fork readers.
+release = _version("vegafigs")
 version = release
 
 extensions = [
