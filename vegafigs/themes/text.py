@@ -315,13 +315,16 @@ def _spec_views(
 
 def check_texts(texts: Texts, *, error: type[VegafigsError] = InputError) -> None:
     """Control characters (``error``) and glyph coverage (:class:`FontError`) of ``texts``."""
-    items = list(texts.texts)
+    # The data's columns first: a category also listed in a scale's domain is then
+    # reported by its column, which the user knows, not by its place in the spec.
+    items: list[tuple[str, str]] = []
     for view in texts.views:
         for channel, column in drawn_fields(view.encoding):
             items.extend(
                 (f"data {view.data_name!r} column {column!r} row {row} ({channel})", v)
                 for row, v in column_strings(view.data, column)
             )
+    items.extend(texts.texts)
     for where, text in items:
         if (at := _undrawable_at(text)) is not None:
             raise _control_error(error, where, text, at)
