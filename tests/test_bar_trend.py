@@ -185,7 +185,8 @@ def test_figure_has_named_layers_and_the_numbers_drawn(chart):
     assert list(chart.layers) == ["bars", "trend", "labels", "reference"]
     df = vf.demo.warmup_ablation()
     bars = chart.data["bars"]
-    assert bars["warmup_steps"].tolist() == df["warmup_steps"].tolist()
+    # x as drawn: each category's string form (a chart made from this frame lands on the bars)
+    assert bars["warmup_steps"].tolist() == [str(v) for v in df["warmup_steps"]]
     assert bars["avg_score"].tolist() == pytest.approx(df["avg_score"].tolist())
     assert (bars["label_offset"] >= 10).all() and bars["label_offset"].iloc[0] > 10
     ref = chart.data["reference"]
