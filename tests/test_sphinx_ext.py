@@ -137,11 +137,11 @@ def _project(root: Path, files: dict[str, str], *, conf: str = "") -> Path:
 
 
 def _build(src: Path, out: Path, *args: str, builder: str = "html") -> tuple[int, str]:
-    """``sphinx-build -W --keep-going -b builder src out`` in process: its exit code and its warnings."""
+    """``sphinx-build -W --keep-going -b builder src out`` in process: exit code, warnings."""
     warnings = out.parent / f"{out.name}-warnings.txt"
     code = build_main(
-        ["-W", "--keep-going", "-q", "-b", builder, "-d", str(out / ".doctrees"), "-w", str(warnings), *args]
-        + [str(src), str(out)]
+        ["-W", "--keep-going", "-q", "-b", builder, "-d", str(out / ".doctrees")]
+        + ["-w", str(warnings), *args, str(src), str(out)]
     )
     return code, warnings.read_text(encoding="utf-8") if warnings.exists() else ""
 

@@ -297,8 +297,10 @@ def _figure(fig: _docs.DocsFigure, options: dict[str, str], *, n: int, base: str
 
 def _front_matter_lines(page: Page, markdown: str) -> int:
     """How many lines of the source file come before ``markdown`` (its front matter)."""
-    try:
-        raw = page.file.content_string
+    try:  # MkDocs 1.6+; 1.5 has only the file's path
+        raw = getattr(page.file, "content_string", None)
+        if raw is None:
+            raw = Path(page.file.abs_src_path or "").read_text(encoding="utf-8-sig")
     except Exception:
         return 0
     raw = raw.replace("\r\n", "\n")

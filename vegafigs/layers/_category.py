@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from vegafigs._checks import require_no_missing
-from vegafigs._fields import as_text_levels, field, text_of
+from vegafigs._fields import as_text_levels, text_of
 from vegafigs._params import Param
 from vegafigs.errors import InputError
 from vegafigs.layers._encode import column_def, keeps_numbers, levels_of
