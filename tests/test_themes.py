@@ -175,10 +175,10 @@ def test_latex_negative_labels_stay_in_computer_modern():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"theme": 123}, r"^theme: expected a theme name \(latex, paper, sans\) or a config"),
-        ({"theme": ""}, r"^theme: expected a theme name"),
-        ({"theme": "nope"}, r"^theme: "),
-        ({"theme": None, "style": "icml"}, r"^style: expected a venue preset"),
+        ({"theme": 123}, r"^theme: expected a theme name \('latex', 'paper', 'sans'\) or a config"),
+        ({"theme": ""}, r"^theme: got ''; expected one of 'latex', 'paper', 'sans'"),
+        ({"theme": "nope"}, r"^theme: got 'nope'; expected one of"),
+        ({"theme": None, "style": "icml"}, r"^style: expected a vf\.themes\.venue\(\.\.\.\) style"),
     ],
 )
 def test_resolve_theme_names_the_bad_parameter(kwargs, message):

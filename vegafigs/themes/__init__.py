@@ -13,7 +13,6 @@ from typing import Any, cast
 
 import altair as alt
 
-from vegafigs.errors import InputError
 from vegafigs.themes.config import TAB10, THEMES, Config, latex, paper, sans
 from vegafigs.themes.fonts import (
     COMPUTER_MODERN,
@@ -158,20 +157,12 @@ def resolve_theme(
     if isinstance(theme, Mapping):
         cfg = theme.get("config", theme) if isinstance(theme.get("config"), Mapping) else theme
         return copy.deepcopy(dict(cfg))
-    from vegafigs._checks import require_choice
+    from vegafigs._params import VOCABULARY
 
-    if style is not None and not isinstance(style, Style):
-        raise InputError(
-            f"style: expected a venue preset from vf.themes.venue(...), got {type(style).__name__}"
-        )
-    if theme is not None and (not isinstance(theme, str) or not theme):
-        raise InputError(
-            f"theme: expected a theme name ({', '.join(sorted(THEMES))}) or a config "
-            f"mapping, got {theme!r}"
-        )
-    name = theme or active_name() or default
+    # The glossary's own checks, as every figure applies them to its arguments.
+    VOCABULARY["style"](style, "style")
+    name = VOCABULARY["theme"](theme, "theme") or active_name() or default
     name = name.removeprefix("vegafigs-")
-    require_choice(name, sorted(THEMES), param="theme")
     sizes: dict[str, Any] = style.font_sizes() if style is not None else {}
     theme_fn: Any = THEMES[name]
     return cast(Config, theme_fn(**sizes))
