@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 
 import pytest
 
+from vegafigs._docs import run_code
 from vegafigs.export import to_spec
 from vegafigs.gallery import FIGURES
 
@@ -25,16 +25,6 @@ def page_code(path: Path) -> str:
     return "\n".join(lines)
 
 
-def run_code(code: str):
-    """Run ``code`` and return the value of its last expression (what the directive draws)."""
-    tree = ast.parse(code)
-    last = tree.body.pop()
-    assert isinstance(last, ast.Expr), "the code must end with the figure as an expression"
-    scope: dict = {}
-    exec(compile(tree, "<page>", "exec"), scope)
-    return eval(compile(ast.Expression(last.value), "<page>", "eval"), scope)
-
-
 def test_every_gallery_figure_has_a_page():
     pages = {p.stem for p in (DOCS / "gallery").glob("*.md")} - {"index"}
     assert pages == set(FIGURES)
@@ -46,7 +36,7 @@ def test_every_gallery_figure_has_a_page():
 @pytest.mark.parametrize("name", sorted(FIGURES))
 def test_gallery_page_code_draws_the_gallery_figure(name):
     """What a reader copies from the page is exactly the figure the gallery renders."""
-    shown = run_code(page_code(DOCS / "gallery" / f"{name}.md"))
+    shown = run_code(page_code(DOCS / "gallery" / f"{name}.md"))  # as the directive runs it
     assert to_spec(shown) == to_spec(FIGURES[name].build())
 
 
