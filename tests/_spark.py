@@ -43,7 +43,7 @@ def spark_session() -> Any:
     try:
         import pyspark  # noqa: F401
     except ImportError:
-        _missing("pyspark is not installed (pip install '.[test]')")
+        _missing("pyspark is not installed (pip install '.[test,spark]')")
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         _missing("no Java runtime (apt-get install default-jre-headless)")
     return _session()
