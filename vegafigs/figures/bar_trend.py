@@ -17,6 +17,7 @@ from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
 from vegafigs.figures._common import clean_numeric
 from vegafigs.figures._geometry import fresh_name, settle
+from vegafigs.frames import takes_frames
 from vegafigs.layers._wrap import LabelLayout, layout_labels
 from vegafigs.layers.axes import set_axis
 from vegafigs.layers.bars import BAR_DARK, BAR_LIGHT, BAR_WIDTH, GRADIENT, PADDING_OUTER, darker
@@ -52,6 +53,7 @@ TICKS: dict[str, Any] = {"axis": {"tickColor": "#9490a8", "tickSize": 2, "domain
     colors=GRADIENT,
     exponent=POSITIVE,
 )
+@takes_frames("df")
 def bar_trend(
     df: pd.DataFrame,
     *,

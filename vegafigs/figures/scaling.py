@@ -27,6 +27,7 @@ from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
 from vegafigs.figures._common import clean_numeric, level_palette, ordered_levels
 from vegafigs.figures._geometry import settle
+from vegafigs.frames import takes_frames
 from vegafigs.layers._encode import series_legend
 from vegafigs.layers.axes import set_axis
 from vegafigs.layers.bands import band
@@ -67,6 +68,7 @@ def _orient(value: Any, name: str) -> Any:
     x_padding=NONNEGATIVE,
     legend_orient=Param(_orient, "where the legend goes", bad=("middle", 3)).maybe(),
 )
+@takes_frames("df")
 def scaling_curves(
     df: pd.DataFrame,
     *,

@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 
 from vegafigs._params import BOOL, COLOR, MAPPING, NONNEGATIVE, POSITIVE, TEXT, checked
+from vegafigs.frames import takes_frames
 from vegafigs.layers._category import LEGEND, X_TYPE
 from vegafigs.layers._encode import (
     color_encoding,
@@ -28,6 +29,7 @@ from vegafigs.layers._encode import (
     legend=LEGEND,
     tooltip=BOOL,
 )
+@takes_frames("df")
 def line(
     df: pd.DataFrame,
     *,
@@ -140,6 +142,7 @@ def line(
     legend=LEGEND,
     tooltip=BOOL,
 )
+@takes_frames("df")
 def points(
     df: pd.DataFrame,
     *,

@@ -14,6 +14,7 @@ from vegafigs._checks import require_count, require_no_missing, require_numeric
 from vegafigs._fields import as_text_levels, field, text_levels, text_of
 from vegafigs._params import BOOL, COLUMN, LEVELS, Param, checked
 from vegafigs.errors import InputError
+from vegafigs.frames import takes_frames
 from vegafigs.layers._category import LEGEND
 from vegafigs.layers._encode import checked as checked_frame
 from vegafigs.layers._encode import (
@@ -107,6 +108,7 @@ def state_palette(states: Sequence[Any], palette: Mapping[Any, str] | None) -> d
     legend=PANEL_LEGEND,
     clip=BOOL,
 )
+@takes_frames("df")
 def segment_paths(
     df: pd.DataFrame,
     *,

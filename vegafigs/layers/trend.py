@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 
 from vegafigs._params import COLOR, NONNEGATIVE, POSITIVE, checked
+from vegafigs.frames import takes_frames
 from vegafigs.layers._category import X_TYPE, category_x
 from vegafigs.layers._encode import numeric_frame
 from vegafigs.layers.lines import line, points
@@ -25,6 +26,7 @@ TREND_COLOR = "#2E6FC7"
     marker_stroke_width=NONNEGATIVE,
     x_type=X_TYPE,
 )
+@takes_frames("df")
 def trend_line(
     df: pd.DataFrame,
     *,

@@ -25,6 +25,7 @@ import pandas as pd
 
 from vegafigs._checks import require_choice, require_no_missing
 from vegafigs.errors import InputError
+from vegafigs.frames import takes_frames
 from vegafigs.transforms._groups import group_slices, sorted_frame
 
 Z95 = 1.959963984540054
@@ -102,6 +103,7 @@ def _stats(
     return mean, mean - half, mean + half, n
 
 
+@takes_frames("df")
 def band(
     df: pd.DataFrame,
     *,
@@ -247,6 +249,7 @@ def _align(
     return matrix, steps
 
 
+@takes_frames("df")
 def rolling_band(
     df: pd.DataFrame,
     *,

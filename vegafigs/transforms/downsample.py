@@ -26,6 +26,7 @@ import pandas as pd
 
 from vegafigs._checks import require_choice, require_range
 from vegafigs.errors import InputError
+from vegafigs.frames import takes_frames
 from vegafigs.transforms._groups import by_list, group_slices, sorted_frame
 
 #: A series is reduced only when it has more points than this many per pixel column.
@@ -71,6 +72,7 @@ def _tsdownsample_indices(xs: np.ndarray, ys: np.ndarray, width_px: int) -> np.n
     return np.unique(np.asarray(idx, dtype=np.int64))
 
 
+@takes_frames("df")
 def downsample(
     df: pd.DataFrame,
     *,
@@ -228,6 +230,7 @@ def _series_indices(
     return np.unique(np.concatenate(picked))
 
 
+@takes_frames("df")
 def needs_downsampling(df: pd.DataFrame, *, by: str | Sequence[str] | None, width_px: int) -> bool:
     """True when some ``by`` series has more than ``4 * width_px`` rows."""
     keys = by_list(by)

@@ -30,6 +30,7 @@ from vegafigs._checks import (
 )
 from vegafigs._fields import as_text_levels, require_column_names, text_of
 from vegafigs.errors import InputError
+from vegafigs.frames import takes_frames
 from vegafigs.transforms.states import _vector, alive_mask
 
 #: Smallest per-trajectory scale accepted by the normalisation.
@@ -84,6 +85,7 @@ def head_scale(kl: np.ndarray, calib_tokens: int) -> float:
     return float(np.nanpercentile(head, 95)) if head.size else float("nan")
 
 
+@takes_frames("trajectories", "kl", "pmass")
 def kl_states(
     trajectories: pd.DataFrame,
     kl: pd.DataFrame,
@@ -324,6 +326,7 @@ def _split(frame: pd.DataFrame, column: str) -> dict:
     return dict(zip(keys[starts].tolist(), np.split(values, cut), strict=True))
 
 
+@takes_frames("per_traj")
 def kl_alive_summary(per_traj: pd.DataFrame, *, alphas: Sequence[str]) -> pd.DataFrame:
     """``alpha, n, n_died, n_censored`` per alpha (in ``alphas`` order; 0 when absent).
 
@@ -408,6 +411,7 @@ def _alpha_list(alphas: object) -> list:
     return items
 
 
+@takes_frames("tokens")
 def kl_median(tokens: pd.DataFrame, *, window: int) -> pd.DataFrame:
     """Median over trajectories of each alpha per token ``t < window`` (NaN ignored).
 

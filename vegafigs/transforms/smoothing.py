@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from vegafigs.errors import InputError
+from vegafigs.frames import takes_frames
 from vegafigs.transforms._groups import group_slices, sorted_frame
 
 #: Names accepted by :func:`smooth` / ``parse_smooth``, with their parameter's meaning.
@@ -101,6 +102,7 @@ def _check_weight(weight: float, *, upper_open: bool, name: str) -> float:
     return w
 
 
+@takes_frames("df")
 def ema(
     df: pd.DataFrame,
     *,
@@ -160,6 +162,7 @@ def ema(
     return _apply(df, x=x, y=y, by=by, out=out, core=lambda v, _x: ema_values(v, w))
 
 
+@takes_frames("df")
 def twema(
     df: pd.DataFrame,
     *,
@@ -273,6 +276,7 @@ def _check_sigma(sigma: float) -> None:
         )
 
 
+@takes_frames("df")
 def rolling(
     df: pd.DataFrame,
     *,
@@ -349,6 +353,7 @@ def gaussian_kernel(sigma: float) -> np.ndarray:
     return weights / weights.sum()
 
 
+@takes_frames("df")
 def gaussian(
     df: pd.DataFrame,
     *,
@@ -500,6 +505,7 @@ def _check_smooth_param(name: str, value: float, param: object) -> None:
         _check_sigma(value)
 
 
+@takes_frames("df")
 def smooth(
     df: pd.DataFrame,
     *,

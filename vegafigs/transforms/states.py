@@ -19,6 +19,7 @@ from vegafigs._checks import (
     require_numeric,
 )
 from vegafigs.errors import InputError
+from vegafigs.frames import takes_frames
 
 
 def _vector(values: object, *, param: str) -> np.ndarray:
@@ -113,6 +114,7 @@ def _path_starts(keys: np.ndarray) -> np.ndarray:
     return start
 
 
+@takes_frames("df")
 def state_runs(df: pd.DataFrame, *, path: str, x: str, state: str) -> pd.DataFrame:
     """One row per point of each run of equal ``state`` along each ``path``, with a ``run`` id.
 
@@ -236,6 +238,7 @@ def _rdp_keep(x: np.ndarray, y: np.ndarray, keep: np.ndarray, tolerance: float) 
         a, b = np.concatenate([a[split], m[split]]), np.concatenate([m[split], b[split]])
 
 
+@takes_frames("df")
 def simplify_paths(
     df: pd.DataFrame, *, path: str, x: str, y: str, state: str | None = None, tolerance: float
 ) -> pd.DataFrame:
