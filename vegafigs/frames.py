@@ -56,6 +56,18 @@ import pandas as pd
 
 from vegafigs.errors import InputError
 
+__all__ = [
+    "ACCEPTED",
+    "UNORDERED",
+    "column_names",
+    "frame_kind",
+    "is_frame",
+    "is_ordered",
+    "narwhals_frame",
+    "takes_frames",
+    "to_pandas",
+]
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: What a frame parameter accepts, in words (the end of the error for anything else).
@@ -321,7 +333,7 @@ def _narwhals(df: object) -> Any:
     import narwhals as nw
 
     try:
-        return nw.from_native(df)  # type: ignore[call-overload]
+        return nw.from_native(df)
     except TypeError:
         return None
 
@@ -365,7 +377,7 @@ def _column(arr: Any, *, dtype: Any, polars: bool) -> Any:
         return pc.cast(arr, pa.float64()).to_numpy()
     if pa.types.is_boolean(kind):
         return arr.to_numpy() if not arr.null_count else np.array(arr.to_pylist(), dtype=object)
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or _is_view(kind):
         return arr.to_numpy()  # an object array: the DataFrame constructor infers as for pandas
     if pa.types.is_timestamp(kind) or pa.types.is_duration(kind) or pa.types.is_date(kind):
         return arr.to_pandas()
@@ -396,3 +408,11 @@ def _codes(chunk: Any) -> np.ndarray:
     import pyarrow.compute as pc
 
     return pc.cast(chunk.indices, pa.int64()).fill_null(-1).to_numpy()
+
+
+def _is_view(kind: Any) -> bool:
+    """Whether an Arrow type is ``string_view`` (pyarrow >= 16 has it)."""
+    import pyarrow as pa
+
+    check = getattr(pa.types, "is_string_view", None)
+    return bool(check is not None and check(kind))

@@ -424,7 +424,7 @@ def _statistics(
 
 def _pandas_runs(runs: KLRuns) -> KLRuns:
     """``runs`` with any frame that is not pandas read with :func:`vegafigs.frames.to_pandas`."""
-    frames = {
+    frames: dict[str, Any] = {
         name: to_pandas(frame, param=f"runs.{name}")
         for name in ("trajectories", "kl", "pmass")
         if is_frame(frame := getattr(runs, name)) and not isinstance(frame, pd.DataFrame)
