@@ -384,7 +384,11 @@ def test_lazy_polars_collected_once_after_the_projection(monkeypatch: pytest.Mon
     assert counting.plans == ["model score"]  # the select is part of the one query
     counting.plans.clear()
     vf.figures.bar_trend(lf, x="model", y="score")
-    assert len(counting.plans) == 1
+    assert counting.plans == ["model score"]  # the figure reads only the columns it draws
+    counting.plans.clear()
+    with pytest.raises(InputError, match="missing column"):  # checked on the first row only
+        vf.figures.bar_trend(lf, x="model", y="nope")
+    assert counting.plans == ["model score unused"]
 
 
 def test_histograms_run_in_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:

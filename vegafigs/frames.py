@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -64,6 +64,7 @@ __all__ = [
     "is_frame",
     "is_ordered",
     "narwhals_frame",
+    "read_columns",
     "takes_frames",
     "to_pandas",
 ]
@@ -278,7 +279,7 @@ def to_pandas(
     return pd.DataFrame(data, index=pd.RangeIndex(table.num_rows))
 
 
-def takes_frames(*params: str) -> Callable[[F], F]:
+def takes_frames(*params: str, columns: Sequence[str] = ()) -> Callable[[F], F]:
     """Decorator: convert the frame parameters ``params`` with :func:`to_pandas` on entry.
 
     A pandas frame (and ``None``) passes untouched; any other value is given to
@@ -289,6 +290,12 @@ def takes_frames(*params: str) -> Callable[[F], F]:
     ----------
     *params : str
         Names of the wrapped function's frame parameters.
+    columns : sequence of str, optional
+        Names of the wrapped function's column parameters (``x``, ``y``,
+        ``series`` ...): when given, only the columns they name are read (the
+        function must use no other). A column the frame lacks (or a name that
+        is not a string) reads the first row only, so the function's own checks
+        report it exactly as for pandas. Default ``()``: every column is read.
 
     Returns
     -------
@@ -298,16 +305,16 @@ def takes_frames(*params: str) -> Callable[[F], F]:
     Examples
     --------
     >>> import pyarrow as pa
-    >>> @takes_frames("df")
-    ... def rows(df):
-    ...     return type(df).__name__, len(df)
-    >>> rows(pa.table({"a": [1, 2]}))
-    ('DataFrame', 2)
+    >>> @takes_frames("df", columns=["x"])
+    ... def names(df, *, x):
+    ...     return type(df).__name__, list(df.columns)
+    >>> names(pa.table({"a": [1, 2], "b": [3, 4]}), x="b")
+    ('DataFrame', ['b'])
     """
 
     def decorate(fn: F) -> F:
         sig = inspect.signature(fn)
-        for name in params:
+        for name in (*params, *columns):
             if name not in sig.parameters:
                 raise TypeError(f"{fn.__name__}: {name!r} is not one of its parameters")
 
@@ -317,12 +324,52 @@ def takes_frames(*params: str) -> Callable[[F], F]:
             for name in params:
                 value = bound.arguments.get(name)
                 if value is not None and not isinstance(value, pd.DataFrame):
-                    bound.arguments[name] = to_pandas(value, param=name)
+                    wanted = [bound.arguments.get(c) for c in columns] if columns else None
+                    bound.arguments[name] = read_columns(value, param=name, wanted=wanted)
             return fn(*bound.args, **bound.kwargs)
 
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def read_columns(df: object, *, param: str = "df", wanted: Sequence[Any] | None) -> pd.DataFrame:
+    """``df`` as pandas with only the ``wanted`` columns, or its first row when one is missing.
+
+    For a function that checks its columns itself: a missing column (or a name
+    that is not a string) reads the first row of every column only, so those
+    checks give the message they give for the whole frame as pandas (an empty
+    frame stays empty), without reading it all.
+
+    Parameters
+    ----------
+    df : frame
+        A frame (see :data:`ACCEPTED`); pandas is returned as is.
+    param : str, optional
+        The public parameter's name, for errors (default ``"df"``).
+    wanted : sequence, optional
+        Column names (``None`` entries and nested lists allowed); None: all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns read, as :func:`to_pandas` converts them.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> table = pa.table({"a": [1, 2], "b": [3, 4]})
+    >>> list(read_columns(table, wanted=["b"]).columns), len(read_columns(table, wanted=["z"]))
+    (['b'], 1)
+    """
+    if isinstance(df, pd.DataFrame) or wanted is None:
+        return to_pandas(df, param=param)
+    value = df
+    names = set(column_names(value, param=param))
+    flat = [w for v in wanted for w in (v if isinstance(v, (list, tuple)) else [v])]
+    if all(w is None or (isinstance(w, str) and w in names) for w in flat):
+        return to_pandas(value, param=param, columns=flat)
+    return to_pandas(narwhals_frame(value, param=param).head(1).to_native(), param=param)
 
 
 # ---------------------------------------------------------------- internals

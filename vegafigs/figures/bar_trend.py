@@ -53,7 +53,7 @@ TICKS: dict[str, Any] = {"axis": {"tickColor": "#9490a8", "tickSize": 2, "domain
     colors=GRADIENT,
     exponent=POSITIVE,
 )
-@takes_frames("df")
+@takes_frames("df", columns=("x", "y"))
 def bar_trend(
     df: pd.DataFrame,
     *,

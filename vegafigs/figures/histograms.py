@@ -24,7 +24,7 @@ from vegafigs.figures._common import (
     wrap_title,
 )
 from vegafigs.figures._geometry import fresh_name
-from vegafigs.frames import to_pandas
+from vegafigs.frames import read_columns
 from vegafigs.layers.histogram import bins_chart, histogram
 from vegafigs.layers.text import STAT_KEYS, stats_box
 from vegafigs.themes import Style, figure_size, resolve_theme, text_width
@@ -246,7 +246,7 @@ def _samples(df: Any, *, x: str, panel: str, bins: int) -> _Samples:
         return _reduced(engine.reduce(df, x=x, panel=panel, bins=bins, func="metric_histograms"),
                         panel=panel)  # fmt: skip
     if not isinstance(df, pd.DataFrame):
-        df = to_pandas(df, columns=[x, panel])
+        df = read_columns(df, wanted=[x, panel])
     data, originals = _prepare(df, x=x, panel=panel)
     computed = summary_stats(data, value=VALUE, by=PANEL)
     binned = histogram_bins(data, value=VALUE, bins=bins, by=PANEL)

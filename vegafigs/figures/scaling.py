@@ -68,7 +68,7 @@ def _orient(value: Any, name: str) -> Any:
     x_padding=NONNEGATIVE,
     legend_orient=Param(_orient, "where the legend goes", bad=("middle", 3)).maybe(),
 )
-@takes_frames("df")
+@takes_frames("df", columns=("x", "y", "series", "lower", "upper", "err"))
 def scaling_curves(
     df: pd.DataFrame,
     *,

@@ -12,7 +12,7 @@ from vegafigs._checks import require_frame
 from vegafigs._fields import require_column_names
 from vegafigs._params import COLOR, NONNEGATIVE, POSITIVE_INT, RANGE, checked
 from vegafigs._precision import readable_format
-from vegafigs.frames import to_pandas
+from vegafigs.frames import read_columns
 from vegafigs.layers._encode import column_def
 from vegafigs.transforms.stats import histogram_bins
 
@@ -90,7 +90,7 @@ def histogram(
     25
     """
     if not isinstance(df, pd.DataFrame):  # only the samples are read (the bins are drawn)
-        df = to_pandas(df, columns=[x] if isinstance(x, str) else None)
+        df = read_columns(df, wanted=[x])
     require_column_names(require_frame(df), [x])  # the bins, not df, are drawn
     binned = histogram_bins(df, value=x, bins=bins, extent=extent)
     return bins_chart(
