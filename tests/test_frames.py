@@ -429,3 +429,21 @@ def test_spark_bar_trend_and_histograms_same_spec() -> None:
     got = vf.figures.metric_histograms(spark.createDataFrame(hist), x="value", panel="panel")
     assert _spec(got) == _spec(_hist(hist))
     assert frames.frame_kind(spark.createDataFrame(bars)) == "pyspark-lazy"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_text_checks_read_a_charts_own_frame(kind: str) -> None:
+    """A user's chart holding a polars / Arrow / DuckDB frame has its texts checked too."""
+    import altair as alt
+
+    from vegafigs.themes import text
+
+    data = pd.DataFrame({"label": ["ok", "bell\x07"], "v": [1.0, 2.0]})
+
+    def check(df: Any) -> str:
+        chart = alt.Chart(df).mark_text().encode(x="v:Q", text="label:N")
+        with pytest.raises(InputError) as err:
+            text.check_texts(text.chart_texts([chart], {}))
+        return str(err.value)
+
+    assert check(BACKENDS[kind](data)) == check(data)
