@@ -447,3 +447,10 @@ def test_text_checks_read_a_charts_own_frame(kind: str) -> None:
         return str(err.value)
 
     assert check(BACKENDS[kind](data)) == check(data)
+
+
+def test_repeated_column_name_in_an_arrow_table() -> None:
+    table = pa.Table.from_arrays([pa.array(["a"]), pa.array([1.0]), pa.array([2.0])],
+                                 names=["model", "score", "score"])  # fmt: skip
+    ref = pd.DataFrame([["a", 1.0, 2.0]], columns=["model", "score", "score"])
+    assert _outcome(lambda: _bar(table)) == _outcome(lambda: _bar(ref))

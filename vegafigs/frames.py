@@ -99,7 +99,10 @@ def is_frame(df: object) -> bool:
     >>> is_frame(pd.DataFrame({"a": [1]})), is_frame([1, 2]), is_frame(pd.Series([1]))
     (True, False, False)
     """
-    return isinstance(df, pd.DataFrame) or _narwhals(df) is not None
+    try:
+        return isinstance(df, pd.DataFrame) or _narwhals(df) is not None
+    except ValueError:  # a frame narwhals refuses (a repeated column name)
+        return True
 
 
 def frame_kind(df: object, *, param: str = "df") -> str:
@@ -162,7 +165,13 @@ def narwhals_frame(df: object, *, param: str = "df") -> Any:
     Traceback (most recent call last):
     vegafigs.errors.InputError: data: expected a pandas DataFrame, got list; other dataframes ...
     """
-    frame = _narwhals(df)
+    try:
+        frame = _narwhals(df)
+    except ValueError as exc:  # narwhals' DuplicateError: Arrow tables may repeat a name
+        names = list(getattr(df, "column_names", None) or getattr(df, "columns", None) or [])
+        dup = list(dict.fromkeys(n for n in names if names.count(n) > 1))
+        msg = f"{param}: column name(s) {dup} appear more than once; rename them"
+        raise InputError(msg) from exc
     if frame is None:
         raise InputError(
             f"{param}: expected a pandas DataFrame, got {type(df).__name__}; other dataframes "
@@ -374,7 +383,8 @@ def read_columns(df: object, *, param: str = "df", wanted: Sequence[Any] | None)
 
 # ---------------------------------------------------------------- internals
 def _narwhals(df: object) -> Any:
-    """``df`` wrapped by narwhals, or None when narwhals cannot take it."""
+    """``df`` wrapped by narwhals, or None when narwhals cannot take it (a ``ValueError``
+    when it can but the frame repeats a column name)."""
     if isinstance(df, (list, tuple, dict, str, bytes, np.ndarray, pd.Series)) or df is None:
         return None
     import narwhals as nw
