@@ -108,7 +108,9 @@ def bar_trend(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per bar, holding ``x`` and ``y`` (other columns are ignored).
     x : str
         Column of the categories, one bar each. See :term:`x`.

@@ -101,7 +101,9 @@ def metric_histograms(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per sample, holding ``x`` and ``panel``.
     x : str
         Column of the sample values (numbers). See :term:`x`.

@@ -131,7 +131,9 @@ def scaling_curves(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per (series, x) point, holding ``x``, ``y``, ``series`` and the
         band columns.
     x : str

@@ -46,7 +46,9 @@ def band(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per ``x`` (per series), holding the ``x``, ``lower`` and
         ``upper`` columns (and ``series`` when given).
     x : str

@@ -105,7 +105,9 @@ def bars(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per bar, holding ``x`` and ``y``.
     x : str
         Column of the categories, one bar each. See :term:`x`.

@@ -49,7 +49,9 @@ def histogram(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per sample.
     x : str
         Column of the samples (numbers). See :term:`x`.

@@ -60,7 +60,9 @@ def value_labels(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per label, holding ``x``, ``y`` (and the ``offset`` column when
         ``offset`` names one).
     x : str

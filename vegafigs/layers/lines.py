@@ -63,7 +63,9 @@ def line(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per point, holding ``x``, ``y`` (and ``series`` when given).
     x : str
         Column on the x axis (numbers, dates, durations or categories). See
@@ -168,7 +170,9 @@ def points(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per marker, holding ``x``, ``y`` (and ``series`` when given).
     x : str
         Column on the x axis. See :term:`x`.

@@ -141,7 +141,9 @@ def segment_paths(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per point of a path, holding ``x``, ``y``, ``path`` and
         ``state``.
     x : str

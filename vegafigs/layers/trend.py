@@ -48,7 +48,9 @@ def trend_line(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per point (per bar), holding ``x`` and ``y``.
     x : str
         Column of the positions: categories by default (see ``x_type``). See

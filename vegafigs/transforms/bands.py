@@ -126,7 +126,9 @@ def band(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         Long frame with one row per logged point of a run: the columns ``x``,
         ``y``, ``run`` and the ``by`` columns (other columns are not carried over).
     x : str
@@ -270,7 +272,9 @@ def rolling_band(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per logged point: the columns ``x``, ``y`` and the ``by``
         columns; every column is carried over to the result.
     x : str

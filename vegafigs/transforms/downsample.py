@@ -96,7 +96,9 @@ def downsample(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         The rows to reduce: the columns ``x``, ``y`` and ``by``; every column is
         carried over to the kept rows.
     x : str

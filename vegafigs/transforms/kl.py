@@ -121,15 +121,15 @@ def kl_states(
 
     Parameters
     ----------
-    trajectories : pandas.DataFrame
+    trajectories : dataframe (any frame: see :mod:`vegafigs.frames`)
         One row per trajectory with the columns ``traj`` (its id, unique),
         ``alpha`` and ``gen_len`` (generated length, a whole number >= 0), e.g.
         the ``trajectories`` of :class:`~vegafigs.io.KLRuns`.
-    kl : pandas.DataFrame
+    kl : dataframe (any frame: see :mod:`vegafigs.frames`)
         One row per token with the columns ``traj``, ``t`` (token index,
         ``0, 1, 2, ...`` per trajectory) and ``kl``, e.g. the ``kl`` of
         :class:`~vegafigs.io.KLRuns`. Tokens past ``gen_len`` are not used.
-    pmass : pandas.DataFrame
+    pmass : dataframe (any frame: see :mod:`vegafigs.frames`)
         One row per fork point with the columns ``traj``, ``t`` (the fork's token
         index, a whole number >= 0) and ``pmass``, e.g. the ``pmass`` of
         :class:`~vegafigs.io.KLRuns`. A trajectory without rows stays alive.
@@ -339,7 +339,7 @@ def kl_alive_summary(per_traj: pd.DataFrame, *, alphas: Sequence[str]) -> pd.Dat
 
     Parameters
     ----------
-    per_traj : pandas.DataFrame
+    per_traj : dataframe (any frame: see :mod:`vegafigs.frames`)
         One row per trajectory with the columns ``alpha`` (text or numbers, no
         missing values), ``died`` and ``censored`` (booleans), e.g. the
         ``per_traj`` frame of :func:`~vegafigs.transforms.kl_states`.
@@ -425,7 +425,7 @@ def kl_median(tokens: pd.DataFrame, *, window: int) -> pd.DataFrame:
 
     Parameters
     ----------
-    tokens : pandas.DataFrame
+    tokens : dataframe (any frame: see :mod:`vegafigs.frames`)
         One row per token with the columns ``alpha``, ``traj``, ``t`` and ``kl``,
         e.g. the ``tokens`` frame of :func:`~vegafigs.transforms.kl_states`. A
         trajectory that has no value at a token does not count there.

@@ -47,7 +47,9 @@ def label_offsets(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         The line's points, one row each, in drawing (left to right) order; a
         copy is returned.
     y : str

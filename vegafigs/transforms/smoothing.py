@@ -126,7 +126,9 @@ def ema(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         Tidy frame with the columns ``y``, ``x`` (if given) and ``by``; every
         column is carried over to the result.
     y : str
@@ -189,7 +191,9 @@ def twema(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         Tidy frame with the columns ``y``, ``x`` (if given) and ``by``; every
         column is carried over to the result.
     x : str
@@ -294,7 +298,9 @@ def rolling(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         Tidy frame with the columns ``y``, ``x`` (if given) and ``by``; every
         column is carried over to the result.
     y : str
@@ -370,7 +376,9 @@ def gaussian(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         Tidy frame with the columns ``y``, ``x`` (if given) and ``by``; every
         column is carried over to the result.
     y : str
@@ -525,7 +533,9 @@ def smooth(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         Tidy frame with the columns ``y``, ``x`` (if given) and ``by``; every
         column is carried over to the result.
     y : str

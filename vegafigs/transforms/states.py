@@ -131,7 +131,9 @@ def state_runs(df: pd.DataFrame, *, path: str, x: str, state: str) -> pd.DataFra
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         The points, one row each, with the columns ``path``, ``x`` and ``state``;
         every column is carried over, one named ``run`` included (the run ids
         then get a leading ``_``).
@@ -253,7 +255,9 @@ def simplify_paths(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         The points, one row each, with the columns ``path``, ``x``, ``y`` (and
         ``state``); every column is carried over.
     path : str

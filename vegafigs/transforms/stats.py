@@ -60,7 +60,9 @@ def summary_stats(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         The values, one row each, with the columns ``value`` and ``by``.
     value : str
         Column of the values summarised (numeric; numeric text accepted).
@@ -133,7 +135,9 @@ def histogram_bins(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         The values, one row each, with the columns ``value`` and ``by``.
     value : str
         Column of the values binned (numeric; numeric text accepted).
