@@ -25,6 +25,7 @@ API_MODULES = [
     "vegafigs.io",
     "vegafigs.themes",
     "vegafigs.export",
+    "vegafigs.frames",
     "vegafigs.testing",
     "vegafigs.gallery",
     "vegafigs.demo",

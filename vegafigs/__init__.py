@@ -7,7 +7,7 @@
 
 import contextlib
 
-from vegafigs import demo, figures, io, layers, themes, transforms
+from vegafigs import demo, figures, frames, io, layers, themes, transforms
 from vegafigs.errors import ExportError, FontError, InputError, LoadError, VegafigsError
 from vegafigs.export import save, spec_json, to_spec
 from vegafigs.figure import Figure
@@ -35,6 +35,7 @@ __all__ = [
     "VegafigsError",
     "demo",
     "figures",
+    "frames",
     "io",
     "latex",
     "layers",

@@ -313,11 +313,13 @@ def _column(data: Any, column: str) -> list[str] | None:
 def _has_column(data: Any, column: str) -> bool:
     import pandas as pd
 
+    from vegafigs import frames
+
     if isinstance(data, pd.DataFrame):
         return column in data.columns
     if isinstance(data, list):
         return any(isinstance(row, Mapping) and column in row for row in data)
-    return False
+    return frames.is_frame(data) and column in frames.column_names(data)
 
 
 def spec_characters(spec: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> str:

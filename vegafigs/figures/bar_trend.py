@@ -17,6 +17,7 @@ from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
 from vegafigs.figures._common import clean_numeric
 from vegafigs.figures._geometry import fresh_name, settle
+from vegafigs.frames import takes_frames
 from vegafigs.layers._wrap import LabelLayout, layout_labels
 from vegafigs.layers.axes import set_axis
 from vegafigs.layers.bars import BAR_DARK, BAR_LIGHT, BAR_WIDTH, GRADIENT, PADDING_OUTER, darker
@@ -52,6 +53,7 @@ TICKS: dict[str, Any] = {"axis": {"tickColor": "#9490a8", "tickSize": 2, "domain
     colors=GRADIENT,
     exponent=POSITIVE,
 )
+@takes_frames("df", columns=("x", "y"))
 def bar_trend(
     df: pd.DataFrame,
     *,
@@ -106,7 +108,9 @@ def bar_trend(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per bar, holding ``x`` and ``y`` (other columns are ignored).
     x : str
         Column of the categories, one bar each. See :term:`x`.

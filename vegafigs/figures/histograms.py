@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -11,9 +12,10 @@ import pandas as pd
 from vegafigs import _checks as c
 from vegafigs._checks import require_frame, require_no_missing
 from vegafigs._fields import as_text_levels, require_column_names, text_keys, text_levels
-from vegafigs._params import FORMAT, MAPPING, POSITIVE_INT, TEXT, Param, checked
+from vegafigs._params import FORMAT, MAPPING, POSITIVE_INT, TEXT, Param, checked, declared
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, hconcat, make_figure
+from vegafigs.figures import _histogram_engine as engine
 from vegafigs.figures._common import (
     clean_numeric,
     letter,
@@ -22,7 +24,8 @@ from vegafigs.figures._common import (
     wrap_title,
 )
 from vegafigs.figures._geometry import fresh_name
-from vegafigs.layers.histogram import histogram
+from vegafigs.frames import read_columns
+from vegafigs.layers.histogram import bins_chart, histogram
 from vegafigs.layers.text import STAT_KEYS, stats_box
 from vegafigs.themes import Style, figure_size, resolve_theme, text_width
 from vegafigs.transforms.stats import histogram_bins, summary_stats
@@ -98,7 +101,9 @@ def metric_histograms(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per sample, holding ``x`` and ``panel``.
     x : str
         Column of the sample values (numbers). See :term:`x`.
@@ -166,8 +171,8 @@ def metric_histograms(
     [230, 250, 240]
     >>> vf.save(fig, "hist.pdf")  # doctest: +SKIP
     """
-    data, originals = _prepare(df, x=x, panel=panel)
-    levels = _panel_levels(data[PANEL], text_levels(panels))
+    samples = _samples(df, x=x, panel=panel, bins=bins)
+    levels = _panel_levels(samples.names, text_levels(panels))
     stats, palette = text_keys(stats), text_keys(palette)
     panel_titles, x_titles = text_keys(panel_titles), text_keys(x_titles)
     if stats is not None:
@@ -180,8 +185,8 @@ def metric_histograms(
     titles = _texts(panel_titles, levels, [f"{letter(i)}) {lv}" for i, lv in enumerate(levels)],
                     param="panel_titles")  # fmt: skip
     xs = _texts(x_titles, levels, [str(lv) for lv in levels], param="x_titles")
-    shown = _shown_stats(data, x=VALUE, panel=PANEL, levels=levels, stats=stats, keys=stat_keys)
-    bins_frame = histogram_bins(data, value=VALUE, bins=bins, by=PANEL)
+    shown = _shown_stats(samples.computed, panel=PANEL, levels=levels, stats=stats, keys=stat_keys)
+    bins_frame = samples.bins
     spacing = min(SPACING, size[0] * 72 * 0.03)
     plot, axis = _plot_estimate(cfg, width_pt=size[0] * 72, n=len(levels), spacing=spacing)
     slot = 0.95 * (plot + axis)  # a panel's share of the width; its text must fit in it
@@ -197,9 +202,9 @@ def metric_histograms(
         # Narrow panels: the shared y title once, on the first panel.
         y_text = y_title if i == 0 or plot >= NARROW else None
         counts = bins_frame.loc[bins_frame[PANEL] == level, "count"]
-        hist = histogram(data[data[PANEL] == level], x=VALUE, bins=bins, color=colors[level],
-                         x_title=x_text[i], y_title=y_text,
-                         y_ticks=_short_ticks(float(counts.max()), plot_h))  # fmt: skip
+        hist = _hist_layer(bins_frame[bins_frame[PANEL] == level], color=colors[level],
+                           x_title=x_text[i], y_title=y_text,
+                           y_ticks=_short_ticks(float(counts.max()), plot_h))  # fmt: skip
         row = shown[shown[PANEL] == level].iloc[0]
         values = {k: row[k] for k in stat_keys}
         layers: dict[str, Any] = {"hist": hist}
@@ -216,9 +221,62 @@ def metric_histograms(
         built.append(Panel(str(level), layers, properties=props))
     # The bins of the panels drawn, in drawing order.
     drawn = pd.concat([bins_frame[bins_frame[PANEL] == lv] for lv in levels], ignore_index=True)
-    frames = {k: _as_given(f, panel, originals) for k, f in (("bins", drawn), ("stats", shown))}
+    frames = {
+        k: _as_given(f, panel, samples.originals) for k, f in (("bins", drawn), ("stats", shown))
+    }
     return make_figure(built, theme=cfg, size=size, data=frames, compose=hconcat(spacing),
                        kind="metric_histograms")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Samples:
+    """What the panels are drawn from: the panel texts (per sample or per panel; a
+    categorical keeps its order), each text's value, the statistics and the bins."""
+
+    names: pd.Series
+    originals: dict[str, Any]
+    computed: pd.DataFrame  # PANEL, max, min, mean, count
+    bins: pd.DataFrame  # PANEL, bin_start, bin_end, count
+
+
+def _samples(df: Any, *, x: str, panel: str, bins: int) -> _Samples:
+    """The statistics and bins per panel: of a pandas frame (or one that cannot be binned
+    in its engine: its two columns read as pandas) here, of any other in its engine."""
+    if engine.pushable(df, x=x, panel=panel):
+        if x == panel:
+            raise InputError(f"x/panel: both name column {x!r}; the samples and panels must differ")
+        return _reduced(engine.reduce(df, x=x, panel=panel, bins=bins, func="metric_histograms"),
+                        panel=panel)  # fmt: skip
+    if not isinstance(df, pd.DataFrame):
+        df = read_columns(df, wanted=[x, panel])
+    data, originals = _prepare(df, x=x, panel=panel)
+    computed = summary_stats(data, value=VALUE, by=PANEL)
+    binned = histogram_bins(data, value=VALUE, bins=bins, by=PANEL)
+    return _Samples(data[PANEL], originals, computed, binned)
+
+
+def _reduced(red: engine.Reduced, *, panel: str) -> _Samples:
+    """:class:`_Samples` of the per panel results of the frame's engine."""
+    names = as_text_levels(red.keys, column=panel, param="panel")
+    originals = dict(zip(names.astype(object), red.keys, strict=True))
+    texts = pd.Series(names.to_numpy(), dtype=object)
+    if isinstance(names.dtype, pd.CategoricalDtype):  # keep the category order
+        texts = pd.Series(pd.Categorical(texts, categories=names.cat.categories))
+    computed = pd.concat([pd.DataFrame({PANEL: texts.astype(object)}), red.stats], axis=1)
+    parts = [
+        pd.DataFrame({PANEL: t, "bin_start": e[:-1], "bin_end": e[1:], "count": n})
+        for t, e, n in zip(texts.astype(object), red.edges, red.counts, strict=True)
+    ]
+    return _Samples(texts, originals, computed, pd.concat(parts, ignore_index=True))
+
+
+def _hist_layer(bins: pd.DataFrame, **kw: Any) -> Any:
+    """The ``histogram`` layer of one panel's bins, its parameters checked as the layer's."""
+    specs = declared(histogram)
+    checked_kw = {k: specs[k](v, k) if k in specs else v for k, v in kw.items()}
+    binned = bins[["bin_start", "bin_end", "count"]].reset_index(drop=True)
+    return bins_chart(binned, x=VALUE, edge_color="white", edge_width=0.3, x_padding=0.05,
+                      **checked_kw)  # fmt: skip
 
 
 def _prepare(df: pd.DataFrame, *, x: str, panel: str) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -276,16 +334,15 @@ def _wrapped(texts: list[str], *, width: float, font: str, size: float) -> list[
 
 
 def _shown_stats(
-    data: pd.DataFrame,
+    computed: pd.DataFrame,
     *,
-    x: str,
     panel: str,
     levels: list[Any],
     stats: Mapping[Any, Mapping[str, float]] | None,
     keys: Sequence[str],
 ) -> pd.DataFrame:
     """One row per panel with the statistics its box shows (given or computed)."""
-    computed = summary_stats(data, value=x, by=panel).set_index(panel)
+    computed = computed.set_index(panel)
     rows = []
     for level in levels:
         values = dict(stats[level]) if stats is not None and level in stats else {}

@@ -21,6 +21,7 @@ from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
 from vegafigs.figures._common import wrap_title
 from vegafigs.figures.scaling import wrap_label
+from vegafigs.frames import is_frame, to_pandas
 from vegafigs.io.kl_runs import KLRuns, _alpha_key
 from vegafigs.layers._encode import color_encoding
 from vegafigs.layers.paths import DECIMALS, json_numbers, packed_numbers, segment_paths, unpack
@@ -421,11 +422,22 @@ def _statistics(
     return tokens, per_traj, summary, kl_median(tokens, window=window)
 
 
+def _pandas_runs(runs: KLRuns) -> KLRuns:
+    """``runs`` with any frame that is not pandas read with :func:`vegafigs.frames.to_pandas`."""
+    frames: dict[str, Any] = {
+        name: to_pandas(frame, param=f"runs.{name}")
+        for name in ("trajectories", "kl", "pmass")
+        if is_frame(frame := getattr(runs, name)) and not isinstance(frame, pd.DataFrame)
+    }
+    return replace(runs, **frames) if frames else runs
+
+
 def _text_runs(runs: Any) -> KLRuns:
     """``runs`` with its alphas (the panel ids) as text: numbers, booleans, categories
     drawn as their string form, checked to be distinct and printable."""
     if not isinstance(runs, KLRuns):
         raise InputError(f"runs: expected a KLRuns (from load_kl_runs), got {type(runs).__name__}")
+    runs = _pandas_runs(runs)
     traj = runs.trajectories
     if isinstance(traj, pd.DataFrame) and "alpha" in traj.columns:
         require_column_names(traj, ["alpha"], param="runs.trajectories")

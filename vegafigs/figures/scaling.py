@@ -27,6 +27,7 @@ from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
 from vegafigs.figures._common import clean_numeric, level_palette, ordered_levels
 from vegafigs.figures._geometry import settle
+from vegafigs.frames import takes_frames
 from vegafigs.layers._encode import series_legend
 from vegafigs.layers.axes import set_axis
 from vegafigs.layers.bands import band
@@ -67,6 +68,7 @@ def _orient(value: Any, name: str) -> Any:
     x_padding=NONNEGATIVE,
     legend_orient=Param(_orient, "where the legend goes", bad=("middle", 3)).maybe(),
 )
+@takes_frames("df", columns=("x", "y", "series", "lower", "upper", "err"))
 def scaling_curves(
     df: pd.DataFrame,
     *,
@@ -129,7 +131,9 @@ def scaling_curves(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per (series, x) point, holding ``x``, ``y``, ``series`` and the
         band columns.
     x : str

@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 
 from vegafigs._params import BOOL, COLOR, TEXT, checked
+from vegafigs.frames import takes_frames
 from vegafigs.layers._category import LEGEND, X_TYPE
 from vegafigs.layers._encode import (
     color_encoding,
@@ -20,6 +21,7 @@ from vegafigs.layers._encode import (
 
 
 @checked(color=COLOR, x_type=X_TYPE.maybe(), interpolate=TEXT, legend=LEGEND, tooltip=BOOL)
+@takes_frames("df")
 def band(
     df: pd.DataFrame,
     *,
@@ -44,7 +46,9 @@ def band(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per ``x`` (per series), holding the ``x``, ``lower`` and
         ``upper`` columns (and ``series`` when given).
     x : str

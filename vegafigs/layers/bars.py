@@ -12,6 +12,7 @@ import pandas as pd
 
 from vegafigs._params import BOOL, COLOR, FINITE, NONNEGATIVE, POSITIVE, Param, checked
 from vegafigs.errors import InputError
+from vegafigs.frames import takes_frames
 from vegafigs.layers._category import category_x
 from vegafigs.layers._encode import column_def, fresh_name, numeric_frame
 
@@ -70,6 +71,7 @@ LOW_HIGH = Param(_low_high, "a (low, high) pair", bad=((3, 1), (3,), "ab", (0, f
     base=FINITE.maybe(),
     tooltip=BOOL,
 )
+@takes_frames("df")
 def bars(
     df: pd.DataFrame,
     *,
@@ -103,7 +105,9 @@ def bars(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per bar, holding ``x`` and ``y``.
     x : str
         Column of the categories, one bar each. See :term:`x`.

@@ -12,6 +12,7 @@ from vegafigs._checks import require_frame
 from vegafigs._fields import require_column_names
 from vegafigs._params import COLOR, NONNEGATIVE, POSITIVE_INT, RANGE, checked
 from vegafigs._precision import readable_format
+from vegafigs.frames import read_columns
 from vegafigs.layers._encode import column_def
 from vegafigs.transforms.stats import histogram_bins
 
@@ -48,7 +49,9 @@ def histogram(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per sample.
     x : str
         Column of the samples (numbers). See :term:`x`.
@@ -88,8 +91,30 @@ def histogram(
     >>> len(chart.data)
     25
     """
+    if not isinstance(df, pd.DataFrame):  # only the samples are read (the bins are drawn)
+        df = read_columns(df, wanted=[x])
     require_column_names(require_frame(df), [x])  # the bins, not df, are drawn
     binned = histogram_bins(df, value=x, bins=bins, extent=extent)
+    return bins_chart(
+        binned, x=x, color=color, edge_color=edge_color, edge_width=edge_width,
+        x_title=x_title, y_title=y_title, x_padding=x_padding, y_ticks=y_ticks,
+    )  # fmt: skip
+
+
+def bins_chart(
+    binned: pd.DataFrame,
+    *,
+    x: str,
+    color: str,
+    edge_color: str,
+    edge_width: float,
+    x_title: str | list[str] | None,
+    y_title: str | list[str] | None,
+    x_padding: float,
+    y_ticks: Sequence[float] | None,
+) -> alt.Chart:
+    """The layer of :func:`histogram` from its bins (``bin_start``, ``bin_end``, ``count``),
+    the parameters checked (figures that bin in the frame's engine draw with it)."""
     lo, hi = float(binned["bin_start"].min()), float(binned["bin_end"].max())
     pad = (hi - lo) * x_padding
     top = float(binned["count"].max()) * 1.05 or 1.0  # headroom above the tallest bar

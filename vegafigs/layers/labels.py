@@ -12,6 +12,7 @@ import pandas as pd
 from vegafigs._checks import D3_FORMAT  # noqa: F401  (re-exported: it was defined here)
 from vegafigs._params import COLOR, FINITE, FORMAT, POSITIVE, TEXT, Param, checked
 from vegafigs.errors import InputError
+from vegafigs.frames import takes_frames
 from vegafigs.layers._category import X_TYPE, category_x
 from vegafigs.layers._encode import checked as frame_checked
 from vegafigs.layers._encode import column_def, numeric_frame
@@ -36,6 +37,7 @@ def _offset(value: Any, name: str) -> Any:
     color=COLOR.maybe(),
     x_type=X_TYPE,
 )
+@takes_frames("df")
 def value_labels(
     df: pd.DataFrame,
     *,
@@ -58,7 +60,9 @@ def value_labels(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per label, holding ``x``, ``y`` (and the ``offset`` column when
         ``offset`` names one).
     x : str

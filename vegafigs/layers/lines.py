@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 
 from vegafigs._params import BOOL, COLOR, MAPPING, NONNEGATIVE, POSITIVE, TEXT, checked
+from vegafigs.frames import takes_frames
 from vegafigs.layers._category import LEGEND, X_TYPE
 from vegafigs.layers._encode import (
     color_encoding,
@@ -28,6 +29,7 @@ from vegafigs.layers._encode import (
     legend=LEGEND,
     tooltip=BOOL,
 )
+@takes_frames("df")
 def line(
     df: pd.DataFrame,
     *,
@@ -61,7 +63,9 @@ def line(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per point, holding ``x``, ``y`` (and ``series`` when given).
     x : str
         Column on the x axis (numbers, dates, durations or categories). See
@@ -140,6 +144,7 @@ def line(
     legend=LEGEND,
     tooltip=BOOL,
 )
+@takes_frames("df")
 def points(
     df: pd.DataFrame,
     *,
@@ -165,7 +170,9 @@ def points(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per marker, holding ``x``, ``y`` (and ``series`` when given).
     x : str
         Column on the x axis. See :term:`x`.

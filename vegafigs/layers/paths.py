@@ -14,6 +14,7 @@ from vegafigs._checks import require_count, require_no_missing, require_numeric
 from vegafigs._fields import as_text_levels, field, text_levels, text_of
 from vegafigs._params import BOOL, COLUMN, LEVELS, Param, checked
 from vegafigs.errors import InputError
+from vegafigs.frames import takes_frames
 from vegafigs.layers._category import LEGEND
 from vegafigs.layers._encode import checked as checked_frame
 from vegafigs.layers._encode import (
@@ -107,6 +108,7 @@ def state_palette(states: Sequence[Any], palette: Mapping[Any, str] | None) -> d
     legend=PANEL_LEGEND,
     clip=BOOL,
 )
+@takes_frames("df")
 def segment_paths(
     df: pd.DataFrame,
     *,
@@ -139,7 +141,9 @@ def segment_paths(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per point of a path, holding ``x``, ``y``, ``path`` and
         ``state``.
     x : str

@@ -39,6 +39,10 @@ def _corner(value: Any, name: str) -> Any:
 STAT_KEYS = Param(_stat_keys, "statistics listed in the box", bad=((), "max", [3]))
 
 
+#: Significant digits of the statistics kept in a stats box's data row.
+ROW_DIGITS = 12
+
+
 @checked(
     keys=STAT_KEYS,
     labels=Param(_labels, "the line labels (default 'Max:' ...)", bad=("Max:", [1])).maybe(),
@@ -170,10 +174,12 @@ def stats_box(
     left_text: dict[str, Any] = {"x": x_edge, "xOffset": box_x0 + padding}
     right_text: dict[str, Any] = {"x": x_edge, "xOffset": box_x0 + box_w - padding}
 
-    # The statistics are kept in the row (for its data); the text fields avoid their names.
+    # The statistics are kept in the row (for its data), to 12 significant digits: a mean
+    # summed by another engine (polars, DuckDB, Spark) than numpy differs in its last bits
+    # only. The text is formatted from the full values; its fields avoid their names.
     label_field = fresh_name("label", keys)
     text_field = fresh_name("text", [*keys, label_field])
-    row: dict[str, Any] = dict(numbers)
+    row: dict[str, Any] = {k: float(f"{v:.{ROW_DIGITS}g}") for k, v in numbers.items()}
     row.update({label_field: "\n".join(labels), text_field: "\n".join(values)})
     base = alt.Chart(alt.Data(values=[row]))
     text_style: dict[str, Any] = {

@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 
 from vegafigs._params import COLOR, NONNEGATIVE, POSITIVE, checked
+from vegafigs.frames import takes_frames
 from vegafigs.layers._category import X_TYPE, category_x
 from vegafigs.layers._encode import numeric_frame
 from vegafigs.layers.lines import line, points
@@ -25,6 +26,7 @@ TREND_COLOR = "#2E6FC7"
     marker_stroke_width=NONNEGATIVE,
     x_type=X_TYPE,
 )
+@takes_frames("df")
 def trend_line(
     df: pd.DataFrame,
     *,
@@ -46,7 +48,9 @@ def trend_line(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per point (per bar), holding ``x`` and ``y``.
     x : str
         Column of the positions: categories by default (see ``x_type``). See

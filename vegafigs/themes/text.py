@@ -166,9 +166,16 @@ def drawn_fields(encoding: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
 
 
 def column_strings(data: Any, column: str) -> Iterator[tuple[int, str]]:
-    """``(row, value)`` of the distinct string values of ``column`` in ``data``."""
+    """``(row, value)`` of the distinct string values of ``column`` in ``data``
+    (rows as dicts, or any frame: see :mod:`vegafigs.frames`)."""
     import pandas as pd
 
+    from vegafigs import frames
+
+    if not isinstance(data, (pd.DataFrame, list)) and frames.is_frame(data):
+        if column not in frames.column_names(data):
+            return
+        data = frames.to_pandas(data, columns=[column])  # that column only, in its engine
     if isinstance(data, pd.DataFrame):
         if column not in data.columns:
             return
@@ -449,17 +456,29 @@ def _plain(value: Any, data: Any = None) -> Any:
     return value
 
 
-def _chart_views(chart: Any, where: str, data: Any, out: Texts) -> None:
+def _own_data(own: Any, data: Any) -> Any:
+    """A chart's own data (a frame as pandas, inline rows), else its parent's ``data``."""
     import altair as alt
     import pandas as pd
 
-    own = getattr(chart, "data", alt.Undefined)
+    from vegafigs import frames
+
     if isinstance(own, pd.DataFrame):
-        data = own
-    elif own is not alt.Undefined:
-        values = _plain(own)
-        if isinstance(values, Mapping) and isinstance(values.get("values"), list):
-            data = values["values"]
+        return own
+    if own is alt.Undefined:
+        return data
+    if frames.is_frame(own):  # polars, Arrow ... (Altair takes them)
+        return frames.to_pandas(own, param="chart.data")
+    values = _plain(own)
+    if isinstance(values, Mapping) and isinstance(values.get("values"), list):
+        return values["values"]
+    return data
+
+
+def _chart_views(chart: Any, where: str, data: Any, out: Texts) -> None:
+    import altair as alt
+
+    data = _own_data(getattr(chart, "data", alt.Undefined), data)
     for attr in ("title", "mark", "transform"):
         part = getattr(chart, attr, alt.Undefined)
         if part is not alt.Undefined:

@@ -25,6 +25,7 @@ import pandas as pd
 
 from vegafigs._checks import require_choice, require_no_missing
 from vegafigs.errors import InputError
+from vegafigs.frames import takes_frames
 from vegafigs.transforms._groups import group_slices, sorted_frame
 
 Z95 = 1.959963984540054
@@ -102,6 +103,7 @@ def _stats(
     return mean, mean - half, mean + half, n
 
 
+@takes_frames("df")
 def band(
     df: pd.DataFrame,
     *,
@@ -124,7 +126,9 @@ def band(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         Long frame with one row per logged point of a run: the columns ``x``,
         ``y``, ``run`` and the ``by`` columns (other columns are not carried over).
     x : str
@@ -247,6 +251,7 @@ def _align(
     return matrix, steps
 
 
+@takes_frames("df")
 def rolling_band(
     df: pd.DataFrame,
     *,
@@ -267,7 +272,9 @@ def rolling_band(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         One row per logged point: the columns ``x``, ``y`` and the ``by``
         columns; every column is carried over to the result.
     x : str

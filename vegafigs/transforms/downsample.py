@@ -26,6 +26,7 @@ import pandas as pd
 
 from vegafigs._checks import require_choice, require_range
 from vegafigs.errors import InputError
+from vegafigs.frames import takes_frames
 from vegafigs.transforms._groups import by_list, group_slices, sorted_frame
 
 #: A series is reduced only when it has more points than this many per pixel column.
@@ -71,6 +72,7 @@ def _tsdownsample_indices(xs: np.ndarray, ys: np.ndarray, width_px: int) -> np.n
     return np.unique(np.asarray(idx, dtype=np.int64))
 
 
+@takes_frames("df")
 def downsample(
     df: pd.DataFrame,
     *,
@@ -94,7 +96,9 @@ def downsample(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         The rows to reduce: the columns ``x``, ``y`` and ``by``; every column is
         carried over to the kept rows.
     x : str
@@ -228,6 +232,7 @@ def _series_indices(
     return np.unique(np.concatenate(picked))
 
 
+@takes_frames("df")
 def needs_downsampling(df: pd.DataFrame, *, by: str | Sequence[str] | None, width_px: int) -> bool:
     """True when some ``by`` series has more than ``4 * width_px`` rows."""
     keys = by_list(by)

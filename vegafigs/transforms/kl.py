@@ -30,6 +30,7 @@ from vegafigs._checks import (
 )
 from vegafigs._fields import as_text_levels, require_column_names, text_of
 from vegafigs.errors import InputError
+from vegafigs.frames import takes_frames
 from vegafigs.transforms.states import _vector, alive_mask
 
 #: Smallest per-trajectory scale accepted by the normalisation.
@@ -84,6 +85,7 @@ def head_scale(kl: np.ndarray, calib_tokens: int) -> float:
     return float(np.nanpercentile(head, 95)) if head.size else float("nan")
 
 
+@takes_frames("trajectories", "kl", "pmass")
 def kl_states(
     trajectories: pd.DataFrame,
     kl: pd.DataFrame,
@@ -119,15 +121,15 @@ def kl_states(
 
     Parameters
     ----------
-    trajectories : pandas.DataFrame
+    trajectories : dataframe (any frame: see :mod:`vegafigs.frames`)
         One row per trajectory with the columns ``traj`` (its id, unique),
         ``alpha`` and ``gen_len`` (generated length, a whole number >= 0), e.g.
         the ``trajectories`` of :class:`~vegafigs.io.KLRuns`.
-    kl : pandas.DataFrame
+    kl : dataframe (any frame: see :mod:`vegafigs.frames`)
         One row per token with the columns ``traj``, ``t`` (token index,
         ``0, 1, 2, ...`` per trajectory) and ``kl``, e.g. the ``kl`` of
         :class:`~vegafigs.io.KLRuns`. Tokens past ``gen_len`` are not used.
-    pmass : pandas.DataFrame
+    pmass : dataframe (any frame: see :mod:`vegafigs.frames`)
         One row per fork point with the columns ``traj``, ``t`` (the fork's token
         index, a whole number >= 0) and ``pmass``, e.g. the ``pmass`` of
         :class:`~vegafigs.io.KLRuns`. A trajectory without rows stays alive.
@@ -324,6 +326,7 @@ def _split(frame: pd.DataFrame, column: str) -> dict:
     return dict(zip(keys[starts].tolist(), np.split(values, cut), strict=True))
 
 
+@takes_frames("per_traj")
 def kl_alive_summary(per_traj: pd.DataFrame, *, alphas: Sequence[str]) -> pd.DataFrame:
     """``alpha, n, n_died, n_censored`` per alpha (in ``alphas`` order; 0 when absent).
 
@@ -336,7 +339,7 @@ def kl_alive_summary(per_traj: pd.DataFrame, *, alphas: Sequence[str]) -> pd.Dat
 
     Parameters
     ----------
-    per_traj : pandas.DataFrame
+    per_traj : dataframe (any frame: see :mod:`vegafigs.frames`)
         One row per trajectory with the columns ``alpha`` (text or numbers, no
         missing values), ``died`` and ``censored`` (booleans), e.g. the
         ``per_traj`` frame of :func:`~vegafigs.transforms.kl_states`.
@@ -408,6 +411,7 @@ def _alpha_list(alphas: object) -> list:
     return items
 
 
+@takes_frames("tokens")
 def kl_median(tokens: pd.DataFrame, *, window: int) -> pd.DataFrame:
     """Median over trajectories of each alpha per token ``t < window`` (NaN ignored).
 
@@ -421,7 +425,7 @@ def kl_median(tokens: pd.DataFrame, *, window: int) -> pd.DataFrame:
 
     Parameters
     ----------
-    tokens : pandas.DataFrame
+    tokens : dataframe (any frame: see :mod:`vegafigs.frames`)
         One row per token with the columns ``alpha``, ``traj``, ``t`` and ``kl``,
         e.g. the ``tokens`` frame of :func:`~vegafigs.transforms.kl_states`. A
         trajectory that has no value at a token does not count there.

@@ -7,6 +7,7 @@ import pandas as pd
 
 from vegafigs._checks import require_columns, require_frame, require_numeric
 from vegafigs._params import FORMAT, NONNEGATIVE, POSITIVE, TEXT, checked
+from vegafigs.frames import takes_frames
 from vegafigs.themes.fonts import TIMES, text_width
 
 
@@ -20,6 +21,7 @@ from vegafigs.themes.fonts import TIMES, text_width
     gap=NONNEGATIVE,
     column=TEXT,
 )
+@takes_frames("df")
 def label_offsets(
     df: pd.DataFrame,
     *,
@@ -45,7 +47,9 @@ def label_offsets(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         The line's points, one row each, in drawing (left to right) order; a
         copy is returned.
     y : str

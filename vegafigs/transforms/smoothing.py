@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from vegafigs.errors import InputError
+from vegafigs.frames import takes_frames
 from vegafigs.transforms._groups import group_slices, sorted_frame
 
 #: Names accepted by :func:`smooth` / ``parse_smooth``, with their parameter's meaning.
@@ -101,6 +102,7 @@ def _check_weight(weight: float, *, upper_open: bool, name: str) -> float:
     return w
 
 
+@takes_frames("df")
 def ema(
     df: pd.DataFrame,
     *,
@@ -124,7 +126,9 @@ def ema(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         Tidy frame with the columns ``y``, ``x`` (if given) and ``by``; every
         column is carried over to the result.
     y : str
@@ -160,6 +164,7 @@ def ema(
     return _apply(df, x=x, y=y, by=by, out=out, core=lambda v, _x: ema_values(v, w))
 
 
+@takes_frames("df")
 def twema(
     df: pd.DataFrame,
     *,
@@ -186,7 +191,9 @@ def twema(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         Tidy frame with the columns ``y``, ``x`` (if given) and ``by``; every
         column is carried over to the result.
     x : str
@@ -273,6 +280,7 @@ def _check_sigma(sigma: float) -> None:
         )
 
 
+@takes_frames("df")
 def rolling(
     df: pd.DataFrame,
     *,
@@ -290,7 +298,9 @@ def rolling(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         Tidy frame with the columns ``y``, ``x`` (if given) and ``by``; every
         column is carried over to the result.
     y : str
@@ -349,6 +359,7 @@ def gaussian_kernel(sigma: float) -> np.ndarray:
     return weights / weights.sum()
 
 
+@takes_frames("df")
 def gaussian(
     df: pd.DataFrame,
     *,
@@ -365,7 +376,9 @@ def gaussian(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         Tidy frame with the columns ``y``, ``x`` (if given) and ``by``; every
         column is carried over to the result.
     y : str
@@ -500,6 +513,7 @@ def _check_smooth_param(name: str, value: float, param: object) -> None:
         _check_sigma(value)
 
 
+@takes_frames("df")
 def smooth(
     df: pd.DataFrame,
     *,
@@ -519,7 +533,9 @@ def smooth(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         Tidy frame with the columns ``y``, ``x`` (if given) and ``by``; every
         column is carried over to the result.
     y : str

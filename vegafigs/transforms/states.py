@@ -19,6 +19,7 @@ from vegafigs._checks import (
     require_numeric,
 )
 from vegafigs.errors import InputError
+from vegafigs.frames import takes_frames
 
 
 def _vector(values: object, *, param: str) -> np.ndarray:
@@ -113,6 +114,7 @@ def _path_starts(keys: np.ndarray) -> np.ndarray:
     return start
 
 
+@takes_frames("df")
 def state_runs(df: pd.DataFrame, *, path: str, x: str, state: str) -> pd.DataFrame:
     """One row per point of each run of equal ``state`` along each ``path``, with a ``run`` id.
 
@@ -129,7 +131,9 @@ def state_runs(df: pd.DataFrame, *, path: str, x: str, state: str) -> pd.DataFra
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         The points, one row each, with the columns ``path``, ``x`` and ``state``;
         every column is carried over, one named ``run`` included (the run ids
         then get a leading ``_``).
@@ -236,6 +240,7 @@ def _rdp_keep(x: np.ndarray, y: np.ndarray, keep: np.ndarray, tolerance: float) 
         a, b = np.concatenate([a[split], m[split]]), np.concatenate([m[split], b[split]])
 
 
+@takes_frames("df")
 def simplify_paths(
     df: pd.DataFrame, *, path: str, x: str, y: str, state: str | None = None, tolerance: float
 ) -> pd.DataFrame:
@@ -250,7 +255,9 @@ def simplify_paths(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         The points, one row each, with the columns ``path``, ``x``, ``y`` (and
         ``state``); every column is carried over.
     path : str

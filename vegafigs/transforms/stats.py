@@ -22,6 +22,7 @@ from vegafigs._checks import (
 )
 from vegafigs._precision import drawable, padded, require_magnitude
 from vegafigs.errors import InputError
+from vegafigs.frames import takes_frames
 
 #: Most bins a histogram may have (more is a typo, and would exhaust memory).
 MAX_BINS = 10_000
@@ -46,6 +47,7 @@ def _groups(df: pd.DataFrame, keys: list[str]):
         yield dict(zip(keys, key, strict=True)), part
 
 
+@takes_frames("df")
 def summary_stats(
     df: pd.DataFrame, *, value: str, by: str | Sequence[str] | None = None
 ) -> pd.DataFrame:
@@ -58,7 +60,9 @@ def summary_stats(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         The values, one row each, with the columns ``value`` and ``by``.
     value : str
         Column of the values summarised (numeric; numeric text accepted).
@@ -109,6 +113,7 @@ def _where(key: dict) -> str:
     return (" for " + ", ".join(f"{k}={v!r}" for k, v in key.items())) if key else ""
 
 
+@takes_frames("df")
 def histogram_bins(
     df: pd.DataFrame,
     *,
@@ -130,7 +135,9 @@ def histogram_bins(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ... (see
+        :mod:`vegafigs.frames`; read as pandas with the same dtypes).
         The values, one row each, with the columns ``value`` and ``by``.
     value : str
         Column of the values binned (numeric; numeric text accepted).
