@@ -384,9 +384,9 @@ def _parquet(
     steps, index_cols = set(), set()
     layouts: dict[bool, list[_Source]] = {}
     for s in sources:
-        names, index, _ = _parquet_names(s.path)
+        raw, index, _ = _parquet_names(s.path)
         index_cols.update(index)
-        stripped = [n.strip() for n in names]
+        stripped = [n.strip() for n in raw]
         steps.add(find_step(stripped, step, path=s.path))
         missing = [c for c in ids if c != "run" and c not in stripped and c not in hive]
         if missing:
