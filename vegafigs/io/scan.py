@@ -210,9 +210,7 @@ def scan_info(
     wanted = None if metrics is None else _checked_names(metrics, "metrics")
     sources = _sources(paths)
     fmt = _one_format(sources, format)
-    import duckdb
-
-    con = duckdb.connect()
+    con = _connection()
     if fmt == "parquet":
         rel, info = _parquet(con, sources, run=run, step=step, ids=given, metrics=wanted)
     else:
@@ -222,6 +220,21 @@ def scan_info(
             raise LoadError("engine='polars': needs DuckDB 1.4 or later (relation.pl(lazy=True))")
         return rel.pl(lazy=True), info
     return rel, info
+
+
+_CONNECTION: list[Any] = []
+
+
+def _connection() -> Any:
+    """The process's DuckDB connection of scans (in memory; a relation needs its
+    connection open while it is used, and older DuckDB closes one nobody holds)."""
+    if not _CONNECTION:
+        import duckdb
+
+        con = duckdb.connect(":memory:")
+        con.execute("SET enable_progress_bar = false")
+        _CONNECTION.append(con)
+    return _CONNECTION[0]
 
 
 def _has_lazy_polars(rel: Any) -> bool:
