@@ -1,7 +1,8 @@
 """Scale: curves from logs of 100k to 10M steps, a 1,000-run Parquet dataset, and one figure
 from pandas / polars / DuckDB / Spark / matplotlib (issue 14; run by hand, prints tables).
 
-python benchmarks/bench_scale.py [--cache DIR] [--quick] [--parts a,b,c] [--dpi 150]
+python benchmarks/bench_scale.py [--cache DIR] [--quick] [--parts a,b,c] [--sizes N,...]
+                                 [--c-steps N] [--dpi 150] [--timeout S]
 
 (a) 3 runs x {100k, 1M, 10M} steps, one metric (``reward``), one Parquet file per run ->
     ``vegafigs curves`` PNG + spec: wall, peak RSS, spec bytes; at 100k also the
@@ -334,7 +335,7 @@ HEADER = f"{'case':<22}{'wall s':>8}{'peak MB':>9}{'spec MB':>9}{'px diff':>9}  
 
 
 def part_a(args: argparse.Namespace, tmp: Path) -> None:
-    sizes = QUICK_SIZES if args.quick else SIZES
+    sizes = args.sizes or (QUICK_SIZES if args.quick else SIZES)
     print(f"\n(a) vegafigs curves: 3 runs x N steps, one metric, PNG {args.dpi:g} dpi + spec")
     print(HEADER)
     for n in sizes:
@@ -394,6 +395,9 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=cache,
                         help="folder of the generated logs (made once, reused)")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="smaller sizes (minutes)")
+    parser.add_argument("--sizes", type=lambda t: [int(v) for v in t.split(",")], default=None,
+                        help="steps per run in (a), e.g. 100000,1000000 (default: 100k,1M,10M; "
+                        "--quick: 100k,1M)")  # fmt: skip
     parser.add_argument("--parts", default="a,b,c", help="which parts, e.g. a,c (default: all)")
     parser.add_argument("--c-steps", type=int, default=1_000_000, help="steps per run in (c)")
     parser.add_argument("--dpi", type=float, default=150)

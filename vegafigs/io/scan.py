@@ -22,9 +22,20 @@ Which reader takes what
 * JSON Lines: :func:`~vegafigs.io.load`'s reader (pyarrow, which refuses a key given
   twice in one object; DuckDB's does not), its frame handed to DuckDB.
 
+What runs when: :func:`scan` reads the files' footers (schemas, row counts) and, only
+when the tables need it, one aggregate query: text columns (to tell identifiers such as
+``env`` from notes, as ``load`` does) and float step columns (integral -> int64, as
+``load``). Everything else runs when the relation is collected or reduced.
+
 The relation's rows are in no particular order: sort by run, metric, ids, step (the
 order ``load`` returns) when order matters. A step logged twice for one line is not
-looked for here (that needs a pass over all rows): the figures check it.
+looked for here (that needs a pass over all rows): the figures check it. Neither is a
+file whose values are all NaN (``load``: "no logged values"): it adds no rows.
+
+Run names: a ``run`` column; else ``run=``; else each file as ``load`` names it
+(its stem, a generic stem by its folder); every file of a dataset folder is one run
+named by the folder, its lines told apart by the partition columns. A flat folder of
+per-run files is a glob (``logs/*.parquet``), not a dataset.
 """
 
 from __future__ import annotations
