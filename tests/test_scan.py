@@ -240,3 +240,19 @@ def test_cli_dataset_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["curves", str(csv_dir / "sweep.csv"), *args, "-o", str(spec2)]) == 0
     assert json.loads(spec.read_text()) == json.loads(spec2.read_text())
     assert spec.read_bytes() == spec2.read_bytes()
+
+
+def test_cli_collect_equals_load(tmp_path: Path) -> None:
+    """What ``vegafigs curves`` hands reward_length from a scan is load's frame, attrs too."""
+    from vegafigs import _curves_scan
+
+    files = [_write(tmp_path / f"w{i}.parquet", TABLES["ids"]) for i in range(2)]
+    files.append(_write(tmp_path / "z.parquet", TABLES["long"]))
+    got = _curves_scan.scan_logs([str(f) for f in files], run=None, step=None, ids=[])
+    assert got.summary(["reward"]) == (8, 2)
+    assert got.metrics == ["kl", "loss", "reward"]
+    frame = got.for_figure(["reward", "kl"])
+    want = vio.load(files)
+    want = want[want["metric"].isin(["reward", "kl"])].reset_index(drop=True)
+    pd.testing.assert_frame_equal(frame, want)
+    assert frame.attrs["ids"] == want.attrs["ids"] == ["env", "seed"]

@@ -86,7 +86,9 @@ class Scanned:
         rel = self.frame.filter(_metric_filter(metrics))
         if LAZY_CURVES:
             return rel
-        return collect(rel, x=self.x, ids=self.ids)
+        runs = sorted({r for m, r in self.counts if m in metrics})
+        total = self.summary(metrics)[0]
+        return collect(rel, x=self.x, ids=self.ids, runs=runs, metrics=list(metrics), total=total)
 
 
 def _metric_filter(metrics: Sequence[str]) -> str:
@@ -117,11 +119,70 @@ def loaded(df: Any) -> Scanned:
     return Scanned(df, df.attrs.get("x"), list(df.attrs.get("ids", [])), counts, lazy=False)
 
 
-def collect(rel: Any, *, x: str | None, ids: Sequence[str]) -> Any:
-    """The relation's rows as the pandas frame ``load`` would give (order, attrs)."""
-    order = ", ".join(_q(c) for c in ("run", "metric", *ids, "step"))
-    ordered = rel.order(order)
-    table = ordered.to_arrow_table() if hasattr(ordered, "to_arrow_table") else ordered.arrow()
-    df = table.to_pandas()
+def collect(
+    rel: Any,
+    *,
+    x: str | None,
+    ids: Sequence[str],
+    runs: Sequence[str],
+    metrics: Sequence[str],
+    total: int,
+) -> Any:
+    """The relation's rows as the pandas frame ``load`` would give (order, dtypes, attrs).
+
+    Streamed as Arrow batches into arrays of ``total`` rows (counted by the aggregate
+    query): run and metric become integer codes into ``runs`` / ``metrics`` batch by
+    batch, so the strings of every row are built once, in the frame; the rows are
+    sorted by load's own code (no sort at all when they come sorted, the usual case).
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from vegafigs.errors import LoadError
+    from vegafigs.io._common import _code_dtype, _finish_arrays, _id_sorted
+
+    names = {"run": sorted(runs), "metric": sorted(metrics)}
+    sets = {k: pa.array(v, type=pa.string()) for k, v in names.items()}
+    picked = rel.select(", ".join(_q(c) for c in ("run", "metric", "step", "value", *ids)))
+    cols: dict[str, Any] = {}
+    pieces: dict[str, list[Any]] = {}
+    at = 0
+    for batch in _batches(picked):
+        n = batch.num_rows
+        for c in batch.schema.names:
+            col = batch.column(c)
+            if c in sets:
+                col = pc.index_in(col.cast(pa.string()), value_set=sets[c])
+                col = col.to_numpy(zero_copy_only=False).astype(_code_dtype(len(names[c])))
+            elif c in ids:  # any dtype, nulls in some batches only: joined at the end
+                pieces.setdefault(c, []).append(col.to_pandas())
+                continue
+            else:
+                col = col.to_numpy(zero_copy_only=False)
+            if c not in cols:  # filled in place: no list of pieces to concatenate
+                cols[c] = np.empty(total, dtype=col.dtype)
+            cols[c][at : at + n] = col
+        at += n
+    if at != total:  # the logs changed since they were counted
+        raise LoadError(f"logs: {at:,} rows read, {total:,} counted; were they being written?")
+    import pandas as pd
+
+    if not cols:
+        cols = {c: np.array([]) for c in ("run", "metric", "step", "value", *ids)}
+    for c, got in pieces.items():
+        cols[c] = pd.concat(got, ignore_index=True).to_numpy()
+    extra = {c: cols.pop(c) for c in ids}
+    frame = _finish_arrays((cols.pop("run"), names["run"]), (cols.pop("metric"), names["metric"]),
+                           cols.pop("step"), cols.pop("value"), extra, path=None)  # fmt: skip
+    df = _id_sorted(frame, list(ids))
     df.attrs = {"x": x, "ids": list(ids), "text": []}
     return df
+
+
+def _batches(rel: Any) -> Any:
+    """The relation's rows as Arrow record batches (the name differs across DuckDB versions)."""
+    for name in ("to_arrow_reader", "fetch_arrow_reader", "record_batch"):
+        if hasattr(rel, name):
+            return getattr(rel, name)(1 << 20)
+    return rel.arrow().to_batches()

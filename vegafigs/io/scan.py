@@ -402,39 +402,39 @@ def _parquet(
     ids: list[str],
     metrics: list[str] | None,
 ) -> tuple[Any, ScanInfo]:
-    """The tidy relation of Parquet files (see :func:`scan`); wide and long files apart."""
+    """The tidy relation of Parquet files (see :func:`scan`): files of one layout (wide /
+    long) and step column read together, the groups' rows joined by column name."""
     keys = [_partitions(s) for s in sources]
     hive = list(keys[0]) if keys and all(set(k) == set(keys[0]) for k in keys) else []
-    steps, index_cols = set(), set()
-    layouts: dict[bool, list[_Source]] = {}
+    steps: set[str] = set()
+    index_cols: set[str] = set()
+    layouts: dict[tuple[bool, str], list[_Source]] = {}
     for s in sources:
         raw, index, _ = _parquet_names(s.path)
         index_cols.update(index)
         stripped = [n.strip() for n in raw]
-        steps.add(find_step(stripped, step, path=s.path))
+        found = find_step(stripped, step, path=s.path)
+        steps.add(found)
         missing = [c for c in ids if c != "run" and c not in stripped and c not in hive]
         if missing:
             raise LoadError(
                 f"log {where(s.path)}: no column(s) {missing} to keep as ids; columns: {stripped}"
             )
-        layouts.setdefault(is_long(stripped), []).append(s)
-    if len(steps) > 1:
-        raise LoadError(
-            f"logs: the files name their step column differently ({sorted(steps)}); pass step="
-        )
+        layouts.setdefault((is_long(stripped), found), []).append(s)
     names = {p: run for p in (s.path for s in sources)} if run is not None else _run_names(sources)
     specs = [
-        _parquet_spec(con, group, names, step=steps.pop() if len(steps) else None, ids=ids,
-                      hive=hive, skip=index_cols, metrics=metrics)
-        for group in layouts.values()
+        _parquet_spec(con, group, names, step=col, ids=ids, hive=hive, skip=index_cols,
+                      metrics=metrics)
+        for (_, col), group in layouts.items()
     ]  # fmt: skip
     if len(specs) == 1:
         sql = specs[0].sql()
     else:
         sql = " UNION ALL BY NAME ".join(f"SELECT * FROM ({sp.sql()})" for sp in specs)
-    found = list(dict.fromkeys(c for sp in specs for c in sp.ids))
+    kept = tuple(dict.fromkeys(c for sp in specs for c in sp.ids))
     files = tuple(s.path for s in sources)
-    return con.sql(sql), ScanInfo(specs[0].step, tuple(found), files, "duckdb")
+    x = steps.pop() if len(steps) == 1 else "step"  # as load records it
+    return con.sql(sql), ScanInfo(x, kept, files, "duckdb")
 
 
 def _parquet_spec(
