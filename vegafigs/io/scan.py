@@ -81,9 +81,22 @@ _INT64_LIMIT = float(2**63)
 class ScanInfo:
     """What :func:`scan_info` found besides the relation.
 
-    ``x``: the step column of the files; ``ids``: the identifier columns (after
-    ``value``); ``files``: the files read; ``reader``: ``"duckdb"`` (the engine read
-    the files) or ``"load"`` (the careful loader did, see the module docstring).
+    Parameters
+    ----------
+    x : str
+        The step column of the files (``"step"`` when they name it differently).
+    ids : tuple of str
+        The identifier columns (after ``value``).
+    files : tuple of Path
+        The files read.
+    reader : {"duckdb", "load"}
+        ``"duckdb"``: the engine reads the files; ``"load"``: the careful loader of
+        :func:`~vegafigs.io.load` did (see the module docstring).
+
+    Examples
+    --------
+    >>> ScanInfo("step", ("seed",), (), "duckdb").ids
+    ('seed',)
     """
 
     x: str
