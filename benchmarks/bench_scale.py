@@ -353,7 +353,7 @@ def part_a(args: argparse.Namespace, tmp: Path) -> None:
 
 
 def part_b(args: argparse.Namespace, tmp: Path) -> None:
-    runs, steps = (40, 20_000) if args.quick else (1000, 100_000)
+    runs, steps = args.b_size or ((40, 20_000) if args.quick else (1000, 100_000))
     t0 = time.perf_counter()
     root = dataset_data(args.cache, runs, steps)
     made = time.perf_counter() - t0
@@ -399,6 +399,9 @@ def main() -> None:
                         help="steps per run in (a), e.g. 100000,1000000 (default: 100k,1M,10M; "
                         "--quick: 100k,1M)")  # fmt: skip
     parser.add_argument("--parts", default="a,b,c", help="which parts, e.g. a,c (default: all)")
+    parser.add_argument("--b-size", type=lambda t: tuple(int(v) for v in t.split("x")),
+                        default=None, metavar="RUNSxSTEPS",
+                        help="(b)'s dataset (default: 1000x100000; --quick: 40x20000)")  # fmt: skip
     parser.add_argument("--c-steps", type=int, default=1_000_000, help="steps per run in (c)")
     parser.add_argument("--dpi", type=float, default=150)
     parser.add_argument("--timeout", type=float, default=1800, help="per case, seconds")
