@@ -256,3 +256,22 @@ def test_cli_collect_equals_load(tmp_path: Path) -> None:
     want = want[want["metric"].isin(["reward", "kl"])].reset_index(drop=True)
     pd.testing.assert_frame_equal(frame, want)
     assert frame.attrs["ids"] == want.attrs["ids"] == ["env", "seed"]
+
+
+def test_cli_glob_and_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A quoted glob is the files it matches; --run names them all one run."""
+    logs = [pd.DataFrame({"step": [0, 1, 2, 3], "seed": i, "reward": [1.0, 2.0, 3.0, i]})
+            for i in range(2)]  # fmt: skip
+    files = [_write(tmp_path / f"seed{i}.parquet", df) for i, df in enumerate(logs)]
+    common = ["--y", "reward", "--dpi", "50", "-q"]
+    a, b = tmp_path / "a.vl.json", tmp_path / "b.vl.json"
+    assert main(["curves", str(tmp_path / "seed*.parquet"), *common, "-o", str(a)]) == 0
+    assert main(["curves", *map(str, files), *common, "-o", str(b)]) == 0
+    assert a.read_bytes() == b.read_bytes()
+    assert "8 points of 1 metric(s) from 2 run(s)" in capsys.readouterr().out
+    c = tmp_path / "c.vl.json"
+    code = main(
+        ["curves", *map(str, files), "--run", "all", *common, "--seed", "seed", "-o", str(c)]
+    )
+    assert code == 0
+    assert "8 points of 1 metric(s) from 1 run(s)" in capsys.readouterr().out
