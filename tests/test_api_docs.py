@@ -23,6 +23,7 @@ API_MODULES = [
     "vegafigs.layers",
     "vegafigs.transforms",
     "vegafigs.io",
+    "vegafigs.io.scan",
     "vegafigs.themes",
     "vegafigs.export",
     "vegafigs.frames",

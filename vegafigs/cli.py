@@ -189,6 +189,19 @@ def _curve_options(args: argparse.Namespace) -> tuple[str | None, dict[str, str]
     return smooth, titles
 
 
+def _curve_input(args: argparse.Namespace) -> Any:
+    """The logs of ``args.logs``: scanned lazily when all are Parquet, else loaded."""
+    from vegafigs import _curves_scan
+
+    plain = [item for item in args.logs if "=" not in item or _curves_scan.is_path(item)]
+    ids = list(dict.fromkeys(c for c in (args.series, args.seed, args.facet) if c))
+    if len(plain) == len(args.logs) and _curves_scan.scannable(
+        plain, fmt=args.format, merge=args.merge
+    ):
+        return _curves_scan.scan_logs(plain, run=args.run, step=args.x, ids=ids)
+    return _curves_scan.loaded(_curve_frame(args))
+
+
 def _curve_frame(args: argparse.Namespace) -> Any:
     """The logs of ``args.logs`` as one tidy frame (``attrs``: ``x``, ``ids``)."""
     import pandas as pd
@@ -253,13 +266,13 @@ def _cmd_curves(args: argparse.Namespace) -> int:
     targets = _curve_targets(args.output)
     smooth, titles = _curve_options(args)
     start = time.perf_counter()
-    df = _curve_frame(args)
-    metrics = _curve_metrics(args.y, sorted({str(m) for m in df["metric"]}))
+    logs = _curve_input(args)
+    metrics = _curve_metrics(args.y, logs.metrics)
     unknown = [m for m in titles if m not in metrics]
     if unknown:
         raise InputError(f"--title: {unknown} not among the metrics drawn {metrics}")
     fig = reward_length(
-        df,
+        logs.for_figure(metrics),
         x="step",
         panels=metrics,
         series=args.series or "run",
@@ -270,17 +283,16 @@ def _cmd_curves(args: argparse.Namespace) -> int:
         band=args.band,
         raw=not args.no_raw,
         panel_titles=titles or None,
-        x_title=args.x_title or x_title_of(df.attrs.get("x")),
+        x_title=args.x_title or x_title_of(logs.x),
         width_in=args.width_in,
         height_in=args.height_in,
         dpi=args.dpi,
     )
     spec = to_spec(fig)  # converted once for every output
     write_set({path: render_spec(spec, fmt, dpi=args.dpi) for path, fmt in targets.items()})
-    drawn = df[df["metric"].astype(str).isin(metrics)]
-    n_runs = drawn["run"].nunique()
+    points, n_runs = logs.summary(metrics)
     print(
-        f"vegafigs curves: {len(drawn):,} points of {len(metrics)} metric(s) from {n_runs} run(s) "
+        f"vegafigs curves: {points:,} points of {len(metrics)} metric(s) from {n_runs} run(s) "
         f"-> {', '.join(map(str, targets))} in {time.perf_counter() - start:.1f}s"
     )
     return 0

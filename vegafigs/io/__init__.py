@@ -15,7 +15,8 @@ steering run folders -> :class:`~vegafigs.io.kl_runs.KLRuns`.
 One module per format family: :mod:`~vegafigs.io.tabular` (CSV, JSON Lines,
 Parquet; wide or long), :mod:`~vegafigs.io.trainer_state` (Hugging Face),
 :mod:`~vegafigs.io.wandb` (W&B CSV export), :mod:`~vegafigs.io.tensorboard`
-(event files, through the optional ``tbparse``).
+(event files, through the optional ``tbparse``). :func:`~vegafigs.io.scan` reads the
+table formats lazily (DuckDB; Parquet dataset folders and globs too) without loading rows.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from vegafigs.io.console import load_console
 from vegafigs.io.kl_runs import KLRuns, load_kl_runs
 from vegafigs.io.rllib import load_rllib
 from vegafigs.io.sb3 import load_monitor, load_sb3_progress
+from vegafigs.io.scan import scan, scan_info
 from vegafigs.io.tabular import Progress, load_csv, load_jsonl, load_parquet
 from vegafigs.io.tensorboard import load_tensorboard
 from vegafigs.io.trainer_state import load_trainer_state
@@ -71,6 +73,8 @@ __all__ = [
     "load_tensorboard",
     "load_trainer_state",
     "load_wandb_csv",
+    "scan",
+    "scan_info",
 ]
 
 #: Format names accepted by ``load(..., format=)`` (``--format``).

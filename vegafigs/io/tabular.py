@@ -382,6 +382,12 @@ def load_parquet(
         raise
     except Exception as exc:  # pyarrow raises its own error types
         raise LoadError(f"log {where(p)}: not a readable Parquet file ({exc})") from exc
+    # A pandas index written as columns (``__index_level_0__``) is not a metric.
+    index = [c for c in (table.schema.pandas_metadata or {}).get("index_columns", [])
+             if isinstance(c, str) and c in table.column_names]  # fmt: skip
+    if index:
+        table = table.drop(index)
+        names = [n for n in names if n not in index]
     if table.num_rows == 0:
         raise LoadError(f"log {where(p)}: no rows (columns {names})")
     df = table.rename_columns([f"c{i}" for i in range(len(names))]).to_pandas()
