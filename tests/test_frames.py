@@ -8,6 +8,7 @@ Figures drawn by ``reward_length`` / ``training_curves`` are left to their own t
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 import json
 import warnings
@@ -32,10 +33,17 @@ def _arrow(df: pd.DataFrame) -> Any:
     return pa.Table.from_pandas(df, preserve_index=False)
 
 
+@functools.cache
+def _duck() -> Any:
+    """One connection for the test relations (DuckDB before 1.2 closes a connection
+    nobody holds, even under a relation still in use)."""
+    return duckdb.connect()
+
+
 def _duckdb(df: pd.DataFrame) -> Any:
     """``df`` as a DuckDB relation; a Categorical as an ENUM of its categories (DuckDB reads
     an Arrow dictionary as VARCHAR, dropping the order)."""
-    rel = duckdb.connect().from_arrow(_arrow(df))
+    rel = _duck().from_arrow(_arrow(df))
     cols = []
     for name in df.columns:
         quoted = '"' + str(name).replace('"', '""') + '"'
@@ -323,7 +331,9 @@ def test_dtype_mapping() -> None:
         "b_null": [True, None, False],
         "cat": pl.Series(["q", "p", "q"], dtype=pl.Categorical),
         "enum": pl.Series(["q", "p", "q"], dtype=pl.Enum(["q", "r", "p"])),
-        "t": [dt.datetime(2026, 1, 1, tzinfo=tz)] * 3, "d": [dt.timedelta(seconds=5)] * 3,
+        "t": pl.Series([dt.datetime(2026, 1, 1, 5)] * 3, dtype=pl.Datetime("us", "UTC"))
+        .dt.convert_time_zone("America/New_York"),  # (polars 1.0 reads tz-aware objects as UTC)
+        "d": [dt.timedelta(seconds=5)] * 3,
     })  # fmt: skip
     out = frames.to_pandas(df)
     want = pd.DataFrame({
