@@ -1,0 +1,168 @@
+"""A curve figure's lines computed and M4-reduced where the data lives.
+
+:func:`reduce_groups` runs a figure's per-line computation (smoothing, bands, seeds)
+on the lines of a frame in its own engine and returns only the rows the figure
+draws: a group of lines (one run, or the seeds of one run) of at most
+:data:`IN_MEMORY_ROWS` rows is fetched (sorted by x) and computed by the figure's
+own pandas code, then reduced by :func:`vegafigs.transforms.downsample`; a longer
+one is streamed in batches through :class:`~vegafigs.engines.stream.Segments`
+(overlapping segments, so every row sees the context its window needs) into
+:class:`~vegafigs.engines.stream.M4Stream`.
+
+>>> import pandas as pd
+>>> from vegafigs.engines.frames import lazy_frame
+>>> lf = lazy_frame(pd.DataFrame({"run": "a", "step": range(5), "value": range(5)}))
+>>> g = Group(series="a", where={"run": "a"}, steps=5, rows=5, x_range=(0.0, 4.0))
+>>> plan = Plan(width_px=2, x_domain=(0.0, 4.0), columns=["y"], enabled=None)
+>>> reduce_groups(lf, [g], plan=plan, compute=lambda r: r, x="step", y="value")["x"].tolist()
+[0.0, 1.0, 2.0, 3.0, 4.0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import narwhals.stable.v2 as nw
+import pandas as pd
+
+from vegafigs._time import PlotX
+from vegafigs.engines.curves import finite, key_filter, line_rows, plot_values
+from vegafigs.engines.stream import M4Stream, Segments
+from vegafigs.transforms.downsample import POINTS_PER_COLUMN, downsample
+
+#: A group of lines with at most this many rows is computed in one piece (in pandas).
+IN_MEMORY_ROWS = 250_000
+
+
+@dataclass(frozen=True)
+class Group:
+    """The lines drawn as one series: a run (or the seeds of one run) of one panel.
+
+    ``series``: its drawn name; ``where``: ``{column: native value}`` selecting its
+    rows; ``steps``: the rows it is drawn with (distinct steps); ``rows``: its rows
+    in the frame; ``x_range``: its first and last x as drawn.
+    """
+
+    series: str
+    where: Mapping[str, Any]
+    steps: int
+    rows: int
+    x_range: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a figure reduces its lines: ``width_px`` pixel columns over ``x_domain``,
+    the drawn ``columns`` M4 keeps (internal names), ``enabled`` as the figure's
+    ``downsample=`` (None: only when a series has more than 4 rows per column),
+    ``before`` / ``after``: steps of context the computation needs, ``seed``: the
+    seed column (``seed_text``: its values' drawn names), ``plot_x`` / ``time``: how
+    x is drawn."""
+
+    width_px: int
+    x_domain: tuple[float, float]
+    columns: Sequence[str]
+    enabled: bool | None
+    before: int = 0
+    after: int = 0
+    seed: str | None = None
+    seed_text: Mapping[Any, str] = field(default_factory=dict)
+    plot_x: PlotX = PlotX()
+    time: Any = None
+
+    @property
+    def limit(self) -> int:
+        """Series with more steps than this are reduced."""
+        return POINTS_PER_COLUMN * self.width_px
+
+
+def reduce_groups(lf: nw.LazyFrame[Any], groups: Sequence[Group], *, plan: Plan,
+                  compute: Callable[[pd.DataFrame], pd.DataFrame], x: str,
+                  y: str) -> pd.DataFrame:  # fmt: skip
+    """The drawn rows of ``groups`` (internal columns ``series``, ``x`` ...), sorted by
+    series name, then x.
+
+    Parameters
+    ----------
+    lf : narwhals.LazyFrame
+        The frame.
+    groups : sequence of Group
+        The series of one panel.
+    plan : Plan
+        The reduction.
+    compute : callable
+        The figure's per-series computation on rows with columns ``series``
+        (``seed``), ``x`` (float, as drawn), ``y`` (float), sorted by x; returns the
+        drawn columns sorted by x.
+    x, y : str
+        The frame's step and value columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows drawn (after M4 when the plan reduces).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from vegafigs.engines.frames import lazy_frame
+    >>> lf = lazy_frame(pd.DataFrame({"run": "a", "step": [1, 0], "value": [2.0, 1.0]}))
+    >>> g = Group(series="a", where={"run": "a"}, steps=2, rows=2, x_range=(0.0, 1.0))
+    >>> plan = Plan(width_px=2, x_domain=(0.0, 1.0), columns=["y"], enabled=None)
+    >>> reduce_groups(lf, [g], plan=plan, compute=lambda r: r, x="step", y="value")["y"].tolist()
+    [1.0, 2.0]
+    """
+    needs = plan.enabled is True or (
+        plan.enabled is None and any(g.steps > plan.limit for g in groups))
+    parts = []
+    for g in sorted(groups, key=lambda g: g.series):
+        reduce = needs and g.steps > plan.limit
+        parts.append(_group_rows(lf, g, plan=plan, compute=compute, x=x, y=y, reduce=reduce))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _internal(rows: pd.DataFrame, g: Group, *, plan: Plan, x: str, y: str) -> pd.DataFrame:
+    """A batch under the internal names, x as drawn."""
+    out = {"series": pd.Series([g.series] * len(rows), dtype=object)}
+    if plan.seed is not None:
+        out["seed"] = rows[plan.seed].map(plan.seed_text).astype(object)
+    out["x"] = pd.Series(plot_values(rows[x], plan.plot_x, plan.time))
+    out["y"] = pd.Series(rows[y].to_numpy(dtype=float))
+    return pd.DataFrame(out)
+
+
+def _group_rows(lf: nw.LazyFrame[Any], g: Group, *, plan: Plan,
+                compute: Callable[[pd.DataFrame], pd.DataFrame], x: str, y: str,
+                reduce: bool) -> pd.DataFrame:  # fmt: skip
+    cols = [x, y, *([plan.seed] if plan.seed is not None else [])]
+    where = finite(lf, [x, y]) & key_filter(g.where)
+    stream = line_rows(lf, where=where, columns=cols, x=x)
+    if g.rows <= IN_MEMORY_ROWS:
+        parts = [_internal(b, g, plan=plan, x=x, y=y) for b in stream]
+        out = compute(pd.concat(parts, ignore_index=True))
+        if not reduce:
+            return out
+        return downsample(out, x="x", y=list(plan.columns), width_px=plan.width_px, by="series",
+                          x_domain=plan.x_domain)  # fmt: skip
+    lo, hi = plan.x_domain
+    m4 = M4Stream(x_domain=(lo, hi), width_px=plan.width_px, columns=plan.columns,
+                  spans=g.x_range == (lo, hi)) if reduce else None  # fmt: skip
+    kept: list[pd.DataFrame] = []
+    seg = Segments(compute, before=plan.before, after=plan.after)
+
+    def feed(part: pd.DataFrame) -> None:
+        if m4 is None:
+            kept.append(part)
+        else:
+            m4.push(part.reset_index(drop=True))
+
+    for b in stream:
+        for part in seg.push(_internal(b, g, plan=plan, x=x, y=y)):
+            feed(part)
+    for part in seg.finish():
+        feed(part)
+    if m4 is not None:
+        return m4.finish()
+    return pd.concat(kept, ignore_index=True)

@@ -1,0 +1,277 @@
+"""Bounded-memory passes over one line's rows, streamed in ``x`` order.
+
+:class:`Segments` runs a figure's own (pandas) per-line computation — smoothing,
+bands — on overlapping segments of a long line, so that every row is computed with
+the context its window needs; :class:`M4Stream` keeps, per pixel column, the rows
+the M4 reduction of :mod:`vegafigs.transforms.downsample` keeps (first, last,
+min and max of each preserved column), holding only the current column's
+candidates between batches.
+
+>>> import numpy as np, pandas as pd
+>>> m4 = M4Stream(x_domain=(0.0, 999.0), width_px=10, columns=["y"], spans=False)
+>>> for start in range(0, 1000, 300):
+...     xs = np.arange(start, min(start + 300, 1000), dtype=float)
+...     m4.push(pd.DataFrame({"x": xs, "y": np.sin(xs / 50)}))
+>>> len(m4.finish()) <= 40
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Sequence
+
+import numpy as np
+import pandas as pd
+
+from vegafigs.transforms.downsample import pixel_columns
+
+#: Steps a segment outputs at once (plus its context on both sides).
+SEGMENT_STEPS = 200_000
+
+
+def ts_bins(xs: np.ndarray, x0: float, x1: float, width_px: int, prev: int) -> np.ndarray:
+    """The pixel column of each x as the ``tsdownsample`` package bins a series that
+    spans ``x0 .. x1`` (its first and last x): column ``i`` ends at
+    ``x0 + (x1 / w - x0 / w) * (i + 1)`` (inclusive), an x equal to an end that would
+    open its column moves to the next one, and the last column takes the rest.
+
+    Parameters
+    ----------
+    xs : numpy.ndarray
+        Sorted x values (a batch of the series).
+    x0, x1 : float
+        The series' first and last x.
+    width_px : int
+        Number of pixel columns (>= 2).
+    prev : int
+        Column of the x before ``xs[0]`` (-1 at the series' start).
+
+    Returns
+    -------
+    numpy.ndarray
+        Column of each x (int64).
+
+    Examples
+    --------
+    >>> ts_bins(np.arange(10.0), 0.0, 9.0, 3, -1).tolist()
+    [0, 0, 0, 0, 1, 1, 1, 2, 2, 2]
+    """
+    step = x1 / width_px - x0 / width_px
+    ends = x0 + step * np.arange(1, width_px + 1, dtype=float)
+    b = np.searchsorted(ends, xs, side="left").astype(np.int64)
+    inside = b < width_px
+    on_end = np.flatnonzero(inside & (xs == ends[np.minimum(b, width_px - 1)]))
+    for k in on_end.tolist():
+        before = b[k - 1] if k > 0 else prev
+        if before < b[k]:
+            b[k] += 1
+    return np.minimum(b, width_px - 1)
+
+
+class M4Stream:
+    """The M4 reduction of one series fed in ``x`` order, a batch at a time.
+
+    Keeps exactly the rows :func:`vegafigs.transforms.downsample` keeps for the
+    series: with ``spans`` (the series starts and ends at the domain's ends) the
+    rows the ``tsdownsample`` package picks, else the numpy rule (pixel columns of
+    ``x_domain``).
+
+    Parameters
+    ----------
+    x_domain : tuple of float
+        The plot's x domain (pixel columns split it).
+    width_px : int
+        Number of pixel columns.
+    columns : sequence of str
+        The columns whose lines must not change (their first / last / min / max
+        rows per pixel column are kept).
+    spans : bool
+        Whether the series runs from ``x_domain[0]`` to ``x_domain[1]``.
+    x : str, optional
+        The x column (default ``"x"``).
+
+    Examples
+    --------
+    >>> m4 = M4Stream(x_domain=(0.0, 9.0), width_px=2, columns=["y"], spans=True)
+    >>> m4.push(pd.DataFrame({"x": np.arange(10.0), "y": np.arange(10.0)}))
+    >>> m4.finish()["x"].tolist()
+    [0.0, 4.0, 5.0, 9.0]
+    """
+
+    def __init__(self, *, x_domain: tuple[float, float], width_px: int,
+                 columns: Sequence[str], spans: bool, x: str = "x") -> None:  # fmt: skip
+        self.x0, self.x1 = float(x_domain[0]), float(x_domain[1])
+        self.width_px = int(width_px)
+        self.columns = list(columns)
+        self.spans = spans
+        self.x = x
+        self.kept: list[pd.DataFrame] = []
+        self.pending: pd.DataFrame | None = None
+        self.pending_bins = np.zeros(0, dtype=np.int64)
+        self.pending_count = 0
+        self.prev_bin = -1
+
+    def _bins(self, xs: np.ndarray) -> np.ndarray:
+        if self.spans:
+            return ts_bins(xs, self.x0, self.x1, self.width_px, self.prev_bin)
+        return pixel_columns(xs, self.x0, self.x1, self.width_px).astype(np.int64)
+
+    def push(self, rows: pd.DataFrame) -> None:
+        """Feed the next rows of the series (sorted by x, after the previous ones)."""
+        if rows.empty:
+            return
+        bins = self._bins(rows[self.x].to_numpy(dtype=float))
+        self.prev_bin = int(bins[-1])
+        if self.pending is not None:
+            rows = pd.concat([self.pending, rows], ignore_index=True)
+            bins = np.concatenate([self.pending_bins, bins])
+        extra = self.pending_count - (0 if self.pending is None else len(self.pending))
+        pick, last_start, last_count = self._pick(rows, bins, extra)
+        done = np.flatnonzero(pick[:last_start])
+        if done.size:
+            self.kept.append(rows.iloc[done])
+        tail = last_start + np.flatnonzero(pick[last_start:])
+        self.pending = rows.iloc[tail].reset_index(drop=True)
+        self.pending_bins = bins[tail]
+        self.pending_count = last_count
+
+    def _pick(self, rows: pd.DataFrame, bins: np.ndarray, extra: int) -> tuple[np.ndarray, int,
+                                                                                 int]:  # fmt: skip
+        """Rows M4 keeps per column, the start of the last column and its row count."""
+        n = bins.size
+        starts = np.flatnonzero(np.diff(bins, prepend=bins[0] - 1))
+        stops = np.append(starts[1:], n)
+        counts = stops - starts
+        counts[0] += extra
+        seg = np.repeat(np.arange(starts.size), stops - starts)
+        pick = np.zeros(n, dtype=bool)
+        pick[starts] = True
+        pick[stops - 1] = True
+        for col in self.columns:
+            ys = rows[col].to_numpy(dtype=float)
+            for reduce in (np.minimum, np.maximum):
+                target = reduce.reduceat(ys, starts)
+                hits = np.flatnonzero(ys == target[seg])
+                _, first = np.unique(seg[hits], return_index=True)
+                pick[hits[first]] = True
+        if self.spans:  # tsdownsample keeps every row of a column of <= 4 rows
+            pick |= (counts <= 4)[seg]
+        return pick, int(starts[-1]), int(counts[-1])
+
+    def finish(self) -> pd.DataFrame:
+        """The kept rows, in x order (the stream is done)."""
+        parts = list(self.kept)
+        if self.pending is not None and len(self.pending):
+            pick, _, _ = self._pick(self.pending, self.pending_bins,
+                                    self.pending_count - len(self.pending))  # fmt: skip
+            parts.append(self.pending.iloc[np.flatnonzero(pick)])
+        if not parts:
+            return pd.DataFrame()
+        return pd.concat(parts, ignore_index=True)
+
+
+def ema_context(weight: float) -> int:
+    """Points of history after which TensorBoard's EMA with ``weight`` forgets its
+    start (``weight ** n < 1e-20``), so a segment started that far back computes the
+    same floats.
+
+    Parameters
+    ----------
+    weight : float
+        The EMA weight in [0, 1).
+
+    Returns
+    -------
+    int
+        The number of points.
+
+    Examples
+    --------
+    >>> ema_context(0.9)
+    447
+    """
+    if weight <= 0:
+        return 0
+    return math.ceil(math.log(1e-20) / math.log(weight)) + 10
+
+
+class Segments:
+    """One line's rows computed by ``compute`` on overlapping segments of steps.
+
+    Each output row is computed from a segment holding at least ``before`` steps
+    before it and ``after`` steps after it (or the line's ends), so a windowed or
+    exponentially forgetting computation gives what one pass over the whole line
+    gives. Rows sharing a step (the seeds of a group) stay in one segment.
+
+    Parameters
+    ----------
+    compute : callable
+        ``compute(rows) -> rows``: the per-line computation on a pandas frame of
+        consecutive steps; returns one frame sorted by ``x``.
+    before, after : int
+        Steps of context the computation needs on each side.
+    x : str, optional
+        The step column (default ``"x"``).
+    steps : int, optional
+        Steps output per segment (default :data:`SEGMENT_STEPS`; at least three
+        times the context).
+
+    Examples
+    --------
+    >>> seg = Segments(lambda r: r.assign(z=r["y"].rolling(3, center=True).mean()),
+    ...                before=1, after=1, steps=4)
+    >>> rows = pd.DataFrame({"x": np.arange(10.0), "y": np.arange(10.0)})
+    >>> out = pd.concat([*seg.push(rows.iloc[:5]), *seg.push(rows.iloc[5:]), *seg.finish()])
+    >>> out["z"].tolist()[1:-1]
+    [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
+    """
+
+    def __init__(self, compute: Callable[[pd.DataFrame], pd.DataFrame], *, before: int,
+                 after: int, x: str = "x", steps: int = SEGMENT_STEPS) -> None:  # fmt: skip
+        self.compute = compute
+        self.before, self.after = int(before), int(after)
+        self.x = x
+        self.steps = max(int(steps), 3 * (self.before + self.after), 1)
+        self.buffer: list[pd.DataFrame] = []
+        self.n_buffered = 0
+        self.done_upto: float | None = None  # last x already output
+
+    def push(self, rows: pd.DataFrame) -> Iterator[pd.DataFrame]:
+        """Feed the next rows (sorted by x); yields the rows computed so far."""
+        self.buffer.append(rows)
+        self.n_buffered += len(rows)
+        if self.n_buffered < self.steps + self.before + self.after:
+            return
+        data = pd.concat(self.buffer, ignore_index=True)
+        steps = pd.unique(data[self.x].to_numpy())
+        context = 0 if self.done_upto is None else int(np.sum(steps <= self.done_upto))
+        if steps.size - context - self.after < max(1, self.steps // 2):
+            self.buffer = [data]
+            return
+        out = self.compute(data)
+        last = steps[steps.size - self.after - 1]
+        yield self._new(out, last)
+        self.done_upto = float(last)
+        first_kept = steps[max(0, steps.size - self.after - self.before)]
+        rest = data[data[self.x].to_numpy() >= first_kept].reset_index(drop=True)
+        self.buffer, self.n_buffered = [rest], len(rest)
+
+    def _new(self, out: pd.DataFrame, last: float | None) -> pd.DataFrame:
+        xs = out[self.x].to_numpy()
+        keep = np.ones(xs.size, dtype=bool)
+        if self.done_upto is not None:
+            keep &= xs > self.done_upto
+        if last is not None:
+            keep &= xs <= last
+        return out[keep]
+
+    def finish(self) -> Iterator[pd.DataFrame]:
+        """The rows left (the line is done)."""
+        if not self.buffer:
+            return
+        data = pd.concat(self.buffer, ignore_index=True)
+        self.buffer = []
+        if data.empty:
+            return
+        yield self._new(self.compute(data), None)
