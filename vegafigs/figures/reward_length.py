@@ -66,7 +66,7 @@ from vegafigs.layers._encode import choice
 from vegafigs.themes import Style, figure_size, resolve_theme
 from vegafigs.transforms.bands import band as band_stats
 from vegafigs.transforms.bands import parse_kind, rolling_band
-from vegafigs.transforms.smoothing import parse_smooth
+from vegafigs.transforms.smoothing import ema_values, parse_smooth
 from vegafigs.transforms.smoothing import smooth as smooth_frame
 
 #: Panel / axis titles of a few metric names (any other metric is titled as logged).
@@ -1081,8 +1081,19 @@ def _engine_curve(
                 after=after, seed=src.columns.get("seed"), seed_text=seed_text,
                 plot_x=inp.plot_x, time=inp.time)  # fmt: skip
 
+    name, weight = parse_smooth(smooth)
+    flat = {g.series for g, (_, p) in zip(groups, lines.groupby("_series", sort=False),
+                                          strict=True) if (p["y0"] == p["y1"]).all()}  # fmt: skip
+
     def compute(rows: pd.DataFrame) -> pd.DataFrame:
-        return _prepare(rows, smooth=smooth, band=band, band_window=window, seeded=seeded)
+        if seeded or band is not None or name not in ("ema", "none"):
+            return _prepare(rows, smooth=smooth, band=band, band_window=window, seeded=seeded)
+        # The pandas path's smoothing of one sorted run, without its frame copies: the
+        # same EMA of the same floats (a constant run is left as it is).
+        v = rows["y"].to_numpy(dtype=float)
+        keep = name == "none" or str(rows["series"].iloc[0]) in flat
+        out = rows[["series", "x", "y"]]
+        return out.assign(smooth=v.copy() if keep else ema_values(v, float(weight or 0.0)))
 
     return reduce_groups(src.lf, groups, plan=plan, compute=compute, x=src.columns["x"],
                          y=src.columns["y"])  # fmt: skip
