@@ -17,7 +17,8 @@ from vegafigs._params import BOOL, COLUMN, POSITIVE_INT, TEXT_MAPPING, checked
 from vegafigs._precision import value_range
 from vegafigs._time import PlotX
 from vegafigs.engines.frames import is_pandas
-from vegafigs.engines.reduce import IN_MEMORY_ROWS, Group, Plan, reduce_groups
+from vegafigs.engines import reduce as _reduce
+from vegafigs.engines.reduce import Group, Plan, reduce_groups
 from vegafigs.engines.source import CurveSource as _Source
 from vegafigs.engines.curves import plot_values
 from vegafigs.engines.stream import ema_context
@@ -1056,7 +1057,7 @@ def _engine_curve(
     for name, part in lines.groupby("_series", sort=False):
         first = part.iloc[0]
         n_steps = int(first["nx"]) if steps is None else steps[str(name)]
-        if seeded and int(part["n"].sum()) > IN_MEMORY_ROWS and (
+        if seeded and int(part["n"].sum()) > _reduce.IN_MEMORY_ROWS and (
                 (part["nx"] != n_steps).any() or (part["n"] != n_steps).any()):  # fmt: skip
             raise InputError(
                 f"reward_length: the seeds of run {name!r} (metric {m!r}) are logged at "
@@ -1073,7 +1074,7 @@ def _engine_curve(
     if band is not None and not seeded:
         n = max(g.steps for g in groups)
         window = band_window if band_window is not None else max(5, (n // 50) | 1)
-    before, after = _context(smooth, window, long=any(g.rows > IN_MEMORY_ROWS for g in groups))
+    before, after = _context(smooth, window, long=any(g.rows > _reduce.IN_MEMORY_ROWS for g in groups))
     cols = ["smooth", *(["lower", "upper"] if band is not None or seeded else [])]
     seed_text = ({v: k for k, v in inp.originals["seed"][0].items()} if seeded else {})
     plan = Plan(width_px=width_px, x_domain=(float(x_domain[0]), float(x_domain[1])),
