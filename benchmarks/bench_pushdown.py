@@ -65,9 +65,12 @@ def main() -> None:
                 got = json.loads(res.stdout.strip().splitlines()[-1])
                 got["process"] = time.perf_counter() - t0
                 rows.append((n, how, got))
-                print(f"{n:>10,} {how:<12} wall {got['wall']:6.2f} s (process "
-                      f"{got['process']:6.2f} s)  peak RSS {got['rss_mb']:7.0f} MB  spec "
-                      f"{got['spec_bytes'] / 1e6:5.2f} MB", flush=True)
+                print(
+                    f"{n:>10,} {how:<12} wall {got['wall']:6.2f} s (process "
+                    f"{got['process']:6.2f} s)  peak RSS {got['rss_mb']:7.0f} MB  spec "
+                    f"{got['spec_bytes'] / 1e6:5.2f} MB",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

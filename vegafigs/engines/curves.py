@@ -244,7 +244,8 @@ def repeated_rows(lf: nw.LazyFrame[Any], *, x: str, keys: Sequence[str],
     >>> import pandas as pd
     >>> from vegafigs.engines.frames import lazy_frame
     >>> df = pd.DataFrame({"run": "a", "step": [0, 0, 1], "value": [1.0, 2.0, 3.0]})
-    >>> repeated_rows(lazy_frame(df), x="step", keys=["run"], where=nw.lit(True))["value"].tolist()
+    >>> out = repeated_rows(lazy_frame(df), x="step", keys=["run"], where=nw.col("step") >= 0)
+    >>> out["value"].tolist()
     [1.0, 2.0]
     """
     on = [*keys, x]
@@ -314,7 +315,7 @@ def line_rows(lf: nw.LazyFrame[Any], *, where: nw.Expr, columns: Sequence[str], 
     >>> import pandas as pd
     >>> from vegafigs.engines.frames import lazy_frame
     >>> df = pd.DataFrame({"step": [2, 0, 1]})
-    >>> [b["step"].tolist() for b in line_rows(lazy_frame(df), where=nw.lit(True),
+    >>> [b["step"].tolist() for b in line_rows(lazy_frame(df), where=nw.col("step") >= 0,
     ...                                         columns=["step"], x="step", size=2)]
     [[0, 1], [2]]
     """

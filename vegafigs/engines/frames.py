@@ -114,7 +114,7 @@ def with_index(lf: nw.LazyFrame[Any], *, name: str = INDEX) -> nw.LazyFrame[Any]
         return lazy_frame(native.with_row_index(name))
     if impl.is_duckdb():
         cols = ", ".join(f'"{c}"' for c in native.columns)
-        return lazy_frame(native.project(f"{cols}, (row_number() OVER ()) - 1 AS \"{name}\""))
+        return lazy_frame(native.project(f'{cols}, (row_number() OVER ()) - 1 AS "{name}"'))
     if impl.is_pyspark() or impl.is_pyspark_connect():
         from pyspark.sql import functions as F  # noqa: N812 - Spark's own name
 

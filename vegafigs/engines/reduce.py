@@ -40,9 +40,18 @@ IN_MEMORY_ROWS = 250_000
 class Group:
     """The lines drawn as one series: a run (or the seeds of one run) of one panel.
 
-    ``series``: its drawn name; ``where``: ``{column: native value}`` selecting its
-    rows; ``steps``: the rows it is drawn with (distinct steps); ``rows``: its rows
-    in the frame; ``x_range``: its first and last x as drawn.
+    Parameters
+    ----------
+    series : str
+        Its drawn name.
+    where : mapping
+        ``{column: native value}`` selecting its rows.
+    steps : int
+        The rows it is drawn with (distinct steps).
+    rows : int
+        Its rows in the frame.
+    x_range : tuple of float
+        Its first and last x as drawn.
     """
 
     series: str
@@ -54,12 +63,30 @@ class Group:
 
 @dataclass(frozen=True)
 class Plan:
-    """How a figure reduces its lines: ``width_px`` pixel columns over ``x_domain``,
-    the drawn ``columns`` M4 keeps (internal names), ``enabled`` as the figure's
-    ``downsample=`` (None: only when a series has more than 4 rows per column),
-    ``before`` / ``after``: steps of context the computation needs, ``seed``: the
-    seed column (``seed_text``: its values' drawn names), ``plot_x`` / ``time``: how
-    x is drawn."""
+    """How a figure computes and reduces its lines.
+
+    Parameters
+    ----------
+    width_px : int
+        Pixel columns of the plot.
+    x_domain : tuple of float
+        The plot's x domain (drawn units).
+    columns : sequence of str
+        The drawn columns M4 keeps (internal names).
+    enabled : bool or None
+        The figure's ``downsample=`` (None: only when a series has more than 4
+        rows per pixel column).
+    before, after : int, optional
+        Steps of context the computation needs on each side (default 0).
+    seed : str, optional
+        The seed column (default None).
+    seed_text : mapping, optional
+        ``{seed value: drawn name}``.
+    plot_x : vegafigs._time.PlotX, optional
+        How x is drawn.
+    time : object, optional
+        The x column's time dtype (None: numbers).
+    """
 
     width_px: int
     x_domain: tuple[float, float]
@@ -115,7 +142,8 @@ def reduce_groups(lf: nw.LazyFrame[Any], groups: Sequence[Group], *, plan: Plan,
     [1.0, 2.0]
     """
     needs = plan.enabled is True or (
-        plan.enabled is None and any(g.steps > plan.limit for g in groups))
+        plan.enabled is None and any(g.steps > plan.limit for g in groups)
+    )
     parts = []
     for g in sorted(groups, key=lambda g: g.series):
         reduce = needs and g.steps > plan.limit

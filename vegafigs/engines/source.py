@@ -64,7 +64,22 @@ class CurveSource:
 
     @classmethod
     def of(cls, df: Any, *, columns: Mapping[str, str | None], func: str) -> CurveSource:
-        """Check ``df``'s columns and build its line table and stand-in (small queries)."""
+        """Check ``df``'s columns and build its line table and stand-in (small queries).
+
+        Parameters
+        ----------
+        df : frame
+            Any frame narwhals wraps.
+        columns : mapping
+            ``{role: column or None}``.
+        func : str
+            The figure named by warnings and errors.
+
+        Returns
+        -------
+        CurveSource
+            The source.
+        """
         given = {k: v for k, v in columns.items() if v is not None}
         lf = lazy_frame(df)
         require_columns_in(lf, given)
@@ -79,8 +94,18 @@ class CurveSource:
         return [self.columns[r] for r in ROLES if r in self.columns]
 
     def texts(self, originals: Mapping[str, tuple[Mapping[str, Any], Any]]) -> pd.DataFrame:
-        """Each line's drawn names per role (``{role: column}`` of the checked input's
-        ``originals``: ``{role: ({text: value}, dtype)}``)."""
+        """Each line's drawn names per role.
+
+        Parameters
+        ----------
+        originals : mapping
+            The checked input's ``{role: ({text: value}, dtype)}``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One column per role, one row per line.
+        """
         out = {}
         for role in ROLES:
             if role in self.columns and role in originals:
@@ -90,8 +115,20 @@ class CurveSource:
 
     def lines_of(self, originals: Mapping[str, tuple[Mapping[str, Any], Any]],
                  **roles: Any) -> pd.DataFrame:  # fmt: skip
-        """The line table's rows whose drawn names are ``roles`` (a list: any of them),
-        with the drawn names in columns ``_<role>``."""
+        """The line table's rows whose drawn names are ``roles``.
+
+        Parameters
+        ----------
+        originals : mapping
+            The checked input's ``{role: ({text: value}, dtype)}``.
+        **roles : object
+            ``role=name`` (a list: any of them; None: any).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The rows, with the drawn names in columns ``_<role>``.
+        """
         texts = self.texts(originals)
         keep = pd.Series(True, index=self.table.index)
         for role, want in roles.items():
@@ -105,17 +142,49 @@ class CurveSource:
         return out
 
     def where(self, row: pd.Series, roles: Sequence[str]) -> dict[str, Any]:
-        """``{column: native value}`` selecting the rows of ``row``'s ``roles``."""
+        """``{column: native value}`` selecting the rows of ``row``'s ``roles``.
+
+        Parameters
+        ----------
+        row : pandas.Series
+            A row of the line table.
+        roles : sequence of str
+            The roles to select by.
+
+        Returns
+        -------
+        dict
+            ``{column: value}``.
+        """
         return {self.columns[r]: row[self.columns[r]] for r in roles if r in self.columns}
 
     def whole(self, lines: pd.DataFrame) -> bool:
-        """Whether every x of ``lines`` is a whole number."""
+        """Whether every x of ``lines`` is a whole number.
+
+        Parameters
+        ----------
+        lines : pandas.DataFrame
+            Rows of the line table.
+
+        Returns
+        -------
+        bool
+            True when every x is whole (no lines: True).
+        """
         return bool(lines["whole"].min() == 1) if len(lines) else True
 
     def require_one_row_per_step(self, lines: pd.DataFrame,
                                  check: Callable[[pd.DataFrame], None]) -> None:  # fmt: skip
         """Fetch the rows of ``lines`` that repeat a step (only those) and run the
-        figure's own ``check`` on them (which raises the pandas path's error)."""
+        figure's own ``check`` on them (which raises the pandas path's error).
+
+        Parameters
+        ----------
+        lines : pandas.DataFrame
+            Rows of the line table (the drawn lines).
+        check : callable
+            The figure's check of a pandas frame.
+        """
         bad = lines[lines["nx"] < lines["n"]]
         if bad.empty:
             return

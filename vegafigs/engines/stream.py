@@ -118,7 +118,13 @@ class M4Stream:
         return pixel_columns(xs, self.x0, self.x1, self.width_px).astype(np.int64)
 
     def push(self, rows: pd.DataFrame) -> None:
-        """Feed the next rows of the series (sorted by x, after the previous ones)."""
+        """Feed the next rows of the series (sorted by x, after the previous ones).
+
+        Parameters
+        ----------
+        rows : pandas.DataFrame
+            The rows (``x`` and the ``columns``; other columns are carried).
+        """
         if rows.empty:
             return
         bins = self._bins(rows[self.x].to_numpy(dtype=float))
@@ -189,7 +195,7 @@ def ema_context(weight: float) -> int:
     Examples
     --------
     >>> ema_context(0.9)
-    447
+    448
     """
     if weight <= 0:
         return 0
@@ -238,7 +244,18 @@ class Segments:
         self.done_upto: float | None = None  # last x already output
 
     def push(self, rows: pd.DataFrame) -> Iterator[pd.DataFrame]:
-        """Feed the next rows (sorted by x); yields the rows computed so far."""
+        """Feed the next rows (sorted by x); yields the rows computed so far.
+
+        Parameters
+        ----------
+        rows : pandas.DataFrame
+            The next rows of the line.
+
+        Yields
+        ------
+        pandas.DataFrame
+            Computed rows, each step once.
+        """
         self.buffer.append(rows)
         self.n_buffered += len(rows)
         if self.n_buffered < self.steps + self.before + self.after:

@@ -16,11 +16,11 @@ from vegafigs._fields import fdef, field, text_keys, text_levels
 from vegafigs._params import BOOL, COLUMN, POSITIVE_INT, TEXT_MAPPING, checked
 from vegafigs._precision import value_range
 from vegafigs._time import PlotX
-from vegafigs.engines.frames import is_pandas
 from vegafigs.engines import reduce as _reduce
+from vegafigs.engines.curves import plot_values
+from vegafigs.engines.frames import is_pandas
 from vegafigs.engines.reduce import Group, Plan, reduce_groups
 from vegafigs.engines.source import CurveSource as _Source
-from vegafigs.engines.curves import plot_values
 from vegafigs.engines.stream import ema_context
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
@@ -367,9 +367,12 @@ def reward_length(
                                  panel=panel, panels=panels, layout=layout, seed=seed,
                                  facet=facet)  # fmt: skip
     if src is not None:
-        src.require_one_row_per_step(src.lines_of(inp.originals, panel=metrics),
-                                     lambda rows: _checked_rows(rows, **roles, panels=None,
-                                                                layout="panels") and None)  # fmt: skip
+
+        def check(rows: pd.DataFrame) -> None:  # the pandas error, from the repeated rows
+            _checked_rows(rows, x=x, y=y, series=series, panel=panel, panels=None,
+                          layout="panels", seed=seed, facet=facet)  # fmt: skip
+
+        src.require_one_row_per_step(src.lines_of(inp.originals, panel=metrics), check)
     _check_band_window(band, band_window, seeded=seed is not None)
     px, data = inp.plot_x, inp.frame
     if px != PlotX() and x_domain is not None:
@@ -1074,9 +1077,11 @@ def _engine_curve(
     if band is not None and not seeded:
         n = max(g.steps for g in groups)
         window = band_window if band_window is not None else max(5, (n // 50) | 1)
-    before, after = _context(smooth, window, long=any(g.rows > _reduce.IN_MEMORY_ROWS for g in groups))
+    before, after = _context(
+        smooth, window, long=any(g.rows > _reduce.IN_MEMORY_ROWS for g in groups)
+    )
     cols = ["smooth", *(["lower", "upper"] if band is not None or seeded else [])]
-    seed_text = ({v: k for k, v in inp.originals["seed"][0].items()} if seeded else {})
+    seed_text = {v: k for k, v in inp.originals["seed"][0].items()} if seeded else {}
     plan = Plan(width_px=width_px, x_domain=(float(x_domain[0]), float(x_domain[1])),
                 columns=["y", *cols] if raw else cols, enabled=enabled, before=before,
                 after=after, seed=src.columns.get("seed"), seed_text=seed_text,
@@ -1112,7 +1117,8 @@ def _group_steps(src: _Source, lines: pd.DataFrame) -> dict[str, int]:
         return {}
     first = lines.iloc[0]
     where = finite(src.lf, [src.columns["x"], src.columns["y"]]) & key_filter(
-        src.where(first, ["panel", "facet"]))
+        src.where(first, ["panel", "facet"])
+    )
     counts = collect_pandas(src.lf.filter(where).group_by(series).agg(
         nw.col(src.columns["x"]).n_unique().alias("__nx")))  # fmt: skip
     back = dict(zip(lines[series], lines["_series"], strict=False))
