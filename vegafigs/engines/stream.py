@@ -8,7 +8,7 @@ min and max of each preserved column), holding only the current column's
 candidates between batches.
 
 >>> import numpy as np, pandas as pd
->>> m4 = M4Stream(x_domain=(0.0, 999.0), width_px=10, columns=["y"], spans=False)
+>>> m4 = M4Stream(x_domain=(0.0, 999.0), width_px=10, columns=["y"])
 >>> for start in range(0, 1000, 300):
 ...     xs = np.arange(start, min(start + 300, 1000), dtype=float)
 ...     m4.push(pd.DataFrame({"x": xs, "y": np.sin(xs / 50)}))
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,52 +31,13 @@ from vegafigs.transforms.downsample import pixel_columns
 SEGMENT_STEPS = 200_000
 
 
-def ts_bins(xs: np.ndarray, x0: float, x1: float, width_px: int, prev: int) -> np.ndarray:
-    """The pixel column of each x as the ``tsdownsample`` package bins a series that
-    spans ``x0 .. x1`` (its first and last x): column ``i`` ends at
-    ``x0 + (x1 / w - x0 / w) * (i + 1)`` (inclusive), an x equal to an end that would
-    open its column moves to the next one, and the last column takes the rest.
-
-    Parameters
-    ----------
-    xs : numpy.ndarray
-        Sorted x values (a batch of the series).
-    x0, x1 : float
-        The series' first and last x.
-    width_px : int
-        Number of pixel columns (>= 2).
-    prev : int
-        Column of the x before ``xs[0]`` (-1 at the series' start).
-
-    Returns
-    -------
-    numpy.ndarray
-        Column of each x (int64).
-
-    Examples
-    --------
-    >>> ts_bins(np.arange(10.0), 0.0, 9.0, 3, -1).tolist()
-    [0, 0, 0, 0, 1, 1, 1, 2, 2, 2]
-    """
-    step = x1 / width_px - x0 / width_px
-    ends = x0 + step * np.arange(1, width_px + 1, dtype=float)
-    b = np.searchsorted(ends, xs, side="left").astype(np.int64)
-    inside = b < width_px
-    on_end = np.flatnonzero(inside & (xs == ends[np.minimum(b, width_px - 1)]))
-    for k in on_end.tolist():
-        before = b[k - 1] if k > 0 else prev
-        if before < b[k]:
-            b[k] += 1
-    return np.minimum(b, width_px - 1)
-
-
 class M4Stream:
     """The M4 reduction of one series fed in ``x`` order, a batch at a time.
 
-    Keeps exactly the rows :func:`vegafigs.transforms.downsample` keeps for the
-    series: with ``spans`` (the series starts and ends at the domain's ends) the
-    rows the ``tsdownsample`` package picks, else the numpy rule (pixel columns of
-    ``x_domain``).
+    Keeps exactly the rows :func:`vegafigs.transforms.downsample` keeps for a
+    series that does not span the whole domain (its numpy rule: pixel columns of
+    ``x_domain``, the first min / max of each); :class:`ProbeM4` does the same for
+    one that does (which the pandas path gives to ``tsdownsample``).
 
     Parameters
     ----------
@@ -86,35 +48,29 @@ class M4Stream:
     columns : sequence of str
         The columns whose lines must not change (their first / last / min / max
         rows per pixel column are kept).
-    spans : bool
-        Whether the series runs from ``x_domain[0]`` to ``x_domain[1]``.
     x : str, optional
         The x column (default ``"x"``).
 
     Examples
     --------
-    >>> m4 = M4Stream(x_domain=(0.0, 9.0), width_px=2, columns=["y"], spans=True)
+    >>> m4 = M4Stream(x_domain=(0.0, 9.0), width_px=2, columns=["y"])
     >>> m4.push(pd.DataFrame({"x": np.arange(10.0), "y": np.arange(10.0)}))
     >>> m4.finish()["x"].tolist()
     [0.0, 4.0, 5.0, 9.0]
     """
 
     def __init__(self, *, x_domain: tuple[float, float], width_px: int,
-                 columns: Sequence[str], spans: bool, x: str = "x") -> None:  # fmt: skip
+                 columns: Sequence[str], x: str = "x") -> None:  # fmt: skip
         self.x0, self.x1 = float(x_domain[0]), float(x_domain[1])
         self.width_px = int(width_px)
         self.columns = list(columns)
-        self.spans = spans
         self.x = x
         self.kept: list[pd.DataFrame] = []
         self.pending: pd.DataFrame | None = None
         self.pending_bins = np.zeros(0, dtype=np.int64)
         self.pending_count = 0
-        self.prev_bin = -1
 
     def _bins(self, xs: np.ndarray) -> np.ndarray:
-        if self.spans:
-            return ts_bins(xs, self.x0, self.x1, self.width_px, self.prev_bin)
         return pixel_columns(xs, self.x0, self.x1, self.width_px).astype(np.int64)
 
     def push(self, rows: pd.DataFrame) -> None:
@@ -128,7 +84,6 @@ class M4Stream:
         if rows.empty:
             return
         bins = self._bins(rows[self.x].to_numpy(dtype=float))
-        self.prev_bin = int(bins[-1])
         if self.pending is not None:
             rows = pd.concat([self.pending, rows], ignore_index=True)
             bins = np.concatenate([self.pending_bins, bins])
@@ -161,8 +116,6 @@ class M4Stream:
                 hits = np.flatnonzero(ys == target[seg])
                 _, first = np.unique(seg[hits], return_index=True)
                 pick[hits[first]] = True
-        if self.spans:  # tsdownsample keeps every row of a column of <= 4 rows
-            pick |= (counts <= 4)[seg]
         return pick, int(starts[-1]), int(counts[-1])
 
     def finish(self) -> pd.DataFrame:
@@ -292,3 +245,132 @@ class Segments:
         if data.empty:
             return
         yield self._new(self.compute(data), None)
+
+
+def ts_probe(xs: np.ndarray, width_px: int) -> np.ndarray:
+    """The rows (indices into the sorted steps ``xs`` of a series spanning the domain)
+    that mark the ``tsdownsample`` package's pixel columns: it keeps every row of a
+    column of at most four rows and the first and last row of a longer one, so a
+    longer column is exactly a gap between consecutive indices returned here.
+
+    Parameters
+    ----------
+    xs : numpy.ndarray
+        The series' sorted steps (as drawn, float).
+    width_px : int
+        Number of pixel columns (>= 2).
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted indices (int64).
+
+    Examples
+    --------
+    >>> ts_probe(np.arange(40.0), 4).tolist()
+    [0, 9, 10, 19, 20, 29, 30, 39]
+    """
+    from vegafigs.transforms.downsample import _tsdownsample_indices
+
+    idx = _tsdownsample_indices(xs, np.arange(xs.size, dtype=float), int(width_px))
+    if idx is None:  # pragma: no cover - tsdownsample is a base dependency
+        raise RuntimeError("tsdownsample is needed for the M4 reduction")
+    return idx
+
+
+class ProbeM4:
+    """The rows ``tsdownsample`` keeps of a series fed in x order, given its
+    :func:`ts_probe` (the pixel columns): every probe row, plus in each longer column
+    its first min and first max (per preserved column) when they fall inside it.
+
+    Parameters
+    ----------
+    probe : numpy.ndarray
+        :func:`ts_probe` of the series' steps.
+    columns : sequence of str
+        The columns whose lines must not change.
+
+    Examples
+    --------
+    >>> xs = np.arange(40.0)
+    >>> m4 = ProbeM4(ts_probe(xs, 4), ["y"])
+    >>> m4.push(pd.DataFrame({"x": xs, "y": np.sin(xs)}))
+    >>> len(m4.finish())
+    16
+    """
+
+    def __init__(self, probe: np.ndarray, columns: Sequence[str]) -> None:
+        self.probe = np.asarray(probe, dtype=np.int64)
+        self.columns = list(columns)
+        self.offset = 0
+        self.kept: list[pd.DataFrame] = []
+        self.open: dict[str, Any] | None = None  # the column (gap) being read
+
+    def push(self, rows: pd.DataFrame) -> None:
+        """Feed the next rows of the series (sorted by x, after the previous ones).
+
+        Parameters
+        ----------
+        rows : pandas.DataFrame
+            The rows (the ``columns``; other columns are carried).
+        """
+        n = len(rows)
+        g = np.arange(self.offset, self.offset + n)
+        self.offset += n
+        p = self.probe
+        k = np.searchsorted(p, g, side="right") - 1
+        on = (k >= 0) & (p[np.maximum(k, 0)] == g)
+        inside = (k >= 0) & ~on & (k + 1 < p.size)
+        values = {c: rows[c].to_numpy(dtype=float) for c in self.columns}
+        starts = np.flatnonzero(np.diff(k, prepend=k[0] - 1)) if n else np.zeros(0, int)
+        for a, b in zip(starts.tolist(), [*starts[1:].tolist(), n], strict=True):
+            kk = int(k[a])
+            if on[a]:  # the probe row: ends the column before, may open one
+                self._close(kk - 1, rows, a, values)
+                self.kept.append(rows.iloc[[a]])
+                self._start(kk, rows, a, values)
+            idx = a + np.flatnonzero(inside[a:b])
+            if idx.size:
+                self._inside(kk, rows, idx, values)
+
+    def _start(self, k: int, rows: pd.DataFrame, i: int, values: dict[str, np.ndarray]) -> None:
+        if k + 1 < self.probe.size and self.probe[k + 1] > self.probe[k] + 1:
+            first = {c: float(v[i]) for c, v in values.items()}
+            self.open = {"k": k, "first": first, "best": {}}
+
+    def _inside(self, k: int, rows: pd.DataFrame, idx: np.ndarray,
+                values: dict[str, np.ndarray]) -> None:  # fmt: skip
+        state = self.open
+        if state is None or state["k"] != k:  # pragma: no cover - a probe row opens it
+            return
+        for c, v in values.items():
+            part = v[idx]
+            for how, j in (("min", int(np.argmin(part))), ("max", int(np.argmax(part)))):
+                best = state["best"].get((c, how))
+                val = float(part[j])
+                better = best is None or (val < best[0] if how == "min" else val > best[0])
+                if better:
+                    at = int(idx[j])
+                    state["best"][(c, how)] = (val, self.offset - len(rows) + at, rows.iloc[[at]])
+
+    def _close(self, k: int, rows: pd.DataFrame, i: int, values: dict[str, np.ndarray]) -> None:
+        """End the column ``k`` at row ``i`` (its last row): keep its inner min / max."""
+        state = self.open
+        if state is None or state["k"] != k:
+            return
+        self.open = None
+        picked: dict[int, pd.DataFrame] = {}
+        for (c, how), (val, g, row) in state["best"].items():
+            first, last = state["first"][c], float(values[c][i])
+            lower = val < first and val <= last
+            if lower if how == "min" else (val > first and val >= last):
+                picked[g] = row
+        self.kept.extend(picked[g] for g in sorted(picked))
+
+    def finish(self) -> pd.DataFrame:
+        """The kept rows, in x order (the stream is done)."""
+        parts = [p for p in self.kept if len(p)]
+        if not parts:
+            return pd.DataFrame()
+        out = pd.concat(parts, ignore_index=True)
+        return out.sort_values("x", kind="mergesort").reset_index(drop=True)
