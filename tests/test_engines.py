@@ -91,8 +91,14 @@ CASES: dict[str, tuple[pd.DataFrame, dict[str, Any]]] = {
 }
 
 
-@pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("case", list(CASES))
+#: Cases run on every kind of frame; the others on a polars LazyFrame and DuckDB.
+EVERY_KIND = ("ema", "seeds-std", "m4", "int-runs")
+
+
+@pytest.mark.parametrize(
+    ("case", "kind"),
+    [(c, k) for c in CASES for k in (KINDS if c in EVERY_KIND else ["lazy", "duckdb"])],
+)
 def test_same_spec_as_pandas(case: str, kind: str) -> None:
     df, kw = CASES[case]
     assert spec(native(df, kind), **kw) == spec(df, **kw)
@@ -194,15 +200,24 @@ STREAMED = {
 }
 
 
-@pytest.mark.parametrize("kind", ["lazy", "duckdb"])
-@pytest.mark.parametrize("case", list(STREAMED))
+#: Streamed cases run by default (the rest are slow).
+STREAMED_FAST = ("ema", "band", "gaps-spanning")
+
+
+@pytest.mark.parametrize(
+    ("case", "kind"),
+    [pytest.param(c, k, marks=[] if c in STREAMED_FAST and k == "lazy" else [pytest.mark.slow])
+     for c in STREAMED for k in ("lazy", "duckdb")],
+)  # fmt: skip
 def test_streamed_same_spec(streamed: None, case: str, kind: str) -> None:
     df = logs(12_000, metrics=("reward",), gaps=case.startswith("gaps"))
     kw = {"panels": ["reward"], **STREAMED[case]}
     assert spec(native(df, kind), **kw) == spec(df, **kw)
 
 
-@pytest.mark.parametrize("band", ["std", "ci95-boot", "q25-75"])
+@pytest.mark.parametrize(
+    "band", ["std", pytest.param("ci95-boot", marks=pytest.mark.slow), "q25-75"]
+)
 def test_streamed_seeds(streamed: None, band: str) -> None:
     df = logs(6_000, metrics=("reward",), seeds=(2, 0, 1))
     kw = {"panels": ["reward"], "seed": "seed", "band": band}

@@ -23,7 +23,8 @@ bounded by the drawn rows (about four per pixel column and line), not by the log
    the pandas path); a longer one streams through
    :class:`~vegafigs.engines.stream.Segments` (overlapping segments: each row is
    computed with the context its window needs) into
-   :class:`~vegafigs.engines.stream.M4Stream` (the current pixel column's
+   :class:`~vegafigs.engines.stream.M4Stream` /
+   :class:`~vegafigs.engines.stream.ProbeM4` (the current pixel column's
    first / last / min / max candidates only).
 
 Which path each transform takes (every engine: polars, DuckDB, pyarrow, Spark):
@@ -44,7 +45,12 @@ seeds (``seed=``)  fetched sorted, pandas          segments of whole steps; the 
                    (interpolated when seeds are    must share their steps (else an
                    logged at different steps)      ``InputError`` saying what to do)
 M4                 :func:`~vegafigs.transforms     :class:`~vegafigs.engines.stream
-                   .downsample`                    .M4Stream` (same rows)
+                   .downsample`                    .M4Stream` (numpy rule) or, for a
+                                                   series spanning the x domain,
+                                                   :class:`~vegafigs.engines.stream
+                                                   .ProbeM4` (tsdownsample's columns
+                                                   from a first pass over the steps
+                                                   only): the same rows
 =================  ==============================  ===================================
 
 Sorting is done by the engine (polars sorts a series of 10M rows in memory: two
@@ -56,13 +62,14 @@ from vegafigs.engines.curves import line_rows, line_table, stand_in
 from vegafigs.engines.frames import batches, is_pandas, lazy_frame
 from vegafigs.engines.reduce import Group, Plan, reduce_groups
 from vegafigs.engines.source import CurveSource
-from vegafigs.engines.stream import M4Stream, Segments
+from vegafigs.engines.stream import M4Stream, ProbeM4, Segments
 
 __all__ = [
     "CurveSource",
     "Group",
     "M4Stream",
     "Plan",
+    "ProbeM4",
     "Segments",
     "batches",
     "is_pandas",
