@@ -315,6 +315,8 @@ class ProbeM4:
             The rows (the ``columns``; other columns are carried).
         """
         n = len(rows)
+        if n == 0:
+            return
         g = np.arange(self.offset, self.offset + n)
         self.offset += n
         p = self.probe
@@ -322,7 +324,7 @@ class ProbeM4:
         on = (k >= 0) & (p[np.maximum(k, 0)] == g)
         inside = (k >= 0) & ~on & (k + 1 < p.size)
         values = {c: rows[c].to_numpy(dtype=float) for c in self.columns}
-        starts = np.flatnonzero(np.diff(k, prepend=k[0] - 1)) if n else np.zeros(0, int)
+        starts = np.flatnonzero(np.diff(k, prepend=k[0] - 1))
         for a, b in zip(starts.tolist(), [*starts[1:].tolist(), n], strict=True):
             kk = int(k[a])
             if on[a]:  # the probe row: ends the column before, may open one

@@ -159,7 +159,7 @@ class _Look:
     facet=COLUMN.maybe("the column whose values get a panel each"),
 )
 def reward_length(
-    df: pd.DataFrame,
+    df: pd.DataFrame | Any,
     *,
     x: str = "step",
     y: str = "value",
@@ -225,7 +225,17 @@ def reward_length(
     ``raw_<metric>``, ``line_<metric>`` (``point_<metric>``) per metric and ``hover``.
     Data: ``curves`` — per metric (``panel``), ``facet`` value, run and step the raw
     ``y``, the smoothed ``smooth``, the band's ``lower`` / ``upper`` (and with ``seed``
-    ``n``, the seeds behind the row), at full resolution (before the M4 reduction).
+    ``n``, the seeds behind the row), at full resolution (before the M4 reduction);
+    for a frame that is not pandas, the rows drawn (M4-reduced).
+
+    Any engine: ``df`` may be a polars DataFrame / LazyFrame, a pyarrow Table, a DuckDB
+    relation or a PySpark DataFrame (anything narwhals wraps): the checks, smoothing,
+    bands and the M4 reduction run in its engine (:mod:`vegafigs.engines`), only the
+    drawn rows reach Python, and the spec is the one the same rows give as pandas.
+    There, ``df.attrs`` does not exist (``x_title`` falls back as for a frame without
+    them); a run longer than :data:`vegafigs.engines.reduce.IN_MEMORY_ROWS` rows
+    cannot use ``smooth="twema:W"``, and its seeds must share their steps; in the
+    ``"dual"`` layout the tooltips read the other metric at the nearest drawn step.
 
     Bad input: rows with NaN / ±inf in ``x`` or ``y`` are dropped with a
     ``UserWarning`` giving the count (none left: :class:`~vegafigs.InputError`);
@@ -246,8 +256,9 @@ def reward_length(
 
     Parameters
     ----------
-    df : pandas.DataFrame
-        Tidy logs: one row per run, step and metric.
+    df : pandas.DataFrame or frame
+        Tidy logs: one row per run, step and metric (pandas, or any frame
+        narwhals wraps: polars, pyarrow, DuckDB, PySpark).
     x : str, optional
         Column of the steps (numbers, datetimes or timedeltas; default
         ``"step"``). See :term:`x`.
