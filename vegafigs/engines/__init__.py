@@ -53,9 +53,16 @@ M4                 :func:`~vegafigs.transforms     :class:`~vegafigs.engines.str
                                                    only): the same rows
 =================  ==============================  ===================================
 
-Sorting is done by the engine (polars sorts a series of 10M rows in memory: two
-columns, ~160 MB); polars' ``ewm_mean`` is not used: it equals TensorBoard's EMA
-only up to rounding, while the segments give pandas' floats.
+Memory: sorting is done by the engine (polars sorts a run of 10M rows in memory:
+two columns, ~160 MB); Python holds one batch, one segment and the kept rows, plus,
+for a long run spanning the x domain, its steps alone for the ``tsdownsample``
+pixel columns (8 bytes a step: 80 MB for 10M steps, freed before the main pass).
+polars' ``ewm_mean`` is not used: it equals TensorBoard's EMA only up to rounding
+(which can move an M4 pick between equal-looking values), while the segments give
+pandas' own floats, so the spec is byte-identical. DuckDB: a ``TIMESTAMP WITH TIME
+ZONE`` keeps no zone (it reads back in the session's zone) and an ``INTERVAL``
+reads back as a calendar offset (not a duration), so give such x as naive times /
+numbers there.
 """
 
 from vegafigs.engines.curves import line_rows, line_table, stand_in
