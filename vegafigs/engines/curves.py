@@ -3,7 +3,7 @@
 A curve figure (``reward_length``, ``training_curves``) draws lines: the rows of one
 combination of its group columns (run, metric, seed, facet) ordered by x. In the
 frame's own engine :func:`line_table` computes one row per line — first appearance,
-row count, distinct steps, x / y extent, whether every x is whole — and counts the
+row count, x / y extent, whether every x is whole — and counts the
 rows dropped for a NaN / ±inf / missing x or y; :func:`stand_in` turns that table
 into a small pandas frame with the extreme rows of every line, on which the
 figure's pandas checks (columns, dtypes, levels and their order, time axes) run
@@ -118,7 +118,7 @@ def require_columns_in(lf: nw.LazyFrame[Any], columns: Mapping[str, str], *,
 def line_table(lf: nw.LazyFrame[Any], *, x: str, y: str, keys: Sequence[str],
                func: str) -> tuple[pd.DataFrame, int]:  # fmt: skip
     """One row per line (``keys`` combination): ``first`` (position of its first row),
-    ``n`` (rows), ``nx`` (distinct ``x``), ``x0`` / ``x1`` and ``y0`` / ``y1``
+    ``n`` (rows), ``x0`` / ``x1`` and ``y0`` / ``y1``
     (extents), ``whole`` (every x a whole number), sorted by ``first``; and the
     number of rows dropped for a NaN / ±inf / missing ``x`` or ``y`` (warned about,
     as the pandas path does).
@@ -144,7 +144,7 @@ def line_table(lf: nw.LazyFrame[Any], *, x: str, y: str, keys: Sequence[str],
     >>> import pandas as pd
     >>> from vegafigs.engines.frames import lazy_frame
     >>> df = pd.DataFrame({"run": "a", "step": [0, 1], "value": [1.0, 2.0]})
-    >>> line_table(lazy_frame(df), x="step", y="value", keys=["run"], func="f")[0]["nx"].tolist()
+    >>> line_table(lazy_frame(df), x="step", y="value", keys=["run"], func="f")[0]["n"].tolist()
     [2]
     """
     total = int(collect_pandas(lf.select(nw.len().alias("n")))["n"].iloc[0])
@@ -153,7 +153,7 @@ def line_table(lf: nw.LazyFrame[Any], *, x: str, y: str, keys: Sequence[str],
              else nw.col(x).cast(nw.Float64) == nw.col(x).cast(nw.Float64).round(0))  # fmt: skip
     parts = good.with_columns(whole.cast(nw.Int8).alias("__whole"))
     aggs = [nw.col(INDEX).min().alias("first"), nw.len().alias("n"),
-            nw.col(x).n_unique().alias("nx"), nw.col(x).min().alias("x0"),
+            nw.col(x).min().alias("x0"),
             nw.col(x).max().alias("x1"), nw.col(y).min().alias("y0"),
             nw.col(y).max().alias("y1"), nw.col("__whole").min().alias("whole")]  # fmt: skip
     if keys:

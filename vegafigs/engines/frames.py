@@ -184,8 +184,11 @@ def batches(lf: nw.LazyFrame[Any], *, size: int) -> Iterator[pd.DataFrame]:
             yield from _split(part.to_pandas(), size)
     elif impl.is_duckdb():
         reader = native.fetch_record_batch(size)
-        for part in reader:
-            yield from _split(part.to_pandas(), size)
+        try:
+            for part in reader:
+                yield from _split(part.to_pandas(), size)
+        finally:  # the connection runs one query at a time
+            reader.close()
     elif impl.is_pyarrow():
         for part in native.to_batches(max_chunksize=size):
             yield part.to_pandas()

@@ -20,7 +20,7 @@ one is streamed in batches through :class:`~vegafigs.engines.stream.Segments`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,6 +87,9 @@ class Plan:
         How x is drawn.
     time : object, optional
         The x column's time dtype (None: numbers).
+    repeated : callable, optional
+        Called with a group whose rows repeat a step of one line (it raises the
+        figure's error); default None: no check.
     """
 
     width_px: int
@@ -99,6 +102,7 @@ class Plan:
     seed_text: Mapping[Any, str] = field(default_factory=dict)
     plot_x: PlotX = PlotX()
     time: Any = None
+    repeated: Callable[[Group], None] | None = None
 
     @property
     def limit(self) -> int:
@@ -162,6 +166,24 @@ def _internal(rows: pd.DataFrame, g: Group, *, plan: Plan, x: str, y: str) -> pd
     return pd.DataFrame(out)
 
 
+def _checked(stream: Iterator[pd.DataFrame], g: Group, *, plan: Plan,
+             x: str) -> Iterator[pd.DataFrame]:  # fmt: skip
+    """``stream`` (sorted by x), calling ``plan.repeated`` when a line repeats a step."""
+    keys = [x] if plan.seed is None else [plan.seed, x]
+    last: pd.DataFrame | None = None
+    for b in stream:
+        if plan.repeated is not None and len(b):
+            both = b if last is None else pd.concat([last, b], ignore_index=True)
+            if both.duplicated(keys).any():
+                close = getattr(stream, "close", None)
+                if close is not None:  # end the query before fetching the repeated rows
+                    close()
+                plan.repeated(g)
+            xs = b[x].to_numpy()
+            last = b[xs == xs[-1]]
+        yield b
+
+
 def _reducer(lf: nw.LazyFrame[Any], g: Group, *, plan: Plan, where: nw.Expr,
              x: str) -> M4Stream | ProbeM4:  # fmt: skip
     """The streaming M4 of a long series: the numpy rule, or for a series spanning the
@@ -183,7 +205,7 @@ def _group_rows(lf: nw.LazyFrame[Any], g: Group, *, plan: Plan,
                 reduce: bool) -> pd.DataFrame:  # fmt: skip
     cols = [x, y, *([plan.seed] if plan.seed is not None else [])]
     where = finite(lf, [x, y]) & key_filter(g.where)
-    stream = line_rows(lf, where=where, columns=cols, x=x)
+    stream = _checked(line_rows(lf, where=where, columns=cols, x=x), g, plan=plan, x=x)
     if g.rows <= IN_MEMORY_ROWS:
         parts = [_internal(b, g, plan=plan, x=x, y=y) for b in stream]
         out = compute(pd.concat(parts, ignore_index=True))

@@ -47,6 +47,8 @@ class CurveSource:
         The stand-in frame.
     columns : mapping
         ``{role: column}`` of the given roles (``x``, ``y``, ``series`` ...).
+    check : callable, optional
+        The figure's check of the rows repeating a step (raises its error).
 
     Examples
     --------
@@ -61,6 +63,7 @@ class CurveSource:
     table: pd.DataFrame
     frame: pd.DataFrame
     columns: Mapping[str, str]
+    check: Callable[[pd.DataFrame], None] = lambda rows: None
 
     @classmethod
     def of(cls, df: Any, *, columns: Mapping[str, str | None], func: str) -> CurveSource:
@@ -181,14 +184,13 @@ class CurveSource:
         Parameters
         ----------
         lines : pandas.DataFrame
-            Rows of the line table (the drawn lines).
+            Rows of the line table (lines found to repeat a step).
         check : callable
             The figure's check of a pandas frame.
         """
-        bad = lines[lines["nx"] < lines["n"]]
-        if bad.empty:
+        if lines.empty:
             return
-        picks = [key_filter(self.where(row, ROLES)) for _, row in bad.iterrows()]
+        picks = [key_filter(self.where(row, ROLES)) for _, row in lines.iterrows()]
         anyof: nw.Expr = picks[0]
         for p in picks[1:]:
             anyof = anyof | p

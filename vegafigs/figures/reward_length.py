@@ -383,7 +383,7 @@ def reward_length(
             _checked_rows(rows, x=x, y=y, series=series, panel=panel, panels=None,
                           layout="panels", seed=seed, facet=facet)  # fmt: skip
 
-        src.require_one_row_per_step(src.lines_of(inp.originals, panel=metrics), check)
+        src.check = check
     _check_band_window(band, band_window, seeded=seed is not None)
     px, data = inp.plot_x, inp.frame
     if px != PlotX() and x_domain is not None:
@@ -1070,9 +1070,9 @@ def _engine_curve(
     groups = []
     for name, part in lines.groupby("_series", sort=False):
         first = part.iloc[0]
-        n_steps = int(first["nx"]) if steps is None else steps[str(name)]
+        n_steps = int(first["n"]) if steps is None else steps[str(name)]
         if seeded and int(part["n"].sum()) > _reduce.IN_MEMORY_ROWS and (
-                (part["nx"] != n_steps).any() or (part["n"] != n_steps).any()):  # fmt: skip
+                (part["n"] != n_steps).any()):  # fmt: skip
             raise InputError(
                 f"reward_length: the seeds of run {name!r} (metric {m!r}) are logged at "
                 "different steps; for a frame that is not pandas, long runs' seeds must share "
@@ -1096,7 +1096,9 @@ def _engine_curve(
     plan = Plan(width_px=width_px, x_domain=(float(x_domain[0]), float(x_domain[1])),
                 columns=["y", *cols] if raw else cols, enabled=enabled, before=before,
                 after=after, seed=src.columns.get("seed"), seed_text=seed_text,
-                plot_x=inp.plot_x, time=inp.time)  # fmt: skip
+                plot_x=inp.plot_x, time=inp.time,
+                repeated=lambda g: src.require_one_row_per_step(
+                    src.lines_of(inp.originals, panel=grid.metrics), src.check))  # fmt: skip
 
     name, weight = parse_smooth(smooth)
     flat = {g.series for g, (_, p) in zip(groups, lines.groupby("_series", sort=False),
