@@ -155,7 +155,7 @@ def collect_pandas(lf: nw.LazyFrame[Any]) -> pd.DataFrame:
 def batches(lf: nw.LazyFrame[Any], *, size: int) -> Iterator[pd.DataFrame]:
     """The rows of ``lf`` (in its order) as pandas frames of at most ``size`` rows.
 
-    polars: ``collect_batches``; DuckDB: ``fetch_record_batch``; pyarrow:
+    polars: ``collect_batches``; DuckDB: ``to_arrow_reader``; pyarrow:
     ``to_batches``; Spark: ``toLocalIterator``. Memory is bounded by ``size`` rows
     (plus what the engine needs to run the query, e.g. a sort).
 
@@ -183,7 +183,8 @@ def batches(lf: nw.LazyFrame[Any], *, size: int) -> Iterator[pd.DataFrame]:
         for part in native.collect_batches(chunk_size=size, maintain_order=True):
             yield from _split(part.to_pandas(), size)
     elif impl.is_duckdb():
-        reader = native.fetch_record_batch(size)
+        read = getattr(native, "to_arrow_reader", None) or native.fetch_record_batch
+        reader = read(size)
         try:
             for part in reader:
                 yield from _split(part.to_pandas(), size)
