@@ -48,7 +48,8 @@ class CurveSource:
     columns : mapping
         ``{role: column}`` of the given roles (``x``, ``y``, ``series`` ...).
     check : callable, optional
-        The figure's check of the rows repeating a step (raises its error).
+        The figure's check of the rows repeating a step (raises its error;
+        default None: none).
 
     Examples
     --------
@@ -63,7 +64,7 @@ class CurveSource:
     table: pd.DataFrame
     frame: pd.DataFrame
     columns: Mapping[str, str]
-    check: Callable[[pd.DataFrame], None] = lambda rows: None
+    check: Callable[[pd.DataFrame], None] | None = None
 
     @classmethod
     def of(cls, df: Any, *, columns: Mapping[str, str | None], func: str) -> CurveSource:
@@ -177,7 +178,7 @@ class CurveSource:
         return bool(lines["whole"].min() == 1) if len(lines) else True
 
     def require_one_row_per_step(self, lines: pd.DataFrame,
-                                 check: Callable[[pd.DataFrame], None]) -> None:  # fmt: skip
+                                 check: Callable[[pd.DataFrame], None] | None) -> None:  # fmt: skip
         """Fetch the rows of ``lines`` that repeat a step (only those) and run the
         figure's own ``check`` on them (which raises the pandas path's error).
 
@@ -185,10 +186,10 @@ class CurveSource:
         ----------
         lines : pandas.DataFrame
             Rows of the line table (lines found to repeat a step).
-        check : callable
-            The figure's check of a pandas frame.
+        check : callable or None
+            The figure's check of a pandas frame (None: nothing is checked).
         """
-        if lines.empty:
+        if lines.empty or check is None:
             return
         picks = [key_filter(self.where(row, ROLES)) for _, row in lines.iterrows()]
         anyof: nw.Expr = picks[0]
