@@ -30,6 +30,7 @@ API_MODULES = [
     "vegafigs.testing",
     "vegafigs.gallery",
     "vegafigs.demo",
+    "vegafigs.engines",
 ]
 _SECTIONS = ("Parameters", "Other Parameters")
 _UNDERLINE = re.compile(r"^-{3,}$")

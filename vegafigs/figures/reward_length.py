@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -15,6 +16,12 @@ from vegafigs._fields import fdef, field, text_keys, text_levels
 from vegafigs._params import BOOL, COLUMN, POSITIVE_INT, TEXT_MAPPING, checked
 from vegafigs._precision import value_range
 from vegafigs._time import PlotX
+from vegafigs.engines import reduce as _reduce
+from vegafigs.engines.curves import plot_values
+from vegafigs.engines.frames import is_pandas
+from vegafigs.engines.reduce import Group, Plan, reduce_groups
+from vegafigs.engines.source import CurveSource as _Source
+from vegafigs.engines.stream import ema_context
 from vegafigs.errors import InputError
 from vegafigs.figure import Figure, Panel, make_figure
 from vegafigs.figures._common import ordered_levels
@@ -60,6 +67,7 @@ from vegafigs.layers._encode import choice
 from vegafigs.themes import Style, figure_size, resolve_theme
 from vegafigs.transforms.bands import band as band_stats
 from vegafigs.transforms.bands import parse_kind, rolling_band
+from vegafigs.transforms.smoothing import ema_values, parse_smooth
 from vegafigs.transforms.smoothing import smooth as smooth_frame
 
 #: Panel / axis titles of a few metric names (any other metric is titled as logged).
@@ -151,7 +159,7 @@ class _Look:
     facet=COLUMN.maybe("the column whose values get a panel each"),
 )
 def reward_length(
-    df: pd.DataFrame,
+    df: pd.DataFrame | Any,
     *,
     x: str = "step",
     y: str = "value",
@@ -217,7 +225,17 @@ def reward_length(
     ``raw_<metric>``, ``line_<metric>`` (``point_<metric>``) per metric and ``hover``.
     Data: ``curves`` — per metric (``panel``), ``facet`` value, run and step the raw
     ``y``, the smoothed ``smooth``, the band's ``lower`` / ``upper`` (and with ``seed``
-    ``n``, the seeds behind the row), at full resolution (before the M4 reduction).
+    ``n``, the seeds behind the row), at full resolution (before the M4 reduction);
+    for a frame that is not pandas, the rows drawn (M4-reduced).
+
+    Any engine: ``df`` may be a polars DataFrame / LazyFrame, a pyarrow Table, a DuckDB
+    relation or a PySpark DataFrame (anything narwhals wraps): the checks, smoothing,
+    bands and the M4 reduction run in its engine (:mod:`vegafigs.engines`), only the
+    drawn rows reach Python, and the spec is the one the same rows give as pandas.
+    There, ``df.attrs`` does not exist (``x_title`` falls back as for a frame without
+    them); a run longer than :data:`vegafigs.engines.reduce.IN_MEMORY_ROWS` rows
+    cannot use ``smooth="twema:W"``, and its seeds must share their steps; in the
+    ``"dual"`` layout the tooltips read the other metric at the nearest drawn step.
 
     Bad input: rows with NaN / ±inf in ``x`` or ``y`` are dropped with a
     ``UserWarning`` giving the count (none left: :class:`~vegafigs.InputError`);
@@ -238,8 +256,9 @@ def reward_length(
 
     Parameters
     ----------
-    df : pandas.DataFrame
-        Tidy logs: one row per run, step and metric.
+    df : pandas.DataFrame or frame
+        Tidy logs: one row per run, step and metric (pandas, or any frame
+        narwhals wraps: polars, pyarrow, DuckDB, PySpark).
     x : str, optional
         Column of the steps (numbers, datetimes or timedeltas; default
         ``"step"``). See :term:`x`.
@@ -353,8 +372,19 @@ def reward_length(
     (('reward | gsm8k', 'response_length | gsm8k'), 3)
     >>> vf.save(fig, "rl.html")  # doctest: +SKIP
     """
-    inp, metrics = _checked_rows(df, x=x, y=y, series=series, panel=panel, panels=panels,
-                                 layout=layout, seed=seed, facet=facet)  # fmt: skip
+    roles = {"x": x, "y": y, "series": series, "panel": panel, "seed": seed, "facet": facet}
+    src = None if is_pandas(df) else _Source.of(df, columns=roles, func="reward_length")
+    inp, metrics = _checked_rows(df if src is None else src.frame, x=x, y=y, series=series,
+                                 panel=panel, panels=panels, layout=layout, seed=seed,
+                                 facet=facet)  # fmt: skip
+    if src is not None:
+
+        def check(rows: pd.DataFrame) -> None:  # the pandas error, from the repeated rows
+            _checked_rows(rows, x=x, y=y, series=series, panel=panel, panels=None,
+                          layout="panels", seed=seed, facet=facet)  # fmt: skip
+
+        src.check = check
+    _check_band_window(band, band_window, seeded=seed is not None)
     px, data = inp.plot_x, inp.frame
     if px != PlotX() and x_domain is not None:
         raise InputError("x_domain: not available for a datetime / timedelta x; select the rows")
@@ -369,13 +399,21 @@ def reward_length(
     plot_w = plot_columns(size[0], panels=grid.n_cols)
     pre = internal_prefix([x, y, series, panel, seed, facet], OWN_COLUMNS)
     names = {"x": x, "y": y, "series": series, **{c: pre + c for c in OWN_COLUMNS}}
-    curves = {k: _prepare(grid.rows(data, k, levels), smooth=smooth, band=band,
-                          band_window=band_window, seeded=seed is not None).rename(columns=names)
-              for k in grid.keys}  # fmt: skip
+    if src is None:
+        curves = {k: _prepare(grid.rows(data, k, levels), smooth=smooth, band=band,
+                              band_window=band_window, seeded=seed is not None)
+                  .rename(columns=names) for k in grid.keys}  # fmt: skip
+    else:
+        width_px = max(2, math.ceil(plot_w * dpi / 72.0))
+        curves = {k: _engine_curve(src, inp, grid, k, levels, smooth=smooth, band=band,
+                                   band_window=band_window, raw=raw, x_domain=xd,
+                                   width_px=width_px, enabled=downsample).rename(columns=names)
+                  for k in grid.keys}  # fmt: skip
     cols = [names[c] for c in ("smooth", "lower", "upper") if names[c] in curves[grid.keys[0]]]
-    reduced = {k: reduce_rows(c, x=x, y=[y, *cols] if raw else cols, by=series, width_pt=plot_w,
-                              dpi=dpi, x_domain=xd, enabled=downsample)[[series, x, y, *cols]]
-               .reset_index(drop=True) for k, c in curves.items()}  # fmt: skip
+    reduced = {k: (c if src is not None else reduce_rows(
+        c, x=x, y=[y, *cols] if raw else cols, by=series, width_pt=plot_w, dpi=dpi, x_domain=xd,
+        enabled=downsample))[[series, x, y, *cols]].reset_index(drop=True)
+        for k, c in curves.items()}  # fmt: skip
     width = float(stroke_width or cfg.get("line", {}).get("strokeWidth", 1.5))
     legend, rows = _legend(cfg, levels, size, n_plots=grid.n_cols, dual=grid.dual)
     plot_h = grid.plot_height(size, cfg, legend_rows=rows)
@@ -387,7 +425,8 @@ def reward_length(
                  what="the axes, titles and legend")  # fmt: skip
     if band_opacity is None:  # the theme's area fill
         band_opacity = float(cfg.get("area", {}).get("fillOpacity", 0.2))
-    x_text = title_lines(unit_title(_x_title(x_title, df, x=x, plot_x=px), px), cfg,
+    x_text = title_lines(unit_title(_x_title(x_title, df if src is None else src.frame, x=x,
+                                             plot_x=px), px), cfg,
                          width=title_w, kind="axis")  # fmt: skip
     frames = {"curves": inp.user_frame(grid.full(curves, panel=panel, facet=facet),
                                        {"x": x, "series": series, "panel": panel,
@@ -397,7 +436,8 @@ def reward_length(
     reduced = {k: exact_x(c.rename(columns=sn), sn[x], px) for k, c in reduced.items()}
     look = _Look(
         x=sn[x], y=sn[y], series=sn[series], pal=series_palette(levels, palette, cfg),
-        xe=axis_x(sn[x], domain=xd, title=x_text, integer=is_integral(data["x"]), plot_x=px),
+        xe=axis_x(sn[x], domain=xd, title=x_text, integer=is_integral(data["x"]) if src is None else
+        src.whole(src.lines_of(inp.originals, panel=metrics)), plot_x=px),
         legend=legend, plot_h=plot_h, cfg=cfg, names=names, pre=pre, plot_x=px,
         stroke_width=stroke_width, raw_width=round(RAW_WIDTH * width, 3),
         raw_opacity=0.3 if raw_opacity is None else raw_opacity, band_opacity=band_opacity,
@@ -742,12 +782,7 @@ def _prepare(
 ) -> pd.DataFrame:
     """One metric's rows (internal names ``series``, ``x``, ``y``) with ``smooth`` (and
     ``lower`` / ``upper``) columns, sorted; ``seeded``: across the seeds of ``seed``."""
-    if band_window is not None and (seeded or band is None):
-        why = "the band is taken across the seeds" if seeded else "there is no band"
-        raise InputError(
-            f"band_window: only the rolling band (band=... without seed) has a window; "
-            f"here {why}, so leave band_window out"
-        )
+    _check_band_window(band, band_window, seeded=seeded)
     if seeded:
         return _across_seeds(data, smooth=smooth, band=band or "std")
     out = smooth_frame(data[["series", "x", "y"]], x="x", y="y", method=smooth, by="series",
@@ -759,6 +794,16 @@ def _prepare(
         out["lower"] = bands["lower"].to_numpy()
         out["upper"] = bands["upper"].to_numpy()
     return out.reset_index(drop=True)
+
+
+def _check_band_window(band: str | None, band_window: int | None, *, seeded: bool) -> None:
+    """An :class:`InputError` for a ``band_window`` that would do nothing."""
+    if band_window is not None and (seeded or band is None):
+        why = "the band is taken across the seeds" if seeded else "there is no band"
+        raise InputError(
+            f"band_window: only the rolling band (band=... without seed) has a window; "
+            f"here {why}, so leave band_window out"
+        )
 
 
 def _across_seeds(
@@ -1007,3 +1052,109 @@ def _at_nearest(
         pick = np.where(np.abs(want - xs[left]) <= np.abs(xs[right] - want), left, right)
         out[idx] = vals[pick]
     return out
+
+
+def _engine_curve(
+    src: _Source, inp: CurveInput, grid: _Grid, key: tuple[str, str | None],
+    levels: Sequence[str], *, smooth: str | tuple[str, float] | None, band: str | None,
+    band_window: int | None, raw: bool, x_domain: Sequence[float], width_px: int,
+    enabled: bool | None,
+) -> pd.DataFrame:  # fmt: skip
+    """One curve of a non-pandas frame computed and M4-reduced in its engine (internal
+    column names): the rows :func:`_prepare` then :func:`reduce_rows` give for pandas."""
+    grid.rows(inp.frame, key, levels)  # a facet value without rows: the pandas error
+    m, f = key
+    seeded = "seed" in src.columns
+    lines = src.lines_of(inp.originals, panel=m, facet=f, series=list(levels))
+    steps = _group_steps(src, lines) if seeded else None
+    groups = []
+    for name, part in lines.groupby("_series", sort=False):
+        first = part.iloc[0]
+        n_steps = int(first["n"]) if steps is None else steps[str(name)]
+        if seeded and int(part["n"].sum()) > _reduce.IN_MEMORY_ROWS and (
+                (part["n"] != n_steps).any()):  # fmt: skip
+            raise InputError(
+                f"reward_length: the seeds of run {name!r} (metric {m!r}) are logged at "
+                "different steps; for a frame that is not pandas, long runs' seeds must share "
+                "their steps (pandas interpolates between them): resample the seeds to common "
+                "steps, or pass the rows as a pandas frame"
+            )  # fmt: skip
+        x_range = plot_values(pd.Series([part["x0"].min(), part["x1"].max()]), inp.plot_x,
+                              inp.time)  # fmt: skip
+        groups.append(Group(series=str(name), where=src.where(first, ["series", "panel", "facet"]),
+                            steps=n_steps, rows=int(part["n"].sum()),
+                            x_range=(float(x_range[0]), float(x_range[1]))))  # fmt: skip
+    window = None
+    if band is not None and not seeded:
+        n = max(g.steps for g in groups)
+        window = band_window if band_window is not None else max(5, (n // 50) | 1)
+    before, after = _context(
+        smooth, window, long=any(g.rows > _reduce.IN_MEMORY_ROWS for g in groups)
+    )
+    cols = ["smooth", *(["lower", "upper"] if band is not None or seeded else [])]
+    seed_text = {v: k for k, v in inp.originals["seed"][0].items()} if seeded else {}
+    plan = Plan(width_px=width_px, x_domain=(float(x_domain[0]), float(x_domain[1])),
+                columns=["y", *cols] if raw else cols, enabled=enabled, before=before,
+                after=after, seed=src.columns.get("seed"), seed_text=seed_text,
+                plot_x=inp.plot_x, time=inp.time,
+                repeated=lambda g: src.require_one_row_per_step(
+                    src.lines_of(inp.originals, panel=grid.metrics), src.check))  # fmt: skip
+
+    name, weight = parse_smooth(smooth)
+    flat = {g.series for g, (_, p) in zip(groups, lines.groupby("_series", sort=False),
+                                          strict=True) if (p["y0"] == p["y1"]).all()}  # fmt: skip
+
+    def compute(rows: pd.DataFrame) -> pd.DataFrame:
+        if seeded or band is not None or name not in ("ema", "none"):
+            return _prepare(rows, smooth=smooth, band=band, band_window=window, seeded=seeded)
+        # The pandas path's smoothing of one sorted run, without its frame copies: the
+        # same EMA of the same floats (a constant run is left as it is).
+        v = rows["y"].to_numpy(dtype=float)
+        keep = name == "none" or str(rows["series"].iloc[0]) in flat
+        out = rows[["series", "x", "y"]]
+        return out.assign(smooth=v.copy() if keep else ema_values(v, float(weight or 0.0)))
+
+    return reduce_groups(src.lf, groups, plan=plan, compute=compute, x=src.columns["x"],
+                         y=src.columns["y"])  # fmt: skip
+
+
+def _group_steps(src: _Source, lines: pd.DataFrame) -> dict[str, int]:
+    """Distinct steps of each series of ``lines`` over its seeds (one small query)."""
+    import narwhals.stable.v2 as nw
+
+    from vegafigs.engines.curves import finite, key_filter
+    from vegafigs.engines.frames import collect_pandas
+
+    series = src.columns["series"]
+    if lines.empty:
+        return {}
+    first = lines.iloc[0]
+    where = finite(src.lf, [src.columns["x"], src.columns["y"]]) & key_filter(
+        src.where(first, ["panel", "facet"])
+    )
+    counts = collect_pandas(src.lf.filter(where).group_by(series).agg(
+        nw.col(src.columns["x"]).n_unique().alias("__nx")))  # fmt: skip
+    back = dict(zip(lines[series], lines["_series"], strict=False))
+    return {back[k]: int(v) for k, v in zip(counts[series], counts["__nx"], strict=True)
+            if k in back}  # fmt: skip
+
+
+def _context(smooth: str | tuple[str, float] | None, window: int | None, *,
+             long: bool) -> tuple[int, int]:  # fmt: skip
+    """Steps of context (before, after) the smoothing and rolling band need per row."""
+    name, param = parse_smooth(smooth)
+    before = after = 0
+    if name == "ema" and param is not None:
+        before = ema_context(param)
+    elif name == "twema" and long:
+        raise InputError(
+            "smooth: 'twema' weights by each run's whole x range, which a frame that is not "
+            "pandas cannot stream for runs this long; use 'ema:W', or pass a pandas frame"
+        )
+    elif name == "rolling" and param is not None:
+        before = after = int(param) // 2
+    elif name == "gaussian" and param is not None:
+        before = after = max(1, math.ceil(4 * param))
+    if window is not None:
+        before, after = max(before, window), max(after, window)
+    return before, after
