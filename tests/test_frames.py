@@ -8,8 +8,8 @@ Figures drawn by ``reward_length`` / ``training_curves`` are left to their own t
 from __future__ import annotations
 
 import dataclasses
-import functools
 import datetime as dt
+import functools
 import json
 import warnings
 from collections.abc import Callable
@@ -97,6 +97,8 @@ GALLERY_DATA = {
     "grad_metrics_hist": "grad_metrics_hist",
     "warmup_ablation": "warmup_ablation",
     "model_scaling": "model_scaling",
+    "training_curve": "training_curve",
+    "reward_length": "rl_logs",
 }
 
 

@@ -242,9 +242,11 @@ def test_cli_dataset_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert spec.read_bytes() == spec2.read_bytes()
 
 
-def test_cli_collect_equals_load(tmp_path: Path) -> None:
-    """What ``vegafigs curves`` hands reward_length from a scan is load's frame, attrs too."""
+def test_cli_collect_equals_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The collecting path (LAZY_CURVES off) hands reward_length load's frame, attrs too."""
     from vegafigs import _curves_scan
+
+    monkeypatch.setattr(_curves_scan, "LAZY_CURVES", False)
 
     files = [_write(tmp_path / f"w{i}.parquet", TABLES["ids"]) for i in range(2)]
     files.append(_write(tmp_path / "z.parquet", TABLES["long"]))
@@ -256,6 +258,28 @@ def test_cli_collect_equals_load(tmp_path: Path) -> None:
     want = want[want["metric"].isin(["reward", "kl"])].reset_index(drop=True)
     pd.testing.assert_frame_equal(frame, want)
     assert frame.attrs["ids"] == want.attrs["ids"] == ["env", "seed"]
+
+
+def test_cli_lazy_relation_draws_what_load_draws(tmp_path: Path) -> None:
+    """``vegafigs curves`` hands reward_length the relation itself, runs in load's order
+    (files written in another order, a run id that sorts differently): the same spec."""
+    from vegafigs import _curves_scan
+
+    logs = {n: pd.DataFrame({"step": [0, 1, 2], "reward": [1.0, 2.0, float(i)]})
+            for i, n in enumerate(["zeta", "Alpha", "beta"])}  # fmt: skip
+    files = [_write(tmp_path / f"{n}.parquet", df) for n, df in logs.items()]
+    got = _curves_scan.scan_logs([str(f) for f in files], run=None, step=None, ids=[])
+    assert not isinstance(got.for_figure(["reward"]), pd.DataFrame)  # the relation
+    assert got.series_order("run", ["reward"]) == ["Alpha", "beta", "zeta"]
+    csvs = [tmp_path / f"{n}.csv" for n in logs]
+    for path, df in zip(csvs, logs.values(), strict=True):
+        df.to_csv(path, index=False)
+    outs = []
+    for i, given in enumerate(([str(f) for f in files], [str(f) for f in csvs])):
+        out = tmp_path / f"o{i}.vl.json"
+        assert main(["curves", *given, "--y", "reward", "--dpi", "50", "-q", "-o", str(out)]) == 0
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
 
 
 def test_cli_glob_and_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 #: True: ``reward_length`` gets the lazy frame itself (its reductions run in the engine).
-#: False (until the figures take lazy frames): the rows of the metrics drawn are
-#: collected into pandas, sorted as :func:`vegafigs.io.load` sorts them.
-LAZY_CURVES = False
+#: True: ``reward_length`` gets the lazy relation and reduces it in DuckDB
+#: (:mod:`vegafigs.engines`); False: the rows of the metrics drawn are collected into
+#: pandas, sorted as :func:`vegafigs.io.load` sorts them.
+LAZY_CURVES = True
 
 
 def is_path(item: str) -> bool:
@@ -89,6 +90,19 @@ class Scanned:
         runs = sorted({r for m, r in self.counts if m in metrics})
         total = self.summary(metrics)[0]
         return collect(rel, x=self.x, ids=self.ids, runs=runs, metrics=list(metrics), total=total)
+
+    def series_order(self, series: str, metrics: Sequence[str]) -> list[Any] | None:
+        """The ``series`` levels in the order :func:`vegafigs.io.load`'s frame shows them
+        first (it is sorted by run, metric, ids, step; a scan has no order): one
+        aggregate query. ``None`` for loaded logs (their frame has that order)."""
+        if not self.lazy or not LAZY_CURVES:
+            return None
+        keys = ", ".join(_q(c) for c in ("run", "metric", *self.ids, self.x or "step")
+                         if c in self.frame.columns)  # fmt: skip
+        rel = self.frame.filter(_metric_filter(metrics))
+        rows = rel.aggregate(f"{_q(series)}, min(struct_pack({keys})) AS first",
+                             _q(series)).order("first").fetchall()  # fmt: skip
+        return [r[0] for r in rows]
 
 
 def _metric_filter(metrics: Sequence[str]) -> str:

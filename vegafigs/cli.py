@@ -271,11 +271,13 @@ def _cmd_curves(args: argparse.Namespace) -> int:
     unknown = [m for m in titles if m not in metrics]
     if unknown:
         raise InputError(f"--title: {unknown} not among the metrics drawn {metrics}")
+    series = args.series or "run"
     fig = reward_length(
         logs.for_figure(metrics),
         x="step",
         panels=metrics,
-        series=args.series or "run",
+        series=series,
+        order=logs.series_order(series, metrics),
         seed=args.seed,
         facet=args.facet,
         layout=args.layout,

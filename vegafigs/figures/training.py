@@ -52,6 +52,7 @@ from vegafigs.figures._curves import (
     unit_title,
     x_values,
 )
+from vegafigs.frames import takes_frames
 from vegafigs.layers._encode import choice
 from vegafigs.themes import Style, figure_size, merge, resolve_theme
 from vegafigs.transforms.bands import band as band_stats
@@ -67,6 +68,7 @@ OWN_COLUMNS = ("lower", "upper", "n", "smooth")
 LEGEND_SYMBOL, LEGEND_ROW_PADDING = 20.0, -4.0
 
 
+@takes_frames("df", columns=("x", "y", "series", "seed", "lower", "upper"))
 @checked(smooth=SMOOTH, band=BAND, align=choice("interpolate", "exact"))
 def training_curves(
     df: pd.DataFrame,
@@ -143,9 +145,13 @@ def training_curves(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : dataframe
         One row per logged point: ``x``, ``y``, ``series`` (and ``seed`` or
-        ``lower`` / ``upper``).
+        ``lower`` / ``upper``). pandas, polars (eager or lazy), pyarrow,
+        DuckDB, PySpark ...: only these columns are read, then drawn as pandas
+        (see :mod:`vegafigs.frames`; every row is drawn, so this figure is for
+        logs of a size pandas holds; :func:`reward_length` reduces big logs in
+        their own engine).
     x : str
         Column of the steps (numbers, datetimes or timedeltas). See :term:`x`.
     y : str
