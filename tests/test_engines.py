@@ -166,6 +166,9 @@ def test_same_errors_as_pandas(kind: str) -> None:
     text = df.assign(value="high")
     assert "must be numeric" in _error(native(text, kind))
     assert _error(native(df, kind), panels=["kl"]) == _error(df, panels=["kl"])
+    # a missing run name: counted over every row, not over the few rows standing in
+    unnamed = df.assign(run=df["run"].where(df["step"] < df["step"].max() - 20, None))
+    assert _error(native(unnamed, kind)) == _error(unnamed)
 
 
 def test_not_a_frame() -> None:

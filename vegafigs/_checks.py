@@ -145,7 +145,11 @@ def require_text(value: object, *, param: str) -> str:
 
 def require_no_missing(df: pd.DataFrame, column: str, *, param: str = "df") -> None:
     """Raise :class:`InputError` if ``column`` (a grouping column) has missing values."""
-    n = int(df[column].isna().sum())
+    require_no_missing_count(int(df[column].isna().sum()), column, param=param)
+
+
+def require_no_missing_count(n: int, column: str, *, param: str = "df") -> None:
+    """Raise :class:`InputError` if ``n`` rows of the grouping ``column`` are missing."""
     if n:
         raise InputError(
             f"{param}: column {column!r} has {n} missing value(s) (NaN/None); "

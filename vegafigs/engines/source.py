@@ -17,6 +17,7 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import pandas as pd
 
+from vegafigs._checks import require_no_missing_count
 from vegafigs.engines.curves import (
     finite,
     key_filter,
@@ -89,6 +90,8 @@ class CurveSource:
         require_columns_in(lf, given)
         keys = [given[r] for r in ROLES if r in given]
         table, _ = line_table(lf, x=given["x"], y=given["y"], keys=keys, func=func)
+        for key in keys:  # counted over every row (the stand-in holds a few per line)
+            require_no_missing_count(int(table.loc[table[key].isna(), "n"].sum()), key)
         frame = stand_in(lf, table, x=given["x"], y=given["y"], keys=keys)
         return cls(lf, table, frame, given)
 
