@@ -137,13 +137,18 @@ def _check(frame: pd.DataFrame, probe: np.ndarray, cols: list[str], sizes: list[
     pd.testing.assert_frame_equal(new.finish(), old.finish())
 
 
-@pytest.mark.parametrize("nan", [False, True])
-def test_probe_m4_matches_the_loop(nan: bool) -> None:
+@pytest.mark.parametrize(
+    ("nan", "rounds", "longest"),
+    [(False, 25, 800), (True, 25, 800),
+     pytest.param(False, 80, 4000, marks=pytest.mark.slow),
+     pytest.param(True, 80, 4000, marks=pytest.mark.slow)],
+)  # fmt: skip
+def test_probe_m4_matches_the_loop(nan: bool, rounds: int, longest: int) -> None:
     """Random series (ties, constant stretches), widths, pushes of random sizes (empty,
     one row, many columns per push), one or two columns, extra carried columns."""
-    rng = np.random.default_rng(11 if nan else 12)
-    for t in range(60):
-        n = int(rng.integers(1, 1500)) if t % 10 else int(rng.integers(1, 6))
+    rng = np.random.default_rng(longest + (11 if nan else 12))
+    for t in range(rounds):
+        n = int(rng.integers(1, longest)) if t % 10 else int(rng.integers(1, 6))
         w = int(rng.integers(2, 120))
         frame = _frame(rng, n, t, nan=nan)
         probe = ts_probe(frame["x"].to_numpy(), w)
@@ -155,7 +160,7 @@ def test_probe_m4_matches_the_loop_on_a_truncated_or_longer_series() -> None:
     """Fewer rows than the probe covers (columns never closed) or more (rows past it)."""
     rng = np.random.default_rng(13)
     for t in range(20):
-        n = int(rng.integers(50, 1200))
+        n = int(rng.integers(50, 600))
         frame = _frame(rng, n, t, nan=False)
         probe = ts_probe(frame["x"].to_numpy(), int(rng.integers(2, 60)))
         cut = int(rng.integers(1, n + 1))
