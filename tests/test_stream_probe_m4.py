@@ -140,8 +140,8 @@ def _check(frame: pd.DataFrame, probe: np.ndarray, cols: list[str], sizes: list[
 @pytest.mark.parametrize(
     ("nan", "rounds", "longest"),
     [(False, 25, 800), (True, 25, 800),
-     pytest.param(False, 80, 4000, marks=pytest.mark.slow),
-     pytest.param(True, 80, 4000, marks=pytest.mark.slow)],
+     pytest.param(False, 50, 2500, marks=pytest.mark.slow),
+     pytest.param(True, 50, 2500, marks=pytest.mark.slow)],
 )  # fmt: skip
 def test_probe_m4_matches_the_loop(nan: bool, rounds: int, longest: int) -> None:
     """Random series (ties, constant stretches), widths, pushes of random sizes (empty,
