@@ -283,10 +283,14 @@ class ProbeM4:
     :func:`ts_probe` (the pixel columns): every probe row, plus in each longer column
     its first min and first max (per preserved column) when they fall inside it.
 
+    Each push is reduced with numpy over all its pixel columns at once and its kept
+    rows taken once; only the column still open at the end of a push keeps its few
+    candidate rows until a later push closes it.
+
     Parameters
     ----------
     probe : numpy.ndarray
-        :func:`ts_probe` of the series' steps.
+        :func:`ts_probe` of the series' steps (sorted, unique).
     columns : sequence of str
         The columns whose lines must not change.
 
@@ -304,7 +308,7 @@ class ProbeM4:
         self.columns = list(columns)
         self.offset = 0
         self.kept: list[pd.DataFrame] = []
-        self.open: dict[str, Any] | None = None  # the column (gap) being read
+        self.open: dict[str, Any] | None = None  # the column (gap) still being read
 
     def push(self, rows: pd.DataFrame) -> None:
         """Feed the next rows of the series (sorted by x, after the previous ones).
@@ -317,57 +321,83 @@ class ProbeM4:
         n = len(rows)
         if n == 0:
             return
-        g = np.arange(self.offset, self.offset + n)
+        base = self.offset
         self.offset += n
         p = self.probe
+        g = np.arange(base, base + n)
         k = np.searchsorted(p, g, side="right") - 1
         on = (k >= 0) & (p[np.maximum(k, 0)] == g)
-        inside = (k >= 0) & ~on & (k + 1 < p.size)
         values = {c: rows[c].to_numpy(dtype=float) for c in self.columns}
-        starts = np.flatnonzero(np.diff(k, prepend=k[0] - 1))
-        for a, b in zip(starts.tolist(), [*starts[1:].tolist(), n], strict=True):
-            kk = int(k[a])
-            if on[a]:  # the probe row: ends the column before, may open one
-                self._close(kk - 1, rows, a, values)
-                self.kept.append(rows.iloc[[a]])
-                self._start(kk, rows, a, values)
-            idx = a + np.flatnonzero(inside[a:b])
-            if idx.size:
-                self._inside(kk, rows, idx, values)
+        starts = np.flatnonzero(np.diff(k, prepend=k[0] - 1))  # runs of one probe gap
+        stops = np.append(starts[1:], n)
+        runs = _Runs(starts=starts, k=k[starts], on=on[starts],
+                     lo=starts + on[starts], stops=stops)  # fmt: skip
+        runs.has = (runs.k >= 0) & (runs.k + 1 < p.size) & (stops > runs.lo)
+        cand = _candidates(values, runs)
+        self.kept.extend(self._carry(rows, base, values, runs, cand))
+        local = self._closed_here(values, runs, cand)
+        take = np.unique(np.concatenate([starts[runs.on], local]))
+        if take.size:
+            self.kept.append(rows.take(take))
+        self._open_last(rows, base, values, runs, cand)
 
-    def _start(self, k: int, rows: pd.DataFrame, i: int, values: dict[str, np.ndarray]) -> None:
-        if k + 1 < self.probe.size and self.probe[k + 1] > self.probe[k] + 1:
-            first = {c: float(v[i]) for c, v in values.items()}
-            self.open = {"k": k, "first": first, "best": {}}
-
-    def _inside(self, k: int, rows: pd.DataFrame, idx: np.ndarray,
-                values: dict[str, np.ndarray]) -> None:  # fmt: skip
+    def _carry(self, rows: pd.DataFrame, base: int, values: dict[str, np.ndarray], runs: _Runs,
+               cand: dict[tuple[str, str], np.ndarray]) -> list[pd.DataFrame]:  # fmt: skip
+        """Feed the column left open by earlier pushes; its kept rows if it closes here."""
         state = self.open
-        if state is None or state["k"] != k:  # pragma: no cover - a probe row opens it
-            return
-        for c, v in values.items():
-            part = v[idx]
-            for how, j in (("min", int(np.argmin(part))), ("max", int(np.argmax(part)))):
+        if state is None:
+            return []
+        if not runs.on[0] and runs.k[0] == state["k"] and runs.has[0]:
+            for (c, how), pos in cand.items():
+                at = int(pos[0])
+                val = float(values[c][at])
                 best = state["best"].get((c, how))
-                val = float(part[j])
-                better = best is None or (val < best[0] if how == "min" else val > best[0])
-                if better:
-                    at = int(idx[j])
-                    state["best"][(c, how)] = (val, self.offset - len(rows) + at, rows.iloc[[at]])
-
-    def _close(self, k: int, rows: pd.DataFrame, i: int, values: dict[str, np.ndarray]) -> None:
-        """End the column ``k`` at row ``i`` (its last row): keep its inner min / max."""
-        state = self.open
-        if state is None or state["k"] != k:
-            return
+                if best is None or (val < best[0] if how == "min" else val > best[0]):
+                    state["best"][(c, how)] = (val, base + at, rows.iloc[[at]])
+        closing = np.flatnonzero(runs.on)
+        if not closing.size or int(runs.k[closing[0]]) - 1 != state["k"]:
+            return []
+        i = int(runs.starts[closing[0]])
         self.open = None
         picked: dict[int, pd.DataFrame] = {}
-        for (c, how), (val, g, row) in state["best"].items():
+        for (c, how), (val, at, row) in state["best"].items():
             first, last = state["first"][c], float(values[c][i])
             lower = val < first and val <= last
             if lower if how == "min" else (val > first and val >= last):
-                picked[g] = row
-        self.kept.extend(picked[g] for g in sorted(picked))
+                picked[at] = row
+        return [picked[at] for at in sorted(picked)]
+
+    def _closed_here(self, values: dict[str, np.ndarray], runs: _Runs,
+                     cand: dict[tuple[str, str], np.ndarray]) -> np.ndarray:  # fmt: skip
+        """Kept inner rows (positions) of the columns opened and closed in this push."""
+        j = np.flatnonzero(runs.on[:-1] & runs.has[:-1] & runs.on[1:]
+                           & (runs.k[1:] == runs.k[:-1] + 1))  # fmt: skip
+        out = [np.zeros(0, dtype=np.int64)]
+        for (c, how), pos in cand.items():
+            v = values[c]
+            first, last, val = v[runs.starts[j]], v[runs.starts[j + 1]], v[pos[j]]
+            lower = (val < first) & (val <= last)
+            keep = lower if how == "min" else (val > first) & (val >= last)
+            out.append(pos[j][keep])
+        return np.concatenate(out)
+
+    def _open_last(self, rows: pd.DataFrame, base: int, values: dict[str, np.ndarray],
+                   runs: _Runs, cand: dict[tuple[str, str], np.ndarray]) -> None:  # fmt: skip
+        """The column the push ends in, if a probe row of this push opened it."""
+        if not runs.on[-1]:
+            return  # one run: the carried column continues
+        kk, p = int(runs.k[-1]), self.probe
+        if not (kk + 1 < p.size and p[kk + 1] > p[kk] + 1):
+            self.open = None
+            return
+        i = int(runs.starts[-1])
+        state: dict[str, Any] = {"k": kk, "first": {c: float(v[i]) for c, v in values.items()},
+                                 "best": {}}  # fmt: skip
+        if runs.has[-1]:
+            for (c, how), pos in cand.items():
+                at = int(pos[-1])
+                state["best"][(c, how)] = (float(values[c][at]), base + at, rows.iloc[[at]])
+        self.open = state
 
     def finish(self) -> pd.DataFrame:
         """The kept rows, in x order (the stream is done)."""
@@ -376,3 +406,36 @@ class ProbeM4:
             return pd.DataFrame()
         out = pd.concat(parts, ignore_index=True)
         return out.sort_values("x", kind="mergesort").reset_index(drop=True)
+
+
+class _Runs:
+    """One push's runs of rows in one probe gap: start, gap index ``k``, whether the
+    run starts on a probe row, its inner rows ``[lo, stops)`` and whether it has any."""
+
+    def __init__(self, *, starts: np.ndarray, k: np.ndarray, on: np.ndarray, lo: np.ndarray,
+                 stops: np.ndarray) -> None:  # fmt: skip
+        self.starts, self.k, self.on, self.lo, self.stops = starts, k, on, lo, stops
+        self.has = np.zeros(starts.size, dtype=bool)
+
+
+def _candidates(values: dict[str, np.ndarray], runs: _Runs) -> dict[tuple[str, str], np.ndarray]:
+    """Per column and ``"min"`` / ``"max"``: the position of each run's first min / max
+    of its inner rows, as ``np.argmin`` / ``np.argmax`` find it (the first NaN if any);
+    -1 for a run without inner rows."""
+    idx = np.flatnonzero(runs.has)
+    lens = runs.stops[idx] - runs.lo[idx]
+    seg_starts = np.concatenate([[0], np.cumsum(lens)[:-1]]).astype(np.int64)
+    seg = np.repeat(np.arange(idx.size), lens)
+    inner = np.arange(int(lens.sum())) + np.repeat(runs.lo[idx] - seg_starts, lens)
+    out: dict[tuple[str, str], np.ndarray] = {}
+    for c, v in values.items():
+        part = v[inner]
+        for how, reduce in (("min", np.minimum), ("max", np.maximum)):
+            pos = np.full(runs.starts.size, -1, dtype=np.int64)
+            if idx.size:
+                target = reduce.reduceat(part, seg_starts)[seg]
+                hits = np.flatnonzero((part == target) | (np.isnan(part) & np.isnan(target)))
+                first = hits[np.flatnonzero(np.diff(seg[hits], prepend=-1))]
+                pos[idx] = inner[first]
+            out[(c, how)] = pos
+    return out
