@@ -171,6 +171,15 @@ def test_same_errors_as_pandas(kind: str) -> None:
     assert _error(native(unnamed, kind)) == _error(unnamed)
 
 
+def test_repeated_column_names_are_an_input_error() -> None:
+    """An Arrow table may repeat a name (narwhals refuses it): the shared InputError."""
+    pa = pytest.importorskip("pyarrow")
+    table = pa.table([["a", "a"], [0, 1], ["reward"] * 2, [1.0, 2.0], [3.0, 4.0]],
+                     names=["run", "step", "metric", "value", "value"])  # fmt: skip
+    with pytest.raises(InputError, match=r"df: column name\(s\) \['value'\] appear more than once"):
+        vf.figures.reward_length(table)
+
+
 def test_not_a_frame() -> None:
     with pytest.raises(InputError, match="df: expected a pandas, polars"):
         vf.figures.reward_length([1, 2, 3])

@@ -168,10 +168,7 @@ def narwhals_frame(df: object, *, param: str = "df") -> Any:
     try:
         frame = _narwhals(df)
     except ValueError as exc:  # narwhals' DuplicateError: Arrow tables may repeat a name
-        names = list(getattr(df, "column_names", None) or getattr(df, "columns", None) or [])
-        dup = list(dict.fromkeys(n for n in names if names.count(n) > 1))
-        msg = f"{param}: column name(s) {dup} appear more than once; rename them"
-        raise InputError(msg) from exc
+        raise repeated_names_error(df, param=param) from exc
     if frame is None:
         raise InputError(
             f"{param}: expected a pandas DataFrame, got {type(df).__name__}; other dataframes "
@@ -382,6 +379,14 @@ def read_columns(df: object, *, param: str = "df", wanted: Sequence[Any] | None)
 
 
 # ---------------------------------------------------------------- internals
+def repeated_names_error(df: object, *, param: str) -> InputError:
+    """The :class:`InputError` for a frame narwhals refuses for repeating a column name
+    (an Arrow table may), naming the repeated names (used by :mod:`vegafigs.engines` too)."""
+    names = list(getattr(df, "column_names", None) or getattr(df, "columns", None) or [])
+    dup = list(dict.fromkeys(n for n in names if names.count(n) > 1))
+    return InputError(f"{param}: column name(s) {dup} appear more than once; rename them")
+
+
 def _narwhals(df: object) -> Any:
     """``df`` wrapped by narwhals, or None when narwhals cannot take it (a ``ValueError``
     when it can but the frame repeats a column name)."""

@@ -20,6 +20,7 @@ import narwhals.stable.v2 as nw
 import pandas as pd
 
 from vegafigs.errors import InputError
+from vegafigs.frames import repeated_names_error
 
 #: Name of the row-position column the queries add (first appearance of levels).
 INDEX = "__vegafigs_row__"
@@ -75,6 +76,8 @@ def lazy_frame(df: Any, *, param: str = "df") -> nw.LazyFrame[Any]:
             f"{param}: expected a pandas, polars, pyarrow, DuckDB or PySpark frame, "
             f"got {type(df).__name__}"
         ) from exc
+    except ValueError as exc:  # narwhals' DuplicateError: the shared message names them
+        raise repeated_names_error(df, param=param) from exc
     if isinstance(frame, nw.DataFrame):
         return frame.lazy()
     if isinstance(frame, nw.LazyFrame):
